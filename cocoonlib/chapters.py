@@ -1,0 +1,66 @@
+"""The book's chapters: notebook, accepted parameters, and the key numbers each reports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from . import paths
+from .params import validate
+
+__all__ = ["Chapter", "CHAPTERS", "get_chapter", "chapter_parameters"]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter notebook with the parameters it accepts and the result keys it records."""
+
+    name: str
+    notebook: str
+    title: str
+    parameters: tuple[str, ...]
+    results: dict[str, str]
+
+    @property
+    def path(self):
+        return paths.NOTEBOOKS / self.notebook
+
+
+CHAPTERS: dict[str, Chapter] = {
+    c.name: c
+    for c in [
+        Chapter(
+            name="model",
+            notebook="01_cocoon_model.ipynb",
+            title="The cocoon model",
+            parameters=("chi0", "R0", "grammage_model", "delta", "R_SN", "alpha", "beta", "R_sun", "R_disk",
+                        "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max",
+                        "n_gas", "user_window", "grid_scale"),
+            results={
+                "rho_sun_per_yr_kpc3": "cocoon birth rate per volume at the Sun, rho(R_sun, 0) [yr^-1 kpc^-3]",
+                "J_inner_per_yr_kpc2": "line-of-sight integral J over the LHAASO inner window [yr^-1 kpc^-2]",
+                "J_outer_per_yr_kpc2": "J over the LHAASO outer window [yr^-1 kpc^-2]",
+                "J_allsky_per_yr_kpc2": "J over the whole sky [yr^-1 kpc^-2]",
+                "J_user_per_yr_kpc2": "J over the user_window [yr^-1 kpc^-2]",
+                "tau_c_Myr": "cocoon residence time chi0/(m_p n_gas c) [Myr]",
+                "n_cocoons": "cocoons alive at any time, R_SN tau_c",
+                "L_max_pc": "largest cocoon size that fits the disk, eq. 10 [pc]",
+            },
+        ),
+    ]
+}
+
+
+def get_chapter(name: str) -> Chapter:
+    """The chapter called ``name``; ValueError listing the chapters otherwise."""
+    if name not in CHAPTERS:
+        raise ValueError(f"unknown chapter {name!r}: expected one of {', '.join(CHAPTERS)}")
+    return CHAPTERS[name]
+
+
+def chapter_parameters(name: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the chapter's parameters as found in ``namespace`` (a notebook's ``globals()``).
+
+    Returns the complete, coerced parameter dict; raises ParameterError (one line) on a bad value.
+    """
+    chapter = get_chapter(name)
+    return validate({n: namespace[n] for n in chapter.parameters if n in namespace}, chapter.parameters)

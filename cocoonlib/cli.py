@@ -1,0 +1,120 @@
+"""The ``cocoon`` command: list the chapters and rerun one with new parameters.
+
+    cocoon list [CHAPTER]
+    cocoon run CHAPTER [-p NAME VALUE ...] -o DIR
+
+``run`` validates every parameter before anything is executed, runs the
+chapter's notebook with papermill into DIR, and writes DIR/results.json (the
+chapter's key numbers) and DIR/run.json (parameters, versions, timing).
+Exit status: 0 success, 2 invalid input, 1 the notebook failed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .chapters import CHAPTERS, get_chapter
+from .params import PARAMETERS, ParameterError, parse_cli_value, validate
+
+__all__ = ["main", "run_chapter"]
+
+
+class RunError(RuntimeError):
+    """The chapter notebook failed; the message is one line."""
+
+
+def _list(args) -> int:
+    names = [args.chapter] if args.chapter else list(CHAPTERS)
+    for n in names:
+        ch = get_chapter(n)
+        print(f"{ch.name}: {ch.title}  ({ch.notebook})")
+        width = max(len(p) for p in ch.parameters)
+        for p in ch.parameters:
+            d = PARAMETERS[p]
+            unit = f" {d.unit}" if d.unit else ""
+            print(f"  {p:<{width}}  default {d.default!r}{unit}; {d.allowed()}  [{d.tag}]")
+        print("  results: " + ", ".join(ch.results))
+    return 0
+
+
+def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) -> dict:
+    """Execute ``chapter`` with ``values`` (already parsed) into ``out_dir``; return its results.
+
+    Raises ParameterError before any work if a value is invalid, RunError if the notebook fails.
+    """
+    import papermill as pm
+
+    from .results import extract
+
+    ch = get_chapter(chapter)
+    full = validate(values, ch.parameters)  # raises before any work
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = out_dir / ch.notebook
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(ch.path), str(executed), parameters=values, kernel_name="python3", cwd=str(out_dir),
+            progress_bar=False, log_output=False, execution_timeout=timeout,
+        )
+    except Exception as err:  # papermill wraps the cell error
+        first = str(err).strip().splitlines()
+        msg = next((line for line in reversed(first) if line.strip()), type(err).__name__)
+        raise RunError(f"chapter {chapter!r} failed: {msg} (executed notebook: {executed})") from err
+    wall = time.perf_counter() - t0
+    results = extract(executed)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    (out_dir / "run.json").write_text(json.dumps(
+        {"chapter": chapter, "parameters": full, "user_parameters": values, "cocoonlib": __version__,
+         "wall_time_s": round(wall, 2), "notebook": str(executed)}, indent=2, sort_keys=True) + "\n")
+    return results
+
+
+def _run(args) -> int:
+    ch = get_chapter(args.chapter)
+    values = {}
+    for name, text in args.param or []:
+        if name not in ch.parameters:
+            raise ParameterError(f"unknown parameter {name!r} for chapter {ch.name!r}: allowed are {', '.join(ch.parameters)}")
+        values[name] = parse_cli_value(name, text)
+    results = run_chapter(ch.name, values, Path(args.output), timeout=args.timeout)
+    print(json.dumps(results, indent=2, sort_keys=True))
+    print(f"wrote {Path(args.output) / 'results.json'}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cocoon", description="Rerun the chapters of the cocoon book.")
+    parser.add_argument("--version", action="version", version=f"cocoonlib {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_list = sub.add_parser("list", help="chapters with their parameters, defaults and allowed values")
+    p_list.add_argument("chapter", nargs="?", choices=list(CHAPTERS))
+    p_list.set_defaults(func=_list)
+    p_run = sub.add_parser("run", help="execute a chapter with papermill and write DIR/results.json")
+    p_run.add_argument("chapter", choices=list(CHAPTERS))
+    p_run.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                       help="set a parameter (repeatable); windows as l_min,l_max,b_min,b_max")
+    p_run.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    p_run.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
+    p_run.set_defaults(func=_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ParameterError, ValueError) as err:
+        print(f"cocoon: error: {err}", file=sys.stderr)
+        return 2
+    except RunError as err:
+        print(f"cocoon: error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

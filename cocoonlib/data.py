@@ -1,0 +1,310 @@
+"""External data: the registry, fetching with hash checks, the local mirror, loaders.
+
+Every external file is listed once in ``data/registry.csv`` (name, public URL
+pinned to a commit, sha256, reference, DOI, licence). :func:`fetch` returns a
+local path to a file whose sha256 has been checked:
+
+* if the environment variable ``COCOON_DATA_MIRROR`` names a directory laid out
+  like ``shared/data`` (``<mirror>/<name>``), the file is read from there;
+* otherwise it is downloaded once with pooch into a cache
+  (``COCOON_DATA_CACHE``, default: the user cache directory ``cocoon-book``).
+
+A file whose bytes do not match the registry is an error
+(:class:`DataIntegrityError`); it is never silently replaced. A file that is
+neither in the mirror nor in the cache and cannot be downloaded raises
+:class:`DataUnavailableError` naming the file and how to provide it.
+To clear the cache, delete the directory returned by :func:`cache_dir`.
+
+Loaders return pandas DataFrames whose columns carry their units in the name.
+"""
+from __future__ import annotations
+
+import csv
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pooch
+
+from . import paths
+from .units import TEV_GEV
+
+__all__ = [
+    "MIRROR_ENV",
+    "CACHE_ENV",
+    "DataError",
+    "DataIntegrityError",
+    "DataUnavailableError",
+    "registry",
+    "cache_dir",
+    "fetch",
+    "read_kiss",
+    "BC_TABLES",
+    "load_bc",
+    "load_lhaaso_km2a",
+    "DIFFUSE_COLUMNS",
+    "read_measurement_table",
+    "load_diffuse_measurements",
+    "read_transcribed",
+]
+
+MIRROR_ENV = "COCOON_DATA_MIRROR"
+CACHE_ENV = "COCOON_DATA_CACHE"
+
+
+class DataError(RuntimeError):
+    """A problem with an external data file (the message names the file)."""
+
+
+class DataIntegrityError(DataError):
+    """A file's sha256 differs from the registry."""
+
+
+class DataUnavailableError(DataError):
+    """A file is neither in the mirror nor in the cache, and cannot be downloaded."""
+
+
+# --- registry and fetching ------------------------------------------------------------
+@lru_cache(maxsize=1)
+def registry() -> pd.DataFrame:
+    """The data registry (``data/registry.csv``), indexed by file name.
+
+    Columns: dataset, reference, doi, bibkey, licence, url, sha256, bytes,
+    repository, commit, path_in_repository, units.
+    """
+    return pd.read_csv(paths.REGISTRY, dtype=str, keep_default_na=False).set_index("name")
+
+
+def cache_dir() -> Path:
+    """Where downloaded files are kept: ``$COCOON_DATA_CACHE`` or the user cache directory."""
+    return Path(os.environ.get(CACHE_ENV) or pooch.os_cache("cocoon-book"))
+
+
+_verified: dict[tuple, str] = {}
+
+
+def _check_hash(name: str, path: Path, expected: str) -> None:
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if _verified.get(key) != expected:
+        got = pooch.file_hash(str(path), alg="sha256")
+        if got != expected:
+            raise DataIntegrityError(
+                f"data file '{name}' at {path} has sha256 {got}, the registry expects {expected}: "
+                "the file is corrupt or not the registered version (it is not replaced automatically)"
+            )
+        _verified[key] = expected
+
+
+def fetch(name: str) -> Path:
+    """Local path of the registered file ``name`` (e.g. ``'bc_ratio/DAMPE_B_C_kineticEnergyPerNucleon.txt'``).
+
+    Raises DataError (unknown name), DataIntegrityError (hash mismatch) or
+    DataUnavailableError (no mirror, not cached, download impossible).
+    """
+    reg = registry()
+    if name not in reg.index:
+        raise DataError(f"data file '{name}' is not in the registry {paths.REGISTRY}")
+    entry = reg.loc[name]
+    mirror = os.environ.get(MIRROR_ENV)
+    if mirror:
+        path = Path(mirror).expanduser() / name
+        if not path.is_file():
+            raise DataUnavailableError(
+                f"data file '{name}' is missing from the mirror {MIRROR_ENV}={mirror} (expected at {path})"
+            )
+        _check_hash(name, path, entry["sha256"])
+        return path
+    store = pooch.create(
+        path=cache_dir(), base_url="", registry={name: f"sha256:{entry['sha256']}"},
+        urls={name: entry["url"]}, allow_updates=False, retry_if_failed=0,
+    )
+    cached = cache_dir() / name
+    try:
+        return Path(store.fetch(name))
+    except ValueError as err:
+        if cached.exists():
+            raise DataIntegrityError(
+                f"data file '{name}' in the cache ({cached}) does not match the registry sha256 "
+                f"{entry['sha256']}: it is not replaced automatically; delete it to download it again"
+            ) from err
+        raise DataIntegrityError(f"data file '{name}' downloaded from {entry['url']} does not match the registry sha256") from err
+    except Exception as err:  # network errors come in many classes (requests, urllib3, OSError)
+        raise DataUnavailableError(
+            f"data file '{name}' is not in the cache {cache_dir()} and could not be downloaded from "
+            f"{entry['url']} ({type(err).__name__}). Set {MIRROR_ENV} to a directory laid out like "
+            f"shared/data (e.g. export {MIRROR_ENV}=../shared/data), or put the file at {cached}"
+        ) from err
+
+
+def citation(name: str) -> str:
+    """'reference (doi)' of a registered file, for figure legends and tables."""
+    e = registry().loc[name]
+    return f"{e['reference']}" + (f" (doi:{e['doi']})" if e["doi"] else "")
+
+
+# --- readers --------------------------------------------------------------------------
+def _header(path: Path) -> list[str]:
+    out = []
+    with open(path) as fh:
+        for line in fh:
+            if line.startswith("#"):
+                out.append(line[1:].strip())
+            elif line.strip():
+                break
+    return out
+
+
+KISS_COLUMNS = ["x", "y", "stat_lo", "stat_hi", "sys_lo", "sys_hi"]
+
+
+def read_kiss(name: str) -> pd.DataFrame:
+    """A KISS/CRDB table: columns x, y, stat_lo, stat_hi, sys_lo, sys_hi (units per the registry entry).
+
+    ``attrs`` carries the header fields (``Ref``, ``Experiment``, ``X Quantity``, ...) and ``name``.
+    """
+    path = fetch(name)
+    df = pd.read_csv(path, comment="#", sep=r"\s+", header=None, names=KISS_COLUMNS)
+    df.attrs = {k.strip(): v.strip() for k, _, v in (h.partition(":") for h in _header(path))}
+    df.attrs["name"] = name
+    return df
+
+
+#: B/C tables in the registry. AMS-02 2018 is the SSDC export, whose single error column
+#: combines statistical and systematic errors.
+BC_TABLES = {
+    "AMS-02": "bc_ratio/AMS-02_B_C_kineticEnergyPerNucleon.txt",
+    "AMS-02 (PRL 2018, SSDC)": "bc_ratio/B_C_ratio_AMS_PRL2018.txt",
+    "CALET": "bc_ratio/CALET_B_C_kineticEnergyPerNucleon.txt",
+    "DAMPE": "bc_ratio/DAMPE_B_C_kineticEnergyPerNucleon.txt",
+    "PAMELA": "bc_ratio/PAMELA_B_C_kineticEnergyPerNucleon.txt",
+    "CREAM": "bc_ratio/CREAM_B_C_kineticEnergyPerNucleon.txt",
+    "TRACER": "bc_ratio/TRACER_B_C_kineticEnergyPerNucleon.txt",
+}
+
+
+def load_bc(experiment: str) -> pd.DataFrame:
+    """B/C versus kinetic energy per nucleon.
+
+    Columns: ``T_GeV_n`` (kinetic energy per nucleon, GeV/n), ``BC``, ``stat_lo``,
+    ``stat_hi``, ``sys_lo``, ``sys_hi`` (NaN where the source gives only a total),
+    ``err_lo``, ``err_hi`` (stat and sys added in quadrature). ``attrs``:
+    experiment, reference, doi, name.
+    """
+    if experiment not in BC_TABLES:
+        raise ValueError(f"experiment = {experiment!r} is not allowed: expected one of {', '.join(BC_TABLES)}")
+    name = BC_TABLES[experiment]
+    if name.endswith("PRL2018.txt"):
+        raw = pd.read_csv(fetch(name), comment="#", sep=r"\s+", header=None,
+                          names=["x", "xlo", "xhi", "y", "err_lo", "err_hi"])
+        df = pd.DataFrame({"T_GeV_n": raw.x, "BC": raw.y, "stat_lo": np.nan, "stat_hi": np.nan,
+                           "sys_lo": np.nan, "sys_hi": np.nan, "err_lo": raw.err_lo, "err_hi": raw.err_hi})
+    else:
+        k = read_kiss(name)
+        df = pd.DataFrame({"T_GeV_n": k.x, "BC": k.y, "stat_lo": k.stat_lo, "stat_hi": k.stat_hi,
+                           "sys_lo": k.sys_lo, "sys_hi": k.sys_hi})
+        df["err_lo"] = np.hypot(k.stat_lo, k.sys_lo)
+        df["err_hi"] = np.hypot(k.stat_hi, k.sys_hi)
+    e = registry().loc[name]
+    df.attrs = {"experiment": experiment, "reference": e["reference"], "doi": e["doi"], "name": name}
+    return df
+
+
+# --- diffuse gamma-ray measurements -------------------------------------------------------
+#: The columns every diffuse gamma-ray measurement table is converted to.
+#: E2_flux and its errors: E^2 times the intensity averaged over the window, GeV cm^-2 s^-1 sr^-1.
+DIFFUSE_COLUMNS = ["experiment", "window", "E_GeV", "E_lo_GeV", "E_hi_GeV", "E2_flux", "E2_err_lo",
+                   "E2_err_hi", "upper_limit", "reference", "doi"]
+
+KM2A_TABLES = {
+    "inner": "lhaaso_km2a_diffuse/LHAASO_KM2A_2023_TableS2_inner.txt",
+    "outer": "lhaaso_km2a_diffuse/LHAASO_KM2A_2023_TableS3_outer.txt",
+}
+
+
+def load_lhaaso_km2a(window: str) -> pd.DataFrame:
+    """LHAASO-KM2A diffuse emission (Cao et al. 2023, PRL 131, 151001, Tables S2/S3) in the standard columns.
+
+    The table's TeV^-1 cm^-2 s^-1 sr^-1 intensities are converted to
+    E^2 I in GeV cm^-2 s^-1 sr^-1; bins from the reconstructed-energy edges;
+    errors are statistical and systematic in quadrature (asymmetric statistical).
+    No mask factor is applied: the data are as published.
+    """
+    if window not in KM2A_TABLES:
+        raise ValueError(f"window = {window!r} is not allowed for LHAASO-KM2A: expected one of {', '.join(KM2A_TABLES)}")
+    name = KM2A_TABLES[window]
+    t = pd.read_csv(fetch(name), comment="#", sep=r"\s+", header=None,
+                    names=["logE_lo", "logE_hi", "E_TeV", "phi", "stat_lo", "stat_hi", "sys"])
+    E = t.E_TeV * TEV_GEV
+    to_e2 = E**2 / TEV_GEV  # phi per TeV -> per GeV, times E^2 in GeV^2
+    e = registry().loc[name]
+    df = pd.DataFrame({
+        "experiment": "LHAASO-KM2A", "window": window, "E_GeV": E,
+        "E_lo_GeV": 10**t.logE_lo * TEV_GEV, "E_hi_GeV": 10**t.logE_hi * TEV_GEV,
+        "E2_flux": t.phi * to_e2, "E2_err_lo": np.hypot(t.stat_lo, t.sys) * to_e2,
+        "E2_err_hi": np.hypot(t.stat_hi, t.sys) * to_e2, "upper_limit": False,
+        "reference": e["reference"], "doi": e["doi"],
+    })
+    return df[DIFFUSE_COLUMNS]
+
+
+_REQUIRED_HEADER = ("experiment", "reference", "window", "quantity", "units")
+_UNITS = "GeV cm^-2 s^-1 sr^-1"
+
+
+def read_measurement_table(path: str | Path) -> pd.DataFrame:
+    """Read a user-supplied diffuse gamma-ray table in the format of ``data/README.md``.
+
+    Raises ValueError naming the file and the problem.
+    """
+    path = Path(path)
+    head = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in _header(path)) if _}
+    missing = [k for k in _REQUIRED_HEADER if k not in head]
+    if missing:
+        raise ValueError(f"{path}: header lacks {', '.join('# ' + m + ':' for m in missing)} (see data/README.md)")
+    if head["quantity"] != "gamma_E2_intensity":
+        raise ValueError(f"{path}: quantity = {head['quantity']!r}; supported: 'gamma_E2_intensity'")
+    if head["units"] != _UNITS:
+        raise ValueError(f"{path}: units = {head['units']!r}; the table must be in {_UNITS!r}")
+    t = pd.read_csv(path, comment="#")
+    need = ["E_GeV", "E2_flux", "E2_err_lo", "E2_err_hi"]
+    if any(c not in t.columns for c in need):
+        raise ValueError(f"{path}: columns must include {', '.join(need)}; found {', '.join(t.columns)}")
+    if not (np.all(t.E_GeV > 0) and np.all(t.E2_err_lo >= 0) and np.all(t.E2_err_hi >= 0)):
+        raise ValueError(f"{path}: energies must be > 0 and errors >= 0")
+    out = pd.DataFrame({
+        "experiment": head["experiment"], "window": head["window"], "E_GeV": t.E_GeV,
+        "E_lo_GeV": t.get("E_lo_GeV", np.nan), "E_hi_GeV": t.get("E_hi_GeV", np.nan),
+        "E2_flux": t.E2_flux, "E2_err_lo": t.E2_err_lo, "E2_err_hi": t.E2_err_hi,
+        "upper_limit": t.get("upper_limit", False), "reference": head["reference"], "doi": head.get("doi", ""),
+    })
+    out["upper_limit"] = out["upper_limit"].astype(bool)
+    return out[DIFFUSE_COLUMNS]
+
+
+def load_diffuse_measurements(window: str, extra_dir: str | Path | None = None) -> pd.DataFrame:
+    """All diffuse gamma-ray measurements for a window: LHAASO-KM2A (registry) plus every
+    table in ``data/measurements/`` (and ``extra_dir``) whose ``# window:`` is ``window``.
+    """
+    frames = [load_lhaaso_km2a(window)] if window in KM2A_TABLES else []
+    for d in [paths.MEASUREMENTS, *( [Path(extra_dir)] if extra_dir else [])]:
+        for f in sorted(Path(d).glob("*.csv")):
+            t = read_measurement_table(f)
+            if (t["window"] == window).all():
+                frames.append(t)
+    if not frames:
+        return pd.DataFrame(columns=DIFFUSE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def read_transcribed(filename: str) -> pd.DataFrame:
+    """A hand-transcribed table from ``data/transcribed/`` (its ``#`` citation header in ``attrs['header']``)."""
+    path = paths.TRANSCRIBED / filename
+    if not path.is_file():
+        known = sorted(p.relative_to(paths.TRANSCRIBED).as_posix() for p in paths.TRANSCRIBED.rglob("*.csv"))
+        raise ValueError(f"transcribed table {filename!r} not found: expected one of {', '.join(known)}")
+    df = pd.read_csv(path, comment="#")
+    df.attrs["header"] = _header(path)
+    return df

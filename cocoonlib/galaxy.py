@@ -1,0 +1,257 @@
+"""Where the cocoons are: their density in the Galaxy and its line-of-sight integrals.
+
+Geometry: Galactocentric cylindrical coordinates (r, z) in kpc; the Sun at
+(x, y, z) = (R_sun, 0, 0); Galactic longitude l measured from the direction of
+the Galactic centre, positive towards +y; latitude b from the plane.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+from scipy import integrate
+
+from .units import DEG_RAD
+
+__all__ = [
+    "CocoonDisk",
+    "SkyWindow",
+    "WINDOWS",
+    "window_from_box",
+    "line_of_sight_integral",
+    "column_per_longitude",
+    "allsky_integral_volume",
+]
+
+
+@dataclass(frozen=True)
+class CocoonDisk:
+    """The cocoon (supernova) birth-rate density rho(r, z) [yr^-1 kpc^-3].
+
+    .. math::
+
+        \\rho(r, z) = \\rho_0 \\left(\\frac{r}{R_\\odot}\\right)^{\\alpha}
+        \\exp\\!\\left[-\\beta\\,\\frac{r - R_\\odot}{R_\\odot}\\right] Z(z),
+        \\qquad r \\le R_d,\\ |z| \\le h_d,
+
+    zero outside the cylinder. The radial part is the SNR surface density of
+    Green (2015, MNRAS 454, 1517), as adopted by [AESB25] eq. 1; Z(z) is
+    ``exp(-|z|/z0)`` or 1 (``z_profile="uniform"``). rho_0 is fixed by
+    [AESB25] eq. 2, the volume integral of rho being the supernova rate R_SN.
+    """
+
+    R_SN: float = 1.0 / 30.0
+    alpha: float = 1.09
+    beta: float = 3.87
+    R_sun: float = 8.5
+    R_disk: float = 15.0
+    z_profile: str = "exponential"
+    z0: float = 0.1
+    h_disk: float = 1.0
+
+    @classmethod
+    def from_params(cls, P: Mapping[str, Any]) -> "CocoonDisk":
+        """Build from a validated parameter dict (see :func:`cocoonlib.params.validate`)."""
+        return cls(**{k: P[k] for k in cls.__dataclass_fields__})
+
+    # --- shape ----------------------------------------------------------------
+    def radial_shape(self, r_kpc):
+        """Green (2015) radial profile f(r) = (r/R_sun)^alpha exp[-beta (r - R_sun)/R_sun], f(R_sun) = 1."""
+        x = np.asarray(r_kpc, dtype=float) / self.R_sun
+        return x**self.alpha * np.exp(-self.beta * (x - 1.0))
+
+    def vertical_shape(self, z_kpc):
+        """Z(z): exp(-|z|/z0) or 1, and 0 beyond |z| = h_disk."""
+        az = np.abs(np.asarray(z_kpc, dtype=float))
+        inside = az <= self.h_disk
+        if self.z_profile == "exponential":
+            return np.where(inside, np.exp(-az / self.z0), 0.0)
+        return np.where(inside, 1.0, 0.0)
+
+    def radial_integral_kpc2(self) -> float:
+        """Int_0^{R_d} 2 pi r f(r) dr [kpc^2], by adaptive quadrature."""
+        val, _ = integrate.quad(lambda r: 2 * np.pi * r * self.radial_shape(r), 0.0, self.R_disk,
+                                epsabs=0.0, epsrel=1e-11, limit=200)
+        return val
+
+    def vertical_integral_kpc(self) -> float:
+        """Int Z(z) dz over |z| <= h_disk [kpc] (closed form)."""
+        if self.z_profile == "exponential":
+            return 2.0 * self.z0 * -np.expm1(-self.h_disk / self.z0)
+        return 2.0 * self.h_disk
+
+    @property
+    def rho0(self) -> float:
+        """rho(R_sun, 0) [yr^-1 kpc^-3] from the normalisation of [AESB25] eq. 2."""
+        return self.R_SN / (self.radial_integral_kpc2() * self.vertical_integral_kpc())
+
+    @property
+    def effective_half_height_kpc(self) -> float:
+        """Half of Int Z dz: the half-thickness of a uniform slab with the same content (z0 for the exponential)."""
+        return 0.5 * self.vertical_integral_kpc()
+
+    def density(self, r_kpc, z_kpc):
+        """rho(r, z) [yr^-1 kpc^-3] ([AESB25] eqs. 1-2)."""
+        r = np.asarray(r_kpc, dtype=float)
+        inside = r <= self.R_disk
+        return np.where(inside, self.rho0 * self.radial_shape(np.minimum(r, self.R_disk)), 0.0) * self.vertical_shape(z_kpc)
+
+    # --- rays from the Sun ----------------------------------------------------
+    def _exit_distance(self, l_rad, b_rad):
+        """Distance s [kpc] at which the ray (l, b) from the Sun leaves the cylinder r <= R_d, |z| <= h_d."""
+        cb = np.cos(b_rad)
+        sl, cl = np.sin(l_rad), np.cos(l_rad)
+        s_r = (self.R_sun * cl + np.sqrt(self.R_disk**2 - (self.R_sun * sl) ** 2)) / np.maximum(cb, 1e-300)
+        sinb = np.abs(np.sin(b_rad))
+        zmax = self.h_disk
+        if self.z_profile == "exponential":
+            zmax = min(self.h_disk, 40.0 * self.z0)  # exp(-40): nothing left beyond
+        s_z = np.where(sinb > 0, zmax / np.maximum(sinb, 1e-300), np.inf)
+        return np.minimum(s_r, s_z)
+
+    def ray_density(self, s_kpc, l_rad, b_rad):
+        """rho at distance s along the line of sight (l, b) from the Sun (all arrays broadcast)."""
+        cb = np.cos(b_rad)
+        x = self.R_sun - s_kpc * cb * np.cos(l_rad)
+        y = s_kpc * cb * np.sin(l_rad)
+        return self.density(np.hypot(x, y), s_kpc * np.sin(b_rad))
+
+
+@dataclass(frozen=True)
+class SkyWindow:
+    """A box in Galactic longitude and latitude [deg]; l may run past 180 (e.g. 125-235)."""
+
+    name: str
+    l_min: float
+    l_max: float
+    b_min: float
+    b_max: float
+
+    @property
+    def solid_angle_sr(self) -> float:
+        """Omega = (l_max - l_min) [rad] * (sin b_max - sin b_min)."""
+        return (self.l_max - self.l_min) * DEG_RAD * (np.sin(self.b_max * DEG_RAD) - np.sin(self.b_min * DEG_RAD))
+
+    def mirrored(self) -> "SkyWindow":
+        """The window reflected through l -> -l."""
+        return SkyWindow(self.name + " (l -> -l)", -self.l_max, -self.l_min, self.b_min, self.b_max)
+
+
+#: The LHAASO-KM2A windows (Cao et al. 2023, PRL 131, 151001; [AESB25] Sec. 3) and the whole sky.
+WINDOWS: dict[str, SkyWindow] = {
+    "inner": SkyWindow("inner", 15.0, 125.0, -5.0, 5.0),
+    "outer": SkyWindow("outer", 125.0, 235.0, -5.0, 5.0),
+    "allsky": SkyWindow("allsky", 0.0, 360.0, -90.0, 90.0),
+}
+
+
+def window_from_box(box, name: str = "user") -> SkyWindow:
+    """A SkyWindow from ``[l_min, l_max, b_min, b_max]`` in degrees (the ``user_window`` parameter)."""
+    l_min, l_max, b_min, b_max = box
+    return SkyWindow(name, float(l_min), float(l_max), float(b_min), float(b_max))
+
+
+# --- quadrature grids ---------------------------------------------------------------
+def _gauss_segments(edges, n_per_segment):
+    """Gauss-Legendre nodes and weights on consecutive segments given by ``edges``."""
+    t, w = np.polynomial.legendre.leggauss(n_per_segment)
+    a, b = np.asarray(edges[:-1]), np.asarray(edges[1:])
+    half = 0.5 * (b - a)
+    nodes = (0.5 * (a + b))[:, None] + half[:, None] * t[None, :]
+    weights = half[:, None] * w[None, :]
+    return nodes.ravel(), weights.ravel()
+
+
+_ABS_B_EDGES_DEG = np.array([0.0, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 90.0])
+
+
+def _latitude_grid(b_min, b_max, n):
+    """Nodes/weights [deg] in latitude, refined geometrically towards b = 0 (where rho is thinnest)."""
+    edges = np.concatenate([-_ABS_B_EDGES_DEG[::-1], _ABS_B_EDGES_DEG[1:]])
+    edges = np.unique(np.clip(edges, b_min, b_max))
+    return _gauss_segments(edges, n)
+
+
+def _longitude_grid(l_min, l_max, n, step_deg=5.0):
+    nseg = max(1, int(np.ceil((l_max - l_min) / step_deg)))
+    return _gauss_segments(np.linspace(l_min, l_max, nseg + 1), n)
+
+
+def _ray_columns(disk: CocoonDisk, l_rad, b_rad, n_seg, n_node):
+    """Int_0^inf rho ds [yr^-1 kpc^-2] along each ray; l_rad and b_rad are 1-D arrays of equal length."""
+    s_end = disk._exit_distance(l_rad, b_rad)
+    t, w = _gauss_segments(np.linspace(0.0, 1.0, n_seg + 1), n_node)
+    s = s_end[:, None] * t[None, :]
+    rho = disk.ray_density(s, l_rad[:, None], b_rad[:, None])
+    return s_end * (rho @ w)
+
+
+def _grid_sizes(grid_scale: int):
+    return dict(n_l=4 * grid_scale, n_b=4 * grid_scale, n_seg=8 * grid_scale, n_node=6)
+
+
+def line_of_sight_integral(disk: CocoonDisk, window: SkyWindow, grid_scale: int = 1) -> float:
+    """J = Int_window dOmega Int_0^inf ds rho [yr^-1 kpc^-2] ([AESB25] eq. 8, [ICRC25] eq. 3).
+
+    Ray casting from the Sun: Gauss-Legendre in l (5 deg segments), in b (segments
+    refined geometrically towards the plane, split at b = 0) and along each ray
+    up to where it leaves the disk cylinder. ``grid_scale`` multiplies every
+    number of nodes (used for the convergence checks).
+    """
+    g = _grid_sizes(grid_scale)
+    l_deg, wl = _longitude_grid(window.l_min, window.l_max, g["n_l"])
+    b_deg, wb = _latitude_grid(window.b_min, window.b_max, g["n_b"])
+    b_rad = b_deg * DEG_RAD
+    total = 0.0
+    for li, wli in zip(l_deg * DEG_RAD, wl * DEG_RAD):
+        cols = _ray_columns(disk, np.full_like(b_rad, li), b_rad, g["n_seg"], g["n_node"])
+        total += wli * np.sum(wb * DEG_RAD * np.cos(b_rad) * cols)
+    return float(total)
+
+
+def column_per_longitude(disk: CocoonDisk, l_deg, b_min: float = -5.0, b_max: float = 5.0, grid_scale: int = 1):
+    """dJ/dl [yr^-1 kpc^-2 deg^-1]: the cocoon column integrated over b_min < b < b_max, per degree of longitude."""
+    g = _grid_sizes(grid_scale)
+    b_deg, wb = _latitude_grid(b_min, b_max, g["n_b"])
+    b_rad = b_deg * DEG_RAD
+    out = np.empty(np.size(l_deg))
+    for i, li in enumerate(np.atleast_1d(l_deg) * DEG_RAD):
+        cols = _ray_columns(disk, np.full_like(b_rad, li), b_rad, g["n_seg"], g["n_node"])
+        out[i] = np.sum(wb * DEG_RAD * np.cos(b_rad) * cols) * DEG_RAD
+    return out
+
+
+def allsky_integral_volume(disk: CocoonDisk, epsrel: float = 1e-6) -> float:
+    """J over the whole sky [yr^-1 kpc^-2] as the Sun-centred volume integral Int rho(x)/|x - x_sun|^2 d^3x.
+
+    Independent of the ray casting: the azimuthal integral is done in closed form,
+
+    .. math::
+
+        \\int_0^{2\\pi} \\frac{d\\phi}{r^2 + R_\\odot^2 - 2 r R_\\odot\\cos\\phi + z^2}
+        = \\frac{2\\pi}{\\sqrt{(r^2 + R_\\odot^2 + z^2)^2 - 4 r^2 R_\\odot^2}},
+
+    and the remaining (r, z) integral, log-singular at (R_sun, 0), by adaptive quadrature.
+    """
+    Rs = disk.R_sun
+
+    def kernel(z, r):
+        a = r * r + Rs * Rs + z * z
+        return 2.0 * np.pi / np.sqrt((a - 2 * r * Rs) * (a + 2 * r * Rs))
+
+    def inner(r):
+        f = lambda z: disk.vertical_shape(z) * kernel(z, r)  # noqa: E731
+        zs = [0.0, min(disk.h_disk, abs(r - Rs) + 1e-12), disk.h_disk]
+        val = 0.0
+        for a, b in zip(zs[:-1], zs[1:]):
+            if b > a:
+                val += integrate.quad(f, a, b, epsabs=0.0, epsrel=epsrel, limit=200)[0]
+        return 2.0 * val * r * disk.radial_shape(r)
+
+    pts = [p for p in (0.5 * Rs, Rs, 0.5 * (Rs + disk.R_disk)) if p < disk.R_disk]
+    edges = [0.0, *pts, disk.R_disk]
+    total = 0.0
+    for a, b in zip(edges[:-1], edges[1:]):
+        total += integrate.quad(inner, a, b, epsabs=0.0, epsrel=epsrel, limit=400)[0]
+    return float(disk.rho0 * total)

@@ -1,0 +1,53 @@
+"""Source-grammage models chi_c(R) [g cm^-2] for cosmic rays inside a cocoon.
+
+All functions take the rigidity R in GV and return g cm^-2.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .units import TEV_GEV
+
+__all__ = ["exponential", "advection_diffusion", "constant", "GRAMMAGE_MODELS", "grammage"]
+
+
+def exponential(R_GV, chi0, R0_TV):
+    """chi_c(R) = chi0 exp(-R/R0): [AESB25] eq. 6 = [ICRC25] eq. 4 (confined up to R0, then escaping)."""
+    return chi0 * np.exp(-np.asarray(R_GV, dtype=float) / (R0_TV * TEV_GEV))
+
+
+def advection_diffusion(R_GV, chi0, R0_TV, delta):
+    """chi_c(R) = chi0 / [1 + (R/R0)^delta]: advective escape below R0, diffusive (D ~ R^delta) above.
+
+    [AESB25] App. C eq. 15; the printed formula is lost, this form is the
+    reconstruction of PHYSICS.md 3.3 (tag I): escape rates add,
+    1/tau = 1/tau_adv + 1/tau_diff, with tau_adv/tau_diff = (R/R0)^delta
+    (Blasi & Morlino 2023 for star-cluster wind bubbles). Tends to chi0 for
+    R << R0 and to chi0 (R/R0)^-delta for R >> R0.
+    """
+    x = np.asarray(R_GV, dtype=float) / (R0_TV * TEV_GEV)
+    return chi0 / (1.0 + x**delta)
+
+
+def constant(R_GV, chi0):
+    """chi_c(R) = chi0: the energy-independent source grammage of Evoli, Aloisio & Blasi 2019 (R0 -> infinity)."""
+    return np.full_like(np.asarray(R_GV, dtype=float), chi0)
+
+
+GRAMMAGE_MODELS = {
+    "exponential": lambda R, chi0, R0, delta: exponential(R, chi0, R0),
+    "advection_diffusion": lambda R, chi0, R0, delta: advection_diffusion(R, chi0, R0, delta),
+    "constant": lambda R, chi0, R0, delta: constant(R, chi0),
+}
+
+
+def grammage(R_GV, model: str = "exponential", chi0: float = 0.4, R0: float = 20.0, delta: float = 1.0):
+    """chi_c(R) [g cm^-2] for the named model (``exponential``, ``advection_diffusion``, ``constant``).
+
+    ``R0`` in TV; ``delta`` is used by ``advection_diffusion`` only.
+    """
+    try:
+        f = GRAMMAGE_MODELS[model]
+    except KeyError:
+        raise ValueError(f"grammage_model = {model!r} is not allowed: expected one of {', '.join(GRAMMAGE_MODELS)}") from None
+    return f(R_GV, chi0, R0, delta)

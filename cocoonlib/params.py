@@ -1,0 +1,287 @@
+"""Model parameters: defaults with provenance, allowed values, validation.
+
+Every parameter a chapter accepts is declared once here, with its default, its
+unit, the values it may take, and where the default comes from.  The same
+declarations are used by the notebooks' ``parameters`` cells, by
+``cocoon list`` / ``cocoon run``, and by the provenance tables printed in the
+book.
+
+Confidence tags (as in the physics specification, ``PHYSICS.md``):
+
+``V``
+    verified in a primary or secondary source;
+``V-code``
+    verified in public code implementing the cited work;
+``R``
+    recalled from the literature, not re-read;
+``I``
+    inferred: reconstructed or chosen, i.e. a modelling choice of this book;
+``num``
+    a numerical setting, not physics.
+
+A bad value raises :class:`ParameterError` whose message is a single line
+naming the parameter and what is allowed, before any computation starts.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+__all__ = [
+    "ParameterError",
+    "Parameter",
+    "PARAMETERS",
+    "TAGS",
+    "validate",
+    "parse_cli_value",
+    "provenance_table",
+]
+
+TAGS = {
+    "V": "verified in a primary or secondary source",
+    "V-code": "verified in public code implementing the cited work",
+    "R": "recalled from the literature, not re-read",
+    "I": "inferred: a reconstruction or modelling choice of this book",
+    "num": "numerical setting",
+}
+
+
+class ParameterError(ValueError):
+    """A parameter value that is not allowed. The message is one line."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """Declaration of one model parameter.
+
+    ``kind`` is ``"float"``, ``"int"``, ``"choice"`` or ``"window"`` (a Galactic
+    longitude/latitude box ``[l_min, l_max, b_min, b_max]`` in degrees).
+    ``bounds`` is ``(low, high, low_inclusive, high_inclusive)`` for numbers.
+    """
+
+    name: str
+    default: Any
+    unit: str
+    kind: str
+    symbol: str
+    description: str
+    tag: str
+    source: str
+    bounds: tuple | None = None
+    choices: tuple = field(default_factory=tuple)
+
+    def allowed(self) -> str:
+        """Human-readable statement of the allowed values."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == "window":
+            return "[l_min, l_max, b_min, b_max] in degrees, l_min < l_max, l_max - l_min <= 360, -90 <= b_min < b_max <= 90"
+        lo, hi, lo_in, hi_in = self.bounds
+        what = "an integer" if self.kind == "int" else "a number"
+        lo_s = "-inf" if lo == -math.inf else f"{lo:g}"
+        hi_s = "inf" if hi == math.inf else f"{hi:g}"
+        rng = ("[" if lo_in else "(") + f"{lo_s}, {hi_s}" + ("]" if hi_in else ")")
+        unit = f" {self.unit}" if self.unit not in ("", "-") else ""
+        return f"{what} in {rng}{unit}"
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` coerced to the declared kind, or raise ParameterError."""
+        fail = ParameterError(f"{self.name} = {value!r} is not allowed: expected {self.allowed()}")
+        if self.kind == "choice":
+            if not isinstance(value, str) or value not in self.choices:
+                raise fail
+            return value
+        if self.kind == "window":
+            return _check_window(self, value, fail)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise fail
+        if self.kind == "int" and not float(value).is_integer():
+            raise fail
+        if not math.isfinite(value):
+            raise fail
+        lo, hi, lo_in, hi_in = self.bounds
+        ok_lo = value >= lo if lo_in else value > lo
+        ok_hi = value <= hi if hi_in else value < hi
+        if not (ok_lo and ok_hi):
+            raise fail
+        return int(value) if self.kind == "int" else float(value)
+
+
+def _check_window(p: Parameter, value: Any, fail: ParameterError) -> list[float]:
+    if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 4:
+        raise fail
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) for v in value):
+        raise fail
+    l_min, l_max, b_min, b_max = (float(v) for v in value)
+    if not (l_min < l_max and l_max - l_min <= 360 and -90 <= b_min < b_max <= 90):
+        raise fail
+    return [l_min, l_max, b_min, b_max]
+
+
+def _p(name, default, unit, kind, symbol, description, tag, source, bounds=None, choices=()):
+    return Parameter(name, default, unit, kind, symbol, description, tag, source, bounds, tuple(choices))
+
+
+_OPEN_POS = lambda hi: (0.0, hi, False, True)  # noqa: E731  (0, hi]
+
+#: Every parameter any chapter accepts, in the order of the book's tables.
+PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in [
+        # --- source grammage (PHYSICS.md section 3) ---
+        _p("chi0", 0.4, "g cm^-2", "float", r"\chi_{c,0}", "grammage accumulated in a cocoon at low rigidity",
+           "V", "[AESB25] abstract and B/C fit; [ICRC25] eq. 4 and Sec. 3 (allowed 0.3-0.6)", _OPEN_POS(10.0)),
+        _p("R0", 20.0, "TV", "float", r"R_0", "rigidity scale of the grammage fall-off",
+           "V", "[ICRC25] eq. 4 ('we fix R0 = 20 TV'); lost in the [AESB25] copy, App. B wording agrees",
+           _OPEN_POS(1.0e5)),
+        _p("grammage_model", "exponential", "", "choice", r"\chi_c(R)", "energy dependence of the cocoon grammage",
+           "V", "exponential: [AESB25] eq. 6 = [ICRC25] eq. 4 (V); advection_diffusion: [AESB25] App. C eq. 15, "
+           "form reconstructed (I); constant: the R0 -> infinity limit, as in Evoli+2019 (V-code)",
+           choices=("exponential", "advection_diffusion", "constant")),
+        _p("delta", 1.0, "", "float", r"\delta", "slope of the diffusion coefficient inside the cocoon "
+           "(advection_diffusion model only)", "I",
+           "[AESB25] App. C considers 1/3, 1/2 and 1; assumed default 1 (Bohm), the case App. C finds compatible "
+           "with both Fermi-LAT and LHAASO", (0.0, 2.0, False, True)),
+        # --- cocoon distribution (PHYSICS.md section 1) ---
+        _p("R_SN", 1.0 / 30.0, "yr^-1", "float", r"\mathcal{R}_{SN}", "Galactic supernova (cocoon birth) rate",
+           "I", "lost in [AESB25]; 1/30 per yr hard-wired in CRAMS (Evoli+2019, include/cgs.h) (V-code)",
+           _OPEN_POS(1.0)),
+        _p("alpha", 1.09, "", "float", r"\alpha", "power-law index of the radial SNR profile",
+           "V-code", "Green 2015 fit, as implemented in two public codes (PHYSICS.md 1.1)", (0.0, 10.0, True, True)),
+        _p("beta", 3.87, "", "float", r"\beta", "exponential index of the radial SNR profile",
+           "V-code", "Green 2015 fit, as implemented in two public codes (PHYSICS.md 1.1)", _OPEN_POS(20.0)),
+        _p("R_sun", 8.5, "kpc", "float", r"R_\odot", "Galactocentric distance of the Sun",
+           "I", "value of Green 2015's fit; [AESB25] states R_sun explicitly but the number is lost",
+           _OPEN_POS(20.0)),
+        _p("R_disk", 15.0, "kpc", "float", r"R_d", "radius of the cocoon disk (density zero beyond)",
+           "I", "lost in [AESB25]; 15 kpc holds 96 % of the unbounded Green profile", _OPEN_POS(50.0)),
+        _p("z_profile", "exponential", "", "choice", r"Z(z)", "vertical profile of the cocoon density",
+           "I", "the third Green-2015 'fitting parameter' of [AESB25] is lost; exp(-|z|/z0) assumed, "
+           "a uniform slab |z| < h_disk offered as alternative", choices=("exponential", "uniform")),
+        _p("z0", 0.1, "kpc", "float", r"z_0", "vertical scale height of exp(-|z|/z0)",
+           "I", "assumed: typical SNR/OB scale height; public Green-2015 codes use 0.1 or 0.095 kpc",
+           _OPEN_POS(5.0)),
+        _p("h_disk", 1.0, "kpc", "float", r"h_d", "half-height at which the density is truncated",
+           "I", "lost in [AESB25]; only truncates the exponential (1 kpc = 10 z0)", _OPEN_POS(10.0)),
+        # --- injection (PHYSICS.md section 2) ---
+        _p("E_SN", 1.0e51, "erg", "float", r"E_{SN}", "kinetic energy of one supernova",
+           "V", "[AESB25] Sec. 2; CRAMS E_SN = 1e51 erg", _OPEN_POS(1.0e54)),
+        _p("eps_p", 0.05, "", "float", r"\epsilon_p", "fraction of E_SN given to protons",
+           "I", "numbers lost in [AESB25] ('consistent with Evoli+2019'); CRAMS post-2021 fit 0.0507 (V-code)",
+           _OPEN_POS(1.0)),
+        _p("gamma_p", 4.37, "", "float", r"\gamma_p", "proton injection slope in momentum, Q ~ p^-gamma",
+           "I", "numbers lost in [AESB25]; CRAMS post-2021 fit 4.37486 (V-code)", (3.0, 5.0, False, False)),
+        _p("eps_He", 0.025, "", "float", r"\epsilon_{He}", "fraction of E_SN given to helium",
+           "I", "numbers lost in [AESB25] ('a lower efficiency'); CRAMS fit 0.0254 (V-code)", _OPEN_POS(1.0)),
+        _p("gamma_He", 4.31, "", "float", r"\gamma_{He}", "helium injection slope in momentum",
+           "I", "numbers lost in [AESB25] ('slightly harder'); CRAMS fit 4.30995 (V-code)",
+           (3.0, 5.0, False, False)),
+        _p("E_max", 3.0, "PeV", "float", r"E_{max}", "cut-off of the injection spectra (acts on rigidity: "
+           "exp(-R Z e/E_max))", "I", "[AESB25] 'up to the knee'; value lost; irrelevant for cocoons once R0 << E_max",
+           _OPEN_POS(1.0e4)),
+        # --- cocoon interior (PHYSICS.md sections 3.4, 7) ---
+        _p("n_gas", 1.0, "cm^-3", "float", r"n_{gas}", "gas density inside a cocoon (enters only tau_c and N_c)",
+           "I", "cancels in every flux; 1 cm^-3 reproduces the ~0.3 Myr of [AESB25] abstract", _OPEN_POS(1.0e6)),
+        # --- sky windows and numerics ---
+        _p("user_window", [25.0, 100.0, -5.0, 5.0], "deg", "window", r"(l, b)", "an extra sky window "
+           "[l_min, l_max, b_min, b_max] for which J is reported", "I",
+           "assumed default: Tibet AS-gamma region A (25 < l < 100 deg, |b| < 5 deg)"),
+        _p("grid_scale", 1, "", "int", r"-", "multiplies the number of points of every integration grid",
+           "num", "numerical: 1 is converged to better than 0.1 % (see the convergence checks)",
+           (1, 8, True, True)),
+    ]
+}
+
+
+def validate(values: Mapping[str, Any], names: Iterable[str] | None = None) -> dict[str, Any]:
+    """Check ``values`` and return a complete, coerced parameter dict.
+
+    Parameters
+    ----------
+    values : mapping
+        Parameter name -> value. Unknown names are an error.
+    names : iterable of str, optional
+        The parameters accepted here (e.g. a chapter's); defaults to all.
+        Missing ones are filled with their defaults.
+
+    Raises
+    ------
+    ParameterError
+        One-line message naming the first offending parameter and what is allowed.
+    """
+    accepted = list(PARAMETERS) if names is None else list(names)
+    for name in values:
+        if name not in accepted:
+            raise ParameterError(f"unknown parameter {name!r}: allowed are {', '.join(accepted)}")
+    out = {}
+    for name in accepted:
+        p = PARAMETERS[name]
+        out[name] = p.check(values[name]) if name in values else p.check(p.default)
+    _check_consistency(out)
+    return out
+
+
+def _check_consistency(v: Mapping[str, Any]) -> None:
+    """Relations between parameters that single bounds cannot express."""
+    if "R_sun" in v and "R_disk" in v and not v["R_sun"] < v["R_disk"]:
+        raise ParameterError(
+            f"R_sun = {v['R_sun']!r} is not allowed: the Sun must lie inside the disk, R_sun < R_disk = {v['R_disk']!r} kpc"
+        )
+    if v.get("z_profile") == "exponential" and "z0" in v and "h_disk" in v and v["z0"] > v["h_disk"]:
+        raise ParameterError(
+            f"z0 = {v['z0']!r} is not allowed: the scale height must not exceed the truncation h_disk = {v['h_disk']!r} kpc"
+        )
+
+
+def parse_cli_value(name: str, text: str) -> Any:
+    """Convert a command-line string to the declared kind of parameter ``name``.
+
+    Windows are written ``l_min,l_max,b_min,b_max``. Raises ParameterError.
+    """
+    if name not in PARAMETERS:
+        raise ParameterError(f"unknown parameter {name!r}: allowed are {', '.join(PARAMETERS)}")
+    p = PARAMETERS[name]
+    try:
+        if p.kind == "choice":
+            value: Any = text
+        elif p.kind == "window":
+            value = [float(t) for t in text.strip("[]() ").split(",")]
+        elif p.kind == "int":
+            value = float(text)
+            value = int(value) if value.is_integer() else value
+        else:
+            value = float(text)
+    except ValueError:
+        raise ParameterError(f"{name} = {text!r} is not allowed: expected {p.allowed()}") from None
+    return p.check(value)
+
+
+def provenance_table(names: Iterable[str] | None = None, values: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The parameters as a table: value used, default, unit, allowed values, tag and source."""
+    names = list(PARAMETERS) if names is None else list(names)
+    rows = []
+    for n in names:
+        p = PARAMETERS[n]
+        used = values[n] if values is not None and n in values else p.default
+        rows.append(
+            {
+                "parameter": n,
+                "symbol": f"${p.symbol}$" if p.symbol != "-" else "",
+                "value": _fmt(used),
+                "default": _fmt(p.default),
+                "unit": p.unit,
+                "allowed": p.allowed(),
+                "tag": p.tag,
+                "source": p.source,
+            }
+        )
+    return pd.DataFrame(rows).set_index("parameter")
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)

@@ -1,0 +1,48 @@
+"""One figure style for the book, and the cosmetics that would clutter the notebooks."""
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .galaxy import SkyWindow
+
+__all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays"]
+
+WINDOW_COLOURS = {"inner": "tab:orange", "outer": "tab:blue", "allsky": "0.5", "user": "tab:green"}
+
+
+def use_style() -> None:
+    """The book's matplotlib style (does not change the backend)."""
+    mpl.rcParams.update({
+        "figure.figsize": (6.4, 4.2), "figure.dpi": 110, "savefig.dpi": 200, "font.size": 10,
+        "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
+        "legend.frameon": False, "image.cmap": "magma",
+    })
+
+
+def shade_windows(ax, windows: list[SkyWindow], wrap: float = 360.0) -> None:
+    """Shade the longitude ranges of ``windows`` on an axis whose x is Galactic longitude [deg] in [0, wrap)."""
+    for w in windows:
+        c = WINDOW_COLOURS.get(w.name, "tab:green")
+        lo, hi = w.l_min % wrap, w.l_max % wrap
+        spans = [(lo, hi)] if lo < hi else [(lo, wrap), (0.0, hi)]
+        for i, (a, b) in enumerate(spans):
+            ax.axvspan(a, b, color=c, alpha=0.15, lw=0, label=w.name if i == 0 else None)
+
+
+def draw_window_rays(ax, windows: list[SkyWindow], R_sun: float, length: float = 30.0) -> None:
+    """Draw, on a face-on (x, y) map in kpc with the Sun at (R_sun, 0), the rays bounding each window."""
+    for w in windows:
+        c = WINDOW_COLOURS.get(w.name, "tab:green")
+        for l_deg in (w.l_min, w.l_max):
+            l = np.deg2rad(l_deg)
+            ax.plot([R_sun, R_sun - length * np.cos(l)], [0.0, length * np.sin(l)], color=c, lw=1.0, ls="--")
+        ax.plot([], [], color=c, ls="--", label=f"{w.name}: {w.l_min:g} < l < {w.l_max:g} deg")
+    ax.plot([R_sun], [0.0], marker="*", color="gold", ms=12, mec="k", ls="none", label="Sun")
+    ax.plot([0.0], [0.0], marker="+", color="w", ms=10, ls="none")
+
+
+def close(fig) -> None:
+    """Show-then-release: keeps memory flat when a chapter makes many figures."""
+    plt.close(fig)

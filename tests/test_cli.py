@@ -1,0 +1,49 @@
+"""The `cocoon` command end to end (subprocess: the installed console script)."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cocoonlib.chapters import CHAPTERS
+
+# the console script installed next to this interpreter (works without activating the venv)
+_here = Path(sys.executable).parent / "cocoon"
+COCOON = str(_here) if _here.exists() else shutil.which("cocoon")
+pytestmark = pytest.mark.skipif(COCOON is None, reason="the cocoon console script is not installed")
+
+
+def run(*args):
+    return subprocess.run([COCOON, *args], capture_output=True, text=True, timeout=600)
+
+
+def test_list():
+    r = run("list")
+    assert r.returncode == 0
+    for name in CHAPTERS["model"].parameters:
+        assert name in r.stdout
+
+
+@pytest.mark.parametrize("args", [["-p", "chi0", "-1"], ["-p", "chi0", "abc"], ["-p", "R0", "0"], ["-p", "R_SN", "0"],
+                                  ["-p", "delta", "3"], ["-p", "grammage_model", "gauss"], ["-p", "bogus", "1"]])
+def test_invalid_parameter_stops_before_any_work(tmp_path, args):
+    out = tmp_path / "out"
+    r = run("run", "model", *args, "-o", str(out))
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and args[1] in r.stderr
+    assert not out.exists()
+
+
+def test_run_model_writes_results(tmp_path, mirror):
+    ref = tmp_path / "ref"
+    r = run("run", "model", "-p", "chi0", "0.5", "-o", str(ref))
+    assert r.returncode == 0, r.stderr
+    res = json.loads((ref / "results.json").read_text())
+    assert set(res) == set(CHAPTERS["model"].results)
+    # tau_c is linear in chi0 (0.2528 Myr at 0.4 g/cm^2); J does not depend on chi0
+    assert res["tau_c_Myr"] == pytest.approx(0.2528 * 0.5 / 0.4, rel=1e-3)
+    assert res["J_inner_per_yr_kpc2"] / res["J_outer_per_yr_kpc2"] > 1
+    run_info = json.loads((ref / "run.json").read_text())
+    assert run_info["parameters"]["chi0"] == 0.5

@@ -1,0 +1,79 @@
+"""Parameter validation: every bad value stops with one line naming the parameter."""
+import ast
+import json
+import math
+
+import pytest
+
+from cocoonlib.chapters import CHAPTERS
+from cocoonlib.params import PARAMETERS, TAGS, ParameterError, parse_cli_value, provenance_table, validate
+
+INVALID = [
+    ("chi0", -0.4), ("chi0", 0.0), ("chi0", 11.0), ("chi0", "0.4"), ("chi0", True), ("chi0", math.nan),
+    ("R0", 0.0), ("R0", -20.0), ("R0", math.inf), ("R_SN", 0.0), ("R_SN", -1 / 30), ("delta", 0.0), ("delta", 2.5),
+    ("grammage_model", "gaussian"), ("grammage_model", 1), ("z_profile", "gaussian"), ("gamma_p", 5.0),
+    ("gamma_He", "hard"), ("eps_p", 1.5), ("E_max", 0.0), ("n_gas", -1.0), ("grid_scale", 1.5), ("grid_scale", 0),
+    ("user_window", [10, 5, -5, 5]), ("user_window", [0, 10, -5]), ("user_window", "0,10,-5,5"),
+    ("user_window", [0, 400, -5, 5]), ("user_window", [0, 10, -95, 5]), ("alpha", -1.0), ("beta", 0.0),
+]
+
+
+@pytest.mark.parametrize("name, value", INVALID, ids=[f"{n}={v!r}" for n, v in INVALID])
+def test_invalid_value_one_line(name, value):
+    with pytest.raises(ParameterError) as err:
+        validate({name: value})
+    msg = str(err.value)
+    assert "\n" not in msg and msg.startswith(name) and "expected" in msg
+
+
+def test_unknown_name():
+    with pytest.raises(ParameterError, match="unknown parameter 'chi_0'"):
+        validate({"chi_0": 0.4})
+
+
+@pytest.mark.parametrize("values, name", [({"R_sun": 16.0}, "R_sun"), ({"z0": 2.0, "h_disk": 1.0}, "z0")])
+def test_inconsistent_combinations(values, name):
+    with pytest.raises(ParameterError, match=f"^{name}"):
+        validate(values)
+
+
+def test_defaults_valid_and_coerced():
+    v = validate({"chi0": 1, "grid_scale": 2.0, "user_window": (0, 10, -1, 1)})
+    assert isinstance(v["chi0"], float) and v["grid_scale"] == 2 and isinstance(v["grid_scale"], int)
+    assert v["user_window"] == [0.0, 10.0, -1.0, 1.0]
+    assert set(v) == set(PARAMETERS)
+
+
+@pytest.mark.parametrize("name, text, expected", [("chi0", "0.5", 0.5), ("grid_scale", "2", 2),
+                                                  ("user_window", "0,10,-1,1", [0.0, 10.0, -1.0, 1.0]),
+                                                  ("grammage_model", "constant", "constant")])
+def test_cli_parsing(name, text, expected):
+    assert parse_cli_value(name, text) == expected
+
+
+@pytest.mark.parametrize("name, text", [("chi0", "abc"), ("chi0", "-1"), ("user_window", "a,b"), ("nope", "1")])
+def test_cli_parsing_errors(name, text):
+    with pytest.raises(ParameterError):
+        parse_cli_value(name, text)
+
+
+def test_every_parameter_has_provenance():
+    t = provenance_table()
+    assert list(t.index) == list(PARAMETERS)
+    assert t.tag.isin(list(TAGS)).all()
+    assert (t.source.str.len() > 10).all()
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS.values(), ids=CHAPTERS.keys())
+def test_notebook_parameters_cell_matches_declarations(chapter):
+    """The notebook's `parameters` cell sets exactly the chapter's parameters, to their declared defaults."""
+    nb = json.loads(chapter.path.read_text())
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1
+    assigned = {}
+    for node in ast.parse("".join(cells[0]["source"])).body:
+        assigned[node.targets[0].id] = ast.literal_eval(node.value) if not isinstance(node.value, ast.BinOp) else eval(
+            compile(ast.Expression(node.value), "<cell>", "eval"))
+    assert list(assigned) == list(chapter.parameters)
+    for name, value in assigned.items():
+        assert value == pytest.approx(PARAMETERS[name].default) if isinstance(value, float) else value == PARAMETERS[name].default

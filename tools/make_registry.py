@@ -1,0 +1,68 @@
+"""Regenerate data/registry.csv from the mirror's SOURCES.md (maintainer tool).
+
+    python tools/make_registry.py ../shared/data/SOURCES.md
+
+Reads every table row that names a local file, builds the raw URL pinned to the
+commit, and joins the DOI and bibliography key from data/doi_map.csv.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
+
+
+def rows(sources_md: Path):
+    for line in sources_md.read_text().splitlines():
+        if not line.startswith("| ") or "`" not in line:
+            continue
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+        if len(cells) != 10:
+            continue
+        dataset, local, repo, commit, path, licence, units, ref, nbytes, sha = cells
+        strip = lambda s: s.strip().strip("`")  # noqa: E731
+        yield {
+            "name": strip(local),
+            "url": RAW.format(repo=repo, commit=strip(commit), path=strip(path).replace(" ", "%20")),
+            "sha256": strip(sha),
+            "bytes": int(nbytes),
+            "dataset": dataset.replace("\\|", "|"),
+            "reference": ref,
+            "licence": licence,
+            "units": units.replace("\\|", "|"),
+            "repository": repo,
+            "commit": strip(commit),
+            "path_in_repository": strip(path),
+        }
+
+
+def main(argv):
+    src = Path(argv[1] if len(argv) > 1 else ROOT.parent / "shared" / "data" / "SOURCES.md")
+    dois = {}
+    doi_map = ROOT / "data" / "doi_map.csv"
+    if doi_map.exists():
+        with doi_map.open() as fh:
+            dois = {r["reference"]: r for r in csv.DictReader(fh)}
+    out = list(rows(src))
+    for r in out:
+        d = dois.get(r["reference"], {})
+        r["doi"], r["bibkey"] = d.get("doi", ""), d.get("bibkey", "")
+    fields = ["name", "dataset", "reference", "doi", "bibkey", "licence", "url", "sha256", "bytes",
+              "repository", "commit", "path_in_repository", "units"]
+    with (ROOT / "data" / "registry.csv").open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        for r in sorted(out, key=lambda r: r["name"]):
+            w.writerow({k: r[k] for k in fields})
+    missing = [r["reference"] for r in out if not r["doi"]]
+    print(f"{len(out)} files; {len(missing)} without DOI")
+    for m in sorted(set(missing)):
+        print("  no DOI:", m)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
