@@ -28,7 +28,7 @@ def shade_windows(ax, windows: list[SkyWindow], wrap: float = 360.0) -> None:
         lo, hi = w.l_min % wrap, w.l_max % wrap
         spans = [(lo, hi)] if lo < hi else [(lo, wrap), (0.0, hi)]
         for i, (a, b) in enumerate(spans):
-            ax.axvspan(a, b, color=c, alpha=0.15, lw=0, label=w.name if i == 0 else None)
+            ax.axvspan(a, b, color=c, alpha=0.15, lw=0, label=f"{w.name}: {w.l_min:g} < l < {w.l_max:g} deg" if i == 0 else None)
 
 
 def draw_window_rays(ax, windows: list[SkyWindow], R_sun: float, length: float = 30.0) -> None:
