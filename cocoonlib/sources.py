@@ -19,6 +19,7 @@ Q(p) in (GeV/c)^-3 per source, Q^E(E) in GeV^-1 per source.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -43,6 +44,7 @@ PROTON = Species("H", 1, 1, M_PROTON_GEV)
 HELIUM = Species("He", 2, 4, M_ALPHA_GEV)
 
 
+@lru_cache(maxsize=1024)
 def momentum_integral(gamma: float, cutoff_x: float = np.inf) -> float:
     """I(gamma) = 4 pi Int_0^inf x^(2-gamma) (sqrt(x^2+1) - 1) exp(-x/cutoff_x) dx, x = p/(m c).
 

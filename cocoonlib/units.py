@@ -15,6 +15,7 @@ from __future__ import annotations
 import astropy.constants as _ac
 import astropy.units as _u
 import scipy.constants as _sc
+from particle import Particle as _Particle
 
 # --- masses (rest energies) -------------------------------------------------
 M_PROTON_GEV: float = _sc.physical_constants["proton mass energy equivalent in MeV"][0] * 1e-3
@@ -22,6 +23,9 @@ M_PROTON_GEV: float = _sc.physical_constants["proton mass energy equivalent in M
 
 M_ALPHA_GEV: float = _sc.physical_constants["alpha particle mass energy equivalent in MeV"][0] * 1e-3
 """4He nucleus rest energy [GeV] (CODATA via scipy)."""
+
+M_PI0_GEV: float = _Particle.from_pdgid(111).mass * 1e-3
+"""Neutral-pion rest energy [GeV] (PDG, via the scikit-hep ``particle`` package)."""
 
 M_PROTON_G: float = _ac.m_p.cgs.value
 """Proton mass [g]."""

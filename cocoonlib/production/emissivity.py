@@ -1,0 +1,151 @@
+"""One interface for the gamma-ray and neutrino emissivity of one cocoon ([AESB25] eq. 7 = [ICRC25] eq. 2).
+
+.. math::
+
+    Q_{\\gamma,\\nu}(E) = \\frac{1}{m_p}\\sum_{i} \\int dE_i\\, Q_i^E(E_i)\\, \\chi_c(R_i)\\,
+    \\frac{d\\sigma_i(E_i, E)}{dE}
+
+in GeV^-1 per cocoon (particles per GeV emitted over the cocoon's life). The
+target column chi_c/m_p counts all gas as hydrogen (``ism="H"``, as the paper);
+``ism="H+He"`` splits it into H and He with He/H = ``f_He`` by number (AAfrag only).
+
+A :class:`Production` object builds the cross-section matrices once for its energy
+grids; :meth:`Production.emissivity` then costs a weighted sum, so a change of
+chi0, R0, delta or the spectral parameters is cheap.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import numpy as np
+
+from ..sources import InjectionSpectrum
+from ..units import M_PROTON_G
+from . import aafrag, kelner
+
+__all__ = ["MODELS", "ISM", "SECONDARIES", "Production", "E_DELTA_GEV"]
+
+MODELS = ("kelner", "aafrag")
+ISM = ("H", "H+He")
+SECONDARIES = ("gamma", "nu_e", "nu_mu", "nu_all")
+E_DELTA_GEV = kelner.E_P_MIN_GEV
+"""Below 100 GeV the Kelner model uses the delta approximation (gamma rays only)."""
+
+
+def _log_grid(lo, hi, per_decade):
+    n = max(2, int(np.ceil(np.log10(hi / lo) * per_decade)) + 1)
+    E = np.logspace(np.log10(lo), np.log10(hi), n)
+    lnE = np.log(E)
+    d = np.empty_like(lnE)  # trapezoid weights in ln E
+    d[1:-1] = 0.5 * (lnE[2:] - lnE[:-2])
+    d[0], d[-1] = 0.5 * (lnE[1] - lnE[0]), 0.5 * (lnE[-1] - lnE[-2])
+    return E, d
+
+
+class Production:
+    """Emissivity of one cocoon for one secondary (``gamma``, ``nu_e``, ``nu_mu``, ``nu_all``; neutrinos are nu + anti-nu).
+
+    Parameters
+    ----------
+    secondary, model : str
+        ``model`` is ``"kelner"`` (KAB06 + delta approximation below 100 GeV, He-p by nucleon
+        superposition, [AESB25] App. A) or ``"aafrag"`` (AAfrag p-p, p-He, He-p, He-He, [ICRC25]).
+    E_GeV : array
+        Secondary energies [GeV].
+    ism : ``"H"`` or ``"H+He"``; f_He : He/H by number for ``"H+He"``.
+    per_decade : points per decade of the projectile grid.
+
+    Raises ValueError for an unknown name, for Kelner neutrinos below 100 GeV (the paper computes
+    them only above) and for ``ism="H+He"`` with Kelner (no p-He kernels).
+    """
+
+    E_PROJ_MAX_GEV = 1.0e9
+
+    def __init__(self, secondary: str, model: str, E_GeV, ism: str = "H", f_He: float = 0.1, per_decade: int = 40):
+        if secondary not in SECONDARIES:
+            raise ValueError(f"secondary = {secondary!r} is not allowed: expected one of {', '.join(SECONDARIES)}")
+        if model not in MODELS:
+            raise ValueError(f"production_model = {model!r} is not allowed: expected one of {', '.join(MODELS)}")
+        if ism not in ISM:
+            raise ValueError(f"ism = {ism!r} is not allowed: expected one of {', '.join(ISM)}")
+        if model == "kelner" and ism != "H":
+            raise ValueError("ism = 'H+He' is not allowed with production_model = 'kelner' (no p-He kernels): use 'aafrag'")
+        E = np.atleast_1d(np.asarray(E_GeV, dtype=float))
+        if model == "kelner" and secondary != "gamma" and E.min() < E_DELTA_GEV * (1 - 1e-9):
+            raise ValueError(f"Kelner neutrino emissivities are computed only for E >= {E_DELTA_GEV:g} GeV "
+                             f"([AESB25] App. A); got {E.min():.4g} GeV")
+        self.secondary, self.model, self.E_GeV, self.ism, self.f_He = secondary, model, E, ism, f_He
+        self.per_decade = per_decade
+        self._build()
+
+    # --- matrices -------------------------------------------------------------------
+    def _build(self):
+        E = self.E_GeV
+        if self.model == "kelner":
+            # projectile: proton or nucleon total energy, from the pion threshold
+            self.Ep, self.dln = _log_grid(kelner.E_THRESHOLD_GEV * 1.0001, self.E_PROJ_MAX_GEV, self.per_decade)
+            hi = E >= E_DELTA_GEV
+            self._hi = hi
+            M_full = np.zeros((E.size, self.Ep.size))
+            if hi.any():
+                M_full[hi] = kelner.kernel_matrix(self.secondary, E[hi], self.Ep, self.dln)
+            self._M_full = M_full
+            self._M_full_100 = kelner.kernel_matrix(self.secondary, [E_DELTA_GEV], self.Ep, self.dln)[0]
+            self._M_delta = kelner.delta_matrix(E[~hi], self.Ep, self.dln) if (~hi).any() else None
+            self._M_delta_100 = kelner.delta_matrix([E_DELTA_GEV], self.Ep, self.dln)[0]
+        else:
+            self.Ep, self.dln = _log_grid(1.0001 * kelner.E_THRESHOLD_GEV, self.E_PROJ_MAX_GEV, self.per_decade)
+            self._M = {ch: aafrag.cross_section_matrix(self.secondary, ch, E, self.Ep) * (self.Ep * self.dln)[None, :]
+                       for ch in self.channels}
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """Projectile-target channels summed: p-p, He-p (+ p-He, He-He for ism='H+He' with AAfrag)."""
+        if self.model == "aafrag" and self.ism == "H+He":
+            return ("p-p", "p-He", "He-p", "He-He")
+        return ("p-p", "He-p")
+
+    # --- weights ----------------------------------------------------------------------
+    def _columns(self) -> dict[str, float]:
+        """Targets per unit grammage [g^-1]: H only (1/m_p) or H and He with He/H = f_He."""
+        if self.ism == "H":
+            return {"p": 1.0 / M_PROTON_G, "He": 0.0}
+        n_H = 1.0 / (M_PROTON_G * (1.0 + 4.0 * self.f_He))
+        return {"p": n_H, "He": self.f_He * n_H}
+
+    def _projectile_weights(self, spectrum: InjectionSpectrum, chi: Callable, superpose: bool):
+        """Q^E chi on the projectile grid [GeV^-1 g cm^-2]; for ``superpose``, per nucleon of energy E_N:
+        A^2 Q_He^E(A E_N) chi(R_He(A E_N)) (A nucleons, Jacobian A)."""
+        if superpose:
+            A = spectrum.species.A
+            E_nuc = A * self.Ep
+            return A * A * spectrum.per_energy(E_nuc) * chi(spectrum.rigidity_GV(E_nuc))
+        return spectrum.per_energy(self.Ep) * chi(spectrum.rigidity_GV(self.Ep))
+
+    def emissivity(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, np.ndarray]:
+        """Q(E) [GeV^-1 per cocoon] by channel plus ``"total"``; ``spectra`` has keys ``"H"``, ``"He"``;
+        ``chi`` maps rigidity [GV] to grammage [g cm^-2]."""
+        col = self._columns()
+        out: dict[str, np.ndarray] = {}
+        if self.model == "kelner":
+            for ch, sp, sup in (("p-p", "H", False), ("He-p", "He", True)):
+                w = self._projectile_weights(spectra[sp], chi, sup) * col["p"]
+                out[ch] = self._kelner_apply(w)
+        else:
+            for ch in self.channels:
+                proj, target = ch.split("-")
+                w = self._projectile_weights(spectra["H" if proj == "p" else "He"], chi, False) * col[target]
+                out[ch] = self._M[ch] @ w
+        out["total"] = sum(out[ch] for ch in self.channels)
+        return out
+
+    def _kelner_apply(self, w):
+        Q = self._M_full @ w
+        if self._M_delta is not None:
+            n_tilde = (self._M_full_100 @ w) / (self._M_delta_100 @ w)
+            Q[~self._hi] = n_tilde * (self._M_delta @ w)
+        return Q
+
+    def n_tilde(self, w) -> float:
+        """n-tilde of the delta approximation for projectile weights ``w``: matches the full result at 100 GeV."""
+        return float((self._M_full_100 @ w) / (self._M_delta_100 @ w))

@@ -1,0 +1,143 @@
+"""Secondary production against independent oracles: naima (Kelner06), direct aafragpy calls, limits."""
+import warnings
+
+import astropy.units as u
+import numpy as np
+import pytest
+from astropy.constants import c
+from scipy.integrate import quad
+
+from cocoonlib.grammage import grammage
+from cocoonlib.production import Production, flavours_at_earth, kelner, oscillation_matrix
+from cocoonlib.sources import injection_spectra
+from cocoonlib.units import M_PROTON_G
+
+SPECTRA = injection_spectra(dict(E_SN=1e51, E_max=3.0, eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31))
+
+
+def chi(R):
+    return grammage(R, "exponential", 0.4, 20.0)
+
+
+def test_reference_values_of_the_kernels():
+    """PHYSICS.md 4.2 reference values (independent implementation) and KAB06 sigma_inel."""
+    assert kelner.F_gamma(0.1, 1e3) == pytest.approx(5.2649, rel=1e-4)
+    assert kelner.F_gamma(0.01, 1e3) == pytest.approx(176.52, rel=1e-4)
+    assert kelner.F_e(0.1, 1e3) == pytest.approx(1.8206, rel=1e-4)
+    assert kelner.F_numu1(0.1, 1e3) == pytest.approx(1.2489, rel=1e-4)
+    np.testing.assert_allclose(kelner.sigma_inel_mb([1e2, 1e3, 1e4, 1e5, 1e6]), [31.30, 34.30, 39.95, 48.26, 59.22], rtol=2e-4)
+    assert kelner.E_THRESHOLD_GEV == pytest.approx(1.22, abs=0.005)
+
+
+def test_energy_fractions():
+    """Int x F dx at E_p = 1 TeV: ~0.166 for photons (KAB06); 0.061 / 0.050 for F_e / F_numu1 (PHYSICS.md)."""
+    frac = lambda f: quad(lambda x: x * f(x, 1e3), kelner.X_MIN, 1, limit=200)[0]  # noqa: E731
+    assert frac(kelner.F_gamma) == pytest.approx(0.166, rel=0.015)  # 0.164 above x = 1e-3
+    assert frac(kelner.F_e) == pytest.approx(0.0609, rel=0.02)
+    assert frac(kelner.F_numu1) == pytest.approx(0.0497, rel=0.03)
+
+
+def test_flavour_sums():
+    x, Ep = np.logspace(-3, -0.01, 50), 1e4
+    np.testing.assert_allclose(kelner.F_secondary("nu_all", x, Ep),
+                               kelner.F_secondary("nu_mu", x, Ep) + kelner.F_secondary("nu_e", x, Ep))
+    E = np.logspace(2, 5, 13)
+    parts = [Production(s, "aafrag", E).emissivity(SPECTRA, chi)["total"] for s in ("nu_e", "nu_mu", "nu_all")]
+    np.testing.assert_allclose(parts[0] + parts[1], parts[2], rtol=0.02)  # 'nu_all' is the sum of the four tables
+
+
+def test_kelner_against_naima():
+    """Power-law protons: cocoonlib Kelner (with its delta approximation) vs naima PionDecayKelner06, 10 GeV-100 TeV."""
+    from naima.models import PowerLaw
+    from naima.radiative import PionDecayKelner06
+
+    pl = PowerLaw(1e33 / u.eV, 1 * u.TeV, 2.5)
+    Eg = np.logspace(1, 5, 9) * u.GeV
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = PionDecayKelner06(pl, nh=1 / u.cm**3)._spectrum(Eg).to(1 / (u.s * u.eV)).value
+    prod = Production("gamma", "kelner", Eg.value)
+    Q = prod._kelner_apply(pl(prod.Ep * u.GeV).to(1 / u.GeV).value)  # cm^2 GeV^-1 per unit density
+    ours = (Q * c.cgs.value / (u.s * u.GeV)).to(1 / (u.s * u.eV)).value
+    np.testing.assert_allclose(ours, ref, rtol=0.02)
+
+
+@pytest.mark.parametrize("secondary, code, channel", [("gamma", "gam", "p-p"), ("nu_all", "nu_all", "He-p"),
+                                                      ("gamma", "gam", "He-He")])
+def test_aafrag_path_against_direct_aafragpy(secondary, code, channel):
+    """Our AAfrag emissivity for one channel vs aafragpy.get_cross_section + get_spectrum on a fine grid (0.1 %)."""
+    import aafragpy
+
+    E = np.logspace(1, 4, 7)
+    prod = Production(secondary, "aafrag", E, ism="H+He", per_decade=200)
+    ours = prod.emissivity(SPECTRA, chi)[channel]
+    proj, target = channel.split("-")
+    sp = SPECTRA["H" if proj == "p" else "He"]
+    lo = 4.0 if proj == "p" else 5.0
+    Ep = np.logspace(np.log10(lo), 8, 2000)
+    column = {"p": 1 / (M_PROTON_G * 1.4), "He": 0.1 / (M_PROTON_G * 1.4)}[target]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cs, Ep_out, Es = aafragpy.get_cross_section(code, channel, E_primaries=Ep, E_secondaries=E)
+        direct = aafragpy.get_spectrum(Ep_out, Es, cs, sp.per_energy(Ep) * chi(sp.rigidity_GV(Ep)))
+    direct = direct * 1e-27 * column
+    np.testing.assert_allclose(ours, direct, rtol=1e-3)
+
+
+def test_delta_approximation_joins_at_100_GeV():
+    E = np.logspace(np.log10(50), np.log10(200), 61)
+    q = Production("gamma", "kelner", E).emissivity(SPECTRA, chi)["total"]
+    logq = np.log(q * E**2)
+    jumps = np.abs(np.diff(logq))
+    i = np.searchsorted(E, 100.0)
+    assert jumps[i - 1] < 3 * np.median(jumps)  # no step at the junction
+
+
+def test_aafrag_over_kelner_ratio():
+    """PHYSICS.md 4.6 (independent computation): AAfrag/Kelner p-p for the cocoon spectrum 1.07/0.94/0.83/0.62/0.35."""
+    E = np.array([10.0, 100.0, 1e3, 1e4, 1e5])
+    r = (Production("gamma", "aafrag", E).emissivity(SPECTRA, chi)["p-p"]
+         / Production("gamma", "kelner", E).emissivity(SPECTRA, chi)["p-p"])
+    np.testing.assert_allclose(r, [1.07, 0.94, 0.83, 0.62, 0.35], rtol=0.04)
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(secondary="nu_all", model="kelner", E_GeV=[10.0]), "100 GeV"),
+                                           (dict(secondary="gamma", model="kelner", E_GeV=[1e3], ism="H+He"), "H\\+He"),
+                                           (dict(secondary="photon", model="aafrag", E_GeV=[1e3]), "secondary"),
+                                           (dict(secondary="gamma", model="sibyll", E_GeV=[1e3]), "production_model")])
+def test_outside_validity_is_an_error(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Production(**kwargs)
+
+
+def test_kelner_kernel_refuses_low_energies():
+    with pytest.raises(ValueError, match="E >= 100"):
+        kelner.kernel_matrix("gamma", [50.0], np.logspace(0, 6, 10), np.ones(10))
+
+
+def test_helium_in_ism_changes_little():
+    """He/H = 0.1 in the target: total within ~5 % of the all-hydrogen convention (PHYSICS.md 4.1: ~0.96)."""
+    E = np.logspace(1, 4, 7)
+    h = Production("gamma", "aafrag", E, ism="H").emissivity(SPECTRA, chi)["total"]
+    hhe = Production("gamma", "aafrag", E, ism="H+He").emissivity(SPECTRA, chi)["total"]
+    assert np.all(np.abs(hhe / h - 1) < 0.08)
+
+
+def test_oscillation_conserves_and_equalises():
+    """Rows and columns of P sum to 1; pion-decay ratios 1:2:0 arrive within 5 % of 1:1:1."""
+    P = oscillation_matrix()
+    np.testing.assert_allclose(P.sum(0), 1, atol=1e-12)
+    np.testing.assert_allclose(P.sum(1), 1, atol=1e-12)
+    at_earth = flavours_at_earth(1.0, 2.0)
+    np.testing.assert_allclose([at_earth[f] for f in ("nu_e", "nu_mu", "nu_tau")], 1.0, atol=0.05)
+
+
+def test_aafragpy_leaves_global_state_alone():
+    import subprocess
+    import sys
+
+    code = ("import warnings, sys; from cocoonlib.production import aafrag;"
+            "n = len(warnings.filters); p = list(sys.path); aafrag.table_range_GeV('p-p');"
+            "import numpy as np; aafrag.cross_section_matrix('gamma', 'p-p', [10.0], np.logspace(0.2, 3, 30));"
+            "assert len(warnings.filters) == n and sys.path == p, 'global state changed'")
+    subprocess.run([sys.executable, "-c", code], check=True)
