@@ -32,7 +32,7 @@ CHAPTERS: dict[str, Chapter] = {
             name="model",
             notebook="01_cocoon_model.ipynb",
             title="The cocoon model",
-            parameters=("chi0", "R0", "grammage_model", "delta", "R_SN", "alpha", "beta", "R_sun", "R_disk",
+            parameters=("chi0", "R0", "grammage_model", "delta", "production_model", "ism_composition", "R_SN", "alpha", "beta", "R_sun", "R_disk",
                         "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max",
                         "n_gas", "user_window", "grid_scale"),
             results={
@@ -44,6 +44,9 @@ CHAPTERS: dict[str, Chapter] = {
                 "tau_c_Myr": "cocoon residence time chi0/(m_p n_gas c) [Myr]",
                 "n_cocoons": "cocoons alive at any time, R_SN tau_c",
                 "L_max_pc": "largest cocoon size that fits the disk, eq. 10 [pc]",
+                "gamma_ratio_aafrag_kelner_1TeV": "AAfrag / Kelner cocoon gamma-ray emissivity at 1 TeV",
+                "gamma_ratio_aafrag_kelner_10TeV": "AAfrag / Kelner cocoon gamma-ray emissivity at 10 TeV",
+                "gamma_ratio_aafrag_kelner_100TeV": "AAfrag / Kelner cocoon gamma-ray emissivity at 100 TeV",
             },
         ),
     ]

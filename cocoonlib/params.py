@@ -145,6 +145,13 @@ PARAMETERS: dict[str, Parameter] = {
            "(advection_diffusion model only)", "I",
            "[AESB25] App. C considers 1/3, 1/2 and 1; assumed default 1 (Bohm), the case App. C finds compatible "
            "with both Fermi-LAT and LHAASO", (0.0, 2.0, False, True)),
+        # --- secondary production (PHYSICS.md section 4) ---
+        _p("production_model", "kelner", "", "choice", r"d\sigma/dE", "hadronic cross sections for gamma rays "
+           "and neutrinos", "V", "kelner: Kelner+2006 with delta approximation below 100 GeV, as [AESB25] App. A; "
+           "aafrag: AAfrag (Koldobskiy+2021) through aafragpy 2.0.4, as [ICRC25] eq. 2", choices=("kelner", "aafrag")),
+        _p("ism_composition", "H", "", "choice", r"n_{He}/n_H", "target gas inside the cocoons", "V",
+           "H: all gas counted as hydrogen, as [AESB25]/[ICRC25]; H+He: He/H = 0.1 by number (AAfrag only, "
+           "PHYSICS.md 4.1, tag I)", choices=("H", "H+He")),
         # --- cocoon distribution (PHYSICS.md section 1) ---
         _p("R_SN", 1.0 / 30.0, "yr^-1", "float", r"\mathcal{R}_{SN}", "Galactic supernova (cocoon birth) rate",
            "I", "lost in [AESB25]; 1/30 per yr hard-wired in CRAMS (Evoli+2019, include/cgs.h) (V-code)",
@@ -230,6 +237,9 @@ def _check_consistency(v: Mapping[str, Any]) -> None:
         raise ParameterError(
             f"R_sun = {v['R_sun']!r} is not allowed: the Sun must lie inside the disk, R_sun < R_disk = {v['R_disk']!r} kpc"
         )
+    if v.get("production_model") == "kelner" and v.get("ism_composition") == "H+He":
+        raise ParameterError("ism_composition = 'H+He' is not allowed with production_model = 'kelner' (no p-He "
+                             "kernels): use production_model = 'aafrag' or ism_composition = 'H'")
     if v.get("z_profile") == "exponential" and "z0" in v and "h_disk" in v and v["z0"] > v["h_disk"]:
         raise ParameterError(
             f"z0 = {v['z0']!r} is not allowed: the scale height must not exceed the truncation h_disk = {v['h_disk']!r} kpc"

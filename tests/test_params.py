@@ -15,6 +15,7 @@ INVALID = [
     ("gamma_He", "hard"), ("eps_p", 1.5), ("E_max", 0.0), ("n_gas", -1.0), ("grid_scale", 1.5), ("grid_scale", 0),
     ("user_window", [10, 5, -5, 5]), ("user_window", [0, 10, -5]), ("user_window", "0,10,-5,5"),
     ("user_window", [0, 400, -5, 5]), ("user_window", [0, 10, -95, 5]), ("alpha", -1.0), ("beta", 0.0),
+    ("production_model", "sibyll"), ("ism_composition", "He"),
 ]
 
 
@@ -31,7 +32,8 @@ def test_unknown_name():
         validate({"chi_0": 0.4})
 
 
-@pytest.mark.parametrize("values, name", [({"R_sun": 16.0}, "R_sun"), ({"z0": 2.0, "h_disk": 1.0}, "z0")])
+@pytest.mark.parametrize("values, name", [({"R_sun": 16.0}, "R_sun"), ({"z0": 2.0, "h_disk": 1.0}, "z0"),
+                                          ({"ism_composition": "H+He"}, "ism_composition")])
 def test_inconsistent_combinations(values, name):
     with pytest.raises(ParameterError, match=f"^{name}"):
         validate(values)

@@ -146,6 +146,14 @@ class Production:
             Q[~self._hi] = n_tilde * (self._M_delta @ w)
         return Q
 
-    def n_tilde(self, w) -> float:
-        """n-tilde of the delta approximation for projectile weights ``w``: matches the full result at 100 GeV."""
-        return float((self._M_full_100 @ w) / (self._M_delta_100 @ w))
+    def delta_normalisation(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, float]:
+        """n-tilde of the delta approximation per channel (Kelner model): the factor that makes it equal the
+        full KAB06 result at 100 GeV for these spectra ([AESB25] App. A; never a fixed number)."""
+        if self.model != "kelner":
+            raise ValueError("the delta approximation belongs to production_model = 'kelner'")
+        col = self._columns()
+        out = {}
+        for ch, sp, sup in (("p-p", "H", False), ("He-p", "He", True)):
+            w = self._projectile_weights(spectra[sp], chi, sup) * col["p"]
+            out[ch] = float((self._M_full_100 @ w) / (self._M_delta_100 @ w))
+        return out

@@ -115,7 +115,8 @@ def kernel_matrix(secondary: str, E_GeV, E_p_GeV, dlnEp):
     Ep = np.asarray(E_p_GeV, dtype=float)
     valid = (Ep >= E_P_MIN_GEV) & (Ep <= E_P_MAX_GEV)
     x = E[:, None] / Ep[None, :]
-    F = F_secondary(secondary, x, Ep[None, :]) * valid[None, :]
+    Ep_c = np.clip(Ep, E_P_MIN_GEV, E_P_MAX_GEV)  # columns outside the validity are zeroed just below
+    F = F_secondary(secondary, x, Ep_c[None, :]) * valid[None, :]
     return F * (sigma_inel_mb(Ep) * MB_CM2 * dlnEp)[None, :]
 
 
