@@ -44,6 +44,12 @@ def test_flavour_sums():
     E = np.logspace(2, 5, 13)
     parts = [Production(s, "aafrag", E).emissivity(SPECTRA, chi)["total"] for s in ("nu_e", "nu_mu", "nu_all")]
     np.testing.assert_allclose(parts[0] + parts[1], parts[2], rtol=0.02)  # 'nu_all' is the sum of the four tables
+    single = {s: Production(s, "aafrag", E).emissivity(SPECTRA, chi)["total"]
+              for s in ("nu_e_only", "anti_nu_e", "nu_mu_only", "anti_nu_mu")}
+    np.testing.assert_allclose(single["nu_e_only"] + single["anti_nu_e"], parts[0], rtol=1e-12)
+    np.testing.assert_allclose(single["nu_mu_only"] + single["anti_nu_mu"], parts[1], rtol=1e-12)
+    with pytest.raises(ValueError, match="aafrag"):
+        Production("anti_nu_e", "kelner", E)
 
 
 def test_kelner_against_naima():

@@ -29,6 +29,11 @@ SECONDARIES = {
     "nu_e": ("nu_e", "anu_e"),
     "nu_mu": ("nu_mu", "anu_mu"),
     "nu_all": ("nu_all",),
+    # particle and antiparticle separately (AAfrag only)
+    "nu_e_only": ("nu_e",),
+    "anti_nu_e": ("anu_e",),
+    "nu_mu_only": ("nu_mu",),
+    "anti_nu_mu": ("anu_mu",),
 }
 _LOW_E_SWITCH_GEV = 4.0
 

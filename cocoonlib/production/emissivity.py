@@ -27,7 +27,9 @@ __all__ = ["MODELS", "ISM", "SECONDARIES", "Production", "E_DELTA_GEV"]
 
 MODELS = ("kelner", "aafrag")
 ISM = ("H", "H+He")
-SECONDARIES = ("gamma", "nu_e", "nu_mu", "nu_all")
+SECONDARIES = ("gamma", "nu_e", "nu_mu", "nu_all", "nu_e_only", "anti_nu_e", "nu_mu_only", "anti_nu_mu")
+"""nu_e, nu_mu: neutrino + antineutrino of the flavour; nu_all: all of them; the last four (AAfrag only)
+separate particles from antiparticles."""
 E_DELTA_GEV = kelner.E_P_MIN_GEV
 """Below 100 GeV the Kelner model uses the delta approximation (gamma rays only)."""
 
@@ -68,6 +70,8 @@ class Production:
             raise ValueError(f"production_model = {model!r} is not allowed: expected one of {', '.join(MODELS)}")
         if ism not in ISM:
             raise ValueError(f"ism = {ism!r} is not allowed: expected one of {', '.join(ISM)}")
+        if model == "kelner" and secondary not in ("gamma", "nu_e", "nu_mu", "nu_all"):
+            raise ValueError(f"secondary = {secondary!r} needs production_model = 'aafrag' (Kelner F's count nu + anti-nu)")
         if model == "kelner" and ism != "H":
             raise ValueError("ism = 'H+He' is not allowed with production_model = 'kelner' (no p-He kernels): use 'aafrag'")
         E = np.atleast_1d(np.asarray(E_GeV, dtype=float))
