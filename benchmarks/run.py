@@ -37,7 +37,7 @@ def kelner_vs_naima():
 
     def ours():
         prod = Production("gamma", "kelner", Eg.value)
-        Q = prod._kelner_apply(pl(prod.Ep * u.GeV).to(1 / u.GeV).value)
+        Q = prod.from_projectile_weights(pl(prod.Ep * u.GeV).to(1 / u.GeV).value)
         return (Q * c.cgs.value / (u.s * u.GeV)).to(1 / (u.s * u.eV)).value
 
     def theirs():

@@ -32,8 +32,8 @@ CHAPTERS: dict[str, Chapter] = {
             name="model",
             notebook="01_cocoon_model.ipynb",
             title="The cocoon model",
-            parameters=("chi0", "R0", "grammage_model", "delta", "production_model", "ism_composition", "R_SN", "alpha", "beta", "R_sun", "R_disk",
-                        "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max",
+            parameters=("chi0", "R0", "grammage_model", "delta", "production_model", "ism_composition", "R_SN",
+                        "alpha", "beta", "R_sun", "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max",
                         "n_gas", "user_window", "grid_scale"),
             results={
                 "rho_sun_per_yr_kpc3": "cocoon birth rate per volume at the Sun, rho(R_sun, 0) [yr^-1 kpc^-3]",

@@ -7,6 +7,7 @@ the Galactic centre, positive towards +y; latitude b from the plane.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Mapping
 
 import numpy as np
@@ -81,9 +82,9 @@ class CocoonDisk:
             return 2.0 * self.z0 * -np.expm1(-self.h_disk / self.z0)
         return 2.0 * self.h_disk
 
-    @property
+    @cached_property
     def rho0(self) -> float:
-        """rho(R_sun, 0) [yr^-1 kpc^-3] from the normalisation of [AESB25] eq. 2."""
+        """rho(R_sun, 0) [yr^-1 kpc^-3] from the normalisation of [AESB25] eq. 2 (computed once per disk)."""
         return self.R_SN / (self.radial_integral_kpc2() * self.vertical_integral_kpc())
 
     @property

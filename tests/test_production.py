@@ -63,7 +63,7 @@ def test_kelner_against_naima():
         warnings.simplefilter("ignore")
         ref = PionDecayKelner06(pl, nh=1 / u.cm**3)._spectrum(Eg).to(1 / (u.s * u.eV)).value
     prod = Production("gamma", "kelner", Eg.value)
-    Q = prod._kelner_apply(pl(prod.Ep * u.GeV).to(1 / u.GeV).value)  # cm^2 GeV^-1 per unit density
+    Q = prod.from_projectile_weights(pl(prod.Ep * u.GeV).to(1 / u.GeV).value)  # cm^2 GeV^-1 per unit density
     ours = (Q * c.cgs.value / (u.s * u.GeV)).to(1 / (u.s * u.eV)).value
     np.testing.assert_allclose(ours, ref, rtol=0.02)
 

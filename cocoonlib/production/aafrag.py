@@ -35,7 +35,6 @@ SECONDARIES = {
     "nu_mu_only": ("nu_mu",),
     "anti_nu_mu": ("anu_mu",),
 }
-_LOW_E_SWITCH_GEV = 4.0
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +47,7 @@ def _aafragpy():
 
 
 def aafragpy_version() -> str:
+    """The installed aafragpy version (printed in the book: its tables differ between releases by up to 3 %)."""
     from importlib.metadata import version
 
     return version("aafragpy")

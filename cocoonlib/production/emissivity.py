@@ -85,20 +85,17 @@ class Production:
     # --- matrices -------------------------------------------------------------------
     def _build(self):
         E = self.E_GeV
+        # projectile grid: total energy of the proton / nucleon (Kelner) or of the projectile (AAfrag)
+        self.Ep, self.dln = _log_grid(kelner.E_THRESHOLD_GEV * 1.0001, self.E_PROJ_MAX_GEV, self.per_decade)
         if self.model == "kelner":
-            # projectile: proton or nucleon total energy, from the pion threshold
-            self.Ep, self.dln = _log_grid(kelner.E_THRESHOLD_GEV * 1.0001, self.E_PROJ_MAX_GEV, self.per_decade)
-            hi = E >= E_DELTA_GEV
-            self._hi = hi
-            M_full = np.zeros((E.size, self.Ep.size))
-            if hi.any():
-                M_full[hi] = kelner.kernel_matrix(self.secondary, E[hi], self.Ep, self.dln)
-            self._M_full = M_full
+            self._hi = E >= E_DELTA_GEV
+            self._M_full = np.zeros((E.size, self.Ep.size))
+            if self._hi.any():
+                self._M_full[self._hi] = kelner.kernel_matrix(self.secondary, E[self._hi], self.Ep, self.dln)
             self._M_full_100 = kelner.kernel_matrix(self.secondary, [E_DELTA_GEV], self.Ep, self.dln)[0]
-            self._M_delta = kelner.delta_matrix(E[~hi], self.Ep, self.dln) if (~hi).any() else None
-            self._M_delta_100 = kelner.delta_matrix([E_DELTA_GEV], self.Ep, self.dln)[0]
+            self._M_delta = kelner.delta_matrix(E[~self._hi], self.Ep) if (~self._hi).any() else None
+            self._M_delta_100 = kelner.delta_matrix([E_DELTA_GEV], self.Ep)[0]
         else:
-            self.Ep, self.dln = _log_grid(1.0001 * kelner.E_THRESHOLD_GEV, self.E_PROJ_MAX_GEV, self.per_decade)
             self._M = {ch: aafrag.cross_section_matrix(self.secondary, ch, E, self.Ep) * (self.Ep * self.dln)[None, :]
                        for ch in self.channels}
 
@@ -126,16 +123,21 @@ class Production:
             return A * A * spectrum.per_energy(E_nuc) * chi(spectrum.rigidity_GV(E_nuc))
         return spectrum.per_energy(self.Ep) * chi(spectrum.rigidity_GV(self.Ep))
 
+    def _kelner_weights(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable):
+        """(channel, projectile weights per nucleon) of the Kelner model: protons, and He as A nucleons."""
+        n_p = self._columns()["p"]
+        for ch, sp, superpose in (("p-p", "H", False), ("He-p", "He", True)):
+            yield ch, self._projectile_weights(spectra[sp], chi, superpose) * n_p
+
     def emissivity(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, np.ndarray]:
         """Q(E) [GeV^-1 per cocoon] by channel plus ``"total"``; ``spectra`` has keys ``"H"``, ``"He"``;
         ``chi`` maps rigidity [GV] to grammage [g cm^-2]."""
-        col = self._columns()
         out: dict[str, np.ndarray] = {}
         if self.model == "kelner":
-            for ch, sp, sup in (("p-p", "H", False), ("He-p", "He", True)):
-                w = self._projectile_weights(spectra[sp], chi, sup) * col["p"]
-                out[ch] = self._kelner_apply(w)
+            for ch, w in self._kelner_weights(spectra, chi):
+                out[ch] = self.from_projectile_weights(w)
         else:
+            col = self._columns()
             for ch in self.channels:
                 proj, target = ch.split("-")
                 w = self._projectile_weights(spectra["H" if proj == "p" else "He"], chi, False) * col[target]
@@ -143,11 +145,18 @@ class Production:
         out["total"] = sum(out[ch] for ch in self.channels)
         return out
 
-    def _kelner_apply(self, w):
+    def _n_tilde(self, w) -> float:
+        return float((self._M_full_100 @ w) / (self._M_delta_100 @ w))
+
+    def from_projectile_weights(self, w) -> np.ndarray:
+        """Kelner model for an arbitrary projectile spectrum: Q(E) = Int dE_p sigma F/E_p w(E_p) above 100 GeV,
+        n-tilde times the delta approximation below. ``w`` is given on ``self.Ep`` [GeV^-1 x targets cm^-2];
+        the result is in [GeV^-1] (or, for a density in place of a column, a rate per c)."""
+        if self.model != "kelner":
+            raise ValueError("from_projectile_weights belongs to production_model = 'kelner'")
         Q = self._M_full @ w
         if self._M_delta is not None:
-            n_tilde = (self._M_full_100 @ w) / (self._M_delta_100 @ w)
-            Q[~self._hi] = n_tilde * (self._M_delta @ w)
+            Q[~self._hi] = self._n_tilde(w) * (self._M_delta @ w)
         return Q
 
     def delta_normalisation(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, float]:
@@ -155,9 +164,4 @@ class Production:
         full KAB06 result at 100 GeV for these spectra ([AESB25] App. A; never a fixed number)."""
         if self.model != "kelner":
             raise ValueError("the delta approximation belongs to production_model = 'kelner'")
-        col = self._columns()
-        out = {}
-        for ch, sp, sup in (("p-p", "H", False), ("He-p", "He", True)):
-            w = self._projectile_weights(spectra[sp], chi, sup) * col["p"]
-            out[ch] = float((self._M_full_100 @ w) / (self._M_delta_100 @ w))
-        return out
+        return {ch: self._n_tilde(w) for ch, w in self._kelner_weights(spectra, chi)}

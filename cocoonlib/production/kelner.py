@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..units import M_PI0_GEV, M_PROTON_GEV, TEV_GEV
+from ..units import M_PI0_GEV, M_PROTON_GEV, MB_CM2, TEV_GEV
 
 __all__ = [
     "E_P_MIN_GEV", "E_P_MAX_GEV", "X_MIN", "E_THRESHOLD_GEV", "K_PI",
@@ -107,8 +107,6 @@ def kernel_matrix(secondary: str, E_GeV, E_p_GeV, dlnEp):
     dE_p/E_p = dln E_p, so M = sigma [cm^2] F dlnEp. Rows with E < E_P_MIN_GEV are an error:
     there the parametrisation is not valid and the delta approximation takes over.
     """
-    from ..units import MB_CM2
-
     E = np.asarray(E_GeV, dtype=float)
     if np.any(E < E_P_MIN_GEV * (1 - 1e-9)):
         raise ValueError(f"Kelner kernels need E >= {E_P_MIN_GEV:g} GeV (KAB06 validity); got {E.min():.4g} GeV")
@@ -120,7 +118,7 @@ def kernel_matrix(secondary: str, E_GeV, E_p_GeV, dlnEp):
     return F * (sigma_inel_mb(Ep) * MB_CM2 * dlnEp)[None, :]
 
 
-def delta_matrix(E_GeV, E_p_GeV, dlnEp=None):
+def delta_matrix(E_GeV, E_p_GeV):
     """Delta-function approximation with n-tilde = 1 (KAB06 eqs. 77-78; [AESB25] App. A eq. 12).
 
     Q_gamma(E) = 2 Int_{E_pi,min} q_pi(E_pi) / sqrt(E_pi^2 - m_pi^2) dE_pi, with
@@ -130,10 +128,7 @@ def delta_matrix(E_GeV, E_p_GeV, dlnEp=None):
     the trapezoid rule on the grid ``E_p_GeV`` (log-spaced), starting exactly at the lower limit
     (g there interpolated linearly in u between the two neighbouring nodes).
     The caller multiplies by n-tilde, fixed so that the result matches the full calculation at 100 GeV.
-    ``dlnEp`` is accepted for symmetry with :func:`kernel_matrix` and not used.
     """
-    from ..units import MB_CM2
-
     E = np.atleast_1d(np.asarray(E_GeV, dtype=float))
     Ep = np.asarray(E_p_GeV, dtype=float)
     u = np.log(Ep)
