@@ -6,6 +6,9 @@
    cocoonlib (matrices built from scratch) against naima's PionDecayKelner06, and their agreement.
 2. AAfrag gamma emissivity of a cocoon: the first call (cross-section matrices built) against a call
    after a change of chi0 and R0 (matrices reused, a weighted sum only).
+3. B/C (chapter 2): one model evaluation over the fitted data energies (goal < 5 ms) and the full fit
+   with the chi0 profile and intervals (goal < 20 s), against the time to build the network once.
+   Needs the data (COCOON_DATA_MIRROR or the download cache).
 """
 from __future__ import annotations
 
@@ -69,6 +72,23 @@ def aafrag_first_and_repeat():
           f"{1e3 * t_repeat:6.3f} ms | speed-up {t_first / t_repeat:7.0f}x")
 
 
+def bc_model_and_fit():
+    from cocoonlib import bc
+    from cocoonlib.chapters import get_chapter
+    from cocoonlib.params import validate
+
+    P = validate({}, get_chapter("bc").parameters)
+    t_build, model = best_of(lambda: bc.model_from_params(P), 3)
+    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    T = data.T_GeV_n[data.used].to_numpy()
+    t_eval, _ = best_of(lambda: model.bc(T, 0.4, D0=2.5), 50)
+    t_fit, (_, _, fit) = best_of(lambda: bc.fit_from_params(P, model), 1)
+    print(f"B/C: network build {1e3 * t_build:6.1f} ms | one evaluation at {T.size} energies {1e3 * t_eval:5.2f} ms "
+          f"(goal 5 ms: {t_eval / 5e-3:4.2f}x) | fit + {len(fit.profile_chi0)}-point profile + intervals {t_fit:5.2f} s "
+          f"(goal 20 s: {t_fit / 20:4.2f}x; {t_fit / t_eval:6.0f} evaluations' worth)")
+
+
 if __name__ == "__main__":
     kelner_vs_naima()
     aafrag_first_and_repeat()
+    bc_model_and_fit()

@@ -49,6 +49,30 @@ CHAPTERS: dict[str, Chapter] = {
                 "gamma_ratio_aafrag_kelner_100TeV": "AAfrag / Kelner cocoon gamma-ray emissivity at 100 TeV",
             },
         ),
+        Chapter(
+            name="bc",
+            notebook="02_bc_fit.ipynb",
+            title="The B/C ratio and the cocoon grammage",
+            parameters=("grammage_model", "R0", "delta", "xsec_fragmentation", "xsec_inelastic", "ams02_table",
+                        "T_min_fit", "free_transport", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo",
+                        "v_A", "mu_disk", "f_He", "phi", "gamma_nuclei", "y_N", "y_O", "chi0_scan_max",
+                        "grid_scale"),
+            results={
+                "chi0_best_g_cm2": "best-fit cocoon grammage chi0 [g cm^-2]",
+                "chi0_lo_g_cm2": "lower end of the 1 sigma interval of chi0 (profile, Delta chi^2 = 1) [g cm^-2]",
+                "chi0_hi_g_cm2": "upper end of the 1 sigma interval of chi0 [g cm^-2]",
+                "chi0_lo2_g_cm2": "lower end of the 2 sigma interval (Delta chi^2 = 4) [g cm^-2]",
+                "chi0_hi2_g_cm2": "upper end of the 2 sigma interval [g cm^-2]",
+                "chi2": "chi^2 of the best fit (all fitted points)",
+                "ndof": "degrees of freedom of the best fit",
+                "chi2_ams02": "chi^2 of the AMS-02 points at the best fit",
+                "chi2_calet": "chi^2 of the CALET points at the best fit",
+                "chi2_dampe": "chi^2 of the DAMPE points at the best fit",
+                "delta_chi2_no_cocoon": "chi^2(chi0 = 0, transport refitted) - chi^2(best)",
+                "D0_best_1e28_cm2_s": "best-fit D0 [1e28 cm^2 s^-1]",
+                "bc_cocoon_fraction_1TeV_n": "cocoon share of B/C at 1 TeV/n at the best fit",
+            },
+        ),
     ]
 }
 

@@ -5,13 +5,15 @@
 
 ``run`` validates every parameter before anything is executed, runs the
 chapter's notebook with papermill into DIR, and writes DIR/results.json (the
-chapter's key numbers) and DIR/run.json (parameters, versions, timing).
+chapter's key numbers) and DIR/run.json (parameters, versions, timing). Files a
+chapter writes for other chapters (chapter 2: bc_fit.json) also go to DIR.
 Exit status: 0 success, 2 invalid input, 1 the notebook failed.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -55,6 +57,8 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / ch.notebook
     t0 = time.perf_counter()
+    previous = os.environ.get("COCOON_OUTPUT_DIR")
+    os.environ["COCOON_OUTPUT_DIR"] = str(out_dir.resolve())  # files a chapter writes (e.g. bc_fit.json) go here
     try:
         pm.execute_notebook(
             str(ch.path), str(executed), parameters=values, kernel_name="python3", cwd=str(out_dir),
@@ -64,6 +68,11 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
         first = str(err).strip().splitlines()
         msg = next((line for line in reversed(first) if line.strip()), type(err).__name__)
         raise RunError(f"chapter {chapter!r} failed: {msg} (executed notebook: {executed})") from err
+    finally:
+        if previous is None:
+            os.environ.pop("COCOON_OUTPUT_DIR", None)
+        else:
+            os.environ["COCOON_OUTPUT_DIR"] = previous
     wall = time.perf_counter() - t0
     results = extract(executed)
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -24,9 +24,15 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import warnings
+
 import numpy as np
 import pandas as pd
-import pooch
+
+with warnings.catch_warnings():
+    # pooch imports tqdm.auto, which warns inside Jupyter when ipywidgets is absent; no progress bars are used
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    import pooch
 
 from . import paths
 from .units import TEV_GEV

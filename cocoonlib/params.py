@@ -192,6 +192,54 @@ PARAMETERS: dict[str, Parameter] = {
         # --- cocoon interior (PHYSICS.md sections 3.4, 7) ---
         _p("n_gas", 1.0, "cm^-3", "float", r"n_{gas}", "gas density inside a cocoon (enters only tau_c and N_c)",
            "I", "cancels in every flux; 1 cm^-3 reproduces the ~0.3 Myr of [AESB25] abstract", _OPEN_POS(1.0e6)),
+        # --- Galactic transport for B/C (PHYSICS.md section 6; chapter 2) ---
+        _p("xsec_fragmentation", "evoli2019", "", "choice", r"\sigma_{k\to s}", "partial (cumulative) "
+           "fragmentation cross sections", "V-code", "evoli2019: DRAGON2 default table (Evoli et al. 2018, 2019 "
+           "update), the parametrisation of the authors' CRAMS code; galprop_opt12: GALPROP option 12 in USINE v3.5 "
+           "format", choices=("evoli2019", "galprop_opt12")),
+        _p("xsec_inelastic", "tripathi99", "", "choice", r"\sigma_{inel}", "total inelastic cross sections of "
+           "the nuclei", "V-code", "CRAMS v1.1 tables: Tripathi et al. 1999 (CRAMS default) or CROSEC",
+           choices=("tripathi99", "crosec")),
+        _p("ams02_table", "PRL2018", "", "choice", r"-", "which AMS-02 B/C table is fitted", "V",
+           "PRL2018: Aguilar+2018 PRL 120, 021101 as cited by [ICRC25] (SSDC export, stat+sys combined); "
+           "PRL2016: PRL 117, 231102 (CRDB, stat and sys separate)", choices=("PRL2018", "PRL2016")),
+        _p("T_min_fit", 20.0, "GeV/n", "float", r"T_{min}", "lowest kinetic energy per nucleon of the fitted "
+           "B/C points", "I", "PHYSICS.md 6.7 (the paper's cut is not recoverable): above ~20 GeV/n solar "
+           "modulation and low-energy cross sections matter little", (0.5, 1000.0, True, True)),
+        _p("free_transport", "D0", "", "choice", r"-", "transport parameters fitted together with chi0",
+           "I", "assumed: D0 absorbs the ~10 % cross-section normalisation; delta stays at the value of the "
+           "group's joint fits (CRAMS after Schroer+2021) because B/C above 20 GeV/n alone cannot separate delta "
+           "from chi0 (the chapter shows the D0+delta fit too)", choices=("D0", "D0+delta", "none")),
+        _p("D0", 2.48255, "1e28 cm^2 s^-1", "float", r"D_0", "diffusion coefficient at 1 GV (start value "
+           "if fitted)", "V-code", "CRAMS default after Schroer+2021 (PHYSICS.md 6.2)", _OPEN_POS(100.0)),
+        _p("delta_gal", 0.565132, "", "float", r"\delta_{gal}", "slope of the Galactic diffusion coefficient "
+           "below the break", "V-code", "CRAMS default after Schroer+2021 (PHYSICS.md 6.2)", (0.1, 1.2, True, True)),
+        _p("ddelta", 0.22, "", "float", r"\Delta\delta", "change of slope at the diffusion break", "V-code",
+           "CRAMS default after Schroer+2021; 0.2 in Evoli+2019 (PHYSICS.md 6.2)", (0.0, 1.0, True, True)),
+        _p("s_break", 0.1, "", "float", r"s", "smoothness of the diffusion break", "V-code",
+           "CRAMS and Evoli+2019 (PHYSICS.md 6.2)", (0.01, 1.0, True, True)),
+        _p("R_b", 290.0, "GV", "float", r"R_b", "rigidity of the diffusion break", "V-code",
+           "CRAMS default after Schroer+2021; 312 GV in Evoli+2019 (PHYSICS.md 6.2)", _OPEN_POS(1.0e5)),
+        _p("H_halo", 7.0, "kpc", "float", r"H", "half-height of the magnetised halo", "V-code",
+           "CRAMS default after Schroer+2021 (PHYSICS.md 6.1)", _OPEN_POS(50.0)),
+        _p("v_A", 4.4094, "km s^-1", "float", r"v_A", "advection speed away from the disk", "V-code",
+           "CRAMS default after Schroer+2021 (PHYSICS.md 6.1)", _OPEN_POS(1000.0)),
+        _p("mu_disk", 2.3, "mg cm^-2", "float", r"\mu", "surface density of the gas disk", "V-code",
+           "CRAMS default (PHYSICS.md 6.1)", _OPEN_POS(100.0)),
+        _p("f_He", 0.1, "", "float", r"f_{He}", "He/H number ratio of the ISM (transport)", "V-code",
+           "CRAMS docs and code before 2022 (0.08 since; PHYSICS.md 6.1)", (0.0, 1.0, True, True)),
+        _p("phi", 0.487754, "GV", "float", r"\phi", "force-field solar modulation potential", "V-code",
+           "CRAMS default after Schroer+2021 (PHYSICS.md 6.6)", (0.0, 2.0, True, True)),
+        _p("gamma_nuclei", 4.33, "", "float", r"\gamma_{nuc}", "injection slope in momentum of C, N, O",
+           "V-code", "CRAMS v1.1 nucleilist.csv", (3.0, 5.0, False, False)),
+        _p("y_N", 0.101, "", "float", r"y_N", "source abundance of N relative to C at equal T/n", "I",
+           "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
+           "the calibration", (0.0, 10.0, True, True)),
+        _p("y_O", 1.22, "", "float", r"y_O", "source abundance of O relative to C at equal T/n", "I",
+           "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
+           "the calibration", (0.0, 10.0, True, True)),
+        _p("chi0_scan_max", 1.5, "g cm^-2", "float", r"-", "upper end of the chi0 profile scan", "num",
+           "numerical: wide enough to contain the 2 sigma interval of every fit in chapter 2", _OPEN_POS(20.0)),
         # --- sky windows and numerics ---
         _p("user_window", [25.0, 100.0, -5.0, 5.0], "deg", "window", r"(l, b)", "an extra sky window "
            "[l_min, l_max, b_min, b_max] for which J is reported", "I",

@@ -47,3 +47,16 @@ def test_run_model_writes_results(tmp_path, mirror):
     assert res["J_inner_per_yr_kpc2"] / res["J_outer_per_yr_kpc2"] > 1
     run_info = json.loads((ref / "run.json").read_text())
     assert run_info["parameters"]["chi0"] == 0.5
+
+
+def test_run_bc_writes_results_and_fit_file(tmp_path, mirror):
+    """`cocoon run bc` with the transport fixed: results.json, and bc_fit.json in the same directory."""
+    out = tmp_path / "bc"
+    r = run("run", "bc", "-p", "free_transport", "none", "-p", "T_min_fit", "50", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    res = json.loads((out / "results.json").read_text())
+    assert set(res) == set(CHAPTERS["bc"].results)
+    assert res["chi0_lo_g_cm2"] < res["chi0_best_g_cm2"] < res["chi0_hi_g_cm2"]
+    fit = json.loads((out / "bc_fit.json").read_text())
+    assert fit["best"]["chi0"] == pytest.approx(res["chi0_best_g_cm2"], rel=1e-9)
+    assert fit["free"] == ["chi0"] and fit["settings"]["T_min_fit"] == 50.0

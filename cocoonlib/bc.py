@@ -1,0 +1,398 @@
+"""The boron-to-carbon ratio with cocoon source grammage, and its fit to AMS-02, CALET and DAMPE.
+
+The model (:class:`BCModel`) is the weighted-slab network of
+:mod:`cocoonlib.transport` seen at the top of the atmosphere through the force
+field; the fit (:func:`fit_bc`) minimises a chi^2 with iminuit and profiles it in
+chi0 (PHYSICS.md 6.7). The fit result can be saved to and read from a JSON file
+(:func:`save_fit`, :func:`load_fit`) so that other chapters may use the fitted chi0.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq, least_squares
+
+from . import paths
+from .data import load_bc, read_kiss
+from .nuclear import PRIMARIES, T_from_rigidity
+from .transport import Halo, SlabNetwork, force_field
+from .units import M_PROTON_GEV
+
+__all__ = [
+    "FIT_EXPERIMENTS",
+    "bc_fit_data",
+    "BCModel",
+    "BCFit",
+    "fit_bc",
+    "calibrate_abundances",
+    "abundance_data",
+    "outputs_dir",
+    "save_fit",
+    "load_fit",
+    "FIT_FILENAME",
+    "FREE_TRANSPORT",
+    "halo_from_params",
+    "model_from_params",
+    "resolve_chi0",
+    "fit_from_params",
+    "fit_variants",
+]
+
+#: Which registry table stands for each experiment (``ams02_table`` picks the AMS-02 one).
+FIT_EXPERIMENTS = {
+    "AMS-02": {"PRL2018": "AMS-02 (PRL 2018, SSDC)", "PRL2016": "AMS-02"},
+    "CALET": "CALET",
+    "DAMPE": "DAMPE",
+}
+FIT_FILENAME = "bc_fit.json"
+
+
+def bc_fit_data(ams02_table: str = "PRL2018", T_min: float = 20.0) -> pd.DataFrame:
+    """The B/C points of the fit, one row per point.
+
+    Columns: experiment, T_GeV_n, BC, sigma (statistical and systematic errors added in
+    quadrature, then the lower and upper sides averaged), used (T >= T_min), reference, doi.
+    AMS-02: ``PRL2018`` is PRL 120, 021101 (the SSDC export gives stat+sys combined);
+    ``PRL2016`` is PRL 117, 231102 (CRDB, stat and sys separate).
+    """
+    if ams02_table not in FIT_EXPERIMENTS["AMS-02"]:
+        raise ValueError(f"ams02_table = {ams02_table!r} is not allowed: expected one of "
+                         f"{', '.join(FIT_EXPERIMENTS['AMS-02'])}")
+    frames = []
+    for exp, table in FIT_EXPERIMENTS.items():
+        name = table[ams02_table] if isinstance(table, dict) else table
+        d = load_bc(name)
+        frames.append(pd.DataFrame({
+            "experiment": exp, "T_GeV_n": d.T_GeV_n, "BC": d.BC, "sigma": 0.5 * (d.err_lo + d.err_hi),
+            "used": d.T_GeV_n >= T_min, "reference": d.attrs["reference"], "doi": d.attrs["doi"],
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+class BCModel:
+    """B/C (and C/O, N/O) at the top of the atmosphere as a function of transport and cocoon parameters.
+
+    Parameters
+    ----------
+    network : SlabNetwork
+    halo : Halo
+        Transport parameters; :meth:`bc` accepts overrides (e.g. ``D0``, ``delta``).
+    phi_GV : float
+        Force-field potential.
+    abundances : dict
+        Source abundances ``{'C': 1, 'N': y_N, 'O': y_O}`` at equal T/n.
+    grammage_model, R0, delta_c : cocoon grammage chi_c(R) (chapter 1).
+    """
+
+    def __init__(self, network: SlabNetwork, halo: Halo, phi_GV: float, abundances: dict,
+                 grammage_model: str = "exponential", R0: float = 20.0, delta_c: float = 1.0):
+        self.network, self.halo, self.phi = network, halo, phi_GV
+        self.abundances = dict(abundances)
+        self.grammage_model, self.R0, self.delta_c = grammage_model, R0, delta_c
+
+    def lis(self, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
+        """LIS intensities of the network, ``{key: (2, nT)}`` (row 0 Galactic, row 1 cocoon)."""
+        halo = self.halo.with_(**halo_changes) if halo_changes else self.halo
+        return self.network.solve(halo, self.abundances, chi0, self.R0, self.grammage_model, self.delta_c)
+
+    def _toa(self, lis, keys, T, row=None):
+        net = self.network
+        out = 0.0
+        for k in keys:
+            n = net.nuclei[k]
+            x = lis[k].sum(axis=0) if row is None else lis[k][row]
+            out = out + force_field(T, net.T, x, n.A, n.Z, self.phi)
+        return out
+
+    def bc_parts(self, T_GeV_n, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
+        """B/C at TOA kinetic energy per nucleon: ``total``, ``galactic`` and ``cocoon`` parts."""
+        T = np.asarray(T_GeV_n, dtype=float)
+        lis = self.lis(chi0, **halo_changes)
+        C = self._toa(lis, ("12C", "13C"), T)
+        gal = self._toa(lis, ("10B", "11B"), T, row=0) / C
+        coc = self._toa(lis, ("10B", "11B"), T, row=1) / C
+        return {"total": gal + coc, "galactic": gal, "cocoon": coc}
+
+    def bc(self, T_GeV_n, chi0: float, **halo_changes) -> np.ndarray:
+        """B/C at TOA kinetic energy per nucleon T [GeV/n]."""
+        return self.bc_parts(T_GeV_n, chi0, **halo_changes)["total"]
+
+    def element_flux_rigidity(self, lis, element: str, R_GV) -> np.ndarray:
+        """TOA flux of an element per unit rigidity (arbitrary units): sum over isotopes of I(T(R)) dT/dR."""
+        isotopes = {"B": ("10B", "11B"), "C": ("12C", "13C"), "N": ("14N", "15N"), "O": ("16O", "17O", "18O")}[element]
+        R = np.asarray(R_GV, dtype=float)
+        out = 0.0
+        for k in isotopes:
+            n = self.network.nuclei[k]
+            T = T_from_rigidity(R, n.A, n.Z)
+            dTdR = (n.Z / n.A) ** 2 * R / (T + M_PROTON_GEV)
+            out = out + self._toa(lis, (k,), T) * dTdR
+        return out
+
+
+# --- source abundances ------------------------------------------------------------------------
+def abundance_data(R_min: float = 20.0, R_max: float = 1000.0) -> pd.DataFrame:
+    """AMS-02 C/O and N/O versus rigidity (Phys. Rep. 894, 1, 2021) between R_min and R_max [GV].
+
+    C/O is the published ratio; N/O is the N flux interpolated (log-log) to the O bins,
+    divided by the O flux, errors added in quadrature (correlations ignored).
+    """
+    co = read_kiss("bc_ratio/AMS-02_C_O_rigidity.txt")
+    N = read_kiss("bc_ratio/AMS-02_N_rigidity.txt")
+    O = read_kiss("bc_ratio/AMS-02_O_rigidity.txt")
+
+    def err(t):
+        return 0.5 * (np.hypot(t.stat_lo, t.sys_lo) + np.hypot(t.stat_hi, t.sys_hi))
+
+    Nint = np.exp(np.interp(np.log(O.x), np.log(N.x), np.log(N.y)))
+    Nerr = np.exp(np.interp(np.log(O.x), np.log(N.x), np.log(err(N)))) / Nint
+    no = Nint / O.y
+    rows = [pd.DataFrame({"ratio": "C/O", "R_GV": co.x, "value": co.y, "sigma": err(co)}),
+            pd.DataFrame({"ratio": "N/O", "R_GV": O.x, "value": no, "sigma": no * np.hypot(Nerr, err(O) / O.y)})]
+    df = pd.concat(rows, ignore_index=True)
+    return df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
+
+
+def calibrate_abundances(model: BCModel, data: pd.DataFrame | None = None) -> dict[str, float]:
+    """Source abundances of N and O (relative to C = 1) that fit AMS-02 C/O and N/O (least squares).
+
+    The network is linear in the sources, so the three one-element solutions are
+    computed once and combined; the cocoon term is left out (it changes C, N, O by < 1 %).
+    """
+    data = abundance_data() if data is None else data
+    basis = {}
+    for el in PRIMARIES:
+        m = BCModel(model.network, model.halo, model.phi, {e: float(e == el) for e in PRIMARIES})
+        lis = m.lis(0.0)
+        basis[el] = {x: m.element_flux_rigidity(lis, x, data.R_GV) for x in ("C", "N", "O")}
+
+    def flux(x, y):
+        return basis["C"][x] + y[0] * basis["N"][x] + y[1] * basis["O"][x]
+
+    def resid(y):
+        O = flux("O", y)
+        pred = np.where(data.ratio == "C/O", flux("C", y) / O, flux("N", y) / O)
+        return (pred - data.value) / data.sigma
+
+    sol = least_squares(resid, x0=[0.2, 1.0], bounds=([0, 0], [10, 10]))
+    return {"C": 1.0, "N": float(sol.x[0]), "O": float(sol.x[1])}
+
+
+# --- the fit ----------------------------------------------------------------------------------
+@dataclass
+class BCFit:
+    """Result of the B/C fit (all that other chapters need, JSON-serialisable)."""
+
+    free: list
+    best: dict
+    errors: dict
+    covariance: dict
+    chi2: float
+    ndof: int
+    chi2_by_experiment: dict
+    n_by_experiment: dict
+    chi0_interval_1sigma: list
+    chi0_interval_2sigma: list
+    profile_chi0: list
+    profile_dchi2: list
+    chi2_no_cocoon: float
+    best_no_cocoon: dict
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def chi0(self) -> float:
+        return self.best["chi0"]
+
+    @property
+    def delta_chi2_no_cocoon(self) -> float:
+        return self.chi2_no_cocoon - self.chi2
+
+
+def _chi2_parts(model: BCModel, data: pd.DataFrame, chi0, **halo):
+    d = data[data.used]
+    r = (model.bc(d.T_GeV_n.to_numpy(), chi0, **halo) - d.BC.to_numpy()) / d.sigma.to_numpy()
+    return {e: float(np.sum(r[(d.experiment == e).to_numpy()] ** 2)) for e in d.experiment.unique()}
+
+
+def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), chi0_max: float = 1.5,
+           n_profile: int = 31) -> BCFit:
+    """Fit chi0 (>= 0) and the ``free_transport`` halo parameters to the ``used`` B/C points.
+
+    chi^2 = sum ((model - data)/sigma)^2 with sigma = stat (+) sys. Returns the best fit
+    with the Hesse covariance, the profile of Delta chi^2 in chi0 (the other free
+    parameters minimised at each point), the 1 and 2 sigma intervals from Delta
+    chi^2 = 1 and 4 on that profile (clipped at chi0 = 0), chi^2 per experiment, and
+    the fit with chi0 = 0.
+    """
+    from iminuit import Minuit
+
+    for p in free_transport:
+        if p not in ("D0", "delta"):
+            raise ValueError(f"free transport parameter {p!r} is not allowed: expected D0 and/or delta")
+    d = data[data.used]
+    T, y, s = d.T_GeV_n.to_numpy(), d.BC.to_numpy(), d.sigma.to_numpy()
+    if len(y) <= len(free_transport) + 1:
+        raise ValueError(f"only {len(y)} B/C points above the energy cut: too few for the fit")
+    start = {p: getattr(model.halo, p) for p in free_transport}
+    names = ["chi0", *free_transport]
+
+    def chi2(*par):
+        kw = dict(zip(free_transport, par[1:]))
+        return float(np.sum(((model.bc(T, par[0], **kw) - y) / s) ** 2))
+
+    def minimise(chi0_fixed=None, init=None):
+        init = init or {"chi0": 0.4, **start}
+        m = Minuit(chi2, *[init[n] for n in names], name=names)
+        m.errordef = Minuit.LEAST_SQUARES
+        m.limits["chi0"] = (0.0, 10.0)
+        if "D0" in names:
+            m.limits["D0"] = (0.05, 50.0)
+        if "delta" in names:
+            m.limits["delta"] = (0.1, 1.2)
+        if chi0_fixed is not None:
+            m.values["chi0"] = chi0_fixed
+            m.fixed["chi0"] = True
+        m.migrad()
+        return m
+
+    m = minimise()
+    if not m.valid:
+        warnings.warn("B/C fit: Migrad did not report a valid minimum", RuntimeWarning)
+    m.hesse()
+    best = dict(zip(names, map(float, m.values)))
+    chi2_min = float(m.fval)
+
+    cache: dict[float, tuple[float, dict]] = {}
+
+    def prof(c):
+        c = float(c)
+        if c not in cache:
+            near = min(cache, key=lambda k: abs(k - c)) if cache else None
+            init = {**best, **(cache[near][1] if near is not None else {})}
+            mm = minimise(c, init)
+            cache[c] = (float(mm.fval), dict(zip(names, map(float, mm.values))))
+        return cache[c][0] - chi2_min
+
+    grid = np.linspace(0.0, chi0_max, n_profile)
+    dchi2 = [prof(c) for c in grid]
+
+    def interval(level):
+        lo_b, hi_b = 0.0, best["chi0"]
+        lo = 0.0 if prof(0.0) <= level else brentq(lambda c: prof(c) - level, lo_b, hi_b, xtol=1e-4)
+        top = max(chi0_max, 2 * best["chi0"])
+        if prof(top) < level:
+            hi = math.inf
+        else:
+            hi = brentq(lambda c: prof(c) - level, best["chi0"], top, xtol=1e-4)
+        return [float(lo), float(hi)]
+
+    i1, i2 = interval(1.0), interval(4.0)
+    parts = _chi2_parts(model, data, best["chi0"], **{p: best[p] for p in free_transport})
+    m0 = minimise(0.0, best)
+    cov = {a: {b: float(m.covariance[a, b]) for b in names} for a in names}
+    return BCFit(
+        free=names, best=best, errors={n: float(m.errors[n]) for n in names}, covariance=cov,
+        chi2=chi2_min, ndof=int(len(y) - len(names)), chi2_by_experiment=parts,
+        n_by_experiment={e: int((d.experiment == e).sum()) for e in d.experiment.unique()},
+        chi0_interval_1sigma=i1, chi0_interval_2sigma=i2,
+        profile_chi0=[float(c) for c in grid], profile_dchi2=[float(v) for v in dchi2],
+        chi2_no_cocoon=float(m0.fval), best_no_cocoon=dict(zip(names, map(float, m0.values))),
+    )
+
+
+# --- from the book's parameters ---------------------------------------------------------------
+#: ``free_transport`` parameter -> the halo parameters fitted with chi0.
+FREE_TRANSPORT = {"D0": ("D0",), "D0+delta": ("D0", "delta"), "none": ()}
+
+
+def halo_from_params(P: dict) -> Halo:
+    """The :class:`Halo` of a validated parameter dict (names of :data:`cocoonlib.params.PARAMETERS`)."""
+    return Halo(D0=P["D0"], delta=P["delta_gal"], ddelta=P["ddelta"], s=P["s_break"], R_b=P["R_b"],
+                H=P["H_halo"], v_A=P["v_A"], mu=P["mu_disk"], f_He=P["f_He"])
+
+
+def model_from_params(P: dict, abundances: dict | None = None) -> BCModel:
+    """The B/C model of a validated parameter dict; source abundances from y_N, y_O unless given."""
+    net = SlabNetwork(P["xsec_fragmentation"], P["xsec_inelastic"], P["f_He"], P["gamma_nuclei"],
+                      per_decade=40 * P.get("grid_scale", 1))
+    ab = abundances if abundances is not None else {"C": 1.0, "N": P["y_N"], "O": P["y_O"]}
+    return BCModel(net, halo_from_params(P), P["phi"], ab, P["grammage_model"], P["R0"], P["delta"])
+
+
+def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int = 61) -> tuple[BCModel, pd.DataFrame, BCFit]:
+    """Model, data and fit for a validated parameter dict (the chapter's defaults unless changed)."""
+    model = model_from_params(P) if model is None else model
+    data = bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], n_profile)
+    fit.settings = {k: P[k] for k in ("xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
+                                      "free_transport", "grammage_model", "R0", "delta", "phi", "y_N", "y_O")}
+    return model, data, fit
+
+
+def fit_variants(P: dict, variants: dict[str, dict]) -> pd.DataFrame:
+    """Refit B/C for each ``label -> {parameter: value}`` change of ``P``; one row per variant.
+
+    Columns: chi0, chi0_lo, chi0_hi (1 sigma), chi2, ndof, D0, delta_gal, delta_chi2_no_cocoon.
+    Only the interval search is done (no profile grid), so each row costs a second or two. A variant
+    that changes a cross-section table recalibrates the source abundances of N and O first.
+    """
+    rows = {}
+    for label, changes in variants.items():
+        Q = {**P, **changes}
+        model = model_from_params(Q)
+        if {"xsec_fragmentation", "xsec_inelastic"} & set(changes):  # new tables: recalibrate C:N:O
+            model = model_from_params(Q, calibrate_abundances(model))
+        _, _, f = fit_from_params(Q, model, n_profile=0)
+        rows[label] = {
+            "chi0": f.chi0, "chi0_lo": f.chi0_interval_1sigma[0], "chi0_hi": f.chi0_interval_1sigma[1],
+            "chi2": f.chi2, "ndof": f.ndof, "D0": f.best.get("D0", Q["D0"]),
+            "delta_gal": f.best.get("delta", Q["delta_gal"]), "delta_chi2_no_cocoon": f.delta_chi2_no_cocoon,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def resolve_chi0(chi0: float, chi0_source: str = "parameter", path: str | Path | None = None) -> float:
+    """The chi0 a chapter should use: its own parameter, or the best fit saved by chapter 2 (``'fit'``)."""
+    if chi0_source == "parameter":
+        return chi0
+    if chi0_source == "fit":
+        return load_fit(path).chi0
+    raise ValueError(f"chi0_source = {chi0_source!r} is not allowed: expected one of 'parameter', 'fit'")
+
+
+# --- saving and reading -----------------------------------------------------------------------
+def outputs_dir() -> Path:
+    """Where chapters write files for other chapters: ``$COCOON_OUTPUT_DIR`` or ``<repo>/outputs``."""
+    return Path(os.environ.get("COCOON_OUTPUT_DIR", paths.ROOT / "outputs"))
+
+
+def save_fit(fit: BCFit, path: str | Path | None = None) -> Path:
+    """Write the fit as JSON (default ``outputs_dir()/bc_fit.json``); returns the path."""
+    path = Path(path) if path is not None else outputs_dir() / FIT_FILENAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = asdict(fit)
+    out["chi0_interval_1sigma"] = [v if math.isfinite(v) else None for v in fit.chi0_interval_1sigma]
+    out["chi0_interval_2sigma"] = [v if math.isfinite(v) else None for v in fit.chi0_interval_2sigma]
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def load_fit(path: str | Path | None = None) -> BCFit:
+    """Read a fit saved by :func:`save_fit`; a clear error if chapter 2 has not been run."""
+    path = Path(path) if path is not None else outputs_dir() / FIT_FILENAME
+    if not path.exists():
+        raise FileNotFoundError(f"no B/C fit at {path}: run chapter 2 first (cocoon run bc -o DIR, then set "
+                                f"COCOON_OUTPUT_DIR=DIR) or build the book")
+    raw = json.loads(path.read_text())
+    for k in ("chi0_interval_1sigma", "chi0_interval_2sigma"):
+        raw[k] = [math.inf if v is None else v for v in raw[k]]
+    return BCFit(**raw)

@@ -1,0 +1,298 @@
+"""Galactic transport of nuclei in the weighted-slab form of a 1D disk-halo model.
+
+The model is that of Evoli, Aloisio & Blasi 2019 (PRD 99, 103023) as coded in
+CRAMS and updated after Schroer, Evoli & Blasi 2021 (PRD 103, 123010); PHYSICS.md
+section 6 gives every equation. Sources and gas sit in a thin disk of surface
+density ``mu``; cosmic rays diffuse in a halo of half-height ``H`` and are
+advected away from the disk at speed ``v_A``. For a nucleus of kinetic energy per
+nucleon ``T`` [GeV/n] the disk intensity ``I(T)`` obeys (PHYSICS.md 6.1)
+
+    I/X(T) - d/dT [ b(T) I ] + (sigma/m) I = Q(T),
+
+with ``X`` the Galactic grammage, ``b = -dT/dx`` the energy loss per grammage
+(ionisation and adiabatic), ``sigma/m`` the spallation rate per grammage and ``Q``
+the source per grammage (primary injection, fragmentation of heavier nuclei,
+and the cocoon term of PHYSICS.md 6.4).
+
+Units: T in GeV/n, grammage in g cm^-2, b in GeV/n per g cm^-2, cross sections per
+mass in cm^2 g^-1, D in cm^2 s^-1. Intensities are in arbitrary but common units:
+only ratios (B/C, C/O, N/O) are used by the book.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from math import pi
+
+import numpy as np
+import scipy.constants as _sc
+
+from . import grammage as _grammage
+from .nuclear import NETWORK, PRIMARIES, CrossSections, beta_from_T, momentum_per_nucleon, rigidity_from_T
+from .units import C_CM_S, KPC_CM, M_PROTON_G, M_PROTON_GEV, MB_CM2, MYR_S
+
+__all__ = [
+    "Halo",
+    "HALO_FIELDS",
+    "diffusion_coefficient",
+    "galactic_grammage",
+    "mean_ism_mass_g",
+    "adiabatic_loss",
+    "ionisation_loss",
+    "slab_solution",
+    "force_field",
+    "secondary_to_primary",
+    "SlabNetwork",
+]
+
+_R_E_CM = _sc.physical_constants["classical electron radius"][0] * 100.0
+_M_E_GEV = _sc.physical_constants["electron mass energy equivalent in MeV"][0] * 1e-3
+#: Mean excitation energies of H and He [GeV], Mannheim & Schlickeiser 1994 (as CRAMS, PHYSICS.md 6.1).
+I_H_GEV, I_HE_GEV = 19e-9, 44e-9
+
+
+@dataclass(frozen=True)
+class Halo:
+    """Parameters of the disk-halo transport model (PHYSICS.md 6.2; defaults: CRAMS after Schroer+2021).
+
+    D0 [1e28 cm^2/s at 1 GV], delta, ddelta, s, R_b [GV], H [kpc], v_A [km/s],
+    mu [mg cm^-2], f_He (He/H by number in the ISM).
+    """
+
+    D0: float = 2.48255
+    delta: float = 0.565132
+    ddelta: float = 0.22
+    s: float = 0.1
+    R_b: float = 290.0
+    H: float = 7.0
+    v_A: float = 4.4094
+    mu: float = 2.3
+    f_He: float = 0.1
+
+    def with_(self, **changes) -> "Halo":
+        return replace(self, **changes)
+
+
+HALO_FIELDS = tuple(Halo.__dataclass_fields__)
+
+
+def mean_ism_mass_g(f_He: float) -> float:
+    """Mean mass per ISM atom, m = m_p (1 + 4 f_He)/(1 + f_He) [g] (PHYSICS.md 6.1)."""
+    return M_PROTON_G * (1.0 + 4.0 * f_He) / (1.0 + f_He)
+
+
+def diffusion_coefficient(R_GV, beta, halo: Halo):
+    """D(R) = D0 beta (R/GV)^delta [1 + (R/R_b)^(ddelta/s)]^(-s) + 2 v_A H  [cm^2 s^-1].
+
+    PHYSICS.md 6.2 (CRAMS ``Grammage::D``): a smoothly broken power law with a
+    low-energy plateau 2 v_A H.
+    """
+    R = np.asarray(R_GV, dtype=float)
+    smooth = (1.0 + (R / halo.R_b) ** (halo.ddelta / halo.s)) ** halo.s
+    return halo.D0 * 1e28 * beta * R**halo.delta / smooth + 2.0 * halo.v_A * 1e5 * halo.H * KPC_CM
+
+
+def galactic_grammage(T_GeV_n, A: int, Z: int, halo: Halo, tau_Myr: float = -1.0):
+    """Grammage X(T) [g cm^-2] of the disk-halo model (PHYSICS.md 6.1, 6.5).
+
+    Stable nuclei: X = (mu v / 2 v_A) [1 - exp(-v_A H / D)]. For a nucleus with
+    decay time ``tau_Myr`` at rest, decay in the halo shortens it (CRAMS form,
+    PHYSICS.md 6.5): X = (mu v/2 v_A) 2 (1 - e^(-xi Delta)) / [(1 + Delta) - (1 - Delta) e^(-xi Delta)],
+    xi = v_A H / D, Delta = sqrt(1 + 4 D / (v_A^2 gamma tau)).
+    """
+    T = np.asarray(T_GeV_n, dtype=float)
+    beta = beta_from_T(T)
+    D = diffusion_coefficient(rigidity_from_T(T, A, Z), beta, halo)
+    u = halo.v_A * 1e5
+    norm = halo.mu * 1e-3 * beta * C_CM_S / (2.0 * u)
+    xi = u * halo.H * KPC_CM / D
+    if tau_Myr <= 0:
+        return norm * -np.expm1(-xi)
+    gamma = 1.0 + T / M_PROTON_GEV
+    Delta = np.sqrt(1.0 + 4.0 * D / (u**2 * gamma * tau_Myr * MYR_S))
+    e = np.exp(-xi * Delta)
+    return norm * 2.0 * (1.0 - e) / ((1.0 + Delta) - (1.0 - Delta) * e)
+
+
+def adiabatic_loss(T_GeV_n, halo: Halo):
+    """b_ad = -dT/dx = (2 v_A / 3 mu c) p_n c  [GeV/n per g cm^-2] (PHYSICS.md 6.1)."""
+    return 2.0 * halo.v_A * 1e5 / (3.0 * halo.mu * 1e-3 * C_CM_S) * momentum_per_nucleon(T_GeV_n)
+
+
+def ionisation_loss(T_GeV_n, A: int, Z: int, f_He: float):
+    """b_ion = -dT/dx on neutral H + He gas [GeV/n per g cm^-2] (PHYSICS.md 6.1; Mannheim & Schlickeiser 1994).
+
+    -dT/dx = 2 pi r_e^2 m_e c^2 (Z^2/A) [B_H + f_He B_He] / [m_p (1 + 4 f_He) beta^2],
+    B_t = n_e,t [ln(2 m_e c^2 beta^2 gamma^2 Q_max / I_t^2) - 2 beta^2] (Bethe), with
+    n_e = 1 (H) and 2 (He) electrons per atom and Q_max = 2 m_e c^2 beta^2 gamma^2 / (1 + 2 gamma m_e/M).
+    """
+    T = np.asarray(T_GeV_n, dtype=float)
+    gamma = 1.0 + T / M_PROTON_GEV
+    b2 = 1.0 - 1.0 / gamma**2
+    bg2 = b2 * gamma**2
+    qmax = 2.0 * _M_E_GEV * bg2 / (1.0 + 2.0 * gamma * _M_E_GEV / (A * M_PROTON_GEV))
+    B_H = np.log(2.0 * _M_E_GEV * bg2 * qmax / I_H_GEV**2) - 2.0 * b2
+    B_He = 2.0 * (np.log(2.0 * _M_E_GEV * bg2 * qmax / I_HE_GEV**2) - 2.0 * b2)
+    pref = 2.0 * pi * _R_E_CM**2 * _M_E_GEV * (Z**2 / A) / (M_PROTON_G * (1.0 + 4.0 * f_He))
+    return pref * (B_H + f_He * B_He) / b2
+
+
+def slab_solution(T_GeV_n, Q, a, b=None):
+    """Solve -d(b I)/dT + a I = Q from T = infinity down, on a log-spaced grid (last axis).
+
+    ``a`` = 1/X + sigma/m [g^-1 cm^2]; ``b`` = energy loss per grammage [GeV/n g^-1 cm^2]
+    (None: no losses, I = Q/a exactly). With losses, the implicit upwind step
+
+        I_i = (Q_i + b_{i+1} I_{i+1} / h_i) / (a_i + b_i / h_i),   h_i = T_{i+1} - T_i,
+
+    is exact in the no-loss limit and first order in h otherwise; the linear
+    recursion is summed in closed form with a cumulative log-sum-exp (vectorised
+    over any leading axes). The top grid point has no inflow (truncation).
+    """
+    Q = np.asarray(Q, dtype=float)
+    a = np.asarray(a, dtype=float)
+    if b is None:
+        return Q / a
+    T = np.asarray(T_GeV_n, dtype=float)
+    b = np.broadcast_to(np.asarray(b, dtype=float), np.broadcast_shapes(np.shape(b), Q.shape))
+    a = np.broadcast_to(a, Q.shape)
+    h = np.diff(T)
+    denom = a.copy()
+    denom[..., :-1] += b[..., :-1] / h
+    c = Q / denom  # source part of each step
+    d = np.zeros_like(c)
+    d[..., :-1] = (b[..., 1:] / h) / denom[..., :-1]  # transfer from i+1 to i, 0 < d < 1
+    # I_i = sum_{j >= i} c_j prod_{k=i}^{j-1} d_k  =  exp(-L_i) sum_{j>=i} c_j exp(L_j),  L_j = sum_{k<j} log d_k
+    with np.errstate(divide="ignore"):
+        logd = np.log(d[..., :-1])
+        L = np.concatenate([np.zeros(Q.shape[:-1] + (1,)), np.cumsum(logd, axis=-1)], axis=-1)
+        terms = np.log(c) + L
+    acc = np.flip(np.logaddexp.accumulate(np.flip(terms, -1), axis=-1), -1)
+    return np.exp(acc - L)
+
+
+def force_field(T_toa_GeV_n, T_grid, I_lis, A: int, Z: int, phi_GV: float):
+    """Top-of-atmosphere intensity in the force-field approximation (PHYSICS.md 6.6; Gleeson & Axford 1968).
+
+    I_TOA(T) = I_LIS(T + Phi) T (T + 2 m_p) / [(T + Phi)(T + Phi + 2 m_p)],  Phi = (Z/A) phi.
+    ``I_lis`` on ``T_grid`` is interpolated linearly in log-log.
+    """
+    T = np.asarray(T_toa_GeV_n, dtype=float)
+    Phi = (Z / A) * phi_GV
+    Tl = T + Phi
+    with np.errstate(divide="ignore"):
+        logI = np.interp(np.log(Tl), np.log(T_grid), np.log(I_lis))
+    m2 = 2.0 * M_PROTON_GEV
+    return np.exp(logI) * T * (T + m2) / (Tl * (Tl + m2))
+
+
+def secondary_to_primary(X_p, X_s, sigma_p, sigma_s, sigma_ps, chi_c=0.0):
+    """Closed-form weighted-slab ratio of a stable secondary to its stable parent, no energy losses.
+
+    PHYSICS.md 6.5 (derived from 6.1 and 6.4): with grammages X_p, X_s [g cm^-2], spallation
+    rates per grammage sigma_p/m, sigma_s/m and production rate sigma_ps/m [cm^2 g^-1],
+    and cocoon grammage chi_c,
+
+        s/p = sigma_ps X_s / (1 + X_s sigma_s) * [1 + chi_c (1 + X_p sigma_p) / X_p],
+
+    which tends to sigma_ps (X + chi_c) when X sigma << 1.
+    """
+    return sigma_ps * X_s / (1.0 + X_s * sigma_s) * (1.0 + chi_c * (1.0 + X_p * sigma_p) / X_p)
+
+
+class SlabNetwork:
+    """The oxygen-to-boron network solved in the weighted-slab model, with cocoon source grammage.
+
+    Built once (cross sections on the energy grid, loss rates); :meth:`solve`
+    is then cheap (about a millisecond) and pure in its arguments.
+
+    Parameters
+    ----------
+    fragmentation, inelastic : str
+        Cross-section tables (:mod:`cocoonlib.nuclear`).
+    f_He : float
+        He/H of the ISM.
+    gamma_nuclei : float
+        Injection slope in momentum of C, N, O (Q ~ p^(2 - gamma) per dT; CRAMS nucleilist 4.33).
+    T_min, T_max, per_decade : float
+        Energy grid [GeV/n].
+    losses : bool
+        Include ionisation and adiabatic losses (False: I = Q/a, exact weighted slab).
+    """
+
+    def __init__(self, fragmentation="evoli2019", inelastic="tripathi99", f_He=0.1, gamma_nuclei=4.33,
+                 T_min=0.1, T_max=1.0e5, per_decade=40, losses=True):
+        n = int(round(np.log10(T_max / T_min) * per_decade)) + 1
+        self.T = np.geomspace(T_min, T_max, n)
+        self.f_He, self.gamma_nuclei, self.losses = f_He, gamma_nuclei, losses
+        self.xs = CrossSections(self.T, fragmentation, inelastic, f_He)
+        self.m_ism = mean_ism_mass_g(f_He)
+        self.beta = beta_from_T(self.T)
+        self.p_n = momentum_per_nucleon(self.T)
+        self.nuclei = {n.key: n for n in NETWORK}
+        self.order = [n.key for n in NETWORK]
+        self.spall = {k: self.xs.inelastic_mb[k] * MB_CM2 / self.m_ism for k in self.order}
+        self.frag = {pd: s * MB_CM2 / self.m_ism for pd, s in self.xs.partial_mb.items()}
+        self.b_ion = {k: ionisation_loss(self.T, n.A, n.Z, f_He) for k, n in self.nuclei.items()}
+        self.rigidity = {k: rigidity_from_T(self.T, n.A, n.Z) for k, n in self.nuclei.items()}
+
+    # --- sources ---------------------------------------------------------------------------
+    def injection(self, abundances: dict[str, float]) -> dict[str, np.ndarray]:
+        """Primary injection per grammage, Q = y_el f_iso beta^-1 p_n^(2 - gamma) (arbitrary units).
+
+        ``abundances``: element -> y (relative source abundance at equal kinetic energy per
+        nucleon), shared by its isotopes with the fractions of :data:`cocoonlib.nuclear.PRIMARIES`;
+        a nucleus key such as ``'12C'`` injects that isotope alone.
+        """
+        shape = self.p_n ** (2.0 - self.gamma_nuclei) / self.beta
+        Q: dict[str, np.ndarray] = {}
+        for el, y in abundances.items():
+            if el not in PRIMARIES and el not in self.nuclei:
+                raise ValueError(f"source abundance for {el!r} is not allowed: expected an element "
+                                 f"({', '.join(PRIMARIES)}) or a nucleus of the network ({', '.join(self.order)})")
+            if isinstance(y, bool) or not isinstance(y, (int, float)) or not y >= 0:
+                raise ValueError(f"source abundance {el} = {y!r} is not allowed: expected a number >= 0")
+            fractions = PRIMARIES[el] if el in PRIMARIES else {el: 100.0}
+            for iso, pct in fractions.items():
+                Q[iso] = Q.get(iso, 0.0) + y * pct / 100.0 * shape
+        return Q
+
+    # --- solution --------------------------------------------------------------------------
+    def solve(self, halo: Halo, abundances: dict[str, float], chi0: float = 0.0, R0: float = 20.0,
+              grammage_model: str = "exponential", delta_c: float = 1.0) -> dict[str, np.ndarray]:
+        """Interstellar (LIS) intensities of every nucleus on ``self.T``.
+
+        Returns ``{key: array (2, nT)}``: row 0 is the Galactic part (injection and
+        spallation in the ISM), row 1 the part that starts from secondaries made in
+        the cocoons (PHYSICS.md 6.4: Q_s += sum_k chi_c(R_k)/m sigma_{k->s} Q_k, with
+        R_k the parent's rigidity at the same T/n). ``chi0`` [g cm^-2], ``R0`` [TV].
+        """
+        Q_inj = self.injection(abundances)
+        zero = np.zeros_like(self.T)
+        I: dict[str, np.ndarray] = {}
+        for key in self.order:
+            nuc = self.nuclei[key]
+            src = np.zeros((2, self.T.size))
+            src[0] += Q_inj.get(key, zero)
+            for par in self.xs.parents_of(key):
+                if par not in I:  # 10Be -> 10B by spallation: negligible, 10Be is solved last
+                    continue
+                f = self.frag[(par, key)]
+                src += f * I[par]
+                if chi0 > 0 and par in Q_inj:
+                    chi = _grammage.grammage(self.rigidity[par], grammage_model, chi0, R0, delta_c)
+                    src[1] += chi * f * Q_inj[par]
+            X = galactic_grammage(self.T, nuc.A, nuc.Z, halo, nuc.tau_Myr)
+            a = 1.0 / X + self.spall[key]
+            b = (self.b_ion[key] + adiabatic_loss(self.T, halo)) if self.losses else None
+            I[key] = slab_solution(self.T, src, a, b)
+        # 10Be decays into 10B: the decay rate per grammage is 1/X_unstable - 1/X_stable.
+        be = self.nuclei["10Be"]
+        X_dec = galactic_grammage(self.T, be.A, be.Z, halo, be.tau_Myr)
+        X_st = galactic_grammage(self.T, be.A, be.Z, halo)
+        feed = I["10Be"] * (1.0 / X_dec - 1.0 / X_st)
+        b10 = self.nuclei["10B"]
+        X = galactic_grammage(self.T, b10.A, b10.Z, halo)
+        a = 1.0 / X + self.spall["10B"]
+        b = (self.b_ion["10B"] + adiabatic_loss(self.T, halo)) if self.losses else None
+        I["10B"] = I["10B"] + slab_solution(self.T, feed, a, b)
+        return I

@@ -1,0 +1,156 @@
+"""Cross-section tables, the B/C data, the fit and its saved file."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cocoonlib import bc, nuclear
+from cocoonlib.chapters import get_chapter
+from cocoonlib.params import ParameterError, validate
+
+pytestmark = pytest.mark.usefixtures("mirror")
+
+
+@pytest.fixture(scope="module")
+def P():
+    return validate({}, get_chapter("bc").parameters)
+
+
+@pytest.fixture(scope="module")
+def model(mirror, P):
+    return bc.model_from_params(P)
+
+
+# --- cross sections ------------------------------------------------------------------------------
+@pytest.mark.parametrize("table, expected", [("evoli2019", 52.4), ("galprop_opt12", 56.9)])
+def test_partial_cross_section_of_carbon_to_boron11(table, expected):
+    """High-energy 12C -> 11B on H as recorded in SOURCES.md for each file."""
+    xs = nuclear.CrossSections([1e3], table)
+    assert xs.partial_mb[("12C", "11B")][0] / xs.he_factor == pytest.approx(expected, abs=0.05)
+
+
+def test_cross_sections_are_cumulative_and_fold_14C():
+    """Ghosts are in the tables (no 11C/10C fragment); 16O -> 14N includes 16O -> 14C."""
+    T = [100.0]
+    xs = nuclear.CrossSections(T, "evoli2019")
+    grid, raw = nuclear._read_evoli2019()
+    direct = np.interp(np.log(100.0), np.log(grid), raw[("16O", "14N")])
+    via_14C = np.interp(np.log(100.0), np.log(grid), raw[("16O", "14C")])
+    assert xs.partial_mb[("16O", "14N")][0] / xs.he_factor == pytest.approx(direct + via_14C, rel=1e-12)
+    assert not any(d in ("11C", "10C") for _, d in raw)
+
+
+def test_cross_sections_reject_energies_below_the_tables():
+    with pytest.raises(ValueError, match="below the tripathi99 inelastic table"):
+        nuclear.CrossSections([0.05, 1.0])
+
+
+def test_cross_sections_reject_unknown_tables():
+    with pytest.raises(ValueError, match="xsec_fragmentation = 'webber'"):
+        nuclear.CrossSections([1.0], "webber")
+    with pytest.raises(ValueError, match="xsec_inelastic"):
+        nuclear.CrossSections([1.0], "evoli2019", "glauber")
+
+
+def test_rigidity_round_trip():
+    T = np.geomspace(0.1, 1e4, 9)
+    assert nuclear.T_from_rigidity(nuclear.rigidity_from_T(T, 11, 5), 11, 5) == pytest.approx(T, rel=1e-12)
+
+
+# --- data ----------------------------------------------------------------------------------------
+def test_fit_data(P):
+    d = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    assert set(d.experiment) == {"AMS-02", "CALET", "DAMPE"}
+    assert (d.sigma > 0).all() and (d.BC > 0).all()
+    assert (d.T_GeV_n[d.used] >= P["T_min_fit"]).all()
+    assert d.groupby("experiment").used.sum().to_dict() == {"AMS-02": 32, "CALET": 16, "DAMPE": 11}
+    assert d.doi[d.experiment == "AMS-02"].iloc[0] == "10.1103/PhysRevLett.120.021101"
+    with pytest.raises(ValueError, match="ams02_table"):
+        bc.bc_fit_data("PRL2011")
+
+
+# --- model and fit -------------------------------------------------------------------------------
+def test_cocoon_and_galactic_parts_add_up(model):
+    T = np.geomspace(1, 1e4, 20)
+    parts = model.bc_parts(T, 0.4)
+    assert parts["total"] == pytest.approx(parts["galactic"] + parts["cocoon"], rel=1e-12)
+    assert model.bc_parts(T, 0.0)["cocoon"] == pytest.approx(np.zeros_like(T), abs=1e-15)
+    # the cocoon share grows with energy
+    assert np.all(np.diff(parts["cocoon"] / parts["total"])[T[1:] < 3e3] > 0)
+
+
+def test_calibration_reproduces_the_declared_abundances(model, P):
+    cal = bc.calibrate_abundances(model)
+    assert cal["N"] == pytest.approx(P["y_N"], rel=0.02)
+    assert cal["O"] == pytest.approx(P["y_O"], rel=0.02)
+
+
+def _pseudo_data(model, data, chi0, D0, rng=None):
+    d = data.copy()
+    truth = model.bc(d.T_GeV_n.to_numpy(), chi0, D0=D0)
+    d["BC"] = truth if rng is None else truth + rng.normal(0, d.sigma)
+    return d
+
+
+def test_fit_recovers_chi0_from_asimov_data(model, P):
+    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    fake = _pseudo_data(model, data, chi0=0.5, D0=2.2)
+    fit = bc.fit_bc(model, fake, ("D0",), n_profile=0)
+    assert fit.chi0 == pytest.approx(0.5, abs=2e-3)
+    assert fit.best["D0"] == pytest.approx(2.2, rel=2e-3)
+    assert fit.chi2 < 1e-3
+    lo, hi = fit.chi0_interval_1sigma
+    assert lo < 0.5 < hi
+    # with realistic errors the 1 sigma half-width equals the Hesse error (parabolic chi^2 here)
+    assert 0.5 * (hi - lo) == pytest.approx(fit.errors["chi0"], rel=0.1)
+    assert fit.delta_chi2_no_cocoon > 4
+
+
+def test_fit_recovers_chi0_from_noisy_data(model, P):
+    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    fake = _pseudo_data(model, data, chi0=0.4, D0=2.5, rng=np.random.default_rng(7))
+    fit = bc.fit_bc(model, fake, ("D0",), n_profile=0)
+    assert abs(fit.chi0 - 0.4) < 3 * fit.errors["chi0"]
+    assert fit.chi2 / fit.ndof < 2
+
+
+def test_profile_has_its_minimum_at_the_best_fit(model, P):
+    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    fit = bc.fit_bc(model, data, ("D0",), chi0_max=1.0, n_profile=11)
+    i = int(np.argmin(fit.profile_dchi2))
+    assert abs(fit.profile_chi0[i] - fit.chi0) <= 0.05 + 1e-9
+    assert min(fit.profile_dchi2) >= -1e-6
+    lo2, hi2 = fit.chi0_interval_2sigma
+    lo1, hi1 = fit.chi0_interval_1sigma
+    assert lo2 < lo1 < fit.chi0 < hi1 < hi2
+
+
+def test_fit_rejects_unknown_free_parameter(model, P):
+    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    with pytest.raises(ValueError, match="free transport parameter 'H'"):
+        bc.fit_bc(model, data, ("H",))
+
+
+def test_fit_file_round_trip_and_resolve(tmp_path, model, P, monkeypatch):
+    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    fit = bc.fit_bc(model, _pseudo_data(model, data, 0.45, 2.4), ("D0",), n_profile=3)
+    path = bc.save_fit(fit, tmp_path / "bc_fit.json")
+    assert json.loads(path.read_text())["best"]["chi0"] == pytest.approx(fit.chi0)
+    back = bc.load_fit(path)
+    assert back.chi0 == fit.chi0 and back.covariance == fit.covariance
+    monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path))
+    assert bc.resolve_chi0(0.4, "fit") == pytest.approx(fit.chi0)
+    assert bc.resolve_chi0(0.4, "parameter") == 0.4
+    with pytest.raises(ValueError, match="chi0_source"):
+        bc.resolve_chi0(0.4, "paper")
+    monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path / "empty"))
+    with pytest.raises(FileNotFoundError, match="run chapter 2 first"):
+        bc.load_fit()
+
+
+@pytest.mark.parametrize("name, value", [("T_min_fit", 0.0), ("free_transport", "H"), ("xsec_fragmentation", "webber"),
+                                         ("phi", -0.1), ("y_O", "1.2"), ("ams02_table", "PRL2011"), ("delta_gal", 2.0)])
+def test_bc_parameters_are_validated(name, value):
+    with pytest.raises(ParameterError, match=name):
+        validate({name: value}, get_chapter("bc").parameters)
