@@ -179,8 +179,12 @@ def _longitude_grid(l_min, l_max, n, step_deg=5.0):
     return _gauss_segments(np.linspace(l_min, l_max, nseg + 1), n)
 
 
-def _ray_columns(disk: CocoonDisk, l_rad, b_rad, n_seg, n_node):
-    """Int_0^inf rho ds [yr^-1 kpc^-2] along each ray; l_rad and b_rad are 1-D arrays of equal length."""
+def _ray_columns(disk, l_rad, b_rad, n_seg, n_node):
+    """Int_0^inf rho ds along each ray; l_rad and b_rad are 1-D arrays of equal length.
+
+    ``disk`` is any density field with ``ray_density(s, l, b)`` and ``_exit_distance(l, b)``
+    (a :class:`CocoonDisk`, a gas model of :mod:`cocoonlib.gas`).
+    """
     s_end = disk._exit_distance(l_rad, b_rad)
     t, w = _gauss_segments(np.linspace(0.0, 1.0, n_seg + 1), n_node)
     s = s_end[:, None] * t[None, :]
@@ -192,8 +196,11 @@ def _grid_sizes(grid_scale: int):
     return dict(n_l=4 * grid_scale, n_b=4 * grid_scale, n_seg=8 * grid_scale, n_node=6)
 
 
-def line_of_sight_integral(disk: CocoonDisk, window: SkyWindow, grid_scale: int = 1) -> float:
+def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1) -> float:
     """J = Int_window dOmega Int_0^inf ds rho [yr^-1 kpc^-2] ([AESB25] eq. 8, [ICRC25] eq. 3).
+
+    Works for any density field with ``ray_density`` and ``_exit_distance`` (e.g. a gas
+    model, for which the result is in cm^-3 kpc sr).
 
     Ray casting from the Sun: Gauss-Legendre in l (5 deg segments), in b (segments
     refined geometrically towards the plane, split at b = 0) and along each ray
