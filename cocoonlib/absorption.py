@@ -17,18 +17,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import scipy.constants as sc
 from astropy.cosmology import Planck18
 
-from .units import KPC_CM
+from .units import HBARC_GEV_CM, K_BOLTZMANN_GEV_K, KPC_CM, M_ELECTRON_GEV, SIGMA_THOMSON_CM2
 
 __all__ = ["T_CMB_K", "breit_wheeler_cm2", "cmb_absorption_length_kpc"]
 
 T_CMB_K: float = float(Planck18.Tcmb0.value)
-_ME_EV = sc.physical_constants["electron mass energy equivalent in MeV"][0] * 1e6
-_SIGMA_T_CM2 = sc.physical_constants["Thomson cross section"][0] * 1e4
-_KT_EV = sc.k * T_CMB_K / sc.e
-_HBARC_EV_CM = sc.hbar * sc.c / sc.e * 100.0
+# this module works in eV
+_ME_EV = M_ELECTRON_GEV * 1e9
+_KT_EV = K_BOLTZMANN_GEV_K * 1e9 * T_CMB_K
+_HBARC_EV_CM = HBARC_GEV_CM * 1e9
 
 
 def breit_wheeler_cm2(s_eV2):
@@ -37,7 +36,7 @@ def breit_wheeler_cm2(s_eV2):
     b2 = np.clip(1.0 - 4.0 * _ME_EV**2 / np.maximum(s, 1e-300), 0.0, 1.0)
     b = np.sqrt(b2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        val = (3.0 / 16.0) * _SIGMA_T_CM2 * (1 - b2) * ((3 - b2**2) * np.log((1 + b) / (1 - b)) - 2 * b * (2 - b2))
+        val = (3.0 / 16.0) * SIGMA_THOMSON_CM2 * (1 - b2) * ((3 - b2**2) * np.log((1 + b) / (1 - b)) - 2 * b * (2 - b2))
     return np.where((b > 0) & (b < 1), val, 0.0)
 
 

@@ -21,7 +21,7 @@ from scipy.optimize import brentq, least_squares
 
 from . import paths
 from .data import load_bc, read_kiss
-from .nuclear import PRIMARIES, T_from_rigidity
+from .nuclear import NETWORK, PRIMARIES, T_from_rigidity
 from .transport import Halo, SlabNetwork, force_field
 from .units import M_PROTON_GEV
 
@@ -43,6 +43,8 @@ __all__ = [
     "resolve_chi0",
     "fit_from_params",
     "fit_variants",
+    "variant_row",
+    "isotopes",
 ]
 
 #: Which registry table stands for each experiment (``ams02_table`` picks the AMS-02 one).
@@ -52,6 +54,15 @@ FIT_EXPERIMENTS = {
     "DAMPE": "DAMPE",
 }
 FIT_FILENAME = "bc_fit.json"
+
+
+def isotopes(element: str) -> tuple[str, ...]:
+    """The network's isotopes of an element (e.g. ``'B'`` -> ``('11B', '10B')``)."""
+    keys = tuple(n.key for n in NETWORK if n.name == element)
+    if not keys:
+        raise ValueError(f"element = {element!r} is not allowed: expected one of "
+                         f"{', '.join(dict.fromkeys(n.name for n in NETWORK))}")
+    return keys
 
 
 def bc_fit_data(ams02_table: str = "PRL2018", T_min: float = 20.0) -> pd.DataFrame:
@@ -115,9 +126,9 @@ class BCModel:
         """B/C at TOA kinetic energy per nucleon: ``total``, ``galactic`` and ``cocoon`` parts."""
         T = np.asarray(T_GeV_n, dtype=float)
         lis = self.lis(chi0, **halo_changes)
-        C = self._toa(lis, ("12C", "13C"), T)
-        gal = self._toa(lis, ("10B", "11B"), T, row=0) / C
-        coc = self._toa(lis, ("10B", "11B"), T, row=1) / C
+        C = self._toa(lis, isotopes("C"), T)
+        gal = self._toa(lis, isotopes("B"), T, row=0) / C
+        coc = self._toa(lis, isotopes("B"), T, row=1) / C
         return {"total": gal + coc, "galactic": gal, "cocoon": coc}
 
     def bc(self, T_GeV_n, chi0: float, **halo_changes) -> np.ndarray:
@@ -126,10 +137,9 @@ class BCModel:
 
     def element_flux_rigidity(self, lis, element: str, R_GV) -> np.ndarray:
         """TOA flux of an element per unit rigidity (arbitrary units): sum over isotopes of I(T(R)) dT/dR."""
-        isotopes = {"B": ("10B", "11B"), "C": ("12C", "13C"), "N": ("14N", "15N"), "O": ("16O", "17O", "18O")}[element]
         R = np.asarray(R_GV, dtype=float)
         out = 0.0
-        for k in isotopes:
+        for k in isotopes(element):
             n = self.network.nuclei[k]
             T = T_from_rigidity(R, n.A, n.Z)
             dTdR = (n.Z / n.A) ** 2 * R / (T + M_PROTON_GEV)
@@ -215,14 +225,8 @@ class BCFit:
         return self.chi2_no_cocoon - self.chi2
 
 
-def _chi2_parts(model: BCModel, data: pd.DataFrame, chi0, **halo):
-    d = data[data.used]
-    r = (model.bc(d.T_GeV_n.to_numpy(), chi0, **halo) - d.BC.to_numpy()) / d.sigma.to_numpy()
-    return {e: float(np.sum(r[(d.experiment == e).to_numpy()] ** 2)) for e in d.experiment.unique()}
-
-
 def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), chi0_max: float = 1.5,
-           n_profile: int = 31) -> BCFit:
+           n_profile: int = 61) -> BCFit:
     """Fit chi0 (>= 0) and the ``free_transport`` halo parameters to the ``used`` B/C points.
 
     chi^2 = sum ((model - data)/sigma)^2 with sigma = stat (+) sys. Returns the best fit
@@ -284,8 +288,7 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), c
     dchi2 = [prof(c) for c in grid]
 
     def interval(level):
-        lo_b, hi_b = 0.0, best["chi0"]
-        lo = 0.0 if prof(0.0) <= level else brentq(lambda c: prof(c) - level, lo_b, hi_b, xtol=1e-4)
+        lo = 0.0 if prof(0.0) <= level else brentq(lambda c: prof(c) - level, 0.0, best["chi0"], xtol=1e-4)
         top = max(chi0_max, 2 * best["chi0"])
         if prof(top) < level:
             hi = math.inf
@@ -294,7 +297,8 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), c
         return [float(lo), float(hi)]
 
     i1, i2 = interval(1.0), interval(4.0)
-    parts = _chi2_parts(model, data, best["chi0"], **{p: best[p] for p in free_transport})
+    resid2 = ((model.bc(T, best["chi0"], **{p: best[p] for p in free_transport}) - y) / s) ** 2
+    parts = {e: float(resid2[(d.experiment == e).to_numpy()].sum()) for e in d.experiment.unique()}
     m0 = minimise(0.0, best)
     cov = {a: {b: float(m.covariance[a, b]) for b in names} for a in names}
     return BCFit(
@@ -326,14 +330,24 @@ def model_from_params(P: dict, abundances: dict | None = None) -> BCModel:
     return BCModel(net, halo_from_params(P), P["phi"], ab, P["grammage_model"], P["R0"], P["delta"])
 
 
-def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int = 61) -> tuple[BCModel, pd.DataFrame, BCFit]:
+def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int | None = None) -> tuple[BCModel, pd.DataFrame, BCFit]:
     """Model, data and fit for a validated parameter dict (the chapter's defaults unless changed)."""
     model = model_from_params(P) if model is None else model
     data = bc_fit_data(P["ams02_table"], P["T_min_fit"])
-    fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], n_profile)
+    extra = {} if n_profile is None else {"n_profile": n_profile}
+    fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], **extra)
     fit.settings = {k: P[k] for k in ("xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
                                       "free_transport", "grammage_model", "R0", "delta", "phi", "y_N", "y_O")}
     return model, data, fit
+
+
+def variant_row(fit: BCFit, P: dict) -> dict:
+    """One row of :func:`fit_variants` from a fit and the parameters it was made with."""
+    return {
+        "chi0": fit.chi0, "chi0_lo": fit.chi0_interval_1sigma[0], "chi0_hi": fit.chi0_interval_1sigma[1],
+        "chi2": fit.chi2, "ndof": fit.ndof, "D0": fit.best.get("D0", P["D0"]),
+        "delta_gal": fit.best.get("delta", P["delta_gal"]), "delta_chi2_no_cocoon": fit.delta_chi2_no_cocoon,
+    }
 
 
 def fit_variants(P: dict, variants: dict[str, dict]) -> pd.DataFrame:
@@ -348,13 +362,10 @@ def fit_variants(P: dict, variants: dict[str, dict]) -> pd.DataFrame:
         Q = {**P, **changes}
         model = model_from_params(Q)
         if {"xsec_fragmentation", "xsec_inelastic"} & set(changes):  # new tables: recalibrate C:N:O
-            model = model_from_params(Q, calibrate_abundances(model))
+            model = BCModel(model.network, model.halo, model.phi, calibrate_abundances(model),
+                            model.grammage_model, model.R0, model.delta_c)
         _, _, f = fit_from_params(Q, model, n_profile=0)
-        rows[label] = {
-            "chi0": f.chi0, "chi0_lo": f.chi0_interval_1sigma[0], "chi0_hi": f.chi0_interval_1sigma[1],
-            "chi2": f.chi2, "ndof": f.ndof, "D0": f.best.get("D0", Q["D0"]),
-            "delta_gal": f.best.get("delta", Q["delta_gal"]), "delta_chi2_no_cocoon": f.delta_chi2_no_cocoon,
-        }
+        rows[label] = variant_row(f, Q)
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -19,7 +19,6 @@ Loaders return pandas DataFrames whose columns carry their units in the name.
 """
 from __future__ import annotations
 
-import csv
 import os
 from functools import lru_cache
 from pathlib import Path

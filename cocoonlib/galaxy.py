@@ -16,6 +16,7 @@ from scipy import integrate
 from .units import DEG_RAD
 
 __all__ = [
+    "SunCentredRays",
     "CocoonDisk",
     "SkyWindow",
     "WINDOWS",
@@ -26,8 +27,33 @@ __all__ = [
 ]
 
 
+class SunCentredRays:
+    """Rays from the Sun at (R_sun, 0, 0) through an axisymmetric density ``density(r, z)``.
+
+    A subclass provides ``R_sun``, ``density(r, z)`` and ``ray_bounds_kpc()`` = (r_max, z_max),
+    the cylinder outside which its density vanishes; :func:`line_of_sight_integral` then works on it.
+    """
+
+    def _exit_distance(self, l_rad, b_rad):
+        """Distance s [kpc] at which the ray (l, b) from the Sun leaves the cylinder r <= r_max, |z| <= z_max."""
+        r_max, z_max = self.ray_bounds_kpc()
+        cb = np.cos(b_rad)
+        sl, cl = np.sin(l_rad), np.cos(l_rad)
+        s_r = (self.R_sun * cl + np.sqrt(r_max**2 - (self.R_sun * sl) ** 2)) / np.maximum(cb, 1e-300)
+        sinb = np.abs(np.sin(b_rad))
+        s_z = np.where(sinb > 0, z_max / np.maximum(sinb, 1e-300), np.inf)
+        return np.minimum(s_r, s_z)
+
+    def ray_density(self, s_kpc, l_rad, b_rad):
+        """The density at distance s along the line of sight (l, b) from the Sun (all arrays broadcast)."""
+        cb = np.cos(b_rad)
+        x = self.R_sun - s_kpc * cb * np.cos(l_rad)
+        y = s_kpc * cb * np.sin(l_rad)
+        return self.density(np.hypot(x, y), s_kpc * np.sin(b_rad))
+
+
 @dataclass(frozen=True)
-class CocoonDisk:
+class CocoonDisk(SunCentredRays):
     """The cocoon (supernova) birth-rate density rho(r, z) [yr^-1 kpc^-3].
 
     .. math::
@@ -98,25 +124,10 @@ class CocoonDisk:
         inside = r <= self.R_disk
         return np.where(inside, self.rho0 * self.radial_shape(np.minimum(r, self.R_disk)), 0.0) * self.vertical_shape(z_kpc)
 
-    # --- rays from the Sun ----------------------------------------------------
-    def _exit_distance(self, l_rad, b_rad):
-        """Distance s [kpc] at which the ray (l, b) from the Sun leaves the cylinder r <= R_d, |z| <= h_d."""
-        cb = np.cos(b_rad)
-        sl, cl = np.sin(l_rad), np.cos(l_rad)
-        s_r = (self.R_sun * cl + np.sqrt(self.R_disk**2 - (self.R_sun * sl) ** 2)) / np.maximum(cb, 1e-300)
-        sinb = np.abs(np.sin(b_rad))
-        zmax = self.h_disk
-        if self.z_profile == "exponential":
-            zmax = min(self.h_disk, 40.0 * self.z0)  # exp(-40): nothing left beyond
-        s_z = np.where(sinb > 0, zmax / np.maximum(sinb, 1e-300), np.inf)
-        return np.minimum(s_r, s_z)
-
-    def ray_density(self, s_kpc, l_rad, b_rad):
-        """rho at distance s along the line of sight (l, b) from the Sun (all arrays broadcast)."""
-        cb = np.cos(b_rad)
-        x = self.R_sun - s_kpc * cb * np.cos(l_rad)
-        y = s_kpc * cb * np.sin(l_rad)
-        return self.density(np.hypot(x, y), s_kpc * np.sin(b_rad))
+    def ray_bounds_kpc(self) -> tuple[float, float]:
+        """(r_max, z_max): the cylinder outside which rho vanishes (exp(-40) beyond 40 z0)."""
+        zmax = min(self.h_disk, 40.0 * self.z0) if self.z_profile == "exponential" else self.h_disk
+        return self.R_disk, zmax
 
 
 @dataclass(frozen=True)
@@ -182,8 +193,7 @@ def _longitude_grid(l_min, l_max, n, step_deg=5.0):
 def _ray_columns(disk, l_rad, b_rad, n_seg, n_node):
     """Int_0^inf rho ds along each ray; l_rad and b_rad are 1-D arrays of equal length.
 
-    ``disk`` is any density field with ``ray_density(s, l, b)`` and ``_exit_distance(l, b)``
-    (a :class:`CocoonDisk`, a gas model of :mod:`cocoonlib.gas`).
+    ``disk`` is any :class:`SunCentredRays` (a :class:`CocoonDisk`, a gas model of :mod:`cocoonlib.gas`).
     """
     s_end = disk._exit_distance(l_rad, b_rad)
     t, w = _gauss_segments(np.linspace(0.0, 1.0, n_seg + 1), n_node)
@@ -199,8 +209,7 @@ def _grid_sizes(grid_scale: int):
 def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1) -> float:
     """J = Int_window dOmega Int_0^inf ds rho [yr^-1 kpc^-2] ([AESB25] eq. 8, [ICRC25] eq. 3).
 
-    Works for any density field with ``ray_density`` and ``_exit_distance`` (e.g. a gas
-    model, for which the result is in cm^-3 kpc sr).
+    Works for any :class:`SunCentredRays` (e.g. a gas model, for which the result is in cm^-3 kpc sr).
 
     Ray casting from the Sun: Gauss-Legendre in l (5 deg segments), in b (segments
     refined geometrically towards the plane, split at b = 0) and along each ray

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from .data import read_transcribed
-from .galaxy import SkyWindow, line_of_sight_integral
+from .galaxy import SkyWindow, SunCentredRays, line_of_sight_integral
 from .units import KPC_CM
 
 __all__ = ["GasModel", "GAS_MODELS", "gas_model", "window_column_cm2"]
@@ -37,7 +36,7 @@ _LN2 = math.log(2.0)
 
 
 @dataclass(frozen=True)
-class GasModel:
+class GasModel(SunCentredRays):
     """Base class: a density field n_H(r, z) [cm^-3] seen from the Sun at (R_sun, 0, 0)."""
 
     R_sun: float = 8.5
@@ -60,19 +59,8 @@ class GasModel:
         z = np.asarray(z_kpc, dtype=float)
         return self.nH_HI(r, z) + self.nH_H2(r, z)
 
-    def _exit_distance(self, l_rad, b_rad):
-        cb = np.cos(b_rad)
-        sl, cl = np.sin(l_rad), np.cos(l_rad)
-        s_r = (self.R_sun * cl + np.sqrt(self.r_max**2 - (self.R_sun * sl) ** 2)) / np.maximum(cb, 1e-300)
-        sinb = np.abs(np.sin(b_rad))
-        s_z = np.where(sinb > 0, self.z_max / np.maximum(sinb, 1e-300), np.inf)
-        return np.minimum(s_r, s_z)
-
-    def ray_density(self, s_kpc, l_rad, b_rad):
-        cb = np.cos(b_rad)
-        x = self.R_sun - s_kpc * cb * np.cos(l_rad)
-        y = s_kpc * cb * np.sin(l_rad)
-        return self.density(np.hypot(x, y), s_kpc * np.sin(b_rad))
+    def ray_bounds_kpc(self) -> tuple[float, float]:
+        return self.r_max, self.z_max
 
 
 @dataclass(frozen=True)
@@ -110,11 +98,22 @@ class BronfFerr(GasModel):
 
 
 @lru_cache(maxsize=None)
-def _galprop_tables():
+def _galprop_tables(xco_mode: str) -> dict[str, np.ndarray]:
+    """The GALPROP gas tables as arrays (read once): HI ring centres and densities, CO table, X_CO bins."""
     hi = read_transcribed("gasmodel_Galprop_HI_GordonBurton1976_table_DRAGON2.csv")
     co = read_transcribed("gasmodel_Galprop_H2_Bronfman1988_table_DRAGON2.csv")
     xco = read_transcribed("xco_DRAGON2.csv")
-    return hi, co, xco
+    x = xco[xco["mode"] == xco_mode]
+    if x.empty:
+        raise ValueError(f"xco_mode = {xco_mode!r} is not allowed: expected one of {', '.join(xco['mode'].unique())}")
+    edges = hi.R_kpc.to_numpy()
+    return {
+        "hi_R": 0.5 * (edges[:-1] + edges[1:]),  # value i applies at the ring centre
+        "hi_n": hi.nHI_cm3.to_numpy()[:-1],
+        "co_R": co.R_kpc.to_numpy(), "co_W": co.W_CO_K_km_s.to_numpy(),
+        "co_z0": co.z0_kpc.to_numpy(), "co_zh": co.zh_kpc.to_numpy(),
+        "xco_Rmin": x.R_min_kpc.to_numpy(dtype=float), "xco": x.X_CO_1e20.to_numpy(dtype=float) * 1e20,
+    }
 
 
 @dataclass(frozen=True)
@@ -125,32 +124,27 @@ class Galprop(GasModel):
     name = "galprop"
     title = "GALPROP: Gordon & Burton 1976 HI, Bronfman+1988 CO, X_CO of Strong+2004"
 
+    def __post_init__(self):
+        _galprop_tables(self.xco_mode)  # an unknown mode fails here, before any integration
+
     def nH_HI(self, r, z):
-        hi, _, _ = _galprop_tables()
-        edges = hi.R_kpc.to_numpy()
-        centres = 0.5 * (edges[:-1] + edges[1:])
-        vals = hi.nHI_cm3.to_numpy()[:-1]
-        nGB = 0.33
-        fR = np.where(r > centres[-1], 0.06 * np.exp(-(r - centres[-1]) / 3.0), np.interp(r, centres, vals))
-        az = np.abs(z)
+        t = _galprop_tables(self.xco_mode)
+        nGB = 0.33  # cm^-3, GB76 disk density at 4-8 kpc (normalisation of the vertical profiles)
+        R_last = t["hi_R"][-1]
+        fR = np.where(r > R_last, 0.06 * np.exp(-(r - R_last) / 3.0), np.interp(r, t["hi_R"], t["hi_n"]))
         fz_dl = (0.395 * np.exp(-_LN2 * (z / 0.106) ** 2) + 0.107 * np.exp(-_LN2 * (z / 0.265) ** 2)
-                 + 0.064 * np.exp(-az / 0.403))
+                 + 0.064 * np.exp(-np.abs(z) / 0.403))
         fz_c = 0.57 * np.exp(-((z / (0.0523 * np.exp(0.11 * r))) ** 2))
         fz = np.where(r <= 8.0, fz_dl, np.where(r >= 10.0, fz_c, fz_dl + (fz_c - fz_dl) / 2.0 * (r - 8.0)))
         return fR * fz / nGB
 
     def nH_H2(self, r, z):
-        _, co, xco = _galprop_tables()
-        R = co.R_kpc.to_numpy()
-        W = np.interp(r, R, co.W_CO_K_km_s.to_numpy(), right=0.0)
-        z0 = np.interp(r, R, co.z0_kpc.to_numpy())
-        zh = np.interp(r, R, co.zh_kpc.to_numpy())
-        x = xco[xco["mode"] == self.xco_mode]
-        if x.empty:
-            raise ValueError(f"xco_mode = {self.xco_mode!r} is not allowed: expected one of galprop_2004, galprop_2010, SM96")
-        idx = np.searchsorted(x.R_min_kpc.to_numpy(), r, side="right") - 1
-        X = x.X_CO_1e20.to_numpy()[np.clip(idx, 0, len(x) - 1)] * 1e20
-        return 2.0 * W * X * np.exp(-_LN2 * ((z - z0) / zh) ** 2) / KPC_CM
+        t = _galprop_tables(self.xco_mode)
+        W = np.interp(r, t["co_R"], t["co_W"], right=0.0)
+        z0 = np.interp(r, t["co_R"], t["co_z0"])
+        zh = np.interp(r, t["co_R"], t["co_zh"])
+        idx = np.clip(np.searchsorted(t["xco_Rmin"], r, side="right") - 1, 0, t["xco"].size - 1)
+        return 2.0 * W * t["xco"][idx] * np.exp(-_LN2 * ((z - z0) / zh) ** 2) / KPC_CM
 
 
 GAS_MODELS = {m.name: m for m in (NakanishiSofue, BronfFerr, Galprop)}

@@ -24,11 +24,10 @@ from dataclasses import dataclass, replace
 from math import pi
 
 import numpy as np
-import scipy.constants as _sc
 
 from . import grammage as _grammage
 from .nuclear import NETWORK, PRIMARIES, CrossSections, beta_from_T, momentum_per_nucleon, rigidity_from_T
-from .units import C_CM_S, KPC_CM, M_PROTON_G, M_PROTON_GEV, MB_CM2, MYR_S
+from .units import C_CM_S, KPC_CM, M_ELECTRON_GEV, M_PROTON_G, M_PROTON_GEV, MB_CM2, MYR_S, R_ELECTRON_CM
 
 __all__ = [
     "Halo",
@@ -44,8 +43,6 @@ __all__ = [
     "SlabNetwork",
 ]
 
-_R_E_CM = _sc.physical_constants["classical electron radius"][0] * 100.0
-_M_E_GEV = _sc.physical_constants["electron mass energy equivalent in MeV"][0] * 1e-3
 #: Mean excitation energies of H and He [GeV], Mannheim & Schlickeiser 1994 (as CRAMS, PHYSICS.md 6.1).
 I_H_GEV, I_HE_GEV = 19e-9, 44e-9
 
@@ -129,10 +126,10 @@ def ionisation_loss(T_GeV_n, A: int, Z: int, f_He: float):
     gamma = 1.0 + T / M_PROTON_GEV
     b2 = 1.0 - 1.0 / gamma**2
     bg2 = b2 * gamma**2
-    qmax = 2.0 * _M_E_GEV * bg2 / (1.0 + 2.0 * gamma * _M_E_GEV / (A * M_PROTON_GEV))
-    B_H = np.log(2.0 * _M_E_GEV * bg2 * qmax / I_H_GEV**2) - 2.0 * b2
-    B_He = 2.0 * (np.log(2.0 * _M_E_GEV * bg2 * qmax / I_HE_GEV**2) - 2.0 * b2)
-    pref = 2.0 * pi * _R_E_CM**2 * _M_E_GEV * (Z**2 / A) / (M_PROTON_G * (1.0 + 4.0 * f_He))
+    qmax = 2.0 * M_ELECTRON_GEV * bg2 / (1.0 + 2.0 * gamma * M_ELECTRON_GEV / (A * M_PROTON_GEV))
+    B_H = np.log(2.0 * M_ELECTRON_GEV * bg2 * qmax / I_H_GEV**2) - 2.0 * b2
+    B_He = 2.0 * (np.log(2.0 * M_ELECTRON_GEV * bg2 * qmax / I_HE_GEV**2) - 2.0 * b2)
+    pref = 2.0 * pi * R_ELECTRON_CM**2 * M_ELECTRON_GEV * (Z**2 / A) / (M_PROTON_G * (1.0 + 4.0 * f_He))
     return pref * (B_H + f_He * B_He) / b2
 
 
@@ -234,6 +231,13 @@ class SlabNetwork:
         self.frag = {pd: s * MB_CM2 / self.m_ism for pd, s in self.xs.partial_mb.items()}
         self.b_ion = {k: ionisation_loss(self.T, n.A, n.Z, f_He) for k, n in self.nuclei.items()}
         self.rigidity = {k: rigidity_from_T(self.T, n.A, n.Z) for k, n in self.nuclei.items()}
+        # parents already solved when a nucleus is reached (10Be -> 10B by spallation is dropped:
+        # 10Be comes after 10B in the order; its decay into 10B is added in solve)
+        done: set[str] = set()
+        self.parents: dict[str, list[str]] = {}
+        for k in self.order:
+            self.parents[k] = [p for p in self.xs.parents_of(k) if p in done]
+            done.add(k)
 
     # --- sources ---------------------------------------------------------------------------
     def injection(self, abundances: dict[str, float]) -> dict[str, np.ndarray]:
@@ -267,32 +271,29 @@ class SlabNetwork:
         R_k the parent's rigidity at the same T/n). ``chi0`` [g cm^-2], ``R0`` [TV].
         """
         Q_inj = self.injection(abundances)
-        zero = np.zeros_like(self.T)
+        chi = {}  # cocoon grammage of each injected parent at its rigidity
+        if chi0 > 0:
+            chi = {k: _grammage.grammage(self.rigidity[k], grammage_model, chi0, R0, delta_c) for k in Q_inj}
+        b_ad = adiabatic_loss(self.T, halo) if self.losses else None
         I: dict[str, np.ndarray] = {}
+        coeffs: dict[str, tuple] = {}
         for key in self.order:
             nuc = self.nuclei[key]
             src = np.zeros((2, self.T.size))
-            src[0] += Q_inj.get(key, zero)
-            for par in self.xs.parents_of(key):
-                if par not in I:  # 10Be -> 10B by spallation: negligible, 10Be is solved last
-                    continue
+            if key in Q_inj:
+                src[0] += Q_inj[key]
+            for par in self.parents[key]:
                 f = self.frag[(par, key)]
                 src += f * I[par]
-                if chi0 > 0 and par in Q_inj:
-                    chi = _grammage.grammage(self.rigidity[par], grammage_model, chi0, R0, delta_c)
-                    src[1] += chi * f * Q_inj[par]
+                if par in chi:
+                    src[1] += chi[par] * f * Q_inj[par]
             X = galactic_grammage(self.T, nuc.A, nuc.Z, halo, nuc.tau_Myr)
-            a = 1.0 / X + self.spall[key]
-            b = (self.b_ion[key] + adiabatic_loss(self.T, halo)) if self.losses else None
-            I[key] = slab_solution(self.T, src, a, b)
-        # 10Be decays into 10B: the decay rate per grammage is 1/X_unstable - 1/X_stable.
-        be = self.nuclei["10Be"]
-        X_dec = galactic_grammage(self.T, be.A, be.Z, halo, be.tau_Myr)
-        X_st = galactic_grammage(self.T, be.A, be.Z, halo)
-        feed = I["10Be"] * (1.0 / X_dec - 1.0 / X_st)
-        b10 = self.nuclei["10B"]
-        X = galactic_grammage(self.T, b10.A, b10.Z, halo)
-        a = 1.0 / X + self.spall["10B"]
-        b = (self.b_ion["10B"] + adiabatic_loss(self.T, halo)) if self.losses else None
-        I["10B"] = I["10B"] + slab_solution(self.T, feed, a, b)
+            coeffs[key] = (X, 1.0 / X + self.spall[key], None if b_ad is None else self.b_ion[key] + b_ad)
+            I[key] = slab_solution(self.T, src, *coeffs[key][1:])
+        # unstable nuclei (10Be) feed their daughter: decay rate per grammage = 1/X_unstable - 1/X_stable
+        for key, nuc in self.nuclei.items():
+            if nuc.unstable:
+                X_stable = galactic_grammage(self.T, nuc.A, nuc.Z, halo)
+                feed = I[key] * (1.0 / coeffs[key][0] - 1.0 / X_stable)
+                I[nuc.daughter] = I[nuc.daughter] + slab_solution(self.T, feed, *coeffs[nuc.daughter][1:])
         return I

@@ -27,6 +27,21 @@ M_ALPHA_GEV: float = _sc.physical_constants["alpha particle mass energy equivale
 M_PI0_GEV: float = _Particle.from_pdgid(111).mass * 1e-3
 """Neutral-pion rest energy [GeV] (PDG, via the scikit-hep ``particle`` package)."""
 
+M_ELECTRON_GEV: float = _sc.physical_constants["electron mass energy equivalent in MeV"][0] * 1e-3
+"""Electron rest energy m_e c^2 [GeV] (CODATA via scipy)."""
+
+R_ELECTRON_CM: float = _sc.physical_constants["classical electron radius"][0] * 100.0
+"""Classical electron radius r_e [cm]."""
+
+SIGMA_THOMSON_CM2: float = _sc.physical_constants["Thomson cross section"][0] * 1e4
+"""Thomson cross section [cm^2]."""
+
+HBARC_GEV_CM: float = _sc.hbar * _sc.c / _sc.e * 1e-9 * 100.0
+"""hbar c [GeV cm]."""
+
+K_BOLTZMANN_GEV_K: float = _sc.k / _sc.e * 1e-9
+"""Boltzmann constant [GeV K^-1]."""
+
 M_PROTON_G: float = _ac.m_p.cgs.value
 """Proton mass [g]."""
 

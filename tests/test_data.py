@@ -3,10 +3,8 @@ import csv
 import re
 import shutil
 import socket
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from cocoonlib import data, paths

@@ -5,6 +5,7 @@ import pytest
 from cocoonlib import gas
 from cocoonlib.data import read_transcribed
 from cocoonlib.galaxy import WINDOWS, SkyWindow
+from cocoonlib.units import KPC_CM
 
 
 def _eval_expression(expr, R):
@@ -46,7 +47,7 @@ def test_uniform_slab_column_is_closed_form():
     w = SkyWindow("high", 0.0, 360.0, 30.0, 60.0)
     N = gas.window_column_cm2(Slab(z_max=0.2), w)
     # mean of 0.2 kpc / sin b over the band, weighted by cos b: (0.2 / Omega) * 2 pi * ln(sin 60 / sin 30)
-    expected = 0.2 * 2 * np.pi * np.log(np.sin(np.pi / 3) / np.sin(np.pi / 6)) / w.solid_angle_sr * 3.0856775814913673e21
+    expected = 0.2 * 2 * np.pi * np.log(np.sin(np.pi / 3) / np.sin(np.pi / 6)) / w.solid_angle_sr * KPC_CM
     assert N == pytest.approx(expected, rel=1e-4)
 
 
