@@ -9,6 +9,8 @@
 3. B/C (chapter 2): one model evaluation over the fitted data energies (goal < 5 ms) and the full fit
    with the chi0 profile and intervals (goal < 20 s), against the time to build the network once.
    Needs the data (COCOON_DATA_MIRROR or the download cache).
+4. Gamma-ray sky (chapter 3): the whole sky of the chapter (local fits, emissivities, 3 gas models x 2
+   windows with absorption, cocoons) against its parts: local fits, the emissivities, the columns.
 """
 from __future__ import annotations
 
@@ -88,7 +90,26 @@ def bc_model_and_fit():
           f"(goal 20 s: {t_fit / 20:4.2f}x; {t_fit / t_eval:6.0f} evaluations' worth)")
 
 
+def gamma_sky_parts():
+    from cocoonlib import diffuse, gamma, gas
+    from cocoonlib.absorption import cmb_absorption_length_kpc
+    from cocoonlib.chapters import chapter_parameters
+    from cocoonlib.galaxy import WINDOWS
+
+    P = chapter_parameters("gamma", {})
+    t_sky, sky = best_of(lambda: gamma.gamma_sky(P), 3)
+    t_local, local = best_of(lambda: gamma.local_cr_model(P), 3)
+    t_q, _ = best_of(lambda: gamma._dge_emissivities(local, sky.E, P["f_He"]), 3)
+    lam = cmb_absorption_length_kpc(sky.E)
+    field = diffuse.CRWeightedGas(gas.gas_model("galprop"), "uniform")
+    t_col, _ = best_of(lambda: diffuse.effective_column_cm2(field, WINDOWS["outer"], lam), 3)
+    print(f"gamma sky ({sky.E.size} energies): whole {1e3 * t_sky:6.0f} ms (chapter goal 20 s: {t_sky / 20:5.3f}x) | "
+          f"local fits {1e3 * t_local:5.0f} ms | DGE emissivities {1e3 * t_q:5.0f} ms | one absorbed column "
+          f"{1e3 * t_col:5.1f} ms ({t_sky / t_col:4.0f} columns' worth)")
+
+
 if __name__ == "__main__":
     kelner_vs_naima()
     aafrag_first_and_repeat()
     bc_model_and_fit()
+    gamma_sky_parts()

@@ -73,6 +73,31 @@ CHAPTERS: dict[str, Chapter] = {
                 "bc_cocoon_fraction_1TeV_n": "cocoon share of B/C at 1 TeV/n at the best fit",
             },
         ),
+        Chapter(
+            name="gamma",
+            notebook="03_gamma_rays.ipynb",
+            title="Diffuse gamma rays from the inner and outer Galaxy",
+            parameters=("chi0", "chi0_source", "R0", "grammage_model", "delta", "production_model", "ism_composition",
+                        "R_SN", "alpha", "beta", "R_sun", "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p",
+                        "gamma_p", "eps_He", "gamma_He", "E_max", "gas_model", "dge_production_model", "f_He",
+                        "cr_gradient", "R_min_local", "phi", "R_rehardening", "mask_inner", "cmb_absorption",
+                        "grid_scale"),
+            results={
+                "E2I_cocoon_inner_1TeV": "E^2 I of the cocoons at 1 TeV, inner window, after the mask factor "
+                                         "[GeV cm^-2 s^-1 sr^-1]",
+                "E2I_cocoon_outer_1TeV": "E^2 I of the cocoons at 1 TeV, outer window [GeV cm^-2 s^-1 sr^-1]",
+                "E2I_dge_inner_1TeV_min": "lower edge of the DGE band at 1 TeV, inner window, after the mask factor",
+                "E2I_dge_inner_1TeV_max": "upper edge of the DGE band at 1 TeV, inner window, after the mask factor",
+                "E2I_dge_outer_1TeV_min": "lower edge of the DGE band at 1 TeV, outer window",
+                "E2I_dge_outer_1TeV_max": "upper edge of the DGE band at 1 TeV, outer window",
+                "cocoon_fraction_inner_1TeV": "cocoons / (cocoons + DGE band centre) at 1 TeV, inner window",
+                "cocoon_fraction_outer_1TeV": "cocoons / (cocoons + DGE band centre) at 1 TeV, outer window",
+                "chi2_km2a_inner": "chi^2 of the best total curve inside the band against LHAASO-KM2A, inner",
+                "chi2_km2a_outer": "chi^2 of the best total curve inside the band against LHAASO-KM2A, outer",
+                "n_km2a_inner": "number of LHAASO-KM2A points, inner window",
+                "n_km2a_outer": "number of LHAASO-KM2A points, outer window",
+            },
+        ),
     ]
 }
 

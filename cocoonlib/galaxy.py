@@ -190,23 +190,28 @@ def _longitude_grid(l_min, l_max, n, step_deg=5.0):
     return _gauss_segments(np.linspace(l_min, l_max, nseg + 1), n)
 
 
-def _ray_columns(disk, l_rad, b_rad, n_seg, n_node):
+def _ray_columns(disk, l_rad, b_rad, n_seg, n_node, inv_length=None):
     """Int_0^inf rho ds along each ray; l_rad and b_rad are 1-D arrays of equal length.
 
     ``disk`` is any :class:`SunCentredRays` (a :class:`CocoonDisk`, a gas model of :mod:`cocoonlib.gas`).
+    With ``inv_length`` (1-D, kpc^-1) each ray is attenuated, Int rho exp(-s/lambda) ds, for every entry:
+    the result then has shape (len(inv_length), len(l_rad)).
     """
     s_end = disk._exit_distance(l_rad, b_rad)
     t, w = _gauss_segments(np.linspace(0.0, 1.0, n_seg + 1), n_node)
     s = s_end[:, None] * t[None, :]
     rho = disk.ray_density(s, l_rad[:, None], b_rad[:, None])
-    return s_end * (rho @ w)
+    if inv_length is None:
+        return s_end * (rho @ w)
+    att = np.exp(-np.asarray(inv_length)[:, None, None] * s[None, :, :])
+    return s_end[None, :] * np.einsum("kij,ij,j->ki", att, rho, w)
 
 
 def _grid_sizes(grid_scale: int):
     return dict(n_l=4 * grid_scale, n_b=4 * grid_scale, n_seg=8 * grid_scale, n_node=6)
 
 
-def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1) -> float:
+def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1, absorption_length_kpc=None):
     """J = Int_window dOmega Int_0^inf ds rho [yr^-1 kpc^-2] ([AESB25] eq. 8, [ICRC25] eq. 3).
 
     Works for any :class:`SunCentredRays` (e.g. a gas model, for which the result is in cm^-3 kpc sr).
@@ -215,16 +220,25 @@ def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1) -> floa
     refined geometrically towards the plane, split at b = 0) and along each ray
     up to where it leaves the disk cylinder. ``grid_scale`` multiplies every
     number of nodes (used for the convergence checks).
+
+    ``absorption_length_kpc`` (array, may hold inf) weights each point of a ray by exp(-s/lambda), the
+    survival probability of a photon emitted there; the result is then an array, one J per length.
     """
     g = _grid_sizes(grid_scale)
     l_deg, wl = _longitude_grid(window.l_min, window.l_max, g["n_l"])
     b_deg, wb = _latitude_grid(window.b_min, window.b_max, g["n_b"])
     b_rad = b_deg * DEG_RAD
+    inv = None
+    if absorption_length_kpc is not None:
+        lam = np.atleast_1d(np.asarray(absorption_length_kpc, dtype=float))
+        if np.any(lam <= 0) or np.any(np.isnan(lam)):
+            raise ValueError("absorption_length_kpc must be > 0 (inf for no absorption)")
+        inv = 1.0 / lam
     total = 0.0
     for li, wli in zip(l_deg * DEG_RAD, wl * DEG_RAD):
-        cols = _ray_columns(disk, np.full_like(b_rad, li), b_rad, g["n_seg"], g["n_node"])
-        total += wli * np.sum(wb * DEG_RAD * np.cos(b_rad) * cols)
-    return float(total)
+        cols = _ray_columns(disk, np.full_like(b_rad, li), b_rad, g["n_seg"], g["n_node"], inv)
+        total = total + wli * np.sum(wb * DEG_RAD * np.cos(b_rad) * cols, axis=-1)
+    return float(total) if inv is None else np.asarray(total)
 
 
 def column_per_longitude(disk: CocoonDisk, l_deg, b_min: float = -5.0, b_max: float = 5.0, grid_scale: int = 1):

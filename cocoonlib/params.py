@@ -240,6 +240,34 @@ PARAMETERS: dict[str, Parameter] = {
            "the calibration", (0.0, 10.0, True, True)),
         _p("chi0_scan_max", 1.5, "g cm^-2", "float", r"-", "upper end of the chi0 profile scan", "num",
            "numerical: wide enough to contain the 2 sigma interval of every fit in chapter 2", _OPEN_POS(20.0)),
+        # --- gamma-ray sky (PHYSICS.md sections 5 and 8; chapter 3) ---
+        _p("chi0_source", "parameter", "", "choice", r"-", "where chi0 comes from: this chapter's chi0, or the "
+           "best fit saved by the B/C chapter (outputs/bc_fit.json)", "I",
+           "assumed: 'parameter' keeps each chapter runnable alone; 'fit' chains it to chapter 2",
+           choices=("parameter", "fit")),
+        _p("gas_model", "galprop", "", "choice", r"n_H(r,z)", "3-D gas model of the conventional diffuse emission "
+           "(the other two are always shown as well)", "I",
+           "assumed: the GALPROP model (Gordon & Burton 1976 HI, Bronfman+1988 CO) lies between the other two "
+           "in both windows; tables in data/transcribed/gasmodel_*", choices=("nakanishi_sofue", "bronf_ferr", "galprop")),
+        _p("dge_production_model", "aafrag", "", "choice", r"d\sigma/dE", "cross sections of the conventional "
+           "diffuse emission", "I", "assumed: AAfrag is the only model here with p-He and He-He (the He of the "
+           "gas); the paper's DGE came from HERMES maps (De la Torre Luque+2023) that are not reachable",
+           choices=("aafrag", "kelner")),
+        _p("cr_gradient", "uniform", "", "choice", r"g(r)", "cosmic-ray density across the Galaxy relative to the "
+           "Sun", "I", "assumed: 'uniform' (the local sea everywhere, PHYSICS.md 8); 'sources' follows the Green "
+           "2015 source profile, the steepest gradient one can argue for", choices=("uniform", "sources")),
+        _p("R_min_local", 20.0, "GV", "float", r"R_{min}", "lowest rigidity of the fitted direct H and He data",
+           "I", "assumed: above 20 GV the force field is accurate enough; the DGE above 1 GeV needs protons above "
+           "~10 GeV", (1.0, 1000.0, True, True)),
+        _p("R_rehardening", 150.0, "TV", "float", r"R_2", "rigidity of the re-hardening between the DAMPE "
+           "softening and the knee", "R", "GRAPES-3 (PRL 132, 051002, 2024) sees the proton spectrum harden at "
+           "~166 TeV; the slope change is fitted to LHAASO protons below 1 PeV", (20.0, 1000.0, True, True)),
+        _p("mask_inner", 0.65, "", "float", r"f_{mask}", "factor on every model curve of the inner window for "
+           "LHAASO's source masks", "V", "[AESB25] Sec. 3 and [ICRC25], after Zhang+2023 (ApJ 957, 43)",
+           (0.0, 1.0, False, True)),
+        _p("cmb_absorption", "on", "", "choice", r"e^{-\tau}", "absorption of gamma rays by pair production on "
+           "the CMB", "V", "physics: Gould & Schreder 1967; matters above ~100 TeV (PHYSICS.md 8)",
+           choices=("on", "off")),
         # --- sky windows and numerics ---
         _p("user_window", [25.0, 100.0, -5.0, 5.0], "deg", "window", r"(l, b)", "an extra sky window "
            "[l_min, l_max, b_min, b_max] for which J is reported", "I",

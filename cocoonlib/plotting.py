@@ -7,7 +7,7 @@ import numpy as np
 
 from .galaxy import SkyWindow
 
-__all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays"]
+__all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "plot_measurements"]
 
 WINDOW_COLOURS = {"inner": "tab:orange", "outer": "tab:blue", "allsky": "0.5", "user": "tab:green"}
 
@@ -41,6 +41,25 @@ def draw_window_rays(ax, windows: list[SkyWindow], R_sun: float, length: float =
         ax.plot([], [], color=c, ls="--", label=f"{w.name}: {w.l_min:g} < l < {w.l_max:g} deg")
     ax.plot([R_sun], [0.0], marker="*", color="gold", ms=12, mec="k", ls="none", label="Sun")
     ax.plot([0.0], [0.0], marker="+", color="w", ms=10, ls="none")
+
+
+_MARKERS = {"LHAASO-KM2A": ("o", "k")}
+
+
+def plot_measurements(ax, data, scale: float = 1.0) -> None:
+    """Diffuse gamma-ray points (the columns of :data:`cocoonlib.data.DIFFUSE_COLUMNS`), one style per experiment;
+    upper limits as down arrows. ``scale`` multiplies the values (e.g. to undo a mask factor)."""
+    others = iter(["s", "D", "^", "v", "P", "X"])
+    for exp, d in data.groupby("experiment", sort=False):
+        marker, colour = _MARKERS.get(exp, (next(others, "o"), None))
+        ul = d.upper_limit.astype(bool)
+        pts = d[~ul]
+        ax.errorbar(pts.E_GeV, scale * pts.E2_flux, yerr=[scale * pts.E2_err_lo, scale * pts.E2_err_hi],
+                    fmt=marker, color=colour, ms=4, capsize=2, label=exp, zorder=5)
+        if ul.any():
+            lim = d[ul]
+            ax.errorbar(lim.E_GeV, scale * lim.E2_flux, yerr=0.3 * scale * lim.E2_flux, uplims=True, fmt=marker,
+                        color=colour, ms=3, ls="none", zorder=5)
 
 
 def close(fig) -> None:

@@ -60,3 +60,16 @@ def test_run_bc_writes_results_and_fit_file(tmp_path, mirror):
     fit = json.loads((out / "bc_fit.json").read_text())
     assert fit["best"]["chi0"] == pytest.approx(res["chi0_best_g_cm2"], rel=1e-9)
     assert fit["free"] == ["chi0"] and fit["settings"]["T_min_fit"] == 50.0
+
+
+def test_run_gamma_writes_results(tmp_path, mirror):
+    """`cocoon run gamma` with another gas model: the issue's keys, KM2A point counts, masks applied."""
+    out = tmp_path / "gamma"
+    r = run("run", "gamma", "-p", "gas_model", "bronf_ferr", "-p", "mask_inner", "0.5", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    res = json.loads((out / "results.json").read_text())
+    assert set(res) == set(CHAPTERS["gamma"].results)
+    assert res["n_km2a_inner"] == 10 and res["n_km2a_outer"] == 5
+    assert 0 < res["cocoon_fraction_outer_1TeV"] < res["cocoon_fraction_inner_1TeV"] < 1
+    assert res["E2I_dge_inner_1TeV_min"] <= res["E2I_dge_inner_1TeV_max"]
+    assert json.loads((out / "run.json").read_text())["parameters"]["gas_model"] == "bronf_ferr"

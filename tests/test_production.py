@@ -147,3 +147,29 @@ def test_aafragpy_leaves_global_state_alone():
             "import numpy as np; aafrag.cross_section_matrix('gamma', 'p-p', [10.0], np.logspace(0.2, 3, 30));"
             "assert len(warnings.filters) == n and sys.path == p, 'global state changed'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("E", [0.1, 0.3, 3.0])
+def test_delta_approximation_near_threshold_against_quadrature(E):
+    """The delta-approximation matrix (KAB06 eqs. 77-78) on its 40-per-decade grid against adaptive quadrature
+    of 2 sigma(E_p) E_p w(E_p) / sqrt(E_pi^2 - m_pi^2) in ln E_p, for w = E_p^-2.7; near the pion threshold a
+    grid node below it must not enter (it did, with a singular weight, before this test)."""
+    from scipy import integrate
+
+    from cocoonlib.production import kelner
+    from cocoonlib.production.emissivity import _log_grid
+    from cocoonlib.units import M_PI0_GEV, M_PROTON_GEV, MB_CM2
+
+    Ep, _ = _log_grid(kelner.E_THRESHOLD_GEV * 1.0001, 1e9, 40)
+    w = Ep**-2.7
+    got = kelner.delta_matrix([E], Ep)[0] @ w
+    Epi_min = E + M_PI0_GEV**2 / (4 * E)
+    u0 = np.log(M_PROTON_GEV + Epi_min / kelner.K_PI)
+
+    def g(u):
+        p = np.exp(u)
+        Epi = kelner.K_PI * (p - M_PROTON_GEV)
+        return 2 * kelner.sigma_inel_mb(p) * MB_CM2 * p * p**-2.7 / np.sqrt(Epi**2 - M_PI0_GEV**2)
+
+    ref = integrate.quad(g, u0, np.log(1e9), limit=400, epsrel=1e-9)[0]
+    assert np.isfinite(got) and got == pytest.approx(ref, rel=0.02)

@@ -145,6 +145,19 @@ class Production:
         out["total"] = sum(out[ch] for ch in self.channels)
         return out
 
+    def rate_per_H_atom(self, fluxes: Mapping[str, object]) -> dict[str, np.ndarray]:
+        """Emissivity of interstellar gas bathed in a cosmic-ray flux, per H atom [GeV^-1 s^-1] by channel and
+        ``"total"`` (He atoms, for ``ism="H+He"``, counted at f_He per H atom).
+
+        q(E) = sum_i Int dE_i 4 pi j_i(E_i) dsigma_i/dE: ``fluxes`` has keys ``"H"``, ``"He"`` whose
+        ``per_energy(E)`` is 4 pi j_E [GeV^-1 cm^-2 s^-1] (:class:`cocoonlib.local_cr.LocalFlux`). It is the
+        cocoon emissivity with the injected spectrum replaced by the flux and a unit column, divided by the
+        H atoms per gram: the same matrices, the same code path."""
+        unit_column = lambda R: np.ones_like(np.asarray(R, dtype=float))  # noqa: E731  1 g cm^-2
+        per_gram = self.emissivity(fluxes, unit_column)
+        n_H = self._columns()["p"]
+        return {k: v / n_H for k, v in per_gram.items()}
+
     def _n_tilde(self, w) -> float:
         return float((self._M_full_100 @ w) / (self._M_delta_100 @ w))
 

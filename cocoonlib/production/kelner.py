@@ -126,7 +126,8 @@ def delta_matrix(E_GeV, E_p_GeV):
     Changing variable to u = ln E_p (dE_pi = K_pi E_p du) the integrand is
     g(u) = 2 sigma(E_p) E_p w(E_p) / sqrt(E_pi^2 - m_pi^2). The returned M[i, j] integrates g by
     the trapezoid rule on the grid ``E_p_GeV`` (log-spaced), starting exactly at the lower limit
-    (g there interpolated linearly in u between the two neighbouring nodes).
+    (there the kinematic factor is exact and w is interpolated linearly in u between the two neighbouring
+    nodes, so a node below the pion threshold never enters with its singular factor).
     The caller multiplies by n-tilde, fixed so that the result matches the full calculation at 100 GeV.
     """
     E = np.atleast_1d(np.asarray(E_GeV, dtype=float))
@@ -142,9 +143,11 @@ def delta_matrix(E_GeV, E_p_GeV):
         if k == 0 or k >= u.size:
             raise ValueError(f"projectile grid does not bracket the delta-approximation threshold for E = {e:.4g} GeV")
         t = (u0 - u[k - 1]) / (u[k] - u[k - 1])
-        h0 = u[k] - u0  # partial cell [u0, u_k]: g(u0) = (1 - t) g_{k-1} + t g_k
-        M[i, k - 1] += 0.5 * h0 * (1 - t) * f[k - 1]
-        M[i, k] += 0.5 * h0 * (1 + t) * f[k]
+        h0 = u[k] - u0  # partial cell [u0, u_k]: g(u0) = c0 w(u0), w(u0) = (1 - t) w_{k-1} + t w_k
+        Ep0 = np.exp(u0)
+        c0 = 2 * sigma_inel_mb(Ep0) * MB_CM2 * Ep0 / np.sqrt(Epi_min**2 - M_PI0_GEV**2)
+        M[i, k - 1] += 0.5 * h0 * (1 - t) * c0
+        M[i, k] += 0.5 * h0 * (t * c0 + f[k])
         h = np.diff(u[k:])  # full cells above
         M[i, k:-1] += 0.5 * h * f[k:-1]
         M[i, k + 1:] += 0.5 * h * f[k + 1:]

@@ -1,0 +1,152 @@
+"""The gamma-ray sky of the LHAASO windows: every curve of the gamma-ray chapter from one parameter dict.
+
+:func:`gamma_sky` fits the local H and He spectra (:mod:`cocoonlib.local_cr`), computes the emissivity per
+H atom of the two knee variants and the cocoon emissivity for both production models, the absorbed gas
+columns of every gas model and the absorbed J of the cocoons in each window; :class:`GammaSky` combines
+them into E^2 I curves (inner window multiplied by the mask factor, [AESB25] Sec. 3).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from . import absorption, diffuse, gas, local_cr
+from .bc import resolve_chi0
+from .galaxy import WINDOWS, CocoonDisk
+from .grammage import grammage
+from .production import MODELS, Production
+from .sources import injection_spectra
+from .units import TEV_GEV
+
+__all__ = ["GAMMA_WINDOWS", "E_GRID_GEV", "LocalCR", "local_cr_model", "GammaSky", "gamma_sky"]
+
+GAMMA_WINDOWS = ("inner", "outer")
+E_GRID_GEV = np.logspace(0.0, 6.5, 79)  # 1 GeV - 3 PeV, 12 per decade
+
+
+@dataclass
+class LocalCR:
+    """The fitted local spectra: direct-data fits, re-hardening fit, and the shapes of each knee variant."""
+
+    direct: dict  # species -> FitResult
+    rehardening: Any  # FitResult
+    knee_fits: dict  # variant -> {species: FitResult}
+    shapes: dict  # variant -> {species: SpectrumShape}
+
+    def fluxes(self, variant: str) -> dict:
+        return local_cr.local_fluxes(self.shapes[variant])
+
+
+def local_cr_model(P: Mapping[str, Any]) -> LocalCR:
+    """Fit the local spectra with the chapter's parameters (R_min_local, phi, R_rehardening)."""
+    direct = {sp: local_cr.fit_direct(sp, P["R_min_local"], P["phi"]) for sp in ("H", "He")}
+    base, reh = local_cr.fit_rehardening({sp: f.shape for sp, f in direct.items()}, P["R_rehardening"] * TEV_GEV)
+    shapes, knee_fits = {}, {}
+    for v in local_cr.KNEE_VARIANTS:
+        shapes[v], knee_fits[v] = local_cr.fit_knee(base, v)
+    return LocalCR(direct, reh, knee_fits, shapes)
+
+
+@dataclass
+class GammaSky:
+    """All ingredients of the chapter's curves; methods return E^2 I [GeV cm^-2 s^-1 sr^-1] on ``E``."""
+
+    E: np.ndarray
+    windows: dict
+    mask: dict  # window -> factor applied to every model curve
+    gas_models: tuple
+    default_gas: str
+    default_model: str  # production model of the cocoons and of the DGE curves in the main figure
+    dge_model: str
+    local: LocalCR
+    q: dict  # (production model, knee variant) -> emissivity per H atom [GeV^-1 s^-1]
+    Q_cocoon: dict  # production model -> per-cocoon emissivity [GeV^-1]
+    columns: dict  # gas -> window -> absorbed column [cm^-2] on E
+    columns_unabsorbed: dict  # gas -> window -> column [cm^-2]
+    J: dict  # window -> absorbed J [yr^-1 kpc^-2] on E
+    J_unabsorbed: dict  # window -> J [yr^-1 kpc^-2]
+    absorption_length_kpc: np.ndarray
+    fields: dict  # gas -> the gas weighted by the cosmic-ray density (what the columns integrate)
+    extra: dict = field(default_factory=dict)
+
+    def _e2(self, window, intensity):
+        return self.mask[window] * self.E**2 * intensity
+
+    def dge(self, window: str, gas_name: str | None = None, variant: str = "max", model: str | None = None):
+        """E^2 I of the DGE (mask included)."""
+        g = gas_name or self.default_gas
+        q = self.q[model or self.dge_model, variant]
+        return self._e2(window, diffuse.dge_intensity(q, self.columns[g][window]))
+
+    def dge_band(self, window: str, gas_name: str | None = None, model: str | None = None):
+        """(low, high) envelope of the DGE over the knee variants."""
+        curves = np.array([self.dge(window, gas_name, v, model) for v in local_cr.KNEE_VARIANTS])
+        return curves.min(axis=0), curves.max(axis=0)
+
+    def cocoon(self, window: str, model: str | None = None):
+        """E^2 I of the cocoons (mask included)."""
+        w = self.windows[window]
+        return self._e2(window, diffuse.cocoon_intensity(self.Q_cocoon[model or self.default_model], self.J[window],
+                                                         w.solid_angle_sr))
+
+    def total_band(self, window: str, gas_name: str | None = None, model: str | None = None):
+        """(low, high) of DGE band + cocoons; ``model`` sets the production model of both (default: each its own)."""
+        lo, hi = self.dge_band(window, gas_name, model)
+        c = self.cocoon(window, model)
+        return lo + c, hi + c
+
+    def cocoon_fraction(self, window: str, E_GeV: float, gas_name: str | None = None) -> float:
+        """Cocoons / (cocoons + centre of the DGE band) at E_GeV."""
+        lo, hi = self.dge_band(window, gas_name)
+        c = self.at(self.cocoon(window), E_GeV)
+        return c / (c + 0.5 * (self.at(lo, E_GeV) + self.at(hi, E_GeV)))
+
+    def at(self, curve, E_GeV: float) -> float:
+        """A curve on ``E`` interpolated (log-log) at E_GeV."""
+        return float(np.exp(np.interp(np.log(E_GeV), np.log(self.E), np.log(curve))))
+
+
+def _dge_emissivities(local: LocalCR, E, f_He: float) -> dict:
+    """q per H atom for both production models and knee variants. AAfrag includes the He of the gas; the
+    Kelner formulas have no He target, so their q is multiplied by AAfrag's ratio with/without He in the gas
+    (the two then differ only in the p-p and He-p cross sections)."""
+    aa_HHe = Production("gamma", "aafrag", E, ism="H+He", f_He=f_He)
+    aa_H = Production("gamma", "aafrag", E, ism="H")
+    ke = Production("gamma", "kelner", E)
+    q = {}
+    for v in local_cr.KNEE_VARIANTS:
+        fl = local.fluxes(v)
+        with_he = aa_HHe.rate_per_H_atom(fl)["total"]
+        q["aafrag", v] = with_he
+        q["kelner", v] = ke.rate_per_H_atom(fl)["total"] * with_he / aa_H.rate_per_H_atom(fl)["total"]
+    return q
+
+
+def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None) -> GammaSky:
+    """Everything the gamma-ray chapter plots, from a validated parameter dict of chapter ``gamma``."""
+    E = np.asarray(E_GeV, dtype=float)
+    gas_models = tuple(gas_models or gas.GAS_MODELS)
+    local = local_cr_model(P)
+    q = _dge_emissivities(local, E, P["f_He"])
+
+    chi0 = resolve_chi0(P["chi0"], P["chi0_source"])
+    chi_c = lambda R: grammage(R, P["grammage_model"], chi0, P["R0"], P["delta"])  # noqa: E731
+    spectra = injection_spectra(P)
+    Q = {m: Production("gamma", m, E, ism=P["ism_composition"] if m == "aafrag" else "H").emissivity(spectra, chi_c)["total"]
+         for m in MODELS}
+
+    lam = absorption.cmb_absorption_length_kpc(E) if P["cmb_absorption"] == "on" else np.full(E.shape, np.inf)
+    disk = CocoonDisk.from_params(P)
+    windows = {w: WINDOWS[w] for w in GAMMA_WINDOWS}
+    fields = {g: diffuse.CRWeightedGas(gas.gas_model(g, P["R_sun"]), P["cr_gradient"], disk) for g in gas_models}
+    columns = {g: {w: diffuse.effective_column_cm2(f, win, lam, P["grid_scale"]) for w, win in windows.items()}
+               for g, f in fields.items()}
+    columns0 = {g: {w: diffuse.effective_column_cm2(f, win, None, P["grid_scale"]) for w, win in windows.items()}
+                for g, f in fields.items()}
+    J = {w: diffuse.effective_J(disk, win, lam, P["grid_scale"]) for w, win in windows.items()}
+    J0 = {w: diffuse.effective_J(disk, win, None, P["grid_scale"]) for w, win in windows.items()}
+    mask = {"inner": P["mask_inner"], "outer": 1.0}
+    return GammaSky(E, windows, mask, gas_models, P["gas_model"], P["production_model"], P["dge_production_model"],
+                    local, q, Q, columns, columns0, J, J0, lam, fields, extra={"chi0": chi0})

@@ -1,0 +1,138 @@
+"""Diffuse intensities: the uniform-sea identity, window averages, absorption, and the chapter's sky."""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from scipy import integrate
+
+from cocoonlib import chapters, diffuse, gamma, gas, local_cr
+from cocoonlib.galaxy import WINDOWS, CocoonDisk, SkyWindow, SunCentredRays, line_of_sight_integral
+from cocoonlib.production import Production, kelner
+from cocoonlib.units import MB_CM2
+
+
+SIGMA = 5.0
+
+
+@dataclass(frozen=True)
+class GaussianAroundSun(SunCentredRays):
+    """n = exp(-(d/5 kpc)^2) around the Sun: every line of sight has the column 5 sqrt(pi)/2 kpc."""
+
+    R_sun: float = 8.5
+
+    def density(self, r, z):  # unused: ray_density is overridden
+        raise NotImplementedError
+
+    def ray_density(self, s_kpc, l_rad, b_rad):
+        return np.exp(-(np.asarray(s_kpc) / SIGMA) ** 2)
+
+    def ray_bounds_kpc(self):
+        return 40.0, 40.0  # far beyond the Gaussian
+
+
+@pytest.mark.parametrize("window", [WINDOWS["inner"], WINDOWS["outer"], SkyWindow("odd", 200.0, 260.0, 20.0, 60.0)])
+def test_isotropic_emission_gives_the_same_intensity_in_every_window(window):
+    field = GaussianAroundSun()
+    per_sr = line_of_sight_integral(field, window) / window.solid_angle_sr
+    assert per_sr == pytest.approx(SIGMA * np.sqrt(np.pi) / 2, rel=1e-5)
+    # with absorption: Int exp(-(s/sigma)^2 - s/lambda) ds = sigma sqrt(pi)/2 exp(a^2) erfc(a), a = sigma/(2 lambda)
+    lam = np.array([3.0, 10.0, np.inf])
+    att = line_of_sight_integral(field, window, absorption_length_kpc=lam) / window.solid_angle_sr
+    a = SIGMA / (2 * lam)
+    exact = SIGMA * np.sqrt(np.pi) / 2 * np.exp(a**2) * np.array([math.erfc(x) for x in a])
+    assert np.allclose(att, exact, rtol=1e-5)
+
+
+def test_J_and_columns_add_up_over_a_split_window():
+    disk = CocoonDisk()
+    g = gas.gas_model("nakanishi_sofue")
+    whole, a, b = SkyWindow("w", 15, 125, -5, 5), SkyWindow("a", 15, 70, -5, 5), SkyWindow("b", 70, 125, -5, 5)
+    lam = np.array([3.0, 30.0, np.inf])
+    for field in (disk, g):
+        J = [line_of_sight_integral(field, w, absorption_length_kpc=lam) for w in (whole, a, b)]
+        assert np.allclose(J[0], J[1] + J[2], rtol=1e-4)
+    # the mean column is the solid-angle weighted mean of the halves
+    cols = [diffuse.effective_column_cm2(g, w, None) for w in (whole, a, b)]
+    assert cols[0] == pytest.approx((cols[1] * a.solid_angle_sr + cols[2] * b.solid_angle_sr) / whole.solid_angle_sr,
+                                    rel=1e-4)
+
+
+def test_absorption_lengths_must_be_positive():
+    with pytest.raises(ValueError, match="absorption_length_kpc"):
+        line_of_sight_integral(CocoonDisk(), WINDOWS["inner"], absorption_length_kpc=[0.0])
+
+
+def test_uniform_sea_weighting_is_the_gas_itself():
+    g = gas.gas_model("galprop")
+    field = diffuse.CRWeightedGas(g, "uniform")
+    assert diffuse.effective_column_cm2(field, WINDOWS["outer"], None) == gas.window_column_cm2(g, WINDOWS["outer"])
+    steep = diffuse.CRWeightedGas(g, "sources", CocoonDisk())
+    assert steep.cr_density(8.5) == pytest.approx(1.0)
+    assert diffuse.effective_column_cm2(steep, WINDOWS["inner"], None) > gas.window_column_cm2(g, WINDOWS["inner"])
+    with pytest.raises(ValueError, match="cr_gradient = 'steep' is not allowed"):
+        diffuse.CRWeightedGas(g, "steep")
+
+
+def test_rate_per_H_atom_against_a_direct_integration():
+    """q(E) = Int dE_p 4 pi j(E_p) sigma(E_p) F(E/E_p, E_p)/E_p (Kelner 2006 eq. 71) for a pure proton
+    power law, by adaptive quadrature, against the Production matrices."""
+    shape = local_cr.SpectrumShape(K=0.045, gamma=2.7, R_h=1e9, dg_h=-0.01, R_s=1e10, dg_s=0.01)
+    zero_he = local_cr.SpectrumShape(K=0.0, gamma=2.7, R_h=1e9, dg_h=-0.01, R_s=1e10, dg_s=0.01)
+    fluxes = {"H": local_cr.LocalFlux(local_cr.PROTON, shape), "He": local_cr.LocalFlux(local_cr.HELIUM, zero_he)}
+    E = np.array([300.0, 3e3, 3e4])
+    q = Production("gamma", "kelner", E).rate_per_H_atom(fluxes)["total"]
+    for Ei, qi in zip(E, q):
+        f = lambda lnEp: (fluxes["H"].per_energy(np.exp(lnEp)) * kelner.sigma_inel_mb(np.exp(lnEp)) * MB_CM2  # noqa: E731
+                          * kelner.F_gamma(Ei / np.exp(lnEp), np.exp(lnEp)))
+        ref = integrate.quad(f, np.log(max(Ei, kelner.E_P_MIN_GEV)), np.log(1e9), limit=400, epsrel=1e-8)[0]
+        assert qi == pytest.approx(ref, rel=5e-3)
+
+
+def test_dge_and_cocoon_intensity_units():
+    # I = q N / 4 pi; I_c = Q J / (4 pi Omega) with 1/(yr kpc^2) = 3.3281e-51 /(s cm^2) (PHYSICS.md 5.1)
+    assert diffuse.dge_intensity(4 * np.pi, 2.0) == pytest.approx(2.0)
+    assert diffuse.cocoon_intensity(4 * np.pi, 1.0, 1.0) == pytest.approx(3.3281e-51, rel=1e-4)
+
+
+def test_chi2_uses_the_error_on_the_side_of_the_model():
+    import pandas as pd
+    d = pd.DataFrame({"E_GeV": [1e4], "E2_flux": [1.0], "E2_err_lo": [0.1], "E2_err_hi": [0.5], "upper_limit": [False]})
+    E = np.array([1e3, 1e5])
+    assert diffuse.chi2_against(d, E, np.array([2.0, 2.0])) == pytest.approx(4.0)
+    assert diffuse.chi2_against(d, E, np.array([0.5, 0.5])) == pytest.approx(25.0)
+    best, t = diffuse.best_chi2_in_band(d, E, np.full(2, 0.5), np.full(2, 2.0))
+    assert best == pytest.approx(0.0, abs=1e-3) and t == pytest.approx(1 / 3, abs=0.01)
+    assert diffuse.photon_index(E, E**-2.7, 2e3, 2e4) == pytest.approx(2.7)
+
+
+@pytest.fixture(scope="module")
+def sky(mirror):
+    return gamma.gamma_sky(chapters.chapter_parameters("gamma", {}))
+
+
+def test_sky_uniform_sea_identity(sky):
+    """Without absorption (below 10 TeV) the DGE is exactly N_H q / 4 pi, times the mask factor."""
+    below = sky.E < 1e4
+    for w in sky.windows:
+        for v in local_cr.KNEE_VARIANTS:
+            expected = sky.mask[w] * sky.E**2 * sky.q["aafrag", v] * sky.columns_unabsorbed["galprop"][w] / (4 * np.pi)
+            assert np.allclose(sky.dge(w, "galprop", v)[below], expected[below], rtol=1e-12)
+
+
+def test_sky_mask_absorption_and_linearity(mirror, sky):
+    P = chapters.chapter_parameters("gamma", {})
+    other = gamma.gamma_sky({**P, "mask_inner": 1.0, "chi0": 0.8, "cmb_absorption": "off"})
+    below = sky.E < 1e4
+    # cocoons: linear in chi0, and the inner mask multiplies them
+    assert np.allclose(other.cocoon("inner")[below], 2 / 0.65 * sky.cocoon("inner")[below], rtol=1e-9)
+    # absorption: none below 10 TeV, at 2 PeV a clear loss
+    assert np.allclose(other.dge("outer")[below], sky.dge("outer")[below], rtol=1e-12)
+    i = np.argmin(abs(sky.E - 2e6))
+    assert sky.dge("outer")[i] < 0.9 * other.dge("outer")[i]
+
+
+def test_cocoon_fraction_is_between_zero_and_one(sky):
+    for w in sky.windows:
+        f1, f10 = sky.cocoon_fraction(w, 1e3), sky.cocoon_fraction(w, 1e4)
+        assert 0 < f10 < f1 < 1  # the cocoons fade above R0 = 20 TV
