@@ -98,6 +98,22 @@ CHAPTERS: dict[str, Chapter] = {
                 "n_km2a_outer": "number of LHAASO-KM2A points, outer window",
             },
         ),
+        Chapter(
+            name="neutrino",
+            notebook="04_neutrinos.ipynb",
+            title="The Galactic neutrino flux against IceCube",
+            parameters=("chi0", "chi0_source", "R0", "grammage_model", "delta", "production_model", "ism_composition",
+                        "R_SN", "alpha", "beta", "R_sun", "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p",
+                        "gamma_p", "eps_He", "gamma_He", "E_max", "gas_model", "dge_production_model", "f_He",
+                        "cr_gradient", "R_min_local", "phi", "R_rehardening", "grid_scale"),
+            results={
+                "E2F_cocoon_1TeV": "all-sky per-flavour (nu + anti-nu) E^2 F of the cocoons at 1 TeV [GeV cm^-2 s^-1]",
+                "E2F_cocoon_100TeV": "all-sky per-flavour E^2 F of the cocoons at 100 TeV [GeV cm^-2 s^-1]",
+                "E2F_total_100TeV_min": "lower edge of the total (DGE band + cocoons) at 100 TeV [GeV cm^-2 s^-1]",
+                "E2F_total_100TeV_max": "upper edge of the total at 100 TeV [GeV cm^-2 s^-1]",
+                "ratio_total_to_icecube_pi0_100TeV": "centre of the total band / IceCube pi0 best fit, at 100 TeV",
+            },
+        ),
     ]
 }
 

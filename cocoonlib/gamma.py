@@ -108,13 +108,13 @@ class GammaSky:
         return float(np.exp(np.interp(np.log(E_GeV), np.log(self.E), np.log(curve))))
 
 
-def _dge_emissivities(local: LocalCR, E, f_He: float) -> dict:
+def _dge_emissivities(local: LocalCR, E, f_He: float, secondary: str = "gamma") -> dict:
     """q per H atom for both production models and knee variants. AAfrag includes the He of the gas; the
     Kelner formulas have no He target, so their q is multiplied by AAfrag's ratio with/without He in the gas
     (the two then differ only in the p-p and He-p cross sections)."""
-    aa_HHe = Production("gamma", "aafrag", E, ism="H+He", f_He=f_He)
-    aa_H = Production("gamma", "aafrag", E, ism="H")
-    ke = Production("gamma", "kelner", E)
+    aa_HHe = Production(secondary, "aafrag", E, ism="H+He", f_He=f_He)
+    aa_H = Production(secondary, "aafrag", E, ism="H")
+    ke = Production(secondary, "kelner", E)
     q = {}
     for v in local_cr.KNEE_VARIANTS:
         fl = local.fluxes(v)
@@ -124,22 +124,28 @@ def _dge_emissivities(local: LocalCR, E, f_He: float) -> dict:
     return q
 
 
-def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None) -> GammaSky:
-    """Everything the gamma-ray chapter plots, from a validated parameter dict of chapter ``gamma``."""
+def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None, secondary: str = "gamma",
+              window_names=GAMMA_WINDOWS) -> GammaSky:
+    """Everything the gamma-ray chapter plots, from a validated parameter dict of chapter ``gamma``.
+
+    With ``secondary = "nu_all"`` (and e.g. ``window_names = ("allsky",)``) the same sky in neutrinos of all
+    flavours at production (no absorption, no mask unless P has them); :mod:`cocoonlib.neutrino` builds on it.
+    """
     E = np.asarray(E_GeV, dtype=float)
     gas_models = tuple(gas_models or gas.GAS_MODELS)
     local = local_cr_model(P)
-    q = _dge_emissivities(local, E, P["f_He"])
+    q = _dge_emissivities(local, E, P["f_He"], secondary)
 
     chi0 = resolve_chi0(P["chi0"], P["chi0_source"])
     chi_c = lambda R: grammage(R, P["grammage_model"], chi0, P["R0"], P["delta"])  # noqa: E731
     spectra = injection_spectra(P)
-    Q = {m: Production("gamma", m, E, ism=P["ism_composition"] if m == "aafrag" else "H").emissivity(spectra, chi_c)["total"]
+    Q = {m: Production(secondary, m, E, ism=P["ism_composition"] if m == "aafrag" else "H").emissivity(spectra, chi_c)["total"]
          for m in MODELS}
 
-    lam = absorption.cmb_absorption_length_kpc(E) if P["cmb_absorption"] == "on" else np.full(E.shape, np.inf)
+    absorbed = secondary == "gamma" and P.get("cmb_absorption", "on") == "on"
+    lam = absorption.cmb_absorption_length_kpc(E) if absorbed else np.full(E.shape, np.inf)
     disk = CocoonDisk.from_params(P)
-    windows = {w: WINDOWS[w] for w in GAMMA_WINDOWS}
+    windows = {w: WINDOWS[w] for w in window_names}
     fields = {g: diffuse.CRWeightedGas(gas.gas_model(g, P["R_sun"]), P["cr_gradient"], disk) for g in gas_models}
     columns = {g: {w: diffuse.effective_column_cm2(f, win, lam, P["grid_scale"]) for w, win in windows.items()}
                for g, f in fields.items()}
@@ -147,6 +153,6 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None) -> GammaS
                 for g, f in fields.items()}
     J = {w: diffuse.effective_J(disk, win, lam, P["grid_scale"]) for w, win in windows.items()}
     J0 = {w: diffuse.effective_J(disk, win, None, P["grid_scale"]) for w, win in windows.items()}
-    mask = {"inner": P["mask_inner"], "outer": 1.0}
+    mask = {w: (P.get("mask_inner", 1.0) if w == "inner" else 1.0) for w in windows}
     return GammaSky(E, windows, mask, gas_models, P["gas_model"], P["production_model"], P["dge_production_model"],
-                    local, q, Q, columns, columns0, J, J0, lam, fields, extra={"chi0": chi0})
+                    local, q, Q, columns, columns0, J, J0, lam, fields, extra={"chi0": chi0, "secondary": secondary})

@@ -73,3 +73,13 @@ def test_run_gamma_writes_results(tmp_path, mirror):
     assert 0 < res["cocoon_fraction_outer_1TeV"] < res["cocoon_fraction_inner_1TeV"] < 1
     assert res["E2I_dge_inner_1TeV_min"] <= res["E2I_dge_inner_1TeV_max"]
     assert json.loads((out / "run.json").read_text())["parameters"]["gas_model"] == "bronf_ferr"
+
+
+def test_run_neutrino_writes_results(tmp_path, mirror):
+    out = tmp_path / "nu"
+    r = run("run", "neutrino", "-p", "production_model", "aafrag", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    res = json.loads((out / "results.json").read_text())
+    assert set(res) == set(CHAPTERS["neutrino"].results)
+    assert res["E2F_cocoon_100TeV"] < 1e-3 * res["E2F_total_100TeV_min"] <= res["E2F_total_100TeV_max"]
+    assert 0 < res["ratio_total_to_icecube_pi0_100TeV"] < 5

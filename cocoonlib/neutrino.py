@@ -1,0 +1,115 @@
+"""The all-sky Galactic neutrino flux per flavour, and IceCube's Galactic-plane results as bands.
+
+Flavour convention (PHYSICS.md 5.3), applied once, here: IceCube quotes the flux of one flavour,
+neutrinos plus antineutrinos, integrated over the sky. Pion decay makes nu_e : nu_mu : nu_tau close to
+1 : 2 : 0; oscillations over Galactic distances average that to close to 1 : 1 : 1 (the chapter checks it
+with :func:`cocoonlib.production.flavours_at_earth`), so the per-flavour flux at Earth is one third of the
+all-flavour (``nu_all``) flux at production: :data:`PER_FLAVOUR`.
+
+IceCube, Science 380, 1338 (2023) [IceCube_GP_2023]; the bands follow the recipe of IceCube's public
+plotting notebook (ssclafani949/DNNCascade, notebooks/paper/GPFluxPlot.ipynb, commit 6f44754, as
+summarised in the data mirror's SOURCES.md):
+
+* pi0 template: the Fermi-LAT pi0 spectrum extrapolated as E^-2.7, normalised at 100 TeV to the best-fit
+  flux of Table 1 (21.8 +5.3 -4.9 x 1e-12 TeV cm^-2 s^-1, per flavour as PHYSICS.md 5.3 reads it, tag R),
+  shown over the energy range of the fit, 796 GeV - 68.9 TeV;
+* KRA-gamma 5 and 50: IceCube's best-fit curves (already scaled and per flavour), multiplied by the
+  ratio of the ends of the fitted normalisation range to its best value (Table 1: 0.55 +0.18 -0.15 and
+  0.37 +0.13 -0.11), over the tabulated energies.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .data import fetch
+from .units import TEV_GEV
+
+__all__ = ["PER_FLAVOUR", "IceCubeBand", "icecube_table1", "icecube_bands", "allsky_flux_per_flavour",
+           "gamma_neutrino_ratio"]
+
+PER_FLAVOUR = 1.0 / 3.0
+"""Per-flavour (nu + anti-nu) flux at Earth / all-flavour flux at production, after oscillation averaging."""
+
+PI0_SLOPE = 2.7  # E^-2.7 extrapolation of the Fermi-LAT pi0 template (GPFluxPlot.ipynb)
+PI0_RANGE_GEV = (796.0, 68869.0)  # energy range of the pi0 fit (GPFluxPlot.ipynb)
+PI0_PIVOT_GEV = 1.0e5  # Table 1 quotes E^2 dN/dE at 100 TeV
+
+_TABLE = "icecube_galactic_plane/Table_1.csv"
+_KRA = {"KRA-gamma 5": "icecube_galactic_plane/IceCube2023_nus_gp_kra5.txt",
+        "KRA-gamma 50": "icecube_galactic_plane/IceCube2023_nus_gp_kra50.txt"}
+_ROWS = {"pi0": r"$\pi^0$", "KRA-gamma 5": r"KRA$_\gamma^{5}$", "KRA-gamma 50": r"KRA$_\gamma^{50}$"}  # first column
+
+
+def _value_with_errors(text: str) -> tuple[float, float, float]:
+    """'21.8 $^{+5.3}_{-4.9}$' or '0.55$^{+0.18}_{-0.15}\\times$MF' -> (21.8, 4.9, 5.3)."""
+    m = re.search(r"([\d.]+)\s*\$\^\{\+([\d.]+)\}_\{-([\d.]+)\}", text)
+    if not m:
+        raise ValueError(f"cannot read a value with errors from {text!r} ({_TABLE})")
+    v, up, lo = (float(x) for x in m.groups())
+    return v, lo, up
+
+
+def icecube_table1() -> pd.DataFrame:
+    """Best fits of IceCube's Table 1 for the three Galactic-plane templates: columns best, err_lo, err_hi.
+    pi0 in 1e-12 TeV cm^-2 s^-1 (E^2 dN/dE at 100 TeV), the KRA rows as multiples of the model flux."""
+    lines = fetch(_TABLE).read_text().splitlines()
+    out = {}
+    for key, label in _ROWS.items():
+        rows = [line for line in lines if line.split(",")[0].strip() == label]
+        if len(rows) != 1:
+            raise ValueError(f"{_TABLE}: expected one row {label!r}, found {len(rows)}")
+        out[key] = _value_with_errors(rows[0].split(",")[3])
+    return pd.DataFrame(out, index=["best", "err_lo", "err_hi"]).T
+
+
+@dataclass(frozen=True)
+class IceCubeBand:
+    """E^2 F per flavour, all-sky [GeV cm^-2 s^-1]: best curve and band on E [GeV]."""
+
+    name: str
+    E_GeV: np.ndarray
+    best: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    def at(self, E_GeV: float) -> float:
+        return float(np.exp(np.interp(np.log(E_GeV), np.log(self.E_GeV), np.log(self.best))))
+
+
+def icecube_bands() -> dict[str, IceCubeBand]:
+    """The pi0, KRA-gamma 5 and KRA-gamma 50 results as bands (construction in the module docstring)."""
+    t = icecube_table1()
+    bands = {}
+    E = np.logspace(np.log10(PI0_RANGE_GEV[0]), np.log10(PI0_RANGE_GEV[1]), 40)
+    shape = (E / PI0_PIVOT_GEV) ** (2.0 - PI0_SLOPE)
+    norm = t.loc["pi0"] * 1e-12 * TEV_GEV  # TeV -> GeV
+    bands["pi0"] = IceCubeBand("pi0", E, norm.best * shape, (norm.best - norm.err_lo) * shape,
+                               (norm.best + norm.err_hi) * shape)
+    for key, name in _KRA.items():
+        d = np.loadtxt(fetch(name))
+        r = t.loc[key]
+        bands[key] = IceCubeBand(key, d[:, 0], d[:, 1], d[:, 1] * (r.best - r.err_lo) / r.best,
+                                 d[:, 1] * (r.best + r.err_hi) / r.best)
+    return bands
+
+
+def allsky_flux_per_flavour(E2I_allsky_mean):
+    """E^2 F per flavour [GeV cm^-2 s^-1] from the all-flavour E^2 I averaged over the whole sky
+    [GeV cm^-2 s^-1 sr^-1]: F = 4 pi <I> / 3."""
+    return 4.0 * np.pi * PER_FLAVOUR * np.asarray(E2I_allsky_mean)
+
+
+def gamma_neutrino_ratio(fluxes, E_nu_GeV, model: str = "aafrag", ism: str = "H", f_He: float = 0.1):
+    """(1/3) E^2 q_nu_all(E) / [(K_pi/4) E_g^2 q_gamma(E_g)] at E_g = 2E, K_pi = 2 (Ahlers & Murase 2014, PRD 90,
+    023010, eq. 2): the per-flavour neutrino emissivity against the gamma-ray one of the same cosmic rays
+    (``fluxes`` as for :meth:`Production.rate_per_H_atom`). Close to 1 for pion production in p-p collisions."""
+    from .production import Production
+
+    E = np.asarray(E_nu_GeV, dtype=float)
+    q_nu = Production("nu_all", model, E, ism=ism, f_He=f_He).rate_per_H_atom(fluxes)["total"]
+    q_g = Production("gamma", model, 2 * E, ism=ism, f_He=f_He).rate_per_H_atom(fluxes)["total"]
+    return (PER_FLAVOUR * E**2 * q_nu) / (0.5 * (2 * E) ** 2 * q_g)
