@@ -20,7 +20,8 @@ import pandas as pd
 from scipy.optimize import brentq, least_squares
 
 from . import paths
-from .data import load_bc, read_kiss
+from .data import kiss_total_error, load_bc, read_kiss
+from .numerics import loglog_interp
 from .nuclear import NETWORK, PRIMARIES, T_from_rigidity
 from .transport import Halo, SlabNetwork, force_field
 from .units import M_PROTON_GEV
@@ -158,11 +159,9 @@ def abundance_data(R_min: float = 20.0, R_max: float = 1000.0) -> pd.DataFrame:
     N = read_kiss("bc_ratio/AMS-02_N_rigidity.txt")
     O = read_kiss("bc_ratio/AMS-02_O_rigidity.txt")
 
-    def err(t):
-        return 0.5 * (np.hypot(t.stat_lo, t.sys_lo) + np.hypot(t.stat_hi, t.sys_hi))
-
-    Nint = np.exp(np.interp(np.log(O.x), np.log(N.x), np.log(N.y)))
-    Nerr = np.exp(np.interp(np.log(O.x), np.log(N.x), np.log(err(N)))) / Nint
+    err = kiss_total_error
+    Nint = loglog_interp(O.x, N.x, N.y)
+    Nerr = loglog_interp(O.x, N.x, err(N)) / Nint
     no = Nint / O.y
     rows = [pd.DataFrame({"ratio": "C/O", "R_GV": co.x, "value": co.y, "sigma": err(co)}),
             pd.DataFrame({"ratio": "N/O", "R_GV": O.x, "value": no, "sigma": no * np.hypot(Nerr, err(O) / O.y)})]

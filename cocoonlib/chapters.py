@@ -25,6 +25,12 @@ class Chapter:
         return paths.NOTEBOOKS / self.notebook
 
 
+#: the cocoon model after chi0 (grammage, production, distribution, injection): chapters 1, 3, 4
+_COCOONS = ("R0", "grammage_model", "delta", "production_model", "ism_composition", "R_SN", "alpha", "beta", "R_sun",
+            "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
+#: the conventional diffuse emission (local cosmic-ray sea, gas, cross sections): chapters 3, 4
+_CR_SEA = ("gas_model", "dge_production_model", "f_He", "cr_gradient", "R_min_local", "phi", "R_rehardening")
+
 CHAPTERS: dict[str, Chapter] = {
     c.name: c
     for c in [
@@ -32,9 +38,7 @@ CHAPTERS: dict[str, Chapter] = {
             name="model",
             notebook="01_cocoon_model.ipynb",
             title="The cocoon model",
-            parameters=("chi0", "R0", "grammage_model", "delta", "production_model", "ism_composition", "R_SN",
-                        "alpha", "beta", "R_sun", "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max",
-                        "n_gas", "user_window", "grid_scale"),
+            parameters=("chi0", *_COCOONS, "n_gas", "user_window", "grid_scale"),
             results={
                 "rho_sun_per_yr_kpc3": "cocoon birth rate per volume at the Sun, rho(R_sun, 0) [yr^-1 kpc^-3]",
                 "J_inner_per_yr_kpc2": "line-of-sight integral J over the LHAASO inner window [yr^-1 kpc^-2]",
@@ -77,11 +81,7 @@ CHAPTERS: dict[str, Chapter] = {
             name="gamma",
             notebook="03_gamma_rays.ipynb",
             title="Diffuse gamma rays from the inner and outer Galaxy",
-            parameters=("chi0", "chi0_source", "R0", "grammage_model", "delta", "production_model", "ism_composition",
-                        "R_SN", "alpha", "beta", "R_sun", "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p",
-                        "gamma_p", "eps_He", "gamma_He", "E_max", "gas_model", "dge_production_model", "f_He",
-                        "cr_gradient", "R_min_local", "phi", "R_rehardening", "mask_inner", "cmb_absorption",
-                        "grid_scale"),
+            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "mask_inner", "cmb_absorption", "grid_scale"),
             results={
                 "E2I_cocoon_inner_1TeV": "E^2 I of the cocoons at 1 TeV, inner window, after the mask factor "
                                          "[GeV cm^-2 s^-1 sr^-1]",
@@ -102,10 +102,7 @@ CHAPTERS: dict[str, Chapter] = {
             name="neutrino",
             notebook="04_neutrinos.ipynb",
             title="The Galactic neutrino flux against IceCube",
-            parameters=("chi0", "chi0_source", "R0", "grammage_model", "delta", "production_model", "ism_composition",
-                        "R_SN", "alpha", "beta", "R_sun", "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p",
-                        "gamma_p", "eps_He", "gamma_He", "E_max", "gas_model", "dge_production_model", "f_He",
-                        "cr_gradient", "R_min_local", "phi", "R_rehardening", "grid_scale"),
+            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "grid_scale"),
             results={
                 "E2F_cocoon_1TeV": "all-sky per-flavour (nu + anti-nu) E^2 F of the cocoons at 1 TeV [GeV cm^-2 s^-1]",
                 "E2F_cocoon_100TeV": "all-sky per-flavour E^2 F of the cocoons at 100 TeV [GeV cm^-2 s^-1]",

@@ -177,6 +177,11 @@ def read_kiss(name: str) -> pd.DataFrame:
     return df
 
 
+def kiss_total_error(t: pd.DataFrame):
+    """Statistical and systematic errors of a KISS table in quadrature, the two sides averaged."""
+    return 0.5 * (np.hypot(t.stat_lo, t.sys_lo) + np.hypot(t.stat_hi, t.sys_hi))
+
+
 #: B/C tables in the registry. AMS-02 2018 is the SSDC export, whose single error column
 #: combines statistical and systematic errors.
 BC_TABLES = {

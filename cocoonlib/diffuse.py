@@ -24,6 +24,7 @@ import pandas as pd
 
 from .galaxy import CocoonDisk, SkyWindow, SunCentredRays, line_of_sight_integral
 from .gas import GasModel
+from .numerics import loglog_interp
 from .units import KPC_CM, PER_YR_KPC2_TO_PER_S_CM2
 
 __all__ = ["CR_GRADIENTS", "CRWeightedGas", "effective_column_cm2", "effective_J", "dge_intensity",
@@ -88,15 +89,11 @@ def cocoon_intensity(Q_per_cocoon, J_per_yr_kpc2, solid_angle_sr: float):
 
 
 # --- comparison with data ----------------------------------------------------------------------
-def _at(E_model, y_model, E):
-    return np.exp(np.interp(np.log(E), np.log(E_model), np.log(y_model)))
-
-
 def chi2_against(data: pd.DataFrame, E_model, E2I_model) -> float:
     """chi^2 of a model E^2 I(E) against measured points (columns E_GeV, E2_flux, E2_err_lo, E2_err_hi;
     upper limits skipped): the upper error where the model lies above a point, the lower one below."""
     d = data[~data.upper_limit.astype(bool)]
-    m = _at(E_model, E2I_model, d.E_GeV.to_numpy())
+    m = loglog_interp(d.E_GeV.to_numpy(), E_model, E2I_model)
     r = m - d.E2_flux.to_numpy()
     err = np.where(r > 0, d.E2_err_hi.to_numpy(), d.E2_err_lo.to_numpy())
     return float(np.sum((r / err) ** 2))
@@ -114,4 +111,4 @@ def best_chi2_in_band(data: pd.DataFrame, E_model, E2I_low, E2I_high, E2I_add=0.
 
 def photon_index(E_model, I_model, E1: float, E2: float) -> float:
     """Mean photon index between E1 and E2, Gamma = -ln[I(E2)/I(E1)] / ln(E2/E1), for I = dN/dE."""
-    return float(-np.log(_at(E_model, I_model, E2) / _at(E_model, I_model, E1)) / np.log(E2 / E1))
+    return float(-np.log(loglog_interp(E2, E_model, I_model) / loglog_interp(E1, E_model, I_model)) / np.log(E2 / E1))

@@ -222,7 +222,8 @@ def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1, absorpt
     number of nodes (used for the convergence checks).
 
     ``absorption_length_kpc`` (array, may hold inf) weights each point of a ray by exp(-s/lambda), the
-    survival probability of a photon emitted there; the result is then an array, one J per length.
+    survival probability of a photon emitted there; the result is then an array, one J per length (repeated
+    lengths, e.g. the inf of every energy below the pair threshold, are integrated once).
     """
     g = _grid_sizes(grid_scale)
     l_deg, wl = _longitude_grid(window.l_min, window.l_max, g["n_l"])
@@ -233,12 +234,13 @@ def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1, absorpt
         lam = np.atleast_1d(np.asarray(absorption_length_kpc, dtype=float))
         if np.any(lam <= 0) or np.any(np.isnan(lam)):
             raise ValueError("absorption_length_kpc must be > 0 (inf for no absorption)")
-        inv = 1.0 / lam
+        lam_unique, which = np.unique(lam, return_inverse=True)
+        inv = 1.0 / lam_unique
     total = 0.0
     for li, wli in zip(l_deg * DEG_RAD, wl * DEG_RAD):
         cols = _ray_columns(disk, np.full_like(b_rad, li), b_rad, g["n_seg"], g["n_node"], inv)
         total = total + wli * np.sum(wb * DEG_RAD * np.cos(b_rad) * cols, axis=-1)
-    return float(total) if inv is None else np.asarray(total)
+    return float(total) if inv is None else np.asarray(total)[which]
 
 
 def column_per_longitude(disk: CocoonDisk, l_deg, b_min: float = -5.0, b_max: float = 5.0, grid_scale: int = 1):

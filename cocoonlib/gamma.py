@@ -16,6 +16,7 @@ from . import absorption, diffuse, gas, local_cr
 from .bc import resolve_chi0
 from .galaxy import WINDOWS, CocoonDisk
 from .grammage import grammage
+from .numerics import loglog_interp
 from .production import MODELS, Production
 from .sources import injection_spectra
 from .units import TEV_GEV
@@ -97,15 +98,15 @@ class GammaSky:
         c = self.cocoon(window, model)
         return lo + c, hi + c
 
-    def cocoon_fraction(self, window: str, E_GeV: float, gas_name: str | None = None) -> float:
-        """Cocoons / (cocoons + centre of the DGE band) at E_GeV."""
-        lo, hi = self.dge_band(window, gas_name)
-        c = self.at(self.cocoon(window), E_GeV)
+    def cocoon_fraction(self, window: str, E_GeV: float, gas_name: str | None = None, model: str | None = None) -> float:
+        """Cocoons / (cocoons + centre of the DGE band) at E_GeV (``model`` as in :meth:`total_band`)."""
+        lo, hi = self.dge_band(window, gas_name, model)
+        c = self.at(self.cocoon(window, model), E_GeV)
         return c / (c + 0.5 * (self.at(lo, E_GeV) + self.at(hi, E_GeV)))
 
     def at(self, curve, E_GeV: float) -> float:
         """A curve on ``E`` interpolated (log-log) at E_GeV."""
-        return float(np.exp(np.interp(np.log(E_GeV), np.log(self.E), np.log(curve))))
+        return float(loglog_interp(E_GeV, self.E, curve))
 
 
 def _dge_emissivities(local: LocalCR, E, f_He: float, secondary: str = "gamma") -> dict:
@@ -147,12 +148,15 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None, secondary
     disk = CocoonDisk.from_params(P)
     windows = {w: WINDOWS[w] for w in window_names}
     fields = {g: diffuse.CRWeightedGas(gas.gas_model(g, P["R_sun"]), P["cr_gradient"], disk) for g in gas_models}
-    columns = {g: {w: diffuse.effective_column_cm2(f, win, lam, P["grid_scale"]) for w, win in windows.items()}
-               for g, f in fields.items()}
-    columns0 = {g: {w: diffuse.effective_column_cm2(f, win, None, P["grid_scale"]) for w, win in windows.items()}
-                for g, f in fields.items()}
-    J = {w: diffuse.effective_J(disk, win, lam, P["grid_scale"]) for w, win in windows.items()}
-    J0 = {w: diffuse.effective_J(disk, win, None, P["grid_scale"]) for w, win in windows.items()}
+    lam_and_none = np.append(lam, np.inf)  # one ray pass gives the absorbed values and, last, the unabsorbed one
+    columns, columns0 = {}, {}
+    for g, f in fields.items():
+        both = {w: diffuse.effective_column_cm2(f, win, lam_and_none, P["grid_scale"]) for w, win in windows.items()}
+        columns[g] = {w: v[:-1] for w, v in both.items()}
+        columns0[g] = {w: float(v[-1]) for w, v in both.items()}
+    both = {w: diffuse.effective_J(disk, win, lam_and_none, P["grid_scale"]) for w, win in windows.items()}
+    J = {w: v[:-1] for w, v in both.items()}
+    J0 = {w: float(v[-1]) for w, v in both.items()}
     mask = {w: (P.get("mask_inner", 1.0) if w == "inner" else 1.0) for w in windows}
     return GammaSky(E, windows, mask, gas_models, P["gas_model"], P["production_model"], P["dge_production_model"],
                     local, q, Q, columns, columns0, J, J0, lam, fields, extra={"chi0": chi0, "secondary": secondary})

@@ -24,7 +24,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .data import read_kiss, registry
+from .data import kiss_total_error, read_kiss, registry
 from .sources import HELIUM, PROTON, Species
 
 __all__ = ["DIRECT_DATA", "KNEE_DATA", "KNEE_VARIANTS", "SpectrumShape", "LocalFlux", "load_flux_data",
@@ -97,16 +97,11 @@ class SpectrumShape:
         return out
 
 
-def _kinematics(species: Species, R_GV):
-    p = species.Z * np.asarray(R_GV, dtype=float)
-    E = np.hypot(p, species.mass_GeV)
-    return p, E
-
-
 def modulated_flux_R(shape: SpectrumShape, species: Species, R_GV, phi_GV: float):
     """Top-of-atmosphere flux per rigidity in the force field (Gleeson & Axford 1968; PHYSICS.md 6.6):
     j_R,TOA(R) = j_R,LIS(R') (p/p')^3 E'/E, with E' = E + Z phi."""
-    p, E = _kinematics(species, R_GV)
+    E = species.total_energy_GeV(R_GV)
+    p = species.Z * np.asarray(R_GV, dtype=float)
     E_lis = E + species.Z * phi_GV
     p_lis = np.sqrt(E_lis**2 - species.mass_GeV**2)
     return shape.flux_R(p_lis / species.Z) * (p / p_lis) ** 3 * E_lis / E
@@ -119,17 +114,13 @@ class LocalFlux:
     species: Species
     shape: SpectrumShape
 
-    def momentum(self, E_GeV):
-        E = np.asarray(E_GeV, dtype=float)
-        return np.sqrt(np.maximum(E * E - self.species.mass_GeV**2, 0.0))
-
     def rigidity_GV(self, E_GeV):
-        return self.momentum(E_GeV) / self.species.Z
+        return self.species.rigidity_GV(E_GeV)
 
     def flux_E(self, E_GeV):
         """j_E = j_R dR/dE [GeV^-1 m^-2 s^-1 sr^-1] at total energy E of the nucleus."""
         E = np.asarray(E_GeV, dtype=float)
-        p = self.momentum(E)
+        p = self.species.momentum_GeV(E)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = self.shape.flux_R(np.where(p > 0, p, 1.0) / self.species.Z) * E / (self.species.Z * np.where(p > 0, p, 1.0))
         return np.where(p > 0, out, 0.0)
@@ -148,8 +139,7 @@ def _to_rigidity(species: Species, x, kind: str):
     if kind == "rigidity":
         return x, np.ones_like(x)
     E = x + species.mass_GeV if kind == "kinetic" else x
-    p = np.sqrt(E**2 - species.mass_GeV**2)
-    return p / species.Z, species.Z * p / E
+    return species.rigidity_GV(E), species.Z * species.momentum_GeV(E) / E
 
 
 def load_flux_data(species: str, name: str, kind: str, experiment: str) -> pd.DataFrame:
@@ -158,7 +148,7 @@ def load_flux_data(species: str, name: str, kind: str, experiment: str) -> pd.Da
     sp = SPECIES[species]
     t = read_kiss(name)
     R, dEdR = _to_rigidity(sp, t.x, kind)
-    err = 0.5 * (np.hypot(t.stat_lo, t.sys_lo) + np.hypot(t.stat_hi, t.sys_hi))
+    err = kiss_total_error(t)
     e = registry().loc[name]
     out = pd.DataFrame({"species": species, "experiment": experiment, "R_GV": R, "flux_R": t.y * dEdR,
                         "err_R": err * dEdR, "reference": e["reference"], "doi": e["doi"]})

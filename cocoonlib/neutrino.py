@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .data import fetch
+from .numerics import loglog_interp
 from .units import TEV_GEV
 
 __all__ = ["PER_FLAVOUR", "IceCubeBand", "icecube_table1", "icecube_bands", "allsky_flux_per_flavour",
@@ -77,7 +78,7 @@ class IceCubeBand:
     high: np.ndarray
 
     def at(self, E_GeV: float) -> float:
-        return float(np.exp(np.interp(np.log(E_GeV), np.log(self.E_GeV), np.log(self.best))))
+        return float(loglog_interp(E_GeV, self.E_GeV, self.best))
 
 
 def icecube_bands() -> dict[str, IceCubeBand]:

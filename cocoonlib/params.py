@@ -226,7 +226,7 @@ PARAMETERS: dict[str, Parameter] = {
            "CRAMS default after Schroer+2021 (PHYSICS.md 6.1)", _OPEN_POS(1000.0)),
         _p("mu_disk", 2.3, "mg cm^-2", "float", r"\mu", "surface density of the gas disk", "V-code",
            "CRAMS default (PHYSICS.md 6.1)", _OPEN_POS(100.0)),
-        _p("f_He", 0.1, "", "float", r"f_{He}", "He/H number ratio of the ISM (transport)", "V-code",
+        _p("f_He", 0.1, "", "float", r"f_{He}", "He/H number ratio of the interstellar gas (B/C transport; target of the diffuse emission)", "V-code",
            "CRAMS docs and code before 2022 (0.08 since; PHYSICS.md 6.1)", (0.0, 1.0, True, True)),
         _p("phi", 0.487754, "GV", "float", r"\phi", "force-field solar modulation potential", "V-code",
            "CRAMS default after Schroer+2021 (PHYSICS.md 6.6)", (0.0, 2.0, True, True)),

@@ -39,6 +39,19 @@ class Species:
     A: int
     mass_GeV: float
 
+    def momentum_GeV(self, E_GeV):
+        """p c [GeV] of the nucleus at total energy E [GeV] (0 below its rest energy)."""
+        E = np.asarray(E_GeV, dtype=float)
+        return np.sqrt(np.maximum(E * E - self.mass_GeV**2, 0.0))
+
+    def rigidity_GV(self, E_GeV):
+        """R = pc / (Z e) [GV] at total energy E [GeV]."""
+        return self.momentum_GeV(E_GeV) / self.Z
+
+    def total_energy_GeV(self, R_GV):
+        """Total energy [GeV] of the nucleus at rigidity R [GV]."""
+        return np.hypot(self.Z * np.asarray(R_GV, dtype=float), self.mass_GeV)
+
 
 PROTON = Species("H", 1, 1, M_PROTON_GEV)
 HELIUM = Species("He", 2, 4, M_ALPHA_GEV)
@@ -105,12 +118,11 @@ class InjectionSpectrum:
 
     def momentum(self, E_GeV):
         """p c [GeV] of a nucleus with total energy E [GeV]."""
-        E = np.asarray(E_GeV, dtype=float)
-        return np.sqrt(np.maximum(E * E - self.species.mass_GeV**2, 0.0))
+        return self.species.momentum_GeV(E_GeV)
 
     def rigidity_GV(self, E_GeV):
         """R = pc / (Z e) [GV] for total energy E [GeV]."""
-        return self.momentum(E_GeV) / self.species.Z
+        return self.species.rigidity_GV(E_GeV)
 
     def per_energy(self, E_GeV):
         """Q^E(E) = 4 pi p^2 Q(p) dp/dE [GeV^-1 per source], E the total energy ([ICRC25] eq. 2)."""
