@@ -100,19 +100,21 @@ class BCModel:
         Force-field potential.
     abundances : dict
         Source abundances ``{'C': 1, 'N': y_N, 'O': y_O}`` at equal T/n.
-    grammage_model, R0, delta_c : cocoon grammage chi_c(R) (chapter 1).
+    grammage_model, R0, delta_c, R_cut : cocoon grammage chi_c(R) (chapter 1).
     """
 
     def __init__(self, network: SlabNetwork, halo: Halo, phi_GV: float, abundances: dict,
-                 grammage_model: str = "exponential", R0: float = 20.0, delta_c: float = 1.0):
+                 grammage_model: str = "exponential", R0: float = 20.0, delta_c: float = 1.0,
+                 R_cut: float = np.inf):
         self.network, self.halo, self.phi = network, halo, phi_GV
         self.abundances = dict(abundances)
-        self.grammage_model, self.R0, self.delta_c = grammage_model, R0, delta_c
+        self.grammage_model, self.R0, self.delta_c, self.R_cut = grammage_model, R0, delta_c, R_cut
 
     def lis(self, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
         """LIS intensities of the network, ``{key: (2, nT)}`` (row 0 Galactic, row 1 cocoon)."""
         halo = self.halo.with_(**halo_changes) if halo_changes else self.halo
-        return self.network.solve(halo, self.abundances, chi0, self.R0, self.grammage_model, self.delta_c)
+        return self.network.solve(halo, self.abundances, chi0, self.R0, self.grammage_model, self.delta_c,
+                                  self.R_cut)
 
     def _toa(self, lis, keys, T, row=None):
         net = self.network
@@ -326,7 +328,8 @@ def model_from_params(P: dict, abundances: dict | None = None) -> BCModel:
     net = SlabNetwork(P["xsec_fragmentation"], P["xsec_inelastic"], P["f_He"], P["gamma_nuclei"],
                       per_decade=40 * P.get("grid_scale", 1))
     ab = abundances if abundances is not None else {"C": 1.0, "N": P["y_N"], "O": P["y_O"]}
-    return BCModel(net, halo_from_params(P), P["phi"], ab, P["grammage_model"], P["R0"], P["delta"])
+    return BCModel(net, halo_from_params(P), P["phi"], ab, P["grammage_model"], P["R0"], P["delta"],
+                   P.get("R_cut", np.inf))
 
 
 def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int | None = None) -> tuple[BCModel, pd.DataFrame, BCFit]:
@@ -336,7 +339,8 @@ def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int | None
     extra = {} if n_profile is None else {"n_profile": n_profile}
     fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], **extra)
     fit.settings = {k: P[k] for k in ("xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
-                                      "free_transport", "grammage_model", "R0", "delta", "phi", "y_N", "y_O")}
+                                      "free_transport", "grammage_model", "R0", "delta", "R_cut", "phi", "y_N", "y_O")
+                    if k in P}
     return model, data, fit
 
 
@@ -362,7 +366,7 @@ def fit_variants(P: dict, variants: dict[str, dict]) -> pd.DataFrame:
         model = model_from_params(Q)
         if {"xsec_fragmentation", "xsec_inelastic"} & set(changes):  # new tables: recalibrate C:N:O
             model = BCModel(model.network, model.halo, model.phi, calibrate_abundances(model),
-                            model.grammage_model, model.R0, model.delta_c)
+                            model.grammage_model, model.R0, model.delta_c, model.R_cut)
         _, _, f = fit_from_params(Q, model, n_profile=0)
         rows[label] = variant_row(f, Q)
     return pd.DataFrame.from_dict(rows, orient="index")

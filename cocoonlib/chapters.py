@@ -26,8 +26,10 @@ class Chapter:
 
 
 #: the cocoon model after chi0 (grammage, production, distribution, injection): chapters 1, 3, 4
-_COCOONS = ("R0", "grammage_model", "delta", "production_model", "ism_composition", "R_SN", "alpha", "beta", "R_sun",
+_COCOONS = ("R0", "grammage_model", "delta", "R_cut", "production_model", "ism_composition", "R_SN", "alpha", "beta", "R_sun",
             "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
+#: the cocoons without the grammage's form (the delta appendix sets the form itself)
+_COCOONS_NO_FORM = tuple(p for p in _COCOONS if p not in ("grammage_model", "delta"))
 #: the conventional diffuse emission (local cosmic-ray sea, gas, cross sections): chapters 3, 4
 _CR_SEA = ("gas_model", "dge_production_model", "f_He", "cr_gradient", "R_min_local", "phi", "R_rehardening")
 
@@ -57,7 +59,7 @@ CHAPTERS: dict[str, Chapter] = {
             name="bc",
             notebook="02_bc_fit.ipynb",
             title="The B/C ratio and the cocoon grammage",
-            parameters=("grammage_model", "R0", "delta", "xsec_fragmentation", "xsec_inelastic", "ams02_table",
+            parameters=("grammage_model", "R0", "delta", "R_cut", "xsec_fragmentation", "xsec_inelastic", "ams02_table",
                         "T_min_fit", "free_transport", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo",
                         "v_A", "mu_disk", "f_He", "phi", "gamma_nuclei", "y_N", "y_O", "chi0_scan_max",
                         "grid_scale"),
@@ -109,6 +111,38 @@ CHAPTERS: dict[str, Chapter] = {
                 "E2F_total_100TeV_min": "lower edge of the total (DGE band + cocoons) at 100 TeV [GeV cm^-2 s^-1]",
                 "E2F_total_100TeV_max": "upper edge of the total at 100 TeV [GeV cm^-2 s^-1]",
                 "ratio_total_to_icecube_pi0_100TeV": "centre of the total band / IceCube pi0 best fit, at 100 TeV",
+            },
+        ),
+        Chapter(
+            name="r0",
+            notebook="05_appendix_R0.ipynb",
+            title="Appendix: the cut-off rigidity R0",
+            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "mask_inner", "cmb_absorption", "R0_grid",
+                        "n_sigma", "grid_scale"),
+            results={
+                "R0_max_TV": "largest R0 at which DGE min + cocoons exceeds no measured point by more than n_sigma "
+                             "(points the DGE alone exceeds set aside) [TV]",
+                "R0_max_found": "1 if R0_max lies inside the search range 1-10^4 TV, 0 if it is a bound",
+                "R0_best_TV": "R0 that minimises the chi^2 of DGE min + cocoons, both windows [TV]",
+                "chi2_R0_best": "that minimum chi^2 (both windows)",
+                "chi2_R0_chapter": "chi^2 (both windows) at the chapter's R0",
+                "n_points": "measured points compared (both windows)",
+                "n_set_aside": "points the DGE alone exceeds by more than n_sigma",
+                "cocoon_fraction_inner_1TeV_R0_max": "cocoon share of the inner window at 1 TeV with R0 = R0_max",
+            },
+        ),
+        Chapter(
+            name="delta",
+            notebook="06_appendix_delta.ipynb",
+            title="Appendix: the energy dependence of the cocoon grammage",
+            parameters=("chi0", "chi0_source", "ad_grammage_model", *_COCOONS_NO_FORM, *_CR_SEA, "mask_inner",
+                        "cmb_absorption", "n_sigma", "grid_scale"),
+            results={
+                **{f"chi0_max_{n}_g_cm2": f"largest chi0 at which DGE min + cocoons ({n}) exceeds no measured "
+                                          f"point by more than n_sigma [g cm^-2]"
+                   for n in ("kolmogorov", "kraichnan", "bohm", "exponential")},
+                **{f"ratio_{n}_exp_{e}TeV": f"cocoon flux, {n} / exponential model, at {e} TeV (same chi0, R0)"
+                   for n in ("kolmogorov", "kraichnan", "bohm") for e in (1, 10, 100)},
             },
         ),
     ]

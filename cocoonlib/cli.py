@@ -2,12 +2,14 @@
 
     cocoon list [CHAPTER]
     cocoon run CHAPTER [-p NAME VALUE ...] -o DIR
+    cocoon scan CHAPTER --grid NAME=V1,V2,... [--grid ...] [-p NAME VALUE ...] -o DIR [-j N]
 
 ``run`` validates every parameter before anything is executed, runs the
 chapter's notebook with papermill into DIR, and writes DIR/results.json (the
 chapter's key numbers) and DIR/run.json (parameters, versions, timing). Files a
 chapter writes for other chapters (chapter 2: bc_fit.json) also go to DIR.
-Exit status: 0 success, 2 invalid input, 1 the notebook failed.
+Exit status: 0 success, 2 invalid input, 1 the notebook failed (``scan``: at least one point failed
+or is missing), 130 interrupted. ``scan`` is described in :mod:`cocoonlib.scan`.
 """
 from __future__ import annotations
 
@@ -95,6 +97,40 @@ def _run(args) -> int:
     return 0
 
 
+def _scan(args) -> int:
+    from . import scan
+
+    spec = scan.parse_grid(args.chapter, args.grid, args.param)  # names and fixed values checked before any work
+    ch = get_chapter(spec.chapter)
+    for k in args.plot or []:
+        if k not in ch.results:
+            raise ParameterError(f"--plot {k!r} is not allowed: expected a result key of {ch.name!r}, one of {', '.join(ch.results)}")
+    if args.x is not None and args.x not in spec.grid:
+        raise ParameterError(f"--x {args.x!r} is not allowed: expected a scanned parameter, one of {', '.join(spec.grid)}")
+    out = Path(args.output)
+    if args.only is not None:
+        n = len(spec.points)
+        if not 0 <= args.only < n:
+            raise ParameterError(f"--only {args.only} is not allowed: expected a point index in [0, {n - 1}]")
+        rec = scan.run_point(spec.chapter, args.only, spec.points[args.only], out, spec.fixed, args.timeout)
+        print(json.dumps(rec, indent=2, sort_keys=True))
+        return 0 if rec["error"] is None else 1
+    if args.collect:
+        summary = scan.collect(spec, out, keys=args.plot, x=args.x)
+    else:
+        if args.jobs is not None and args.jobs < 1:
+            raise ParameterError(f"--jobs {args.jobs} is not allowed: expected a positive integer")
+        summary = scan.run_scan(spec, out, workers=args.jobs, progress=not args.quiet, resume=args.resume,
+                                timeout=args.timeout, keys=args.plot, x=args.x)
+    for f in summary["failures"]:
+        params = ", ".join(f"{k}={v}" for k, v in f.items() if k not in ("point", "error"))
+        print(f"cocoon: point {f['point']} failed ({params}): {f['error']}", file=sys.stderr)
+    table = "scan.csv" if summary["complete"] else "scan.incomplete.csv"
+    print(f"{summary['n_ok']} of {summary['n_points']} points succeeded, {summary['n_failed']} failed, "
+          f"{summary['n_missing']} missing; wrote {out / table}", file=sys.stderr)
+    return 0 if summary["n_ok"] == summary["n_points"] else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cocoon", description="Rerun the chapters of the cocoon book.")
     parser.add_argument("--version", action="version", version=f"cocoonlib {__version__}")
@@ -109,6 +145,28 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     p_run.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
     p_run.set_defaults(func=_run)
+    p_scan = sub.add_parser("scan", help="run a chapter on a grid of parameters (in parallel) and write DIR/scan.csv")
+    p_scan.add_argument("chapter", choices=list(CHAPTERS))
+    p_scan.add_argument("--grid", action="append", required=True, metavar="NAME=V1,V2,...",
+                        help="a scanned parameter and its values (repeatable; the grid is the product); "
+                             "values of list parameters (windows, R0_grid) are separated by ';'")
+    p_scan.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                        help="a parameter fixed for every point (repeatable)")
+    p_scan.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    p_scan.add_argument("-j", "--jobs", type=int, default=None,
+                        help="worker processes (default: the number of cores; 1 runs the points one after another)")
+    p_scan.add_argument("--resume", action="store_true",
+                        help="keep points of DIR that already succeeded with the same parameters")
+    p_scan.add_argument("--only", type=int, default=None, metavar="I",
+                        help="run point I only (0-based), e.g. as one task of a batch array job")
+    p_scan.add_argument("--collect", action="store_true",
+                        help="run nothing: assemble the points in DIR into scan.csv and the figure")
+    p_scan.add_argument("--plot", action="append", metavar="KEY",
+                        help="result key(s) for the summary figure (repeatable; default: all)")
+    p_scan.add_argument("--x", metavar="NAME", help="scanned parameter on the x axis (default: the first --grid)")
+    p_scan.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p_scan.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
+    p_scan.set_defaults(func=_scan)
     return parser
 
 
@@ -123,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     except RunError as err:
         print(f"cocoon: error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("cocoon: interrupted; finished points are kept, no scan.csv was written", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,7 @@ them into E^2 I curves (inner window multiplied by the mask factor, [AESB25] Sec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -15,16 +15,21 @@ import numpy as np
 from . import absorption, diffuse, gas, local_cr
 from .bc import resolve_chi0
 from .galaxy import WINDOWS, CocoonDisk
-from .grammage import grammage
+from .grammage import grammage_from_params
 from .numerics import loglog_interp
+from .params import PARAMETERS, ParameterError
 from .production import MODELS, Production
 from .sources import injection_spectra
 from .units import TEV_GEV
 
-__all__ = ["GAMMA_WINDOWS", "E_GRID_GEV", "LocalCR", "local_cr_model", "GammaSky", "gamma_sky"]
+__all__ = ["GAMMA_WINDOWS", "E_GRID_GEV", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
+           "cocoon_emissivities", "gamma_sky"]
 
 GAMMA_WINDOWS = ("inner", "outer")
 E_GRID_GEV = np.logspace(0.0, 6.5, 79)  # 1 GeV - 3 PeV, 12 per decade
+#: parameters that change only the emissivity of one cocoon (not the DGE, not J): see GammaSky.with_cocoons
+COCOON_SHAPE_PARAMETERS = ("chi0", "grammage_model", "R0", "delta", "R_cut", "production_model", "ism_composition",
+                           "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
 
 
 @dataclass
@@ -70,7 +75,22 @@ class GammaSky:
     J_unabsorbed: dict  # window -> J [yr^-1 kpc^-2]
     absorption_length_kpc: np.ndarray
     fields: dict  # gas -> the gas weighted by the cosmic-ray density (what the columns integrate)
+    params: dict = field(default_factory=dict)  # the validated parameters the sky was built with (chi0 resolved)
     extra: dict = field(default_factory=dict)
+
+    def with_cocoons(self, **changes) -> "GammaSky":
+        """The same sky with other cocoon parameters (any of :data:`COCOON_SHAPE_PARAMETERS`, e.g. R0,
+        delta, grammage_model, chi0): only the cocoon emissivity is recomputed (a few ms), the DGE, the
+        columns and J are shared with this sky. Each value is checked like a chapter parameter."""
+        for name, value in changes.items():
+            if name not in COCOON_SHAPE_PARAMETERS:
+                raise ParameterError(f"{name!r} cannot be changed by with_cocoons: allowed are "
+                                     f"{', '.join(COCOON_SHAPE_PARAMETERS)}")
+            changes[name] = PARAMETERS[name].check(value)
+        P = {**self.params, **changes}
+        Q = cocoon_emissivities(P, self.E, self.extra["secondary"], P["chi0"])
+        return replace(self, Q_cocoon=Q, params=P, default_model=P["production_model"],
+                       extra={**self.extra, "chi0": P["chi0"]})
 
     def _e2(self, window, intensity):
         return self.mask[window] * self.E**2 * intensity
@@ -97,6 +117,10 @@ class GammaSky:
         lo, hi = self.dge_band(window, gas_name, model)
         c = self.cocoon(window, model)
         return lo + c, hi + c
+
+    def total(self, window: str, variant: str = "min", gas_name: str | None = None):
+        """E^2 I of one DGE knee variant plus the cocoons (the appendices' total uses "min", as [AESB25] Fig. 4)."""
+        return self.dge(window, gas_name, variant) + self.cocoon(window)
 
     def cocoon_fraction(self, window: str, E_GeV: float, gas_name: str | None = None, model: str | None = None) -> float:
         """Cocoons / (cocoons + centre of the DGE band) at E_GeV (``model`` as in :meth:`total_band`)."""
@@ -125,6 +149,15 @@ def _dge_emissivities(local: LocalCR, E, f_He: float, secondary: str = "gamma") 
     return q
 
 
+def cocoon_emissivities(P: Mapping[str, Any], E, secondary: str = "gamma", chi0: float | None = None) -> dict:
+    """Q(E) of one cocoon [GeV^-1] for each production model ([AESB25] eq. 7), grammage from P (chi0 given
+    here overrides P's, e.g. after :func:`cocoonlib.bc.resolve_chi0`)."""
+    chi_c = grammage_from_params(P, chi0)
+    spectra = injection_spectra(P)
+    return {m: Production(secondary, m, E, ism=P["ism_composition"] if m == "aafrag" else "H").emissivity(spectra, chi_c)["total"]
+            for m in MODELS}
+
+
 def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None, secondary: str = "gamma",
               window_names=GAMMA_WINDOWS) -> GammaSky:
     """Everything the gamma-ray chapter plots, from a validated parameter dict of chapter ``gamma``.
@@ -138,10 +171,7 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None, secondary
     q = _dge_emissivities(local, E, P["f_He"], secondary)
 
     chi0 = resolve_chi0(P["chi0"], P["chi0_source"])
-    chi_c = lambda R: grammage(R, P["grammage_model"], chi0, P["R0"], P["delta"])  # noqa: E731
-    spectra = injection_spectra(P)
-    Q = {m: Production(secondary, m, E, ism=P["ism_composition"] if m == "aafrag" else "H").emissivity(spectra, chi_c)["total"]
-         for m in MODELS}
+    Q = cocoon_emissivities(P, E, secondary, chi0)
 
     absorbed = secondary == "gamma" and P.get("cmb_absorption", "on") == "on"
     lam = absorption.cmb_absorption_length_kpc(E) if absorbed else np.full(E.shape, np.inf)
@@ -159,4 +189,5 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None, secondary
     J0 = {w: float(v[-1]) for w, v in both.items()}
     mask = {w: (P.get("mask_inner", 1.0) if w == "inner" else 1.0) for w in windows}
     return GammaSky(E, windows, mask, gas_models, P["gas_model"], P["production_model"], P["dge_production_model"],
-                    local, q, Q, columns, columns0, J, J0, lam, fields, extra={"chi0": chi0, "secondary": secondary})
+                    local, q, Q, columns, columns0, J, J0, lam, fields, params={**P, "chi0": chi0},
+                    extra={"chi0": chi0, "secondary": secondary})

@@ -8,7 +8,12 @@ import numpy as np
 
 from .units import TEV_GEV
 
-__all__ = ["exponential", "advection_diffusion", "constant", "GRAMMAGE_MODELS", "grammage"]
+__all__ = ["exponential", "advection_diffusion", "advection_diffusion_cutoff", "constant", "GRAMMAGE_MODELS",
+           "grammage", "grammage_from_params", "DIFFUSION_REGIMES"]
+
+
+#: slope delta of D(R) ~ R^delta inside a cocoon for the three turbulence regimes of [AESB25] App. C
+DIFFUSION_REGIMES = {"kolmogorov": 1.0 / 3.0, "kraichnan": 0.5, "bohm": 1.0}
 
 
 def exponential(R_GV, chi0, R0_TV):
@@ -29,25 +34,47 @@ def advection_diffusion(R_GV, chi0, R0_TV, delta):
     return chi0 / (1.0 + x**delta)
 
 
+def advection_diffusion_cutoff(R_GV, chi0, R0_TV, delta, R_cut_TV):
+    """chi_c(R) = chi0 / [1 + (R/R0)^delta] * exp(-R/R_cut): the second candidate of PHYSICS.md 3.3 (tag I).
+
+    The advection-to-diffusion power law of :func:`advection_diffusion` times an exponential cut-off at
+    R_cut, above which particles are taken to leave the cocoon freely (a size limit of the bubble). This
+    book's reading of "the exponential cut-off multiplied by the power law"; R_cut -> infinity gives
+    :func:`advection_diffusion`, delta -> 0 gives (chi0/2) exp(-R/R_cut).
+    """
+    R = np.asarray(R_GV, dtype=float)
+    return advection_diffusion(R, chi0, R0_TV, delta) * np.exp(-R / (R_cut_TV * TEV_GEV))
+
+
 def constant(R_GV, chi0):
     """chi_c(R) = chi0: the energy-independent source grammage of Evoli, Aloisio & Blasi 2019 (R0 -> infinity)."""
     return np.full_like(np.asarray(R_GV, dtype=float), chi0)
 
 
 GRAMMAGE_MODELS = {
-    "exponential": lambda R, chi0, R0, delta: exponential(R, chi0, R0),
-    "advection_diffusion": lambda R, chi0, R0, delta: advection_diffusion(R, chi0, R0, delta),
-    "constant": lambda R, chi0, R0, delta: constant(R, chi0),
+    "exponential": lambda R, chi0, R0, delta, R_cut: exponential(R, chi0, R0),
+    "advection_diffusion": lambda R, chi0, R0, delta, R_cut: advection_diffusion(R, chi0, R0, delta),
+    "advection_diffusion_cutoff": advection_diffusion_cutoff,
+    "constant": lambda R, chi0, R0, delta, R_cut: constant(R, chi0),
 }
 
 
-def grammage(R_GV, model: str = "exponential", chi0: float = 0.4, R0: float = 20.0, delta: float = 1.0):
-    """chi_c(R) [g cm^-2] for the named model (``exponential``, ``advection_diffusion``, ``constant``).
+def grammage(R_GV, model: str = "exponential", chi0: float = 0.4, R0: float = 20.0, delta: float = 1.0,
+             R_cut: float = np.inf):
+    """chi_c(R) [g cm^-2] for the named model (one of :data:`GRAMMAGE_MODELS`).
 
-    ``R0`` in TV; ``delta`` is used by ``advection_diffusion`` only.
+    ``R0`` and ``R_cut`` in TV; ``delta`` is used by the two advection-diffusion forms, ``R_cut`` by
+    ``advection_diffusion_cutoff`` only.
     """
     try:
         f = GRAMMAGE_MODELS[model]
     except KeyError:
         raise ValueError(f"grammage_model = {model!r} is not allowed: expected one of {', '.join(GRAMMAGE_MODELS)}") from None
-    return f(R_GV, chi0, R0, delta)
+    return f(R_GV, chi0, R0, delta, R_cut)
+
+
+def grammage_from_params(P, chi0: float | None = None):
+    """chi_c(R_GV) as a function of rigidity, from a validated parameter dict (``chi0`` overrides P's)."""
+    c = P["chi0"] if chi0 is None else chi0
+    model, R0, delta, R_cut = P["grammage_model"], P["R0"], P["delta"], P.get("R_cut", np.inf)
+    return lambda R_GV: grammage(R_GV, model, c, R0, delta, R_cut)

@@ -49,6 +49,9 @@ TAGS = {
 }
 
 
+MAX_LIST = 12  # longest list a "floats" parameter accepts
+
+
 class ParameterError(ValueError):
     """A parameter value that is not allowed. The message is one line."""
 
@@ -57,8 +60,9 @@ class ParameterError(ValueError):
 class Parameter:
     """Declaration of one model parameter.
 
-    ``kind`` is ``"float"``, ``"int"``, ``"choice"`` or ``"window"`` (a Galactic
-    longitude/latitude box ``[l_min, l_max, b_min, b_max]`` in degrees).
+    ``kind`` is ``"float"``, ``"int"``, ``"choice"``, ``"window"`` (a Galactic
+    longitude/latitude box ``[l_min, l_max, b_min, b_max]`` in degrees) or
+    ``"floats"`` (a list of 1 to :data:`MAX_LIST` numbers, each within ``bounds``).
     ``bounds`` is ``(low, high, low_inclusive, high_inclusive)`` for numbers.
     """
 
@@ -80,7 +84,7 @@ class Parameter:
         if self.kind == "window":
             return "[l_min, l_max, b_min, b_max] in degrees, l_min < l_max, l_max - l_min <= 360, -90 <= b_min < b_max <= 90"
         lo, hi, lo_in, hi_in = self.bounds
-        what = "an integer" if self.kind == "int" else "a number"
+        what = {"int": "an integer", "floats": f"a list of 1 to {MAX_LIST} numbers, each"}.get(self.kind, "a number")
         lo_s = "-inf" if lo == -math.inf else f"{lo:g}"
         hi_s = "inf" if hi == math.inf else f"{hi:g}"
         rng = ("[" if lo_in else "(") + f"{lo_s}, {hi_s}" + ("]" if hi_in else ")")
@@ -96,6 +100,13 @@ class Parameter:
             return value
         if self.kind == "window":
             return _check_window(self, value, fail)
+        if self.kind == "floats":
+            if isinstance(value, str) or not hasattr(value, "__len__") or not 1 <= len(value) <= MAX_LIST:
+                raise fail
+            return [self._check_number(v, fail) for v in value]
+        return self._check_number(value, fail)
+
+    def _check_number(self, value: Any, fail: ParameterError) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise fail
         if self.kind == "int" and not float(value).is_integer():
@@ -126,6 +137,7 @@ def _p(name, default, unit, kind, symbol, description, tag, source, bounds=None,
 
 
 _OPEN_POS = lambda hi: (0.0, hi, False, True)  # noqa: E731  (0, hi]
+GRAMMAGE_CHOICES = ("exponential", "advection_diffusion", "advection_diffusion_cutoff", "constant")
 
 #: Every parameter any chapter accepts, in the order of the book's tables.
 PARAMETERS: dict[str, Parameter] = {
@@ -139,12 +151,17 @@ PARAMETERS: dict[str, Parameter] = {
            _OPEN_POS(1.0e5)),
         _p("grammage_model", "exponential", "", "choice", r"\chi_c(R)", "energy dependence of the cocoon grammage",
            "V", "exponential: [AESB25] eq. 6 = [ICRC25] eq. 4 (V); advection_diffusion: [AESB25] App. C eq. 15, "
-           "form reconstructed (I); constant: the R0 -> infinity limit, as in Evoli+2019 (V-code)",
-           choices=("exponential", "advection_diffusion", "constant")),
+           "form reconstructed (I); advection_diffusion_cutoff: the second candidate of PHYSICS.md 3.3 (I); "
+           "constant: the R0 -> infinity limit, as in Evoli+2019 (V-code)",
+           choices=GRAMMAGE_CHOICES),
         _p("delta", 1.0, "", "float", r"\delta", "slope of the diffusion coefficient inside the cocoon "
            "(advection_diffusion model only)", "I",
            "[AESB25] App. C considers 1/3, 1/2 and 1; assumed default 1 (Bohm), the case App. C finds compatible "
            "with both Fermi-LAT and LHAASO", (0.0, 2.0, False, True)),
+        _p("R_cut", 1000.0, "TV", "float", r"R_{cut}", "exponential cut-off of the advection_diffusion_cutoff "
+           "grammage (that model only)", "I", "assumed: 1 PV, where particles would leave a star-cluster bubble "
+           "freely (a size limit); not in the letter; R_cut -> infinity gives advection_diffusion",
+           _OPEN_POS(1.0e6)),
         # --- secondary production (PHYSICS.md section 4) ---
         _p("production_model", "kelner", "", "choice", r"d\sigma/dE", "hadronic cross sections for gamma rays "
            "and neutrinos", "V", "kelner: Kelner+2006 with delta approximation below 100 GeV, as [AESB25] App. A; "
@@ -268,6 +285,17 @@ PARAMETERS: dict[str, Parameter] = {
         _p("cmb_absorption", "on", "", "choice", r"e^{-\tau}", "absorption of gamma rays by pair production on "
            "the CMB", "V", "physics: Gould & Schreder 1967; matters above ~100 TeV (PHYSICS.md 8)",
            choices=("on", "off")),
+        # --- appendices: R0 and delta (PHYSICS.md 3.2-3.3) ---
+        _p("R0_grid", [5.0, 10.0, 20.0, 50.0, 100.0], "TV", "floats", r"R_0", "the R0 values drawn in the R0 "
+           "appendix (Fig. 4 analogue)", "I", "PHYSICS.md 3.2: the letter's Fig. 4 values are lost; 5-100 TV "
+           "spans 'negligible' to 'overshoots'", _OPEN_POS(1.0e5)),
+        _p("n_sigma", 2.0, "", "float", r"n_\sigma", "a model is compatible with a measurement if it lies no more "
+           "than n_sigma errors above any point", "I", "assumed: 2 sigma, the criterion asked for in issue 7; "
+           "the upper error of each point (stat and sys in quadrature)", (0.0, 10.0, False, True)),
+        _p("ad_grammage_model", "advection_diffusion", "", "choice", r"\chi_c(R)", "the advection-to-diffusion "
+           "form compared with the exponential model in the delta appendix", "I",
+           "[AESB25] App. C eq. 15 is lost; PHYSICS.md 3.3 gives two candidates, the first recommended",
+           choices=("advection_diffusion", "advection_diffusion_cutoff")),
         # --- sky windows and numerics ---
         _p("user_window", [25.0, 100.0, -5.0, 5.0], "deg", "window", r"(l, b)", "an extra sky window "
            "[l_min, l_max, b_min, b_max] for which J is reported", "I",
@@ -325,7 +353,7 @@ def _check_consistency(v: Mapping[str, Any]) -> None:
 def parse_cli_value(name: str, text: str) -> Any:
     """Convert a command-line string to the declared kind of parameter ``name``.
 
-    Windows are written ``l_min,l_max,b_min,b_max``. Raises ParameterError.
+    Windows are written ``l_min,l_max,b_min,b_max``, lists ``v1,v2,...``. Raises ParameterError.
     """
     if name not in PARAMETERS:
         raise ParameterError(f"unknown parameter {name!r}: allowed are {', '.join(PARAMETERS)}")
@@ -333,7 +361,7 @@ def parse_cli_value(name: str, text: str) -> Any:
     try:
         if p.kind == "choice":
             value: Any = text
-        elif p.kind == "window":
+        elif p.kind in ("window", "floats"):
             value = [float(t) for t in text.strip("[]() ").split(",")]
         elif p.kind == "int":
             value = float(text)

@@ -262,18 +262,18 @@ class SlabNetwork:
 
     # --- solution --------------------------------------------------------------------------
     def solve(self, halo: Halo, abundances: dict[str, float], chi0: float = 0.0, R0: float = 20.0,
-              grammage_model: str = "exponential", delta_c: float = 1.0) -> dict[str, np.ndarray]:
+              grammage_model: str = "exponential", delta_c: float = 1.0, R_cut: float = np.inf) -> dict[str, np.ndarray]:
         """Interstellar (LIS) intensities of every nucleus on ``self.T``.
 
         Returns ``{key: array (2, nT)}``: row 0 is the Galactic part (injection and
         spallation in the ISM), row 1 the part that starts from secondaries made in
         the cocoons (PHYSICS.md 6.4: Q_s += sum_k chi_c(R_k)/m sigma_{k->s} Q_k, with
-        R_k the parent's rigidity at the same T/n). ``chi0`` [g cm^-2], ``R0`` [TV].
+        R_k the parent's rigidity at the same T/n). ``chi0`` [g cm^-2], ``R0`` and ``R_cut`` [TV].
         """
         Q_inj = self.injection(abundances)
         chi = {}  # cocoon grammage of each injected parent at its rigidity
         if chi0 > 0:
-            chi = {k: _grammage.grammage(self.rigidity[k], grammage_model, chi0, R0, delta_c) for k in Q_inj}
+            chi = {k: _grammage.grammage(self.rigidity[k], grammage_model, chi0, R0, delta_c, R_cut) for k in Q_inj}
         b_ad = adiabatic_loss(self.T, halo) if self.losses else None
         I: dict[str, np.ndarray] = {}
         coeffs: dict[str, tuple] = {}

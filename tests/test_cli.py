@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cocoonlib.chapters import CHAPTERS
@@ -79,3 +80,91 @@ def test_run_neutrino_writes_results(tmp_path, mirror):
     res = run_chapter("neutrino", tmp_path / "nu", ("production_model", "aafrag"))
     assert res["E2F_cocoon_100TeV"] < 1e-3 * res["E2F_total_100TeV_min"] <= res["E2F_total_100TeV_max"]
     assert 0 < res["ratio_total_to_icecube_pi0_100TeV"] < 5
+
+
+def test_run_r0_writes_R0_max(tmp_path, mirror):
+    """`cocoon run r0`: R0_max found inside the search range; a stricter criterion gives a smaller R0_max."""
+    res = run_chapter("r0", tmp_path / "r0", ("R0_grid", "10,30"))
+    strict = run_chapter("r0", tmp_path / "r0s", ("R0_grid", "10,30"), ("n_sigma", "1"))
+    assert res["R0_max_found"] == 1 and 1 < res["R0_max_TV"] < 1e4
+    assert strict["R0_max_TV"] < res["R0_max_TV"]
+    assert res["n_points"] == 15
+
+
+def test_run_delta_writes_chi0_max(tmp_path, mirror):
+    """`cocoon run delta` writes the three chi0_max keys; harder turbulence (smaller delta) allows less grammage."""
+    res = run_chapter("delta", tmp_path / "delta", ("R0", "10"))
+    assert 0 < res["chi0_max_kolmogorov_g_cm2"] < res["chi0_max_kraichnan_g_cm2"] < res["chi0_max_bohm_g_cm2"]
+    assert res["ratio_bohm_exp_10TeV"] > 1
+
+
+def scan(*args):
+    return subprocess.run([COCOON, "scan", *args, "-q"], capture_output=True, text=True, timeout=900)
+
+
+def test_scan_rows_equal_single_runs(tmp_path, mirror):
+    """A 2x2 scan of chapter 1 in two workers gives four rows, each equal to a single `cocoon run`."""
+    out = tmp_path / "scan"
+    r = scan("model", "--grid", "chi0=0.3,0.5", "--grid", "n_gas=1,3", "-o", str(out), "-j", "2")
+    assert r.returncode == 0, r.stderr
+    table = pd.read_csv(out / "scan.csv")
+    assert len(table) == 4 and (out / "scan.png").stat().st_size > 0 and (out / "scan.pdf").exists()
+    assert json.loads((out / "scan.json").read_text())["complete"] is True
+    for _, row in table.iterrows():
+        single = run_chapter("model", tmp_path / f"single{row.point}", ("chi0", f"{row.chi0:g}"), ("n_gas", f"{row.n_gas:g}"))
+        for key, value in single.items():
+            assert row[key] == pytest.approx(value, rel=1e-12), key
+
+
+def test_scan_invalid_value_fails_one_point(tmp_path, mirror):
+    """One invalid value: three rows, one failure named with its parameters, exit status 1; the array-job
+    path (--only, --collect) gives the same table from the same points."""
+    out = tmp_path / "scan"
+    r = scan("model", "--grid", "chi0=0.3,-1,0.4,0.5", "-o", str(out))
+    assert r.returncode == 1
+    assert "point 1 failed (chi0=-1)" in r.stderr and "chi0 = -1.0 is not allowed" in r.stderr
+    table = pd.read_csv(out / "scan.csv")
+    assert list(table.chi0) == [0.3, 0.4, 0.5]
+    assert pd.read_csv(out / "failures.csv").chi0.tolist() == [-1]
+    only = scan("model", "--grid", "chi0=0.3,-1,0.4,0.5", "-o", str(out), "--only", "1")
+    assert only.returncode == 1 and json.loads(only.stdout)["error"].startswith("chi0 = -1.0")
+    (out / "scan.csv").unlink()
+    again = scan("model", "--grid", "chi0=0.3,-1,0.4,0.5", "-o", str(out), "--collect")
+    assert again.returncode == 1 and pd.read_csv(out / "scan.csv").equals(table)
+
+
+@pytest.mark.parametrize("args", [["--grid", "chi0"], ["--grid", "bogus=1,2"], ["--grid", "chi0=1", "--grid", "chi0=2"],
+                                  ["--grid", "chi0=1", "-p", "n_gas", "-3"], ["--grid", "chi0=1", "--plot", "nope"],
+                                  ["--grid", "chi0=1", "-j", "0"]])
+def test_scan_bad_specification_stops_before_any_work(tmp_path, args):
+    out = tmp_path / "scan"
+    r = scan("model", *args, "-o", str(out))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_interrupted_scan_leaves_no_complete_looking_table(tmp_path, mirror):
+    """Ctrl-C during a scan: exit 130, no scan.csv, the finished points in scan.incomplete.csv, scan.json
+    says incomplete; a stale scan.csv of an earlier scan in the same directory is removed at the start."""
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "scan"
+    out.mkdir()
+    (out / "scan.csv").write_text("point,chi0\n0,0.1\n")  # an earlier, finished scan
+    p = subprocess.Popen([COCOON, "scan", "model", "--grid", "chi0=0.2,0.3,0.4,0.5", "-o", str(out), "-j", "1", "-q"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    first = out / "points" / "0000" / "point.json"
+    t0 = time.time()
+    while not first.exists() and time.time() - t0 < 300 and p.poll() is None:
+        time.sleep(0.2)
+    assert first.exists()
+    os.killpg(p.pid, signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 130, err
+    assert not (out / "scan.csv").exists()
+    partial = pd.read_csv(out / "scan.incomplete.csv")
+    assert 1 <= len(partial) < 4
+    meta = json.loads((out / "scan.json").read_text())
+    assert meta["complete"] is False and meta["interrupted"] is True

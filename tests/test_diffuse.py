@@ -10,6 +10,7 @@ from cocoonlib import chapters, diffuse, gamma, gas, local_cr
 from cocoonlib.galaxy import WINDOWS, CocoonDisk, SkyWindow, SunCentredRays, line_of_sight_integral
 from cocoonlib.production import Production, kelner
 from cocoonlib.units import MB_CM2
+from cocoonlib.params import ParameterError
 
 
 SIGMA = 5.0
@@ -135,3 +136,22 @@ def test_cocoon_fraction_is_between_zero_and_one(sky):
     for w in sky.windows:
         f1, f10 = sky.cocoon_fraction(w, 1e3), sky.cocoon_fraction(w, 1e4)
         assert 0 < f10 < f1 < 1  # the cocoons fade above R0 = 20 TV
+
+
+def test_with_cocoons_equals_a_full_rebuild(mirror, sky):
+    """GammaSky.with_cocoons changes only the cocoon emissivity: it must equal a sky built from scratch with
+    the same change (a second, independent route), leave the DGE alone, and refuse non-cocoon parameters."""
+    P = chapters.chapter_parameters("gamma", {})
+    for change in ({"R0": 50.0}, {"grammage_model": "advection_diffusion", "delta": 0.5},
+                   {"grammage_model": "advection_diffusion_cutoff", "R_cut": 300.0}):
+        fast = sky.with_cocoons(**change)
+        full = gamma.gamma_sky({**P, **change})
+        for w in sky.windows:
+            assert fast.cocoon(w) == pytest.approx(full.cocoon(w), rel=1e-12)
+            assert fast.dge(w) is not None and np.array_equal(fast.dge(w), sky.dge(w))
+    assert sky.with_cocoons(chi0=0.2).cocoon("inner") == pytest.approx(0.5 * sky.cocoon("inner"), rel=1e-12)
+    with pytest.raises(ParameterError, match="gas_model"):
+        sky.with_cocoons(gas_model="galprop")
+    with pytest.raises(ParameterError, match="R0"):
+        sky.with_cocoons(R0=-1.0)
+    assert sky.with_cocoons(R0=0.001).at(sky.with_cocoons(R0=0.001).cocoon("inner"), 1e3) < 1e-20  # no NaN

@@ -51,3 +51,21 @@ def test_size_bound_fills_the_disk():
     n, R_d, h = 8000.0, 15.0, 0.1
     L = cocoons.max_cocoon_size_pc(n, R_d, h) / 1e3
     assert n * 4 / 3 * np.pi * L**3 == pytest.approx(np.pi * R_d**2 * 2 * h, rel=1e-12)
+
+
+@pytest.mark.parametrize("delta", [1 / 3, 0.5, 1.0])
+def test_cutoff_form_limits(delta):
+    """advection_diffusion_cutoff: the power-law form times exp(-R/R_cut); R_cut -> inf gives the power-law form."""
+    R = np.logspace(1, 7, 50)
+    pl = grammage.grammage(R, "advection_diffusion", 0.4, 20.0, delta)
+    assert grammage.grammage(R, "advection_diffusion_cutoff", 0.4, 20.0, delta, 1e12) == pytest.approx(pl, rel=1e-6)
+    cut = grammage.grammage(R, "advection_diffusion_cutoff", 0.4, 20.0, delta, 500.0)
+    assert cut == pytest.approx(pl * np.exp(-R / 5e5), rel=1e-12)
+
+
+def test_power_law_slope_above_R0():
+    """Far above R0 the advection-diffusion grammage falls as R^-delta (diffusive escape, D ~ R^delta)."""
+    for name, delta in grammage.DIFFUSION_REGIMES.items():
+        R = np.array([1e14, 1e15])  # GV, >> R0 = 20 TV: corrections ~ (R/R0)^-delta < 1e-3
+        g = grammage.grammage(R, "advection_diffusion", 0.4, 20.0, delta)
+        assert np.log(g[1] / g[0]) / np.log(10) == pytest.approx(-delta, rel=2e-3), name

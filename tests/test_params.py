@@ -79,3 +79,15 @@ def test_notebook_parameters_cell_matches_declarations(chapter):
     assert list(assigned) == list(chapter.parameters)
     for name, value in assigned.items():
         assert value == pytest.approx(PARAMETERS[name].default) if isinstance(value, float) else value == PARAMETERS[name].default
+
+
+def test_list_parameter():
+    """R0_grid: a list of positive numbers, from Python or from the command line; anything else is one line."""
+    from cocoonlib.params import PARAMETERS, ParameterError, parse_cli_value
+
+    assert parse_cli_value("R0_grid", "5,10,20") == [5.0, 10.0, 20.0]
+    assert PARAMETERS["R0_grid"].check([1, 2.5]) == [1.0, 2.5]
+    for bad in ["5", [], [1, -2], [1, "a"], list(range(1, 20)), [True]]:
+        with pytest.raises(ParameterError, match="R0_grid") as err:
+            PARAMETERS["R0_grid"].check(bad)
+        assert "\n" not in str(err.value)

@@ -159,7 +159,10 @@ class Production:
         return {k: v / n_H for k, v in per_gram.items()}
 
     def _n_tilde(self, w) -> float:
-        return float((self._M_full_100 @ w) / (self._M_delta_100 @ w))
+        """Full / delta result at 100 GeV; 1 (the delta approximation as it stands) when no projectile of the
+        spectrum reaches 100 GeV photons (e.g. R0 of a few GV), where the ratio is 0/0."""
+        den = float(self._M_delta_100 @ w)
+        return float(self._M_full_100 @ w) / den if den > 0 else 1.0
 
     def from_projectile_weights(self, w) -> np.ndarray:
         """Kelner model for an arbitrary projectile spectrum: Q(E) = Int dE_p sigma F/E_p w(E_p) above 100 GeV,

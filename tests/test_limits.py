@@ -1,0 +1,62 @@
+"""Limits of the appendices: pulls, the closed-form largest scale against root finding, search edge cases."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from cocoonlib import limits
+
+E = np.logspace(3, 6, 31)  # GeV
+
+
+def points(E_pts, flux, lo, hi):
+    return pd.DataFrame({"E_GeV": E_pts, "E2_flux": flux, "E2_err_lo": lo, "E2_err_hi": hi, "upper_limit": False})
+
+
+def test_pulls_use_the_error_on_the_model_side():
+    d = points([1e4, 1e5], [1.0, 1.0], [0.1, 0.1], [0.5, 0.5])
+    p = limits.pulls(d, E, np.where(E < 3e4, 2.0, 0.5))  # above the first point, below the second
+    assert p == pytest.approx([2.0, -5.0])
+
+
+def test_upper_limits_are_skipped():
+    d = points([1e4, 1e5], [1.0, 1.0], [0.1, 0.1], [0.5, 0.5])
+    d.loc[1, "upper_limit"] = True
+    assert len(limits.pulls(d, E, np.ones_like(E))) == 1
+
+
+def test_largest_scale_matches_root_finding_for_power_laws():
+    """With the points on the energy nodes (no interpolation), the closed form and Brent's method must agree."""
+    Ep = E[[3, 13, 23]]
+    data = {"a": points(Ep, [1.0, 0.5, 0.2], [0.1, 0.1, 0.1], [0.1, 0.05, 0.04])}
+    base = {"a": 0.4 * (E / 1e3) ** -0.3}
+    add = {"a": 0.1 * (E / 1e3) ** 0.2}
+    s = limits.largest_scale(data, E, base, add, 2.0)
+    x, status = limits.largest_value(lambda k: limits.max_pull(data, E, {"a": base["a"] + k * add["a"]}), 1e-3, 1e3, 2.0,
+                                     rtol=1e-10)
+    assert status == "found" and x == pytest.approx(s, rel=1e-8)
+    # by hand: point i allows (D + 2 sigma_hi - B) / A
+    by_hand = (np.array([1.0, 0.5, 0.2]) + 2 * np.array([0.1, 0.05, 0.04]) - 0.4 * (Ep / 1e3) ** -0.3) / (0.1 * (Ep / 1e3) ** 0.2)
+    assert s == pytest.approx(by_hand.min(), rel=1e-10)
+
+
+def test_largest_scale_edge_cases():
+    data = {"a": points([2e3], [1.0], [0.1], [0.1])}
+    assert limits.largest_scale(data, E, {"a": np.full_like(E, 2.0)}, {"a": np.ones_like(E)}, 2.0) == 0.0
+    skip = {"a": np.array([True])}
+    assert limits.largest_scale(data, E, {"a": np.full_like(E, 2.0)}, {"a": np.ones_like(E)}, 2.0, skip) == np.inf
+
+
+def test_largest_value_reports_the_range_edges():
+    assert limits.largest_value(lambda x: 0.0, 1.0, 10.0, 2.0) == (10.0, "above range")
+    assert limits.largest_value(lambda x: 5.0, 1.0, 10.0, 2.0) == (1.0, "below range")
+    x, status = limits.largest_value(lambda x: x, 1.0, 10.0, 2.0, rtol=1e-10)
+    assert status == "found" and x == pytest.approx(2.0, rel=1e-8)
+    with pytest.raises(ValueError, match="search range"):
+        limits.largest_value(lambda x: x, 0.0, 10.0, 2.0)
+
+
+def test_minimise_log_finds_a_parabola_in_ln_x():
+    x, f = limits.minimise_log(lambda x: (np.log(x) - np.log(37.0)) ** 2 + 3.0, 1.0, 1e4)
+    assert x == pytest.approx(37.0, rel=1e-3) and f == pytest.approx(3.0, abs=1e-6)
+    x, _ = limits.minimise_log(lambda x: x, 1.0, 1e4)  # minimum at the edge
+    assert x == pytest.approx(1.0, rel=1e-3)
