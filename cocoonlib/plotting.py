@@ -5,9 +5,14 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+import os
+from pathlib import Path
+
+from . import paths
 from .galaxy import SkyWindow
 
-__all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "plot_measurements"]
+__all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "plot_measurements", "figures_dir",
+           "save_figure"]
 
 WINDOW_COLOURS = {"inner": "tab:orange", "outer": "tab:blue", "allsky": "0.5", "user": "tab:green"}
 
@@ -19,6 +24,30 @@ def use_style() -> None:
         "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
         "legend.frameon": False, "image.cmap": "magma",
     })
+
+
+def figures_dir() -> Path:
+    """Where chapters save their figures as files: ``$COCOON_FIGURES_DIR``; else ``$COCOON_OUTPUT_DIR/figures``
+    (a ``cocoon run`` keeps its figures with its results); else ``<repo>/figures``."""
+    if os.environ.get("COCOON_FIGURES_DIR"):
+        return Path(os.environ["COCOON_FIGURES_DIR"])
+    if os.environ.get("COCOON_OUTPUT_DIR"):
+        return Path(os.environ["COCOON_OUTPUT_DIR"]) / "figures"
+    return paths.FIGURES
+
+
+def save_figure(fig, name: str) -> list[Path]:
+    """Save ``fig`` as ``name``.pdf and ``name``.png in :func:`figures_dir` (``name`` after the letter's figure it
+    reproduces, e.g. ``fig2_gamma_inner_outer``), ready to drop into a paper; returns the two paths."""
+    if not name or any(c in name for c in "/\\ ."):
+        raise ValueError(f"figure name {name!r} is not allowed: expected a plain file stem such as 'fig2_gamma'")
+    d = figures_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    out = [d / f"{name}.{ext}" for ext in ("pdf", "png")]
+    for path in out:
+        fig.savefig(path, bbox_inches="tight", dpi=150,
+                    metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
+    return out
 
 
 def shade_windows(ax, windows: list[SkyWindow], wrap: float = 360.0) -> None:

@@ -87,6 +87,7 @@ def test_run_r0_writes_R0_max(tmp_path, mirror):
     res = run_chapter("r0", tmp_path / "r0", ("R0_grid", "10,30"))
     strict = run_chapter("r0", tmp_path / "r0s", ("R0_grid", "10,30"), ("n_sigma", "1"))
     assert res["R0_max_found"] == 1 and 1 < res["R0_max_TV"] < 1e4
+    assert (tmp_path / "r0" / "figures" / "fig4_R0.pdf").stat().st_size > 0  # the Fig. 4 analogue, as a file
     assert strict["R0_max_TV"] < res["R0_max_TV"]
     assert res["n_points"] == 15
 
@@ -168,3 +169,19 @@ def test_interrupted_scan_leaves_no_complete_looking_table(tmp_path, mirror):
     assert 1 <= len(partial) < 4
     meta = json.loads((out / "scan.json").read_text())
     assert meta["complete"] is False and meta["interrupted"] is True
+
+
+def test_save_figure_writes_pdf_and_png(tmp_path, monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cocoonlib import plotting
+
+    monkeypatch.setenv("COCOON_FIGURES_DIR", str(tmp_path))
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2])
+    out = plotting.save_figure(fig, "fig9_test")
+    assert [p.name for p in out] == ["fig9_test.pdf", "fig9_test.png"] and all(p.stat().st_size > 1000 for p in out)
+    with pytest.raises(ValueError, match="figure name"):
+        plotting.save_figure(fig, "../escape")
