@@ -55,6 +55,9 @@ FIT_EXPERIMENTS = {
     "DAMPE": "DAMPE",
 }
 FIT_FILENAME = "bc_fit.json"
+#: the letter's cocoon grammage: value and range allowed by its B/C fit [g cm^-2] ([AESB25] abstract and
+#: Sec. 3, [ICRC25] Sec. 3); quoted for comparison, never used as a result
+LETTER_CHI0 = (0.4, 0.3, 0.6)
 
 
 def isotopes(element: str) -> tuple[str, ...]:

@@ -101,12 +101,7 @@ def _scan(args) -> int:
     from . import scan
 
     spec = scan.parse_grid(args.chapter, args.grid, args.param)  # names and fixed values checked before any work
-    ch = get_chapter(spec.chapter)
-    for k in args.plot or []:
-        if k not in ch.results:
-            raise ParameterError(f"--plot {k!r} is not allowed: expected a result key of {ch.name!r}, one of {', '.join(ch.results)}")
-    if args.x is not None and args.x not in spec.grid:
-        raise ParameterError(f"--x {args.x!r} is not allowed: expected a scanned parameter, one of {', '.join(spec.grid)}")
+    spec.plot_axes(args.plot, args.x)  # --plot keys and --x checked before any work
     out = Path(args.output)
     if args.only is not None:
         n = len(spec.points)
@@ -182,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cocoon: error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("cocoon: interrupted; finished points are kept, no scan.csv was written", file=sys.stderr)
+        print("cocoon: interrupted (a scan keeps its finished points and writes no scan.csv)", file=sys.stderr)
         return 130
 
 

@@ -78,6 +78,11 @@ class GammaSky:
     params: dict = field(default_factory=dict)  # the validated parameters the sky was built with (chi0 resolved)
     extra: dict = field(default_factory=dict)
 
+    @property
+    def chi0(self) -> float:
+        """The cocoon grammage chi0 the curves use [g cm^-2] (after chi0_source is resolved)."""
+        return self.params["chi0"]
+
     def with_cocoons(self, **changes) -> "GammaSky":
         """The same sky with other cocoon parameters (any of :data:`COCOON_SHAPE_PARAMETERS`, e.g. R0,
         delta, grammage_model, chi0): only the cocoon emissivity is recomputed (a few ms), the DGE, the
@@ -89,8 +94,7 @@ class GammaSky:
             changes[name] = PARAMETERS[name].check(value)
         P = {**self.params, **changes}
         Q = cocoon_emissivities(P, self.E, self.extra["secondary"], P["chi0"])
-        return replace(self, Q_cocoon=Q, params=P, default_model=P["production_model"],
-                       extra={**self.extra, "chi0": P["chi0"]})
+        return replace(self, Q_cocoon=Q, params=P, default_model=P["production_model"])
 
     def _e2(self, window, intensity):
         return self.mask[window] * self.E**2 * intensity
@@ -190,4 +194,4 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None, secondary
     mask = {w: (P.get("mask_inner", 1.0) if w == "inner" else 1.0) for w in windows}
     return GammaSky(E, windows, mask, gas_models, P["gas_model"], P["production_model"], P["dge_production_model"],
                     local, q, Q, columns, columns0, J, J0, lam, fields, params={**P, "chi0": chi0},
-                    extra={"chi0": chi0, "secondary": secondary})
+                    extra={"secondary": secondary})

@@ -92,7 +92,7 @@ def largest_scale(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, 
         pts = _points(d)
         E = pts.E_GeV.to_numpy()
         B = loglog_interp(E, E_model, base[w])
-        A = loglog_interp(E, E_model, np.maximum(add[w], 1e-300))
+        A = loglog_interp(E, E_model, add[w])
         room = pts.E2_flux.to_numpy() + n_sigma * pts.E2_err_hi.to_numpy() - B
         keep = ~skip[w] if skip is not None else np.ones(E.size, bool)
         if np.any(keep & (room < 0)):

@@ -30,6 +30,8 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from .grammage import GRAMMAGE_MODELS
+
 __all__ = [
     "ParameterError",
     "Parameter",
@@ -137,7 +139,7 @@ def _p(name, default, unit, kind, symbol, description, tag, source, bounds=None,
 
 
 _OPEN_POS = lambda hi: (0.0, hi, False, True)  # noqa: E731  (0, hi]
-GRAMMAGE_CHOICES = ("exponential", "advection_diffusion", "advection_diffusion_cutoff", "constant")
+GRAMMAGE_CHOICES = tuple(GRAMMAGE_MODELS)  # the forms cocoonlib.grammage implements
 
 #: Every parameter any chapter accepts, in the order of the book's tables.
 PARAMETERS: dict[str, Parameter] = {

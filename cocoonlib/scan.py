@@ -57,6 +57,18 @@ class ScanSpec:
         names = list(self.grid)
         return [dict(zip(names, combo)) for combo in itertools.product(*(self.grid[n] for n in names))]
 
+    def plot_axes(self, keys=None, x: str | None = None) -> tuple[list, str]:
+        """(result keys, x parameter) of the summary figure: all keys and the first scanned parameter by
+        default; ParameterError (one line) for a key the chapter does not report or an x that is not scanned."""
+        results = get_chapter(self.chapter).results
+        for k in keys or []:
+            if k not in results:
+                raise ParameterError(f"--plot {k!r} is not allowed: expected a result key of {self.chapter!r}, "
+                                     f"one of {', '.join(results)}")
+        if x is not None and x not in self.grid:
+            raise ParameterError(f"--x {x!r} is not allowed: expected a scanned parameter, one of {', '.join(self.grid)}")
+        return list(keys or results), x or next(iter(self.grid))
+
     def to_json(self) -> dict:
         return {"chapter": self.chapter, "grid": self.grid, "fixed": self.fixed}
 
@@ -146,8 +158,7 @@ def collect(spec: ScanSpec, out_dir: str | Path, plot: bool = True, keys=None, x
                      **{k: rec["results"][k] for k in ch.results}, "wall_time_s": rec["wall_time_s"]})
     table = pd.DataFrame(rows, columns=["point", *spec.grid, *ch.results, "wall_time_s"])
     complete = not missing
-    for name in ("scan.csv", "scan.incomplete.csv", "failures.csv"):
-        (out_dir / name).unlink(missing_ok=True)
+    _remove_tables(out_dir)
     _write_atomic_csv(table, out_dir / ("scan.csv" if complete else "scan.incomplete.csv"))
     if failures:
         _write_atomic_csv(pd.DataFrame(failures), out_dir / "failures.csv")
@@ -155,6 +166,12 @@ def collect(spec: ScanSpec, out_dir: str | Path, plot: bool = True, keys=None, x
         plot_scan(table, spec, out_dir, keys, x)
     return {"n_points": len(points), "n_ok": len(rows), "n_failed": len(failures), "n_missing": len(missing),
             "complete": complete, "failures": failures}
+
+
+def _remove_tables(out_dir: Path) -> None:
+    """Remove the tables of an earlier scan, so none can pass for the current one."""
+    for name in ("scan.csv", "scan.incomplete.csv", "failures.csv"):
+        (out_dir / name).unlink(missing_ok=True)
 
 
 def _cell(v):
@@ -171,8 +188,7 @@ def run_scan(spec: ScanSpec, out_dir: str | Path, workers: int | None = None, pr
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ("scan.csv", "scan.incomplete.csv", "failures.csv"):  # never leave an old table that looks current
-        (out_dir / stale).unlink(missing_ok=True)
+    _remove_tables(out_dir)
     workers = workers or os.cpu_count() or 1
     todo = []
     for i, texts in enumerate(spec.points):
@@ -242,14 +258,7 @@ def plot_scan(table: pd.DataFrame, spec: ScanSpec, out_dir: str | Path | None = 
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    ch = get_chapter(spec.chapter)
-    keys = list(keys or ch.results)
-    for k in keys:
-        if k not in ch.results:
-            raise ValueError(f"result key {k!r} is not allowed for chapter {ch.name!r}: expected one of {', '.join(ch.results)}")
-    x = x or next(iter(spec.grid))
-    if x not in spec.grid:
-        raise ValueError(f"x = {x!r} is not allowed: expected a scanned parameter, one of {', '.join(spec.grid)}")
+    keys, x = spec.plot_axes(keys, x)
     others = [n for n in spec.grid if n != x]
     numeric = PARAMETERS[x].kind in ("float", "int")
     ncol = min(3, len(keys))

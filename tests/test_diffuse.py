@@ -148,7 +148,7 @@ def test_with_cocoons_equals_a_full_rebuild(mirror, sky):
         full = gamma.gamma_sky({**P, **change})
         for w in sky.windows:
             assert fast.cocoon(w) == pytest.approx(full.cocoon(w), rel=1e-12)
-            assert fast.dge(w) is not None and np.array_equal(fast.dge(w), sky.dge(w))
+            assert np.array_equal(fast.dge(w), sky.dge(w))
     assert sky.with_cocoons(chi0=0.2).cocoon("inner") == pytest.approx(0.5 * sky.cocoon("inner"), rel=1e-12)
     with pytest.raises(ParameterError, match="gas_model"):
         sky.with_cocoons(gas_model="galprop")
