@@ -11,6 +11,11 @@
    Needs the data (COCOON_DATA_MIRROR or the download cache).
 4. Gamma-ray sky (chapter 3): the whole sky of the chapter (local fits, emissivities, 3 gas models x 2
    windows with absorption, cocoons) against its parts: local fits, the emissivities, the columns.
+5. The book (the table in the README): a clean build of the whole book (wall time), each chapter's
+   execution, `cocoon run model` end to end, against the floor: starting a kernel and importing cocoonlib
+   and its stack, times the number of chapters. Goals: book <= 2.5 x floor, every chapter < 5 s.
+
+    python benchmarks/run.py --book-only     # only part 5
 """
 from __future__ import annotations
 
@@ -55,6 +60,7 @@ def kelner_vs_naima():
     dev = np.max(np.abs(q_ours / q_naima - 1))
     print(f"Kelner gamma, 100 energies: cocoonlib {1e3 * t_ours:8.2f} ms | naima {1e3 * t_naima:8.1f} ms | "
           f"speed-up {t_naima / t_ours:7.0f}x | max deviation {100 * dev:.2f} %")
+    return t_ours, t_naima
 
 
 def aafrag_first_and_repeat():
@@ -88,6 +94,7 @@ def bc_model_and_fit():
     print(f"B/C: network build {1e3 * t_build:6.1f} ms | one evaluation at {T.size} energies {1e3 * t_eval:5.2f} ms "
           f"(goal 5 ms: {t_eval / 5e-3:4.2f}x) | fit + {len(fit.profile_chi0)}-point profile + intervals {t_fit:5.2f} s "
           f"(goal 20 s: {t_fit / 20:4.2f}x; {t_fit / t_eval:6.0f} evaluations' worth)")
+    return t_fit
 
 
 def gamma_sky_parts():
@@ -108,8 +115,74 @@ def gamma_sky_parts():
           f"{1e3 * t_col:5.1f} ms ({t_sky / t_col:4.0f} columns' worth)")
 
 
+FLOOR_SOURCE = "import cocoonlib, cocoonlib.gamma, cocoonlib.bc, cocoonlib.plotting\nimport matplotlib.pyplot as plt"
+
+
+def _execute(nb, cwd):
+    from nbclient import NotebookClient
+
+    t = time.perf_counter()
+    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    return time.perf_counter() - t
+
+
+def book_table(rows=None):
+    """Part 5: the README's table (markdown)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    import nbformat
+
+    from cocoonlib import paths
+    from cocoonlib.chapters import CHAPTERS
+
+    rows = rows or []
+    floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
+    floor_one = min(_execute(nbformat.from_dict(floor_nb), paths.NOTEBOOKS) for _ in range(3))
+    floor = floor_one * len(CHAPTERS)
+    chapter_times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.setdefault("COCOON_FIGURES_DIR", str(Path(tmp) / "figures"))
+        for name, ch in CHAPTERS.items():
+            chapter_times[name] = _execute(nbformat.read(ch.path, as_version=4), paths.NOTEBOOKS)
+        bin_dir = Path(sys.executable).parent
+        t = time.perf_counter()
+        r = subprocess.run([str(bin_dir / "cocoon"), "run", "model", "-o", str(Path(tmp) / "run")], capture_output=True)
+        t_run = time.perf_counter() - t
+        assert r.returncode == 0, r.stderr.decode()[-2000:]
+        out = Path(tmp) / "book"
+        t = time.perf_counter()
+        r = subprocess.run([str(bin_dir / "jupyter-book"), "build", str(paths.ROOT), "--path-output", str(out)],
+                           capture_output=True)
+        t_book = time.perf_counter() - t
+        assert r.returncode == 0, r.stdout.decode()[-2000:]
+        shutil.rmtree(out, ignore_errors=True)
+    lines = ["| what | time | goal | ratio |", "|---|---|---|---|",
+             f"| floor: kernel start + import cocoonlib and its stack, x {len(CHAPTERS)} chapters | {floor:.1f} s "
+             f"({floor_one:.2f} s each) | | |",
+             f"| clean build of the whole book (wall) | {t_book:.1f} s | 2.5 x floor = {2.5 * floor:.1f} s | "
+             f"{t_book / floor:.2f} x floor |"]
+    for name, t_ch in chapter_times.items():
+        lines.append(f"| chapter `{name}` ({CHAPTERS[name].notebook}), execution | {t_ch:.1f} s | 5 s | {t_ch / 5:.2f} |")
+    lines.append(f"| `cocoon run model` end to end (kernel, papermill, results.json) | {t_run:.1f} s | 5 s | {t_run / 5:.2f} |")
+    lines += rows
+    print("\n".join(lines))
+
+
 if __name__ == "__main__":
-    kelner_vs_naima()
-    aafrag_first_and_repeat()
-    bc_model_and_fit()
-    gamma_sky_parts()
+    import sys
+
+    rows = []
+    if "--book-only" not in sys.argv:
+        t_ours, t_naima = kelner_vs_naima()
+        aafrag_first_and_repeat()
+        t_fit = bc_model_and_fit()
+        gamma_sky_parts()
+        rows = [f"| Kelner gamma emissivity, 100 energies: cocoonlib vs naima | {1e3 * t_ours:.2f} ms vs "
+                f"{1e3 * t_naima:.0f} ms | | naima / cocoonlib = {t_naima / t_ours:.0f} |",
+                f"| B/C fit with chi0 profile and intervals (chapter 2) | {t_fit:.1f} s | 20 s | {t_fit / 20:.2f} |"]
+    book_table(rows)

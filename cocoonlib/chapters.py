@@ -98,6 +98,8 @@ CHAPTERS: dict[str, Chapter] = {
                 "chi2_km2a_outer": "chi^2 of the best total curve inside the band against LHAASO-KM2A, outer",
                 "n_km2a_inner": "number of LHAASO-KM2A points, inner window",
                 "n_km2a_outer": "number of LHAASO-KM2A points, outer window",
+                "index_inner_1_10TeV": "mean photon index of the total (DGE band centre + cocoons) between 1 and 10 TeV, inner",
+                "index_outer_1_10TeV": "mean photon index of the total between 1 and 10 TeV, outer window",
             },
         ),
         Chapter(
@@ -129,6 +131,8 @@ CHAPTERS: dict[str, Chapter] = {
                 "n_points": "measured points compared (both windows)",
                 "n_set_aside": "points the DGE alone exceeds by more than n_sigma",
                 "cocoon_fraction_inner_1TeV_R0_max": "cocoon share of the inner window at 1 TeV with R0 = R0_max",
+                "R0_smallest_TV": "smallest R0 of R0_grid [TV]",
+                "cocoon_fraction_inner_1TeV_R0_smallest": "cocoon share of the inner window at 1 TeV with the smallest R0 of R0_grid",
             },
         ),
         Chapter(

@@ -165,9 +165,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _values_not_options(argv: list[str]) -> list[str]:
+    """argparse takes a value such as ``-1e-3`` after ``-p NAME`` for an option (it only knows plain negative
+    numbers); a leading space marks it as a value (parse_cli_value strips it)."""
+    out = list(argv)
+    for i in range(len(out) - 2):
+        if out[i] in ("-p", "--param") and out[i + 2].startswith("-"):
+            out[i + 2] = " " + out[i + 2]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_values_not_options(sys.argv[1:] if argv is None else argv))
     try:
         return args.func(args)
     except (ParameterError, ValueError) as err:

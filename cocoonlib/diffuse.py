@@ -66,6 +66,10 @@ class CRWeightedGas(SunCentredRays):
     def ray_bounds_kpc(self) -> tuple[float, float]:
         return self.gas.ray_bounds_kpc()
 
+    def radial_breaks_kpc(self) -> np.ndarray:
+        """Those of the gas model (the cosmic-ray profile g(r) is smooth)."""
+        return self.gas.radial_breaks_kpc()
+
 
 def effective_column_cm2(field: SunCentredRays, window: SkyWindow, absorption_length_kpc, grid_scale: int = 1):
     """Mean over the window of Int ds n_H g exp(-s/lambda) [cm^-2], one value per absorption length."""

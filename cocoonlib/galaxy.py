@@ -44,6 +44,13 @@ class SunCentredRays:
         s_z = np.where(sinb > 0, z_max / np.maximum(sinb, 1e-300), np.inf)
         return np.minimum(s_r, s_z)
 
+    def radial_breaks_kpc(self) -> np.ndarray:
+        """Galactocentric radii [kpc] where the density or its radial slope jumps (tables, piecewise formulas).
+
+        The line-of-sight integrals split every ray where it crosses one of them, so that Gauss-Legendre
+        quadrature sees only smooth pieces. Default: none (a smooth density)."""
+        return np.empty(0)
+
     def ray_density(self, s_kpc, l_rad, b_rad):
         """The density at distance s along the line of sight (l, b) from the Sun (all arrays broadcast)."""
         cb = np.cos(b_rad)
@@ -190,21 +197,43 @@ def _longitude_grid(l_min, l_max, n, step_deg=5.0):
     return _gauss_segments(np.linspace(l_min, l_max, nseg + 1), n)
 
 
+def _ray_edges(disk, l_rad, b_rad, s_end, n_seg):
+    """Segment edges [kpc] along each ray: ``n_seg`` equal segments up to ``s_end``, split further where the
+    ray crosses a radius of ``disk.radial_breaks_kpc()`` (shape: rays x edges, sorted)."""
+    edges = s_end[:, None] * np.linspace(0.0, 1.0, n_seg + 1)[None, :]
+    R = np.asarray(disk.radial_breaks_kpc(), dtype=float)
+    if R.size == 0:
+        return edges
+    # horizontal distance d at which r(d) = R: d = R_sun cos l -+ sqrt(R^2 - R_sun^2 sin^2 l)
+    disc = R[None, :] ** 2 - (disk.R_sun * np.sin(l_rad))[:, None] ** 2
+    root = np.sqrt(np.maximum(disc, 0.0))
+    near = disk.R_sun * np.cos(l_rad)[:, None]
+    d = np.concatenate([near - root, near + root], axis=1)
+    ok = np.concatenate([disc > 0, disc > 0], axis=1) & (d > 0)
+    keep = ok.any(axis=0)  # crossings that no ray makes cost nothing
+    s_cross = np.where(ok, np.minimum(d / np.cos(b_rad)[:, None], s_end[:, None]), 0.0)[:, keep]
+    return np.sort(np.concatenate([edges, s_cross], axis=1), axis=1)
+
+
 def _ray_columns(disk, l_rad, b_rad, n_seg, n_node, inv_length=None):
     """Int_0^inf rho ds along each ray; l_rad and b_rad are 1-D arrays of equal length.
 
     ``disk`` is any :class:`SunCentredRays` (a :class:`CocoonDisk`, a gas model of :mod:`cocoonlib.gas`).
+    Gauss-Legendre with ``n_node`` nodes on each segment of :func:`_ray_edges`.
     With ``inv_length`` (1-D, kpc^-1) each ray is attenuated, Int rho exp(-s/lambda) ds, for every entry:
     the result then has shape (len(inv_length), len(l_rad)).
     """
     s_end = disk._exit_distance(l_rad, b_rad)
-    t, w = _gauss_segments(np.linspace(0.0, 1.0, n_seg + 1), n_node)
-    s = s_end[:, None] * t[None, :]
+    edges = _ray_edges(disk, l_rad, b_rad, s_end, n_seg)
+    x, wx = np.polynomial.legendre.leggauss(n_node)
+    half = 0.5 * np.diff(edges, axis=1)
+    s = ((edges[:, :-1] + half)[:, :, None] + half[:, :, None] * x).reshape(len(s_end), -1)
+    w = (half[:, :, None] * wx).reshape(len(s_end), -1)
     rho = disk.ray_density(s, l_rad[:, None], b_rad[:, None])
     if inv_length is None:
-        return s_end * (rho @ w)
+        return np.sum(rho * w, axis=1)
     att = np.exp(-np.asarray(inv_length)[:, None, None] * s[None, :, :])
-    return s_end[None, :] * np.einsum("kij,ij,j->ki", att, rho, w)
+    return np.einsum("kij,ij->ki", att, rho * w)
 
 
 def _grid_sizes(grid_scale: int):

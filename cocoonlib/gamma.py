@@ -18,15 +18,27 @@ from .galaxy import WINDOWS, CocoonDisk
 from .grammage import grammage_from_params
 from .numerics import loglog_interp
 from .params import PARAMETERS, ParameterError
-from .production import MODELS, Production
+from .production import MODELS, PROJECTILE_PER_DECADE, Production
 from .sources import injection_spectra
 from .units import TEV_GEV
 
-__all__ = ["GAMMA_WINDOWS", "E_GRID_GEV", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
+__all__ = ["GAMMA_WINDOWS", "E_GRID_GEV", "energy_grid", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
            "cocoon_emissivities", "gamma_sky"]
 
 GAMMA_WINDOWS = ("inner", "outer")
-E_GRID_GEV = np.logspace(0.0, 6.5, 79)  # 1 GeV - 3 PeV, 12 per decade
+
+
+def energy_grid(grid_scale: int = 1, lo_decade: float = 0.0, hi_decade: float = 6.5, per_decade: int = 12):
+    """Photon (or neutrino) energies [GeV], ``per_decade * grid_scale`` nodes per decade from 10^lo to 10^hi.
+
+    An integer ``grid_scale`` keeps every node of the default grid, so values read at a node (1 TeV, 10 TeV)
+    compare like with like when the grid is refined."""
+    n = int(round((hi_decade - lo_decade) * per_decade * grid_scale)) + 1
+    return np.logspace(lo_decade, hi_decade, n)
+
+
+E_GRID_GEV = energy_grid()  # 1 GeV - 3 PeV, 12 per decade
+
 #: parameters that change only the emissivity of one cocoon (not the DGE, not J): see GammaSky.with_cocoons
 COCOON_SHAPE_PARAMETERS = ("chi0", "grammage_model", "R0", "delta", "R_cut", "production_model", "ism_composition",
                            "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
@@ -137,13 +149,14 @@ class GammaSky:
         return float(loglog_interp(E_GeV, self.E, curve))
 
 
-def _dge_emissivities(local: LocalCR, E, f_He: float, secondary: str = "gamma") -> dict:
+def _dge_emissivities(local: LocalCR, E, f_He: float, secondary: str = "gamma", grid_scale: int = 1) -> dict:
     """q per H atom for both production models and knee variants. AAfrag includes the He of the gas; the
     Kelner formulas have no He target, so their q is multiplied by AAfrag's ratio with/without He in the gas
     (the two then differ only in the p-p and He-p cross sections)."""
-    aa_HHe = Production(secondary, "aafrag", E, ism="H+He", f_He=f_He)
-    aa_H = Production(secondary, "aafrag", E, ism="H")
-    ke = Production(secondary, "kelner", E)
+    per_decade = PROJECTILE_PER_DECADE * grid_scale
+    aa_HHe = Production(secondary, "aafrag", E, ism="H+He", f_He=f_He, per_decade=per_decade)
+    aa_H = Production(secondary, "aafrag", E, ism="H", per_decade=per_decade)
+    ke = Production(secondary, "kelner", E, per_decade=per_decade)
     q = {}
     for v in local_cr.KNEE_VARIANTS:
         fl = local.fluxes(v)
@@ -158,21 +171,26 @@ def cocoon_emissivities(P: Mapping[str, Any], E, secondary: str = "gamma", chi0:
     here overrides P's, e.g. after :func:`cocoonlib.bc.resolve_chi0`)."""
     chi_c = grammage_from_params(P, chi0)
     spectra = injection_spectra(P)
-    return {m: Production(secondary, m, E, ism=P["ism_composition"] if m == "aafrag" else "H").emissivity(spectra, chi_c)["total"]
+    per_decade = PROJECTILE_PER_DECADE * P.get("grid_scale", 1)
+    return {m: Production(secondary, m, E, ism=P["ism_composition"] if m == "aafrag" else "H",
+                          per_decade=per_decade).emissivity(spectra, chi_c)["total"]
             for m in MODELS}
 
 
-def gamma_sky(P: Mapping[str, Any], E_GeV=E_GRID_GEV, gas_models=None, secondary: str = "gamma",
+def gamma_sky(P: Mapping[str, Any], E_GeV=None, gas_models=None, secondary: str = "gamma",
               window_names=GAMMA_WINDOWS) -> GammaSky:
     """Everything the gamma-ray chapter plots, from a validated parameter dict of chapter ``gamma``.
+
+    ``E_GeV`` defaults to :func:`energy_grid` refined by ``P["grid_scale"]``, which also refines the projectile
+    grids of the production module and the line-of-sight grids.
 
     With ``secondary = "nu_all"`` (and e.g. ``window_names = ("allsky",)``) the same sky in neutrinos of all
     flavours at production (no absorption, no mask unless P has them); :mod:`cocoonlib.neutrino` builds on it.
     """
-    E = np.asarray(E_GeV, dtype=float)
+    E = energy_grid(P["grid_scale"]) if E_GeV is None else np.asarray(E_GeV, dtype=float)
     gas_models = tuple(gas_models or gas.GAS_MODELS)
     local = local_cr_model(P)
-    q = _dge_emissivities(local, E, P["f_He"], secondary)
+    q = _dge_emissivities(local, E, P["f_He"], secondary, P["grid_scale"])
 
     chi0 = resolve_chi0(P["chi0"], P["chi0_source"])
     Q = cocoon_emissivities(P, E, secondary, chi0)

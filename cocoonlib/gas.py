@@ -84,6 +84,10 @@ class BronfFerr(GasModel):
     name = "bronf_ferr"
     title = "Bronfman+1988 H2 and Ferriere 2001 HI (DRAGON2 BronfFerr)"
 
+    def radial_breaks_kpc(self) -> np.ndarray:
+        """Where the piecewise HI formulas switch (2.5, 3, 8.5, 13 kpc)."""
+        return np.array([2.5, 3.0, 8.5, 13.0])
+
     def nH_HI(self, r, z):
         n0 = np.where(r < 3.0, 0.57 * np.exp((np.minimum(r, 3.0) - 3.0) / 0.4) + 8.0 * np.exp(-((r / 0.2) ** 2)),
                       np.where(r < 13.0, 0.57, 0.57 * np.exp(-(np.maximum(r, 13.0) - 13.0) / 4.0)))
@@ -126,6 +130,13 @@ class Galprop(GasModel):
 
     def __post_init__(self):
         _galprop_tables(self.xco_mode)  # an unknown mode fails here, before any integration
+
+    def radial_breaks_kpc(self) -> np.ndarray:
+        """The table nodes (HI rings, CO radii), the X_CO bin edges and the radii where the HI vertical
+        profile changes form (8 and 10 kpc): the density's slope or value jumps there."""
+        t = _galprop_tables(self.xco_mode)
+        R = np.concatenate([t["hi_R"], t["co_R"], t["xco_Rmin"], [8.0, 10.0]])
+        return np.unique(R[(R > 0) & (R < self.r_max)])
 
     def nH_HI(self, r, z):
         t = _galprop_tables(self.xco_mode)

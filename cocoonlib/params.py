@@ -360,6 +360,7 @@ def parse_cli_value(name: str, text: str) -> Any:
     if name not in PARAMETERS:
         raise ParameterError(f"unknown parameter {name!r}: allowed are {', '.join(PARAMETERS)}")
     p = PARAMETERS[name]
+    text = text.strip()
     try:
         if p.kind == "choice":
             value: Any = text

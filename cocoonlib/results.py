@@ -2,7 +2,8 @@
 
 :func:`record` displays the numbers as a table and embeds them, as JSON under
 the MIME type :data:`RESULTS_MIME`, in the notebook's outputs; it also glues
-each number (``<chapter>_<key>``) for use in the book's prose. Nothing is
+each number (``<chapter>_<key>``) for use in the book's prose, and glues the chapter's rows of the
+reproduction scorecard (:mod:`cocoonlib.scorecard`). Nothing is
 written to disk by the notebook: :func:`extract` reads the executed notebook.
 """
 from __future__ import annotations
@@ -47,6 +48,9 @@ def record(chapter: str, values: Mapping[str, float]) -> dict[str, float]:
         return clean
     for k, v in clean.items():
         glue(f"{chapter}_{k}", float(f"{v:.4g}"), display=False)
+    from .scorecard import glue_claims
+
+    glue_claims(chapter, clean)
     return clean
 
 

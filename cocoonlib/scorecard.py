@@ -1,0 +1,239 @@
+"""The reproduction scorecard: the claims of [AESB25] and [ICRC25] against this book's numbers.
+
+Each :class:`Claim` names the chapter whose key numbers (:mod:`cocoonlib.results`) test it, states the
+claim in the book's words with its place in the papers, gives the criterion, and evaluates the chapter's
+results into this book's value and a verdict: :data:`REPRODUCED`, :data:`NOT_REPRODUCED` or
+:data:`NOT_TESTABLE` (with the reason). :func:`cocoonlib.results.record` calls :func:`glue_claims`, so
+every executed chapter glues its rows as ``score_<key>_<field>``; the introduction of the book shows
+them with cross-document glue. No verdict is typed anywhere: each follows from a number of the build.
+
+The thresholds that turn a sentence of the papers into a test ("dominate" means more than half,
+"marginal" less than 10 %, ...) are this book's reading, stated in each row's criterion.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from scipy import stats
+
+from .bc import LETTER_CHI0
+
+__all__ = ["REPRODUCED", "NOT_REPRODUCED", "NOT_TESTABLE", "VERDICTS", "Claim", "CLAIMS", "claims_of",
+           "evaluate", "glue_claims", "missing_measurements"]
+
+REPRODUCED, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "not reproduced", "not testable here"
+VERDICTS = (REPRODUCED, NOT_REPRODUCED, NOT_TESTABLE)
+FIELDS = ("claim", "source", "letter", "criterion", "ours", "verdict", "why")
+
+Results = Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str
+    chapter: str
+    claim: str      #: what the papers say, in the book's words
+    source: str     #: where they say it
+    letter: str     #: the papers' number or statement
+    criterion: str  #: how this book decides
+    test: Callable[[Results], tuple[str, str, str]]  #: results -> (this book's value, verdict, why)
+
+
+def _verdict(ok: bool) -> str:
+    return REPRODUCED if ok else NOT_REPRODUCED
+
+
+def missing_measurements(*experiments: str) -> list[str]:
+    """Which of the named experiments have no diffuse gamma-ray table for the LHAASO windows (neither in the
+    registry nor in ``data/measurements/``; names matched case-insensitively)."""
+    from . import data
+
+    names = " ".join(" ".join(data.load_diffuse_measurements(w)["experiment"].astype(str)) for w in ("inner", "outer"))
+    return [e for e in experiments if e.lower() not in names.lower()]
+
+
+# --- the tests, one per claim -------------------------------------------------------------
+
+def _chi0(r: Results):
+    best, lo, hi = r["chi0_best_g_cm2"], r["chi0_lo_g_cm2"], r["chi0_hi_g_cm2"]
+    _, lo_l, hi_l = LETTER_CHI0
+    ok = lo_l <= best <= hi_l and hi >= lo_l and lo <= hi_l
+    why = "" if ok else f"best fit outside {lo_l}-{hi_l} or 1 sigma interval disjoint from it"
+    return f"{best:.3f} [{lo:.3f}, {hi:.3f}] (1 sigma)", _verdict(ok), why
+
+
+def _nonzero(r: Results):
+    d = r["delta_chi2_no_cocoon"]
+    return f"Delta chi2 = {d:.1f}", _verdict(d >= 4.0), "" if d >= 4.0 else "B/C fits as well without cocoons"
+
+
+def _residence(r: Results):
+    tau = r["tau_c_Myr"]
+    ok = round(tau, 1) == 0.3
+    return f"{tau:.3f} Myr", _verdict(ok), "" if ok else "does not round to 0.3 Myr"
+
+
+def _share(r: Results):
+    s_in, s_out = r["cocoon_fraction_inner_1TeV"], r["cocoon_fraction_outer_1TeV"]
+    ok = s_in > 0.5
+    why = "" if ok else ("cocoons below half of the inner total at 1 TeV; the share scales with the DGE, "
+                         "here a local-sea substitute for the letter's DRAGON2+HERMES model")
+    return f"{s_in:.2f} inner, {s_out:.2f} outer", _verdict(ok), why
+
+
+def _km2a(r: Results):
+    p = {w: stats.chi2.sf(r[f"chi2_km2a_{w}"], r[f"n_km2a_{w}"]) for w in ("inner", "outer")}
+    ok = min(p.values()) > 0.01
+    ours = ", ".join(f"chi2 {r[f'chi2_km2a_{w}']:.1f}/{r[f'n_km2a_{w}']:.0f} ({w})" for w in ("inner", "outer"))
+    why = "" if ok else "the substitute DGE misses KM2A's shape (10-30 TeV inner, 100-250 TeV outer), with or without cocoons"
+    return ours, _verdict(ok), why
+
+
+def _harder(r: Results):
+    a, b = r["index_inner_1_10TeV"], r["index_outer_1_10TeV"]
+    ok = a < b - 0.005
+    why = "" if ok else "the cocoon cut-off near R0 steepens the inner total as much as its hard rise flattens it"
+    return f"index {a:.3f} inner, {b:.3f} outer", _verdict(ok), why
+
+
+def _wcda(r: Results):
+    missing = missing_measurements("WCDA", "Tibet")
+    if missing:
+        return "-", NOT_TESTABLE, f"no {' or '.join(missing)} table in the data registry or data/measurements/"
+    return "tables present", NOT_TESTABLE, "tables present, but no chapter compares with them yet"
+
+
+def _nu_marginal(r: Results):
+    centre = 0.5 * (r["E2F_total_100TeV_min"] + r["E2F_total_100TeV_max"])
+    share = r["E2F_cocoon_100TeV"] / centre
+    return f"cocoon share {100 * share:.2g} %", _verdict(share < 0.1), "" if share < 0.1 else "cocoons above 10 %"
+
+
+def _nu_level(r: Results):
+    lo, hi = r["E2F_total_100TeV_min"], r["E2F_total_100TeV_max"]
+    ok = hi < 2e-8
+    return (f"total {lo:.2g}-{hi:.2g} GeV cm^-2 s^-1 ({r['ratio_total_to_icecube_pi0_100TeV']:.2f} x IceCube pi0)",
+            _verdict(ok), "" if ok else "the total reaches 2e-8")
+
+
+def _r0_upper(r: Results):
+    R, found = r["R0_max_TV"], r["R0_max_found"] == 1.0
+    ok = found and 20.0 < R < 200.0
+    why = "" if ok else ("no limit inside 1-10^4 TV" if not found else "limit not within 20-200 TV")
+    return f"R0_max = {R:.3g} TV", _verdict(ok), why
+
+
+def _r0_lower(r: Results):
+    return (f"share {r['cocoon_fraction_inner_1TeV_R0_smallest']:.2g} at R0 = {r['R0_smallest_TV']:g} TV",
+            NOT_TESTABLE, "the R0 below which the letter calls the cocoons negligible is lost from our copy")
+
+
+def _kraichnan(r: Results):
+    v = r["chi0_max_kraichnan_g_cm2"]
+    ok = v < LETTER_CHI0[1]
+    return f"chi0_max = {v:.3f} g cm^-2", _verdict(ok), "" if ok else f"LHAASO allows chi0 >= {LETTER_CHI0[1]}"
+
+
+def _bohm(r: Results):
+    v, ratio = r["chi0_max_bohm_g_cm2"], r["ratio_bohm_exp_1TeV"]
+    ok = v >= LETTER_CHI0[0] and ratio < 1.5
+    return (f"chi0_max = {v:.3f} g cm^-2; Bohm/exponential {ratio:.2f} at 1 TeV, {r['ratio_bohm_exp_10TeV']:.2g} at 10 TeV",
+            _verdict(ok), "" if ok else "Bohm excluded at chi0 = 0.4 or far from the exponential at 1 TeV")
+
+
+def _fermi(r: Results):
+    missing = missing_measurements("Fermi")
+    return "-", NOT_TESTABLE, ("no Fermi-LAT spectra of the LHAASO windows in the data" if missing
+                               else "Fermi-LAT tables present, but the appendix does not compare with them yet")
+
+
+CLAIMS: tuple[Claim, ...] = (
+    Claim("chi0", "bc", "B/C with a constant cocoon grammage: best fit and allowed range",
+          "[AESB25] Sec. 3, abstract", f"{LETTER_CHI0[0]} [{LETTER_CHI0[1]}, {LETTER_CHI0[2]}] g cm^-2",
+          "best fit inside the letter's range, 1 sigma interval overlapping it", _chi0),
+    Claim("nonzero", "bc", "the high-energy flattening of B/C needs a non-zero cocoon grammage",
+          "[AESB25] Sec. 3", "chi0 > 0", "chi2 rises by >= 4 when chi0 = 0 (transport refitted)", _nonzero),
+    Claim("residence", "model", "cosmic rays stay in a cocoon for about 0.3 Myr",
+          "[AESB25] abstract, eq. 9; [ICRC25] Sec. 4", "~0.3 Myr (~3e5 yr)",
+          "tau_c = chi0/(m_p n c) rounds to 0.3 Myr", _residence),
+    Claim("share", "gamma", "cocoons dominate the inner-Galaxy diffuse emission around 1 TeV",
+          "[ICRC25] title and Sec. 4; [AESB25] Fig. 2", "dominant (no number survives in our copy)",
+          "cocoon share of the inner total at 1 TeV > 0.5", _share),
+    Claim("km2a", "gamma", "DGE + cocoons describe the LHAASO-KM2A inner and outer spectra",
+          "[AESB25] Sec. 3, Fig. 2", "satisfactory description",
+          "chi2 probability > 1 % in both windows", _km2a),
+    Claim("harder", "gamma", "the cocoons make the inner Galaxy harder than the outer Galaxy",
+          "[AESB25] Sec. 4; [ICRC25] abstract", "inner harder",
+          "photon index of the total, 1-10 TeV, smaller in the inner window by > 0.005", _harder),
+    Claim("wcda", "gamma", "the model matches the 1-25 TeV (WCDA) and Tibet AS-gamma diffuse data",
+          "[ICRC25] abstract and Sec. 3", "matched", "needs the WCDA and Tibet tables", _wcda),
+    Claim("nu_marginal", "neutrino", "cocoons add only marginally to the Galactic neutrino flux at 100 TeV",
+          "[AESB25] Sec. 3, Fig. 3; [ICRC25] Sec. 3", "marginal",
+          "cocoon share of the total (band centre) at 100 TeV < 10 %", _nu_marginal),
+    Claim("nu_level", "neutrino", "the model stays below the ~2e-8 GeV cm^-2 s^-1 where IceCube's templates meet at 100 TeV",
+          "[AESB25] Sec. 3; [ICRC25] Sec. 3", "below ~2e-8 GeV cm^-2 s^-1",
+          "upper edge of the total band at 100 TeV < 2e-8", _nu_level),
+    Claim("r0_upper", "r0", "an R0 well above the adopted 20 TV overshoots the low-energy LHAASO data",
+          "[AESB25] App. B, Fig. 4", "R0 ~ 20 TV adopted; much larger excluded",
+          "largest R0 allowed (n_sigma) found, between 20 and 200 TV", _r0_upper),
+    Claim("r0_lower", "r0", "for a small R0 the cocoon contribution is negligible",
+          "[AESB25] App. B", "negligible below a value lost from our copy",
+          "needs the letter's threshold", _r0_lower),
+    Claim("kraichnan", "delta", "Kraichnan diffusion in the cocoons forces chi0 below what B/C wants",
+          "[AESB25] App. C, Fig. 5", "chi0 must be lowered",
+          f"largest chi0 allowed by LHAASO (Kraichnan) < {LETTER_CHI0[1]} g cm^-2", _kraichnan),
+    Claim("bohm", "delta", "Bohm diffusion follows the exponential model at low energy and allows chi0 ~ 0.4",
+          "[AESB25] App. C, Fig. 5", "similar up to a few TeV, brighter above",
+          f"largest chi0 allowed (Bohm) >= {LETTER_CHI0[0]} and Bohm/exponential < 1.5 at 1 TeV", _bohm),
+    Claim("fermi", "delta", "a lower chi0 (Kraichnan) strains the Fermi-LAT data",
+          "[AESB25] App. C", "tension with Fermi-LAT", "needs Fermi-LAT spectra of the LHAASO windows", _fermi),
+)
+
+
+def claims_of(chapter: str) -> tuple[Claim, ...]:
+    return tuple(c for c in CLAIMS if c.chapter == chapter)
+
+
+def evaluate(chapter: str, results: Results) -> list[dict[str, str]]:
+    """The scorecard rows of one chapter: one dict per claim with the fields :data:`FIELDS` and ``key``."""
+    rows = []
+    for c in claims_of(chapter):
+        ours, verdict, why = c.test(results)
+        assert verdict in VERDICTS, verdict
+        rows.append({"key": c.key, "claim": c.claim, "source": c.source, "letter": c.letter,
+                     "criterion": c.criterion, "ours": ours, "verdict": verdict, "why": why or "-"})
+    return rows
+
+
+def glue_claims(chapter: str, results: Results) -> list[dict[str, str]]:
+    """Glue the chapter's rows (``score_<key>_<field>``, text) for the book's introduction."""
+    from myst_nb import glue
+
+    rows = evaluate(chapter, results)
+    for row in rows:
+        for f in FIELDS:
+            glue(f"score_{row['key']}_{f}", row[f], display=False)
+    return rows
+
+
+def markdown_table(relative_to: str = "../notebooks") -> str:
+    """The scorecard table of the book's introduction, as MyST with cross-document glue: every cell but the
+    chapter link is filled in by the build from the chapters' glued rows. ``python -m cocoonlib.scorecard``
+    prints it; a test checks that ``book/intro.md`` contains it verbatim."""
+    from .chapters import get_chapter
+
+    lines = ["| claim | the papers | this book | verdict | criterion; reason | chapter |",
+             "|---|---|---|---|---|---|"]
+    for c in CLAIMS:
+        ch = get_chapter(c.chapter)
+        nb = ch.notebook
+        ref = f"{relative_to}/{nb}::score_{c.key}"
+        cell = lambda f: f"{{glue:text}}`{ref}_{f}:s`"  # noqa: E731  (":s": a format is needed across pages)
+        lines.append(f"| {cell('claim')} ({cell('source')}) | {cell('letter')} | {cell('ours')} | **{cell('verdict')}** "
+                     f"| {cell('criterion')}; {cell('why')} | [{ch.title}]({relative_to}/{nb.removesuffix('.ipynb')}) |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

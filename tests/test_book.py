@@ -1,0 +1,119 @@
+"""The built book, as a reader sees it.
+
+One clean build of the whole book (``jupyter-book build``, every notebook executed from scratch) per test
+session, then:
+
+* its key numbers equal those of the committed notebooks, an earlier clean execution (two builds, the same
+  numbers);
+* every page opened in headless Chromium (Debian's ``chromium`` and ``chromium-driver``, driven by
+  selenium; skipped with the reason when they are absent, ``.ci/run`` installs them) shows its figures as
+  decoded, non-empty images, its glued numbers, the scorecard's verdicts, and no error output or traceback.
+  A full-page screenshot of each is kept in ``$COCOON_SCREENSHOTS`` (default: the build directory).
+
+``COCOON_BOOK_OUTPUT`` keeps the build in that directory (CI keeps it as an artefact).
+"""
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cocoonlib import paths, scorecard
+from cocoonlib.chapters import CHAPTERS
+from cocoonlib.results import extract
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+PAGES = ["book/intro", *(f"notebooks/{c.notebook.removesuffix('.ipynb')}" for c in CHAPTERS.values()),
+         "book/data_and_software", "book/bibliography"]
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory):
+    """(html directory, executed-notebook directory, build seconds) of one clean build."""
+    out = Path(os.environ.get("COCOON_BOOK_OUTPUT") or tmp_path_factory.mktemp("book"))
+    shutil.rmtree(out / "_build", ignore_errors=True)
+    jb = Path(sys.executable).parent / "jupyter-book"
+    t = time.perf_counter()
+    run = subprocess.run([str(jb), "build", str(paths.ROOT), "--path-output", str(out)], capture_output=True, text=True)
+    seconds = time.perf_counter() - t
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    warnings = [line for line in (run.stdout + run.stderr).splitlines() if "WARNING" in line and "Kernel is running" not in line]
+    assert not warnings, "\n".join(warnings)
+    return out / "_build" / "html", out / "_build" / "jupyter_execute", seconds
+
+
+def test_two_clean_builds_give_the_same_key_numbers(book):
+    _, executed, _ = book
+    for name, ch in CHAPTERS.items():
+        fresh, committed = extract(executed / "notebooks" / ch.notebook), extract(ch.path)
+        assert fresh.keys() == committed.keys()
+        for k in committed:
+            assert math.isclose(fresh[k], committed[k], rel_tol=1e-12, abs_tol=0.0), (name, k, fresh[k], committed[k])
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("headless Chromium is not installed (apt-get install chromium chromium-driver; .ci/run does)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (requirements.txt)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    from selenium.webdriver.chrome.service import Service
+
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def _screenshot(driver, path: Path):
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(int(height), 800), 16000))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(path))
+    driver.set_window_size(1280, 1000)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_in_a_real_browser(book, browser, page):
+    html, executed, _ = book
+    browser.get((html / f"{page}.html").as_uri())
+    main = browser.find_element("css selector", "main")
+    text = main.text
+    shots = Path(os.environ.get("COCOON_SCREENSHOTS") or html.parent / "screenshots")
+    _screenshot(browser, shots / f"{page.replace('/', '__')}.png")
+
+    # no error output, no traceback, no unresolved glue
+    assert "Traceback (most recent call last)" not in text
+    errors = browser.find_elements("css selector", ".output.error, .output.traceback, .system-message")
+    assert not errors, [e.text[:200] for e in errors]
+
+    # every image decoded and non-empty
+    images = browser.execute_script(
+        "return [...document.querySelectorAll('main img')].map(i => [i.src, i.complete, i.naturalWidth, i.naturalHeight])")
+    assert all(ok and w > 0 and h > 0 for _, ok, w, h in images), [i for i in images if not (i[1] and i[2] and i[3])]
+
+    chapter = next((c for c in CHAPTERS.values() if page.endswith(c.notebook.removesuffix(".ipynb"))), None)
+    if chapter is not None:
+        assert len(images) >= 1, f"{page}: no figure"
+        values = extract(executed / "notebooks" / chapter.notebook)
+        for k, v in values.items():  # the key-number table as the reader sees it
+            assert f"{v:.6g}" in text, f"{page}: key number {k} = {v:.6g} not shown"
+        pasted = browser.find_elements("css selector", "main .pasted-text")
+        assert pasted and all(p.text.strip() for p in pasted), f"{page}: glued text missing"
+    if page == "book/intro":
+        shown = [e.text for e in browser.find_elements("css selector", "main table .pasted-text")]
+        verdicts = [e.text for e in browser.find_elements("css selector", "main table strong .pasted-text")]
+        assert set(verdicts) <= set(scorecard.VERDICTS), verdicts
+        assert len(verdicts) == len(scorecard.CLAIMS), verdicts
+        assert len(shown) == len(scorecard.CLAIMS) * len(scorecard.FIELDS)

@@ -1,0 +1,156 @@
+"""Reliability of a chapter run as a researcher starts it (``cocoon run``, the console script):
+
+* a registered data file with one byte changed stops the run, naming the file;
+* no mirror and no network stop it, naming the file and the variable to set;
+* invalid parameter sets (generated with hypothesis) stop it with one line and exit status 2, before any work;
+* doubling every integration grid (``grid_scale = 2``) moves no key number of any chapter by more than 0.5 %.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cocoonlib import cli, data
+from cocoonlib.chapters import CHAPTERS
+from cocoonlib.params import PARAMETERS
+from cocoonlib.results import extract
+from test_cli import COCOON
+
+pytestmark = pytest.mark.skipif(COCOON is None, reason="the cocoon console script is not installed")
+
+TAMPERED = "bc_ratio/AMS-02_B_C_kineticEnergyPerNucleon.txt"  # read by chapter 2
+
+
+def cocoon_run(chapter, out, env, *params):
+    args = [COCOON, "run", chapter, *(x for kv in params for x in ("-p", *kv)), "-o", str(out)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=900, env=env)
+
+
+def error_line(r) -> str:
+    """The one line `cocoon` prints for a failure (kernel warnings on stderr are not part of it)."""
+    lines = [line for line in r.stderr.splitlines() if line.startswith("cocoon: error:")]
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+def test_changed_byte_stops_the_chapter_naming_the_file(tmp_path, mirror):
+    copy = tmp_path / "mirror"
+    for f in mirror.rglob("*"):  # a mirror of links, with one real file changed
+        if f.is_file():
+            (copy / f.relative_to(mirror)).parent.mkdir(parents=True, exist_ok=True)
+            (copy / f.relative_to(mirror)).symlink_to(f)
+    target = copy / TAMPERED
+    raw = bytearray(target.read_bytes())
+    raw[-2] = ord("7") if raw[-2] != ord("7") else ord("8")
+    target.unlink()
+    target.write_bytes(bytes(raw))
+    r = cocoon_run("bc", tmp_path / "out", {**os.environ, data.MIRROR_ENV: str(copy)})
+    assert r.returncode == 1
+    line = error_line(r)
+    assert TAMPERED in line and "sha256" in line
+    assert (mirror / TAMPERED).read_bytes() != target.read_bytes(), "the changed file was replaced"
+
+
+def test_no_mirror_and_no_network_names_the_file_and_the_variable(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != data.MIRROR_ENV}
+    # an empty cache, and every download through a proxy that refuses (port 9: discard, nothing listens)
+    env.update({data.CACHE_ENV: str(tmp_path / "cache"), "HTTPS_PROXY": "http://127.0.0.1:9",
+                "HTTP_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "NO_PROXY": ""})
+    r = cocoon_run("bc", tmp_path / "out", env)
+    assert r.returncode == 1
+    line = error_line(r)
+    assert any(f"'{name}'" in line for name in data.registry().index), line
+    assert data.MIRROR_ENV in line
+
+
+# --- invalid parameter sets ------------------------------------------------------------------
+
+def _outside(p) -> st.SearchStrategy[str]:
+    """Texts that parameter p must refuse."""
+    garbage = st.sampled_from(["abc", "nan", "", "1e", "0x", "one", "--", "-x"])
+    if p.kind == "choice":
+        return st.one_of(garbage, st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
+                         .filter(lambda t: t not in p.choices))
+    if p.kind == "window":
+        return st.sampled_from(["abc", "10,20", "1,2,3", "0,0,0,0,0"])
+    lo, hi, lo_in, hi_in = p.bounds
+    bad = [garbage]
+    if math.isfinite(lo):
+        bad.append(st.floats(min_value=lo - 1e3 - abs(lo), max_value=lo, exclude_max=lo_in))
+    if math.isfinite(hi):
+        bad.append(st.floats(min_value=hi, max_value=hi + 1e3 + abs(hi), exclude_min=hi_in))
+    if p.kind == "int":
+        bad.append(st.just("1.5"))
+    numbers = st.one_of(*bad).map(lambda v: v if isinstance(v, str) else repr(float(v)))
+    if p.kind == "floats":
+        return numbers.map(lambda t: f"1,{t}")
+    return numbers
+
+
+_CASES = [(ch, name) for ch, c in CHAPTERS.items() for name in c.parameters]
+
+
+@st.composite
+def invalid_sets(draw):
+    chapter, name = draw(st.sampled_from(_CASES))
+    if draw(st.integers(0, 9)) == 0:  # an unknown name
+        unknown = draw(st.from_regex(r"[a-z]{3,10}_x", fullmatch=True))
+        return chapter, unknown, "1"
+    return chapter, name, draw(_outside(PARAMETERS[name]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(invalid_sets())
+def test_invalid_parameter_sets_stop_with_one_line(case):
+    chapter, name, text = case
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            status = cli.main(["run", chapter, "-p", name, text, "-o", str(out)])
+        lines = err.getvalue().strip().splitlines()
+        assert status == 2, (case, err.getvalue())
+        assert len(lines) == 1 and name in lines[0], (case, lines)
+        assert not out.exists(), "work started before the parameters were checked"
+
+
+def test_at_least_twenty_distinct_invalid_sets_are_generated():
+    seen = set()
+
+    @settings(max_examples=60, deadline=None)
+    @given(invalid_sets())
+    def collect(case):
+        seen.add(case)
+
+    collect()
+    assert len(seen) >= 20
+
+
+# --- doubled integration grids ---------------------------------------------------------------
+
+def test_doubling_every_grid_moves_no_key_number_by_more_than_half_a_percent(tmp_path, mirror):
+    def run(chapter):
+        r = cocoon_run(chapter, tmp_path / chapter, dict(os.environ), ("grid_scale", "2"))
+        assert r.returncode == 0, r.stderr[-2000:]
+        return chapter, json.loads((tmp_path / chapter / "results.json").read_text())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        fine = dict(pool.map(run, CHAPTERS))
+    bad = []
+    for chapter, ch in CHAPTERS.items():
+        ref = extract(ch.path)
+        for k, v in ref.items():
+            if abs(fine[chapter][k] - v) > 5e-3 * abs(v):
+                bad.append(f"{chapter}.{k}: {v:.6g} -> {fine[chapter][k]:.6g}")
+    assert not bad, "\n".join(bad)
