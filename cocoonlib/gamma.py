@@ -22,22 +22,20 @@ from .production import MODELS, PROJECTILE_PER_DECADE, Production
 from .sources import injection_spectra
 from .units import TEV_GEV
 
-__all__ = ["GAMMA_WINDOWS", "E_GRID_GEV", "energy_grid", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
+__all__ = ["GAMMA_WINDOWS", "energy_grid", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
            "cocoon_emissivities", "gamma_sky"]
 
 GAMMA_WINDOWS = ("inner", "outer")
 
 
 def energy_grid(grid_scale: int = 1, lo_decade: float = 0.0, hi_decade: float = 6.5, per_decade: int = 12):
-    """Photon (or neutrino) energies [GeV], ``per_decade * grid_scale`` nodes per decade from 10^lo to 10^hi.
+    """Photon (or neutrino) energies [GeV], ``per_decade * grid_scale`` nodes per decade from 10^lo to 10^hi
+    (default: 1 GeV - 3 PeV, 12 per decade).
 
     An integer ``grid_scale`` keeps every node of the default grid, so values read at a node (1 TeV, 10 TeV)
     compare like with like when the grid is refined."""
     n = int(round((hi_decade - lo_decade) * per_decade * grid_scale)) + 1
     return np.logspace(lo_decade, hi_decade, n)
-
-
-E_GRID_GEV = energy_grid()  # 1 GeV - 3 PeV, 12 per decade
 
 #: parameters that change only the emissivity of one cocoon (not the DGE, not J): see GammaSky.with_cocoons
 COCOON_SHAPE_PARAMETERS = ("chi0", "grammage_model", "R0", "delta", "R_cut", "production_model", "ism_composition",

@@ -183,7 +183,7 @@ def slab_solution(T_GeV_n, Q, a, b=None):
     T = np.asarray(T_GeV_n, dtype=float)
     b = np.broadcast_to(np.asarray(b, dtype=float), np.broadcast_shapes(np.shape(b), Q.shape))
     a = np.broadcast_to(a, Q.shape)
-    coarse = _upwind(T, Q, np.array(a), b)
+    coarse = _upwind(T, Q, a, b)
     fine = _upwind(_with_midpoints(T), _with_midpoints(Q), _with_midpoints(a), _with_midpoints(b))[..., ::2]
     return 2.0 * fine - coarse
 

@@ -29,8 +29,17 @@ from cocoonlib.chapters import CHAPTERS
 from cocoonlib.results import extract
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-PAGES = ["book/intro", *(f"notebooks/{c.notebook.removesuffix('.ipynb')}" for c in CHAPTERS.values()),
-         "book/data_and_software", "book/bibliography"]
+
+
+def _toc_pages() -> list[str]:
+    """Every page of the book, from _toc.yml (the root, then each part's chapters)."""
+    import yaml
+
+    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text())
+    return [toc["root"], *(c["file"] for part in toc["parts"] for c in part["chapters"])]
+
+
+PAGES = _toc_pages()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 introduction shows every claim, every reference can be found."""
 import re
 
-import pytest
 
 from cocoonlib import paths, provenance, scorecard
 from cocoonlib.chapters import CHAPTERS
@@ -19,9 +18,8 @@ def test_every_claim_belongs_to_a_chapter_and_reads_only_its_keys():
     for c in scorecard.CLAIMS:
         assert c.chapter in CHAPTERS
         # the test raises KeyError if it reads a key the chapter does not record
-        ours, verdict, why = c.test(committed_results(c.chapter))
-        assert verdict in scorecard.VERDICTS and ours
-        assert verdict == scorecard.REPRODUCED or why, f"{c.key}: a verdict other than reproduced needs a reason"
+        ours, met, why = c.test(committed_results(c.chapter))
+        assert met in (True, False, None) and ours and why, f"{c.key}: a claim needs a value and a reason for failing"
 
 
 def test_verdicts_follow_the_numbers():
@@ -63,7 +61,7 @@ def test_committed_chapters_glue_every_scorecard_field():
         text = ch.path.read_text()
         for c in scorecard.claims_of(name):
             for f in scorecard.FIELDS:
-                assert f'"score_{c.key}_{f}"' in text or f"score_{c.key}_{f}" in text, (name, c.key, f)
+                assert f'"score_{c.key}_{f}"' in text, (name, c.key, f)
 
 
 def _bib_entries():
@@ -105,7 +103,10 @@ def test_software_versions_name_aafragpy():
     assert re.fullmatch(r"[0-9a-f]{40}(\+changes)?|unknown", provenance.book_commit())
 
 
-@pytest.mark.parametrize("path", ["_config.yml", "CITATION.cff"])
-def test_no_zenodo_json_overrides_the_citation_file(path):
+def test_citation_file_cites_the_compendium_and_nothing_overrides_it():
+    import yaml
+
+    cff = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text())
+    assert cff["type"] == "software" and "cocoon-book" in cff["title"] and "preferred-citation" not in cff
+    assert any(r.get("doi") == "10.1051/0004-6361/202554796" for r in cff["references"])
     assert not (paths.ROOT / ".zenodo.json").exists()
-    assert (paths.ROOT / path).is_file()
