@@ -103,6 +103,23 @@ def parse_grid(chapter: str, specs: list[str], fixed: list[tuple[str, str]] | No
     return ScanSpec(ch.name, grid, fixed_texts)
 
 
+KERNEL_RETRIES = 1
+"""How often a point is run again when its kernel died or did not start (not when a cell raised): a
+kernel can fail to start on a loaded machine, which says nothing about the point. Assumed: one retry."""
+
+
+def _kernel_failure(err: BaseException) -> bool:
+    """True if ``err`` came from the kernel (died, did not start in time), not from a cell of the chapter."""
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    from .cli import RunError
+
+    cause = err.__cause__
+    return (isinstance(err, RunError) and cause is not None
+            and not isinstance(cause, (PapermillExecutionError, CellTimeoutError)))
+
+
 def _point_dir(out_dir: Path, index: int) -> Path:
     return Path(out_dir) / "points" / f"{index:04d}"
 
@@ -111,18 +128,25 @@ def run_point(chapter: str, index: int, texts: dict, out_dir: str | Path, fixed:
               timeout: int = 1800) -> dict:
     """Run one point (parameter texts as on the command line) into ``out_dir/points/NNNN``; return and
     write its record ``{"index", "parameters", "results" | None, "error" | None, "wall_time_s"}``.
-    Never raises for a bad value or a failing notebook: the error is the record's."""
-    from .cli import RunError, run_chapter
+    Never raises for a bad value or a failing notebook: the error is the record's. A point whose kernel
+    failed (not a cell) is run again up to :data:`KERNEL_RETRIES` times; ``"retried_after"`` lists why."""
+    from . import cli
+    from .cli import RunError
 
     t0 = time.perf_counter()
     where = _point_dir(Path(out_dir), index)
     where.mkdir(parents=True, exist_ok=True)
     record = {"index": index, "parameters": dict(texts), "results": None, "error": None}
-    try:
-        values = {n: parse_cli_value(n, t) for n, t in {**(fixed or {}), **texts}.items()}
-        record["results"] = run_chapter(chapter, values, where, timeout=timeout)
-    except (ParameterError, RunError, ValueError) as err:
-        record["error"] = str(err).splitlines()[0] if str(err) else type(err).__name__
+    for attempt in range(1 + KERNEL_RETRIES):
+        try:
+            values = {n: parse_cli_value(n, t) for n, t in {**(fixed or {}), **texts}.items()}
+            record["results"], record["error"] = cli.run_chapter(chapter, values, where, timeout=timeout), None
+            break
+        except (ParameterError, RunError, ValueError) as err:
+            record["error"] = str(err).splitlines()[0] if str(err) else type(err).__name__
+            if attempt == KERNEL_RETRIES or not _kernel_failure(err):
+                break
+            record.setdefault("retried_after", []).append(record["error"])
     record["wall_time_s"] = round(time.perf_counter() - t0, 2)
     tmp = where / "point.json.tmp"
     tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
@@ -233,6 +257,8 @@ def run_scan(spec: ScanSpec, out_dir: str | Path, workers: int | None = None, pr
 
 
 def _report(rec: dict, bar) -> None:
+    for error in rec.get("retried_after", []):
+        bar.write(f"point {rec['index']}: the kernel failed ({error}); ran the point again", file=sys.stderr)
     if rec["error"] is not None:
         bar.write(f"point {rec['index']} failed ({', '.join(f'{k}={v}' for k, v in rec['parameters'].items())}): "
                   f"{rec['error']}", file=sys.stderr)

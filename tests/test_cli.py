@@ -125,13 +125,71 @@ def test_scan_invalid_value_fails_one_point(tmp_path, mirror):
     assert r.returncode == 1
     assert "point 1 failed (chi0=-1)" in r.stderr and "chi0 = -1.0 is not allowed" in r.stderr
     table = pd.read_csv(out / "scan.csv")
-    assert list(table.chi0) == [0.3, 0.4, 0.5]
+    assert list(table.chi0) == [0.3, 0.4, 0.5], r.stderr
     assert pd.read_csv(out / "failures.csv").chi0.tolist() == [-1]
     only = scan("model", "--grid", "chi0=0.3,-1,0.4,0.5", "-o", str(out), "--only", "1")
     assert only.returncode == 1 and json.loads(only.stdout)["error"].startswith("chi0 = -1.0")
     (out / "scan.csv").unlink()
     again = scan("model", "--grid", "chi0=0.3,-1,0.4,0.5", "-o", str(out), "--collect")
     assert again.returncode == 1 and pd.read_csv(out / "scan.csv").equals(table)
+
+
+def _fake_chapter(errors):
+    """A stand-in for cli.run_chapter that raises the given errors in turn, then returns results."""
+    from cocoonlib.cli import RunError
+
+    calls = []
+
+    def run(chapter, values, where, timeout):
+        calls.append(values)
+        if len(calls) <= len(errors):
+            raise RunError(f"chapter {chapter!r} failed: attempt {len(calls)}") from errors[len(calls) - 1]
+        return {"x": 1.0}
+
+    return run, calls
+
+
+@pytest.mark.parametrize("cause, runs, ok", [
+    ("kernel", 2, True),   # a kernel that died or did not start: the point is run again
+    ("cell", 1, False),    # a cell that raised: the same inputs would raise again
+    ("timeout", 1, False),  # a cell slower than --timeout: not run again
+])
+def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, capsys, cause, runs, ok):
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from cocoonlib import cli, scan as scan_mod
+
+    err = {"kernel": DeadKernelError("Kernel died"), "timeout": CellTimeoutError("slow"),
+           "cell": PapermillExecutionError(0, 1, "boom", "ValueError", "bad", [])}[cause]
+    fake, calls = _fake_chapter([err])
+    monkeypatch.setattr(cli, "run_chapter", fake)
+    rec = scan_mod.run_point("model", 3, {"chi0": "0.4"}, tmp_path)
+    assert len(calls) == runs and (rec["error"] is None) == ok
+    assert json.loads((tmp_path / "points" / "0003" / "point.json").read_text()) == rec
+    if ok:
+        assert rec["results"] == {"x": 1.0} and rec["retried_after"] == ["chapter 'model' failed: attempt 1"]
+
+        class Bar:
+            def write(self, text, file):
+                print(text, file=file)
+
+            def update(self, n):
+                pass
+
+        scan_mod._report(rec, Bar())
+        assert "point 3: the kernel failed (chapter 'model' failed: attempt 1); ran the point again" in capsys.readouterr().err
+
+
+def test_point_kernel_failing_twice_is_a_failed_point(tmp_path, monkeypatch):
+    from nbclient.exceptions import DeadKernelError
+
+    from cocoonlib import cli, scan as scan_mod
+
+    fake, calls = _fake_chapter([DeadKernelError("a"), DeadKernelError("b")])
+    monkeypatch.setattr(cli, "run_chapter", fake)
+    rec = scan_mod.run_point("model", 0, {"chi0": "0.4"}, tmp_path)
+    assert len(calls) == 1 + scan_mod.KERNEL_RETRIES and rec["error"] == "chapter 'model' failed: attempt 2"
 
 
 @pytest.mark.parametrize("args", [["--grid", "chi0"], ["--grid", "bogus=1,2"], ["--grid", "chi0=1", "--grid", "chi0=2"],
