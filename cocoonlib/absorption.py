@@ -9,21 +9,41 @@ with the Breit-Wheeler cross section (Gould & Schreder 1967)
     sigma_gg = (3/16) sigma_T (1 - b^2) [(3 - b^4) ln((1 + b)/(1 - b)) - 2 b (2 - b^2)],
     b = sqrt(1 - 4 m_e^2 c^4 / s),
 
-and n(eps) the Planck spectrum at the CMB temperature (astropy's Planck18 T_CMB). Only the CMB is
+and n(eps) the Planck spectrum at the CMB temperature (astropy's Planck18 T_CMB0). Only the CMB is
 included: the interstellar radiation field is left out (documented in the gamma-ray chapter).
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
+import astropy
 import numpy as np
-from astropy.cosmology import Planck18
 
 from .units import HBARC_GEV_CM, K_BOLTZMANN_GEV_K, KPC_CM, M_ELECTRON_GEV, SIGMA_THOMSON_CM2
 
 __all__ = ["T_CMB_K", "breit_wheeler_cm2", "cmb_absorption_length_kpc"]
 
-T_CMB_K: float = float(Planck18.Tcmb0.value)
+
+
+def _planck18_tcmb0_k() -> float:
+    """astropy's Planck18 T_CMB0 [K], read from the table astropy builds ``astropy.cosmology.Planck18`` from.
+
+    Importing :mod:`astropy.cosmology` takes about half a second (it pulls in astropy.table and
+    astropy.modeling), paid by every chapter that makes a gamma-ray sky; the value is the same (the tests
+    compare it with ``Planck18.Tcmb0``). If the table is not where astropy keeps it, the import is made.
+    """
+    table = Path(astropy.__file__).parent / "cosmology" / "data" / "Planck18.ecsv"
+    if table.is_file():
+        rows = [line.split() for line in table.read_text().splitlines() if line.strip() and not line.startswith("#")]
+        if len(rows) == 2 and "Tcmb0" in rows[0]:
+            return float(rows[1][rows[0].index("Tcmb0")])
+    from astropy.cosmology import Planck18
+
+    return float(Planck18.Tcmb0.to_value("K"))
+
+
+T_CMB_K: float = _planck18_tcmb0_k()
 # this module works in eV
 _ME_EV = M_ELECTRON_GEV * 1e9
 _KT_EV = K_BOLTZMANN_GEV_K * 1e9 * T_CMB_K

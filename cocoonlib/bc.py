@@ -128,14 +128,21 @@ class BCModel:
             out = out + force_field(T, net.T, x, n.A, n.Z, self.phi)
         return out
 
+    def bc_basis(self, T_GeV_n, **halo_changes) -> dict[str, np.ndarray]:
+        """TOA boron and carbon at T [GeV/n], split into the Galactic part and the cocoon part per unit chi0.
+
+        The cocoon source term is linear in chi0 (every grammage model is chi0 times a shape, and the
+        cocoon secondaries do not feed back on the primaries), so one network solution at chi0 = 1
+        gives B/C for every chi0: see :func:`bc_from_basis`. Keys ``B_gal``, ``B_coc``, ``C_gal``, ``C_coc``.
+        """
+        T = np.asarray(T_GeV_n, dtype=float)
+        lis = self.lis(1.0, **halo_changes)
+        return {f"{el}_{part}": self._toa(lis, isotopes(el), T, row=row)
+                for el in ("B", "C") for part, row in (("gal", 0), ("coc", 1))}
+
     def bc_parts(self, T_GeV_n, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
         """B/C at TOA kinetic energy per nucleon: ``total``, ``galactic`` and ``cocoon`` parts."""
-        T = np.asarray(T_GeV_n, dtype=float)
-        lis = self.lis(chi0, **halo_changes)
-        C = self._toa(lis, isotopes("C"), T)
-        gal = self._toa(lis, isotopes("B"), T, row=0) / C
-        coc = self._toa(lis, isotopes("B"), T, row=1) / C
-        return {"total": gal + coc, "galactic": gal, "cocoon": coc}
+        return bc_from_basis(self.bc_basis(T_GeV_n, **halo_changes), chi0)
 
     def bc(self, T_GeV_n, chi0: float, **halo_changes) -> np.ndarray:
         """B/C at TOA kinetic energy per nucleon T [GeV/n]."""
@@ -151,6 +158,16 @@ class BCModel:
             dTdR = (n.Z / n.A) ** 2 * R / (T + M_PROTON_GEV)
             out = out + self._toa(lis, (k,), T) * dTdR
         return out
+
+
+def bc_from_basis(basis: dict[str, np.ndarray], chi0: float) -> dict[str, np.ndarray]:
+    """B/C parts for cocoon grammage ``chi0`` from :meth:`BCModel.bc_basis` (no new network solution):
+
+    B/C = (B_gal + chi0 B_coc) / (C_gal + chi0 C_coc), split into the Galactic and the cocoon numerator.
+    """
+    C = basis["C_gal"] + chi0 * basis["C_coc"]
+    gal, coc = basis["B_gal"] / C, chi0 * basis["B_coc"] / C
+    return {"total": gal + coc, "galactic": gal, "cocoon": coc}
 
 
 # --- source abundances ------------------------------------------------------------------------
@@ -230,14 +247,18 @@ class BCFit:
 
 
 def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), chi0_max: float = 1.5,
-           n_profile: int = 61) -> BCFit:
+           n_profile: int = 31, two_sigma: bool = True) -> BCFit:
     """Fit chi0 (>= 0) and the ``free_transport`` halo parameters to the ``used`` B/C points.
 
-    chi^2 = sum ((model - data)/sigma)^2 with sigma = stat (+) sys. Returns the best fit
-    with the Hesse covariance, the profile of Delta chi^2 in chi0 (the other free
-    parameters minimised at each point), the 1 and 2 sigma intervals from Delta
-    chi^2 = 1 and 4 on that profile (clipped at chi0 = 0), chi^2 per experiment, and
-    the fit with chi0 = 0.
+    chi^2 = sum ((model - data)/sigma)^2 with sigma = stat (+) sys, minimised with Migrad (iminuit).
+    Returns the best fit with the Hesse covariance; the 1 (and, with ``two_sigma``, 2) sigma interval
+    of chi0 from Minos, i.e. where the profile of chi^2 in chi0 (all other free parameters minimised)
+    rises by 1 (4), clipped at chi0 = 0 and open (inf) if it does not rise before chi0 = 10; the profile
+    itself on ``n_profile`` points in [0, chi0_max] (0: none); chi^2 per experiment; and the fit with
+    chi0 = 0. If Minos fails, the interval is found by root-finding on the profile instead.
+
+    The network is solved once per set of halo parameters (:meth:`BCModel.bc_basis`); chi0 then
+    enters in closed form (:func:`bc_from_basis`), so a step in chi0 alone costs no solution.
     """
     from iminuit import Minuit
 
@@ -250,16 +271,22 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), c
         raise ValueError(f"only {len(y)} B/C points above the energy cut: too few for the fit")
     start = {p: getattr(model.halo, p) for p in free_transport}
     names = ["chi0", *free_transport]
+    bases: dict[tuple, dict] = {}  # halo parameters -> basis at the data points (this fit only)
+
+    def predict(chi0, halo_values):
+        key = tuple(halo_values)
+        if key not in bases:
+            bases[key] = model.bc_basis(T, **dict(zip(free_transport, key)))
+        return bc_from_basis(bases[key], chi0)["total"]
 
     def chi2(*par):
-        kw = dict(zip(free_transport, par[1:]))
-        return float(np.sum(((model.bc(T, par[0], **kw) - y) / s) ** 2))
+        return float(np.sum(((predict(par[0], par[1:]) - y) / s) ** 2))
 
     def minimise(chi0_fixed=None, init=None):
         init = init or {"chi0": 0.4, **start}
         m = Minuit(chi2, *[init[n] for n in names], name=names)
         m.errordef = Minuit.LEAST_SQUARES
-        m.limits["chi0"] = (0.0, 10.0)
+        m.limits["chi0"] = CHI0_LIMITS
         if "D0" in names:
             m.limits["D0"] = (0.05, 50.0)
         if "delta" in names:
@@ -291,17 +318,20 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), c
     grid = np.linspace(0.0, chi0_max, n_profile)
     dchi2 = [prof(c) for c in grid]
 
-    def interval(level):
-        lo = 0.0 if prof(0.0) <= level else brentq(lambda c: prof(c) - level, 0.0, best["chi0"], xtol=1e-4)
-        top = max(chi0_max, 2 * best["chi0"])
-        if prof(top) < level:
-            hi = math.inf
-        else:
-            hi = brentq(lambda c: prof(c) - level, best["chi0"], top, xtol=1e-4)
-        return [float(lo), float(hi)]
+    def interval(n_sigma):
+        m.minos("chi0", cl=n_sigma)
+        me = m.merrors["chi0"]
+        lo = 0.0 if me.at_lower_limit else best["chi0"] + me.lower
+        hi = math.inf if me.at_upper_limit else best["chi0"] + me.upper
+        if (me.lower_valid or me.at_lower_limit) and (me.upper_valid or me.at_upper_limit):
+            return [float(lo), float(hi)]
+        warnings.warn(f"B/C fit: Minos failed for the {n_sigma} sigma interval of chi0; root-finding on the profile",
+                      RuntimeWarning)
+        return profile_interval(prof, best["chi0"], n_sigma**2)
 
-    i1, i2 = interval(1.0), interval(4.0)
-    resid2 = ((model.bc(T, best["chi0"], **{p: best[p] for p in free_transport}) - y) / s) ** 2
+    i1 = interval(1)
+    i2 = interval(2) if two_sigma else [math.nan, math.nan]
+    resid2 = ((predict(best["chi0"], [best[p] for p in free_transport]) - y) / s) ** 2
     parts = {e: float(resid2[(d.experiment == e).to_numpy()].sum()) for e in d.experiment.unique()}
     m0 = minimise(0.0, best)
     cov = {a: {b: float(m.covariance[a, b]) for b in names} for a in names}
@@ -313,6 +343,19 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), c
         profile_chi0=[float(c) for c in grid], profile_dchi2=[float(v) for v in dchi2],
         chi2_no_cocoon=float(m0.fval), best_no_cocoon=dict(zip(names, map(float, m0.values))),
     )
+
+
+#: the range Migrad may give chi0 [g cm^-2] (assumed: ten times the letter's best fit, far outside any interval)
+CHI0_LIMITS = (0.0, 10.0)
+
+
+def profile_interval(profile, best: float, level: float) -> list[float]:
+    """Where ``profile(c)`` (Delta chi^2 in chi0) crosses ``level`` below and above ``best``, by Brent's method;
+    0 if it stays below ``level`` down to chi0 = 0, inf if it does so up to the upper chi0 limit."""
+    lo = 0.0 if profile(0.0) <= level else brentq(lambda c: profile(c) - level, 0.0, best, xtol=1e-5)
+    top = CHI0_LIMITS[1]
+    hi = math.inf if profile(top) < level else brentq(lambda c: profile(c) - level, best, top, xtol=1e-5)
+    return [float(lo), float(hi)]
 
 
 # --- from the book's parameters ---------------------------------------------------------------
@@ -331,21 +374,32 @@ def halo_from_params(P: dict) -> Halo:
 ENERGY_PER_DECADE = 20
 
 
-def model_from_params(P: dict, abundances: dict | None = None) -> BCModel:
-    """The B/C model of a validated parameter dict; source abundances from y_N, y_O unless given."""
-    net = SlabNetwork(P["xsec_fragmentation"], P["xsec_inelastic"], P["f_He"], P["gamma_nuclei"],
-                      per_decade=ENERGY_PER_DECADE * P.get("grid_scale", 1))
+#: the parameters the B/C network (cross sections on the energy grid) depends on
+NETWORK_PARAMETERS = ("xsec_fragmentation", "xsec_inelastic", "f_He", "gamma_nuclei", "grid_scale")
+
+
+def network_from_params(P: dict) -> SlabNetwork:
+    """The B/C network of a validated parameter dict (built once, then solved many times)."""
+    return SlabNetwork(P["xsec_fragmentation"], P["xsec_inelastic"], P["f_He"], P["gamma_nuclei"],
+                       per_decade=ENERGY_PER_DECADE * P.get("grid_scale", 1))
+
+
+def model_from_params(P: dict, abundances: dict | None = None, network: SlabNetwork | None = None) -> BCModel:
+    """The B/C model of a validated parameter dict; source abundances from y_N, y_O unless given; the
+    network is built unless one made from the same :data:`NETWORK_PARAMETERS` is given."""
+    net = network_from_params(P) if network is None else network
     ab = abundances if abundances is not None else {"C": 1.0, "N": P["y_N"], "O": P["y_O"]}
     return BCModel(net, halo_from_params(P), P["phi"], ab, P["grammage_model"], P["R0"], P["delta"],
                    P.get("R_cut", np.inf))
 
 
-def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int | None = None) -> tuple[BCModel, pd.DataFrame, BCFit]:
+def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int | None = None,
+                    two_sigma: bool = True) -> tuple[BCModel, pd.DataFrame, BCFit]:
     """Model, data and fit for a validated parameter dict (the chapter's defaults unless changed)."""
     model = model_from_params(P) if model is None else model
     data = bc_fit_data(P["ams02_table"], P["T_min_fit"])
     extra = {} if n_profile is None else {"n_profile": n_profile}
-    fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], **extra)
+    fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], two_sigma=two_sigma, **extra)
     fit.settings = {k: P[k] for k in ("xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
                                       "free_transport", "grammage_model", "R0", "delta", "R_cut", "phi", "y_N", "y_O")
                     if k in P}
@@ -365,17 +419,20 @@ def fit_variants(P: dict, variants: dict[str, dict]) -> pd.DataFrame:
     """Refit B/C for each ``label -> {parameter: value}`` change of ``P``; one row per variant.
 
     Columns: chi0, chi0_lo, chi0_hi (1 sigma), chi2, ndof, D0, delta_gal, delta_chi2_no_cocoon.
-    Only the interval search is done (no profile grid), so each row costs a second or two. A variant
+    Only the best fit, the 1 sigma interval and the fit without cocoons are made (no profile grid, no
+    2 sigma interval). Variants that keep the :data:`NETWORK_PARAMETERS` share one network; a variant
     that changes a cross-section table recalibrates the source abundances of N and O first.
     """
-    rows = {}
+    rows, networks = {}, {}
     for label, changes in variants.items():
         Q = {**P, **changes}
-        model = model_from_params(Q)
+        key = tuple(Q.get(k) for k in NETWORK_PARAMETERS)
+        if key not in networks:
+            networks[key] = network_from_params(Q)
+        model = model_from_params(Q, network=networks[key])
         if {"xsec_fragmentation", "xsec_inelastic"} & set(changes):  # new tables: recalibrate C:N:O
-            model = BCModel(model.network, model.halo, model.phi, calibrate_abundances(model),
-                            model.grammage_model, model.R0, model.delta_c, model.R_cut)
-        _, _, f = fit_from_params(Q, model, n_profile=0)
+            model = model_from_params(Q, calibrate_abundances(model), networks[key])
+        _, _, f = fit_from_params(Q, model, n_profile=0, two_sigma=False)
         rows[label] = variant_row(f, Q)
     return pd.DataFrame.from_dict(rows, orient="index")
 

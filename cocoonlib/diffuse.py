@@ -93,24 +93,26 @@ def cocoon_intensity(Q_per_cocoon, J_per_yr_kpc2, solid_angle_sr: float):
 
 
 # --- comparison with data ----------------------------------------------------------------------
-def chi2_against(data: pd.DataFrame, E_model, E2I_model) -> float:
+def chi2_against(data: pd.DataFrame, E_model, E2I_model):
     """chi^2 of a model E^2 I(E) against measured points (columns E_GeV, E2_flux, E2_err_lo, E2_err_hi;
-    upper limits skipped): the upper error where the model lies above a point, the lower one below."""
+    upper limits skipped): the upper error where the model lies above a point, the lower one below.
+    ``E2I_model`` may hold one model per row: then one chi^2 per row (an array)."""
     d = data[~data.upper_limit.astype(bool)]
     m = loglog_interp(d.E_GeV.to_numpy(), E_model, E2I_model)
     r = m - d.E2_flux.to_numpy()
     err = np.where(r > 0, d.E2_err_hi.to_numpy(), d.E2_err_lo.to_numpy())
-    return float(np.sum((r / err) ** 2))
+    chi2 = np.sum((r / err) ** 2, axis=-1)
+    return float(chi2) if np.ndim(chi2) == 0 else chi2
 
 
 def best_chi2_in_band(data: pd.DataFrame, E_model, E2I_low, E2I_high, E2I_add=0.0, n: int = 101) -> tuple[float, float]:
-    """Smallest chi^2 of the curves low + t (high - low) + add, 0 <= t <= 1, and its t: how well the best
-    curve inside a band describes the data."""
+    """Smallest chi^2 of the curves low + t (high - low) + add on ``n`` values 0 <= t <= 1, and its t: how
+    well the best curve inside a band describes the data."""
     lo, hi, add = (np.asarray(v, dtype=float) for v in (E2I_low, E2I_high, E2I_add))
     ts = np.linspace(0.0, 1.0, n)
-    chi = [chi2_against(data, E_model, lo + t * (hi - lo) + add) for t in ts]
+    chi = chi2_against(data, E_model, lo + ts[:, None] * (hi - lo) + add)
     i = int(np.argmin(chi))
-    return chi[i], float(ts[i])
+    return float(chi[i]), float(ts[i])
 
 
 def photon_index(E_model, I_model, E1: float, E2: float) -> float:

@@ -7,7 +7,7 @@ the Galactic centre, positive towards +y; latitude b from the plane.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -172,9 +172,18 @@ def window_from_box(box, name: str = "user") -> SkyWindow:
 
 
 # --- quadrature grids ---------------------------------------------------------------
+@lru_cache(maxsize=None)
+def gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1] (numpy's, computed once per n; read-only)."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    x.setflags(write=False)
+    w.setflags(write=False)
+    return x, w
+
+
 def _gauss_segments(edges, n_per_segment):
     """Gauss-Legendre nodes and weights on consecutive segments given by ``edges``."""
-    t, w = np.polynomial.legendre.leggauss(n_per_segment)
+    t, w = gauss_legendre(n_per_segment)
     a, b = np.asarray(edges[:-1]), np.asarray(edges[1:])
     half = 0.5 * (b - a)
     nodes = (0.5 * (a + b))[:, None] + half[:, None] * t[None, :]
@@ -225,7 +234,7 @@ def _ray_columns(disk, l_rad, b_rad, n_seg, n_node, inv_length=None):
     """
     s_end = disk._exit_distance(l_rad, b_rad)
     edges = _ray_edges(disk, l_rad, b_rad, s_end, n_seg)
-    x, wx = np.polynomial.legendre.leggauss(n_node)
+    x, wx = gauss_legendre(n_node)
     half = 0.5 * np.diff(edges, axis=1)
     s = ((edges[:, :-1] + half)[:, :, None] + half[:, :, None] * x).reshape(len(s_end), -1)
     w = (half[:, :, None] * wx).reshape(len(s_end), -1)

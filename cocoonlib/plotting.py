@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import matplotlib.scale as mscale
+import matplotlib.ticker as mticker
 import numpy as np
 
 import os
@@ -12,13 +14,31 @@ from . import paths
 from .galaxy import SkyWindow
 
 __all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "plot_measurements", "figures_dir",
-           "save_figure"]
+           "save_figure", "save_and_show", "FILE_DPI"]
 
 WINDOW_COLOURS = {"inner": "tab:orange", "outer": "tab:blue", "allsky": "0.5", "user": "tab:green"}
 
 
+class _BookLogScale(mscale.LogScale):
+    """The book's log axes: minor ticks at 2 and 5 times each power of ten instead of at 2, 3, ..., 9.
+
+    Ticks are most of what a figure costs to draw: with fewer minor ticks a two-panel log-log figure draws
+    in about two thirds of the time. Minor ticks are labelled as matplotlib's default log axes label them
+    (only on axes spanning about a decade or less)."""
+
+    name = "log"
+
+    def __init__(self, axis=None, *, base=10, subs=(2.0, 5.0), nonpositive="clip"):
+        super().__init__(axis, base=base, subs=subs, nonpositive=nonpositive)
+
+    def set_default_locators_and_formatters(self, axis):
+        super().set_default_locators_and_formatters(axis)
+        axis.set_minor_formatter(mticker.LogFormatterSciNotation(self.base, labelOnlyBase=False))
+
+
 def use_style() -> None:
-    """The book's matplotlib style (does not change the backend)."""
+    """The book's matplotlib style (does not change the backend); log axes as :class:`_BookLogScale`."""
+    mscale.register_scale(_BookLogScale)
     mpl.rcParams.update({
         "figure.figsize": (6.4, 4.2), "figure.dpi": 110, "savefig.dpi": 200, "font.size": 10,
         "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
@@ -38,16 +58,36 @@ def figures_dir() -> Path:
 
 def save_figure(fig, name: str) -> list[Path]:
     """Save ``fig`` as ``name``.pdf and ``name``.png in :func:`figures_dir` (``name`` after the letter's figure it
-    reproduces, e.g. ``fig2_gamma_inner_outer``), ready to drop into a paper; returns the two paths."""
+    reproduces, e.g. ``fig2_gamma_inner_outer``), ready to drop into a paper; returns the two paths.
+
+    Both files are cropped to the same tight box, computed once (as ``bbox_inches="tight"`` would, twice).
+    """
     if not name or any(c in name for c in "/\\ ."):
         raise ValueError(f"figure name {name!r} is not allowed: expected a plain file stem such as 'fig2_gamma'")
     d = figures_dir()
     d.mkdir(parents=True, exist_ok=True)
+    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
     out = [d / f"{name}.{ext}" for ext in ("pdf", "png")]
     for path in out:
-        fig.savefig(path, bbox_inches="tight", dpi=150,
+        fig.savefig(path, bbox_inches=box, dpi=FILE_DPI,
                     metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
     return out
+
+
+#: resolution of the PNG files [dots per inch] (assumed: sharp on a page and on screen, small files)
+FILE_DPI = 150
+
+
+def save_and_show(fig, name: str) -> None:
+    """:func:`save_figure`, then show the saved PNG in the notebook and close ``fig``: the page shows the very
+    file an author would take, and the figure is drawn once for both instead of again by the inline backend."""
+    from IPython.display import Image, display
+
+    out = save_figure(fig, name)
+    png = out[1].read_bytes()
+    width_px = int.from_bytes(png[16:20], "big")  # PNG header: IHDR width
+    display(Image(data=png, format="png", width=round(width_px * mpl.rcParams["figure.dpi"] / FILE_DPI)))
+    plt.close(fig)
 
 
 def shade_windows(ax, windows: list[SkyWindow], wrap: float = 360.0) -> None:

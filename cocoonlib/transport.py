@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from math import pi
 
 import numpy as np
+from scipy.linalg.lapack import dgtsv as _dgtsv
 
 from . import grammage as _grammage
 from .nuclear import NETWORK, PRIMARIES, CrossSections, beta_from_T, momentum_per_nucleon, rigidity_from_T
@@ -134,20 +135,22 @@ def ionisation_loss(T_GeV_n, A: int, Z: int, f_He: float):
 
 
 def _upwind(T, Q, a, b):
-    """First-order implicit upwind solution of -d(b I)/dT + a I = Q (see :func:`slab_solution`)."""
+    """First-order implicit upwind solution of -d(b I)/dT + a I = Q (see :func:`slab_solution`).
+
+    ``a`` and ``b`` are 1-D on ``T``; ``Q`` may have leading axes (each row is solved with the same
+    operator). The upper-bidiagonal system (a_i + b_i/h_i) I_i - (b_{i+1}/h_i) I_{i+1} = Q_i is solved by
+    back substitution from the top of the grid (LAPACK ``dgtsv`` with a zero sub-diagonal, so no pivoting:
+    every term is positive and nothing cancels).
+    """
+    n = T.shape[-1]
     h = np.diff(T)
-    denom = a.copy()
-    denom[..., :-1] += b[..., :-1] / h
-    c = Q / denom  # source part of each step
-    d = np.zeros_like(c)
-    d[..., :-1] = (b[..., 1:] / h) / denom[..., :-1]  # transfer from i+1 to i, 0 < d < 1
-    # I_i = sum_{j >= i} c_j prod_{k=i}^{j-1} d_k  =  exp(-L_i) sum_{j>=i} c_j exp(L_j),  L_j = sum_{k<j} log d_k
-    with np.errstate(divide="ignore"):
-        logd = np.log(d[..., :-1])
-        L = np.concatenate([np.zeros(Q.shape[:-1] + (1,)), np.cumsum(logd, axis=-1)], axis=-1)
-        terms = np.log(c) + L
-    acc = np.flip(np.logaddexp.accumulate(np.flip(terms, -1), axis=-1), -1)
-    return np.exp(acc - L)
+    diag = a.copy()
+    diag[:-1] += b[:-1] / h
+    rhs = np.array(Q.reshape(-1, n).T, order="F")  # a copy: LAPACK overwrites it with the solution
+    *_, x, info = _dgtsv(np.zeros(n - 1), diag, -b[1:] / h, rhs, overwrite_b=1)
+    if info != 0:  # cannot happen for a > 0, b >= 0; kept as a guard against a wrong operator
+        raise FloatingPointError(f"slab solver: singular operator (LAPACK dgtsv info = {info})")
+    return x.T.reshape(Q.shape)
 
 
 def _with_midpoints(x):
@@ -169,9 +172,8 @@ def slab_solution(T_GeV_n, Q, a, b=None):
 
         I_i = (Q_i + b_{i+1} I_{i+1} / h_i) / (a_i + b_i / h_i),   h_i = T_{i+1} - T_i,
 
-    is exact in the no-loss limit and first order in h otherwise; the linear
-    recursion is summed in closed form with a cumulative log-sum-exp (vectorised
-    over any leading axes). The step is taken on the grid and on the grid with every
+    is exact in the no-loss limit and first order in h otherwise; the recursion is
+    solved by back substitution (rows of ``Q`` share ``a`` and ``b``). The step is taken on the grid and on the grid with every
     interval halved (Q, a, b interpolated log-log), and the two are combined by Richardson
     extrapolation, 2 I(h/2) - I(h), which is second order in h and still exact without losses.
     The top grid point has no inflow (truncation).
@@ -181,8 +183,10 @@ def slab_solution(T_GeV_n, Q, a, b=None):
     if b is None:
         return Q / a
     T = np.asarray(T_GeV_n, dtype=float)
-    b = np.broadcast_to(np.asarray(b, dtype=float), np.broadcast_shapes(np.shape(b), Q.shape))
-    a = np.broadcast_to(a, Q.shape)
+    if np.ndim(a) > 1 or np.ndim(b) > 1:
+        raise ValueError("slab_solution: a and b must be scalars or 1-D on the energy grid (Q may have rows)")
+    b = np.broadcast_to(np.asarray(b, dtype=float), T.shape)
+    a = np.broadcast_to(a, T.shape)
     coarse = _upwind(T, Q, a, b)
     fine = _upwind(_with_midpoints(T), _with_midpoints(Q), _with_midpoints(a), _with_midpoints(b))[..., ::2]
     return 2.0 * fine - coarse

@@ -61,3 +61,10 @@ def test_absorption_length_minimum_against_a_published_table():
     i = np.argmin(lam)
     assert lam[i] == pytest.approx(1e3 / 141.52, rel=0.01)
     assert E[i] == pytest.approx(10**15.34 / 1e9, rel=0.05)
+
+
+def test_cmb_temperature_is_astropys_planck18():
+    """T_CMB is read from astropy's Planck18 table without importing astropy.cosmology: same value."""
+    from astropy.cosmology import Planck18
+
+    assert absorption.T_CMB_K == Planck18.Tcmb0.to_value("K")

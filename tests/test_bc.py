@@ -79,6 +79,41 @@ def test_cocoon_and_galactic_parts_add_up(model):
     assert np.all(np.diff(parts["cocoon"] / parts["total"])[T[1:] < 3e3] > 0)
 
 
+def test_cocoon_part_of_the_network_is_linear_in_chi0(model):
+    """The premise of bc_basis: row 0 (Galactic) does not depend on chi0, row 1 (cocoon) is proportional to it."""
+    a, b = model.lis(0.3), model.lis(0.9)
+    for key in model.network.order:
+        assert b[key][0] == pytest.approx(a[key][0], rel=1e-13, abs=0)
+        assert b[key][1] == pytest.approx(3.0 * a[key][1], rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("chi0", [0.0, 0.4, 2.0])
+def test_bc_from_basis_equals_the_solution_at_that_chi0(model, chi0):
+    """B/C from the chi0 = 1 basis against the network solved at chi0 and modulated as a whole (the
+    log-log interpolation of the force field is applied to the sum instead of each part: < 5e-5)."""
+    T = np.geomspace(0.5, 5e3, 40)
+    lis = model.lis(chi0)
+    direct = model._toa(lis, bc.isotopes("B"), T) / model._toa(lis, bc.isotopes("C"), T)
+    assert model.bc(T, chi0) == pytest.approx(direct, rel=5e-5)
+
+
+def test_minos_interval_equals_the_profile_crossing(model, P):
+    """The Minos interval against Brent root-finding on the profile (an independent search)."""
+    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    fit = bc.fit_bc(model, data, ("D0",), n_profile=0)
+    d = data[data.used]
+    T, y, s = d.T_GeV_n.to_numpy(), d.BC.to_numpy(), d.sigma.to_numpy()
+    from scipy.optimize import minimize_scalar
+
+    def profile(c):
+        r = minimize_scalar(lambda D0: np.sum(((model.bc(T, c, D0=D0) - y) / s) ** 2), bounds=(1.0, 5.0),
+                            method="bounded", options={"xatol": 1e-7})
+        return r.fun - fit.chi2
+
+    for n_sigma, interval in ((1, fit.chi0_interval_1sigma), (2, fit.chi0_interval_2sigma)):
+        assert interval == pytest.approx(bc.profile_interval(profile, fit.chi0, n_sigma**2), abs=1e-4)
+
+
 def test_calibration_reproduces_the_declared_abundances(model, P):
     cal = bc.calibrate_abundances(model)
     assert cal["N"] == pytest.approx(P["y_N"], rel=0.02)

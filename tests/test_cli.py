@@ -243,3 +243,27 @@ def test_save_figure_writes_pdf_and_png(tmp_path, monkeypatch):
     assert [p.name for p in out] == ["fig9_test.pdf", "fig9_test.png"] and all(p.stat().st_size > 1000 for p in out)
     with pytest.raises(ValueError, match="figure name"):
         plotting.save_figure(fig, "../escape")
+
+
+def test_save_and_show_displays_the_saved_png_and_closes_the_figure(tmp_path, monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import IPython.display
+
+    from cocoonlib import plotting
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    monkeypatch.setenv("COCOON_FIGURES_DIR", str(tmp_path))
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([1, 2], [1, 2])
+    ax.set_xlabel("a label that the tight box must keep")
+    plotting.save_and_show(fig, "fig9_show")
+    assert not plt.fignum_exists(fig.number)
+    (img,) = shown
+    png = (tmp_path / "fig9_show.png").read_bytes()
+    assert img.data == png and (tmp_path / "fig9_show.pdf").stat().st_size > 1000
+    w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    # cropped to the tight box: smaller than the full canvas at the file resolution, larger than nothing
+    assert 0.5 * 4 * plotting.FILE_DPI < w < 4 * plotting.FILE_DPI and 0.5 * 3 * plotting.FILE_DPI < h <= 3 * plotting.FILE_DPI

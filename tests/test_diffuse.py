@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+import pandas as pd
 from scipy import integrate
 
 from cocoonlib import chapters, diffuse, gamma, gas, local_cr
@@ -155,3 +156,30 @@ def test_with_cocoons_equals_a_full_rebuild(mirror, sky):
     with pytest.raises(ParameterError, match="R0"):
         sky.with_cocoons(R0=-1.0)
     assert sky.with_cocoons(R0=0.001).at(sky.with_cocoons(R0=0.001).cocoon("inner"), 1e3) < 1e-20  # no NaN
+
+
+def test_loglog_interp_rows_equal_numpy_interp_row_by_row():
+    """The vectorised (one curve per row) interpolation against np.interp applied to each row."""
+    from cocoonlib.numerics import loglog_interp
+
+    rng = np.random.default_rng(3)
+    xp = np.geomspace(1.0, 1e6, 50)
+    fp = np.exp(rng.normal(size=(7, 50))) * xp**-2.0
+    fp[2, 40:] = 0.0  # a cut-off: zeros are floored as in the 1-D case
+    x = np.concatenate([[0.5, 1.0], rng.uniform(1, 1e6, 20), [1e6, 3e6]])  # inside, on the ends and beyond
+    rows = loglog_interp(x, xp, fp)
+    assert rows.shape == (7, x.size)
+    for k in range(7):
+        assert rows[k] == pytest.approx(loglog_interp(x, xp, fp[k]), rel=1e-12, abs=1e-290)
+
+
+def test_best_chi2_in_band_equals_the_loop_over_curves():
+    from cocoonlib import diffuse
+
+    E = np.geomspace(10, 1e6, 80)
+    lo, hi = 1e-8 * (E / 10) ** -0.7, 3e-8 * (E / 10) ** -0.6
+    data = pd.DataFrame({"E_GeV": [3e4, 1e5, 3e5, 1e6], "E2_flux": [1.5e-10, 8e-11, 4e-11, 3e-11],
+                         "E2_err_lo": [2e-11] * 4, "E2_err_hi": [3e-11] * 4, "upper_limit": [False] * 3 + [True]})
+    best, t = diffuse.best_chi2_in_band(data, E, lo, hi, n=51)
+    loop = [diffuse.chi2_against(data, E, lo + s * (hi - lo)) for s in np.linspace(0, 1, 51)]
+    assert best == pytest.approx(min(loop), rel=1e-12) and t == pytest.approx(np.linspace(0, 1, 51)[np.argmin(loop)])

@@ -76,6 +76,23 @@ def test_slab_solver_without_losses_is_exact_and_continuous():
     assert tiny[:-1] == pytest.approx((Q / a)[:-1], rel=1e-6)
 
 
+def test_upwind_step_equals_the_recursion_written_out():
+    """The LAPACK back substitution against the upwind recursion as a plain loop; inputs are not changed."""
+    T = np.geomspace(0.3, 3e3, 81)
+    Q, a, b = T**-2.4, 0.05 + 0.3 * T**-0.5, 0.02 * T + 0.5
+    kept = Q.copy()
+    got = transport._upwind(T, Q, a, b)
+    loop = np.zeros_like(T)
+    loop[-1] = Q[-1] / a[-1]
+    for i in range(T.size - 2, -1, -1):
+        h = T[i + 1] - T[i]
+        loop[i] = (Q[i] + b[i + 1] * loop[i + 1] / h) / (a[i] + b[i] / h)
+    assert got == pytest.approx(loop, rel=1e-13)
+    assert np.array_equal(Q, kept)
+    transport.slab_solution(T, Q, a, b)
+    assert np.array_equal(Q, kept)
+
+
 def test_slab_solver_vectorised_rows_are_independent():
     T = np.geomspace(1, 1e3, 61)
     Q = np.vstack([T**-2.0, 3 * T**-2.5])

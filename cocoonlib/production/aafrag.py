@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..array_cache import cached_array, source_digest
 from ..units import MB_CM2
 
 __all__ = ["CHANNELS", "SECONDARIES", "table_range_GeV", "cross_section_matrix", "aafragpy_version"]
@@ -46,6 +47,7 @@ def _aafragpy():
     return aafragpy
 
 
+@lru_cache(maxsize=1)
 def aafragpy_version() -> str:
     """The installed aafragpy version (printed in the book: its tables differ between releases by up to 3 %)."""
     from importlib.metadata import version
@@ -96,9 +98,19 @@ def _low_energy_pp_call(aa, code, Ep, E):
     return np.nan_to_num(np.asarray(cs, dtype=float))
 
 
+_SOURCE = source_digest(__file__)
+
+
 @lru_cache(maxsize=64)
 def _cached(secondary: str, channel: str, Ep_key: tuple, E_key: tuple, low_energy: bool) -> np.ndarray:
+    """The matrix [mb/GeV], kept in memory and on disk (:mod:`cocoonlib.array_cache`): it depends only on the
+    grids, the channel, aafragpy's version and this module's code."""
     Ep, E = np.array(Ep_key), np.array(E_key)
+    return cached_array("aafrag", (aafragpy_version(), _SOURCE, secondary, channel, low_energy, Ep, E),
+                        lambda: _matrix(secondary, channel, Ep, E, low_energy))
+
+
+def _matrix(secondary: str, channel: str, Ep: np.ndarray, E: np.ndarray, low_energy: bool) -> np.ndarray:
     lo, hi = table_range_GeV(channel)
     inside = (Ep >= lo) & (Ep <= hi)
     out = np.zeros((E.size, Ep.size))
@@ -112,7 +124,6 @@ def _cached(secondary: str, channel: str, Ep_key: tuple, E_key: tuple, low_energ
                     out[:, below] += _low_energy_pp(c, Ep[below], E).T
             else:
                 out[:, below] += _low_energy_pp(code, Ep[below], E).T
-    out.setflags(write=False)
     return out
 
 
@@ -121,8 +132,10 @@ def cross_section_matrix(secondary: str, channel: str, E_GeV, E_proj_GeV, low_en
 
     Columns beyond the AAfrag table range are zero (above: the spectra have died long
     before 1e9 GeV; below: see the module docstring). Results are cached per
-    (secondary, channel, grids): a change of the cosmic-ray spectrum costs only
-    a matrix product. Raises ValueError for an unknown secondary or channel.
+    (secondary, channel, grids), in memory and on disk (:mod:`cocoonlib.array_cache`):
+    a change of the cosmic-ray spectrum costs only a matrix product, and a chapter
+    rerun reads its matrices instead of computing them. Raises ValueError for an
+    unknown secondary or channel.
     """
     if secondary not in SECONDARIES:
         raise ValueError(f"secondary = {secondary!r} is not allowed: expected one of {', '.join(SECONDARIES)}")

@@ -1,0 +1,81 @@
+"""A disk cache for arrays that are expensive to compute and cannot go stale (cross-section matrices).
+
+An array is stored under a name made from a hash of everything it depends on: the caller's inputs, the
+version of the library that computes it, and the source text of the cocoonlib module that assembles it
+(any edit of that module makes a new name, so an old file is never read for new code). Files are written
+to a temporary name and renamed, so parallel workers (``cocoon scan``) never read half a file; an
+unreadable file is recomputed and replaced.
+
+Where: ``$COCOON_ARRAY_CACHE``; ``off`` disables the cache; by default the ``arrays`` folder of the data
+cache (:func:`cocoonlib.data.cache_dir`). To clear it, delete the folder (:func:`cache_folder`).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+__all__ = ["CACHE_ENV", "cache_folder", "cached_array", "source_digest"]
+
+CACHE_ENV = "COCOON_ARRAY_CACHE"
+
+
+def cache_folder() -> Path | None:
+    """The cache folder, or None if ``$COCOON_ARRAY_CACHE`` is ``off``."""
+    where = os.environ.get(CACHE_ENV, "")
+    if where.lower() == "off":
+        return None
+    if where:
+        return Path(where)
+    from .data import cache_dir
+
+    return cache_dir() / "arrays"
+
+
+def _digest(parts: Iterable) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(str((part.dtype.str, part.shape)).encode())
+            h.update(np.ascontiguousarray(part).tobytes())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def cached_array(kind: str, depends_on: Iterable, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """``compute()``, or the array stored for the same ``kind`` and ``depends_on`` (arrays, strings, numbers).
+
+    ``depends_on`` must name everything the result depends on, including the versions of the code that
+    computes it. The array returned is read-only.
+    """
+    folder = cache_folder()
+    path = None if folder is None else folder / f"{kind}-{_digest([kind, *depends_on])[:32]}.npy"
+    if path is not None and path.is_file():
+        try:
+            out = np.load(path, allow_pickle=False)
+            out.setflags(write=False)
+            return out
+        except (OSError, ValueError):  # a damaged file: computed again and replaced below
+            pass
+    out = np.asarray(compute())
+    if path is not None:
+        tmp = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp.npy")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            np.save(tmp, out, allow_pickle=False)
+            os.replace(tmp, path)
+        except OSError:  # a read-only or full disk costs speed, not results
+            tmp.unlink(missing_ok=True)
+    out.setflags(write=False)
+    return out
+
+
+def source_digest(module_file: str | Path) -> str:
+    """sha256 of a module's source text: pass it in ``depends_on`` so that editing the module renews the cache."""
+    return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()

@@ -1,0 +1,56 @@
+"""The disk cache of expensive arrays: same numbers as without it, renewed when its inputs change."""
+import numpy as np
+
+from cocoonlib import array_cache
+from cocoonlib.production import aafrag
+
+
+def test_cached_array_computes_once_and_reads_back(tmp_path, monkeypatch):
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return np.arange(6.0).reshape(2, 3)
+
+    a = array_cache.cached_array("demo", ("v1", np.ones(3)), compute)
+    b = array_cache.cached_array("demo", ("v1", np.ones(3)), compute)
+    assert len(calls) == 1 and np.array_equal(a, b) and not b.flags.writeable
+    array_cache.cached_array("demo", ("v2", np.ones(3)), compute)  # another version: computed again
+    array_cache.cached_array("demo", ("v1", np.ones(3) * 2), compute)  # another grid: computed again
+    assert len(calls) == 3 and len(list(tmp_path.glob("demo-*.npy"))) == 3
+    assert not list(tmp_path.glob("*.tmp.npy"))
+
+
+def test_damaged_file_is_recomputed_and_replaced(tmp_path, monkeypatch):
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
+    array_cache.cached_array("demo", ("x",), lambda: np.ones(4))
+    (f,) = tmp_path.glob("demo-*.npy")
+    f.write_bytes(b"not an array")
+    assert np.array_equal(array_cache.cached_array("demo", ("x",), lambda: np.full(4, 2.0)), np.full(4, 2.0))
+    assert np.array_equal(np.load(f), np.full(4, 2.0))
+
+
+def test_off_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv(array_cache.CACHE_ENV, "off")
+    monkeypatch.setenv("COCOON_DATA_CACHE", str(tmp_path))
+    assert array_cache.cache_folder() is None
+    array_cache.cached_array("demo", ("x",), lambda: np.ones(2))
+    assert not list(tmp_path.rglob("*.npy"))
+
+
+def test_aafrag_matrix_from_disk_equals_the_computed_one(tmp_path, monkeypatch):
+    """A matrix read from the cache (in a fresh memory cache) equals the one aafragpy computes."""
+    E, Ep = np.geomspace(10, 1e4, 7), np.geomspace(2, 1e5, 9)
+    monkeypatch.setenv(array_cache.CACHE_ENV, "off")
+    aafrag._cached.cache_clear()
+    direct = aafrag.cross_section_matrix("gamma", "p-p", E, Ep)
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
+    aafrag._cached.cache_clear()
+    first = aafrag.cross_section_matrix("gamma", "p-p", E, Ep)  # computed, written
+    aafrag._cached.cache_clear()
+    again = aafrag.cross_section_matrix("gamma", "p-p", E, Ep)  # read from disk
+    aafrag._cached.cache_clear()
+    assert len(list(tmp_path.glob("aafrag-*.npy"))) == 1
+    assert np.array_equal(direct, first) and np.array_equal(direct, again)
+    assert direct.max() > 0
