@@ -160,7 +160,7 @@ def floor_book(tmp, n_chapters: int) -> float:
     import nbformat
 
     book = Path(tmp) / "floor"
-    book.mkdir()
+    book.mkdir(parents=True)
     (book / "_config.yml").write_text(FLOOR_CONFIG)
     names = [f"chapter{i}" for i in range(1, n_chapters + 1)]
     (book / "intro.md").write_text("# Floor\n")

@@ -65,6 +65,7 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
         pm.execute_notebook(
             str(ch.path), str(executed), parameters=values, kernel_name="python3", cwd=str(out_dir),
             progress_bar=False, log_output=False, execution_timeout=timeout,
+            request_save_on_cell_execute=False,  # written once at the end (and on a cell error): not after every cell
         )
     except Exception as err:  # papermill wraps the cell error
         first = str(err).strip().splitlines()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .units import TEV_GEV
 
 __all__ = ["exponential", "advection_diffusion", "advection_diffusion_cutoff", "constant", "GRAMMAGE_MODELS",
            "grammage", "grammage_from_params", "DIFFUSION_REGIMES"]
@@ -16,9 +15,17 @@ __all__ = ["exponential", "advection_diffusion", "advection_diffusion_cutoff", "
 DIFFUSION_REGIMES = {"kolmogorov": 1.0 / 3.0, "kraichnan": 0.5, "bohm": 1.0}
 
 
+def _gv(R_TV):
+    """TV -> GV. units (and astropy) are imported on first use, so that ``cocoon`` checks its parameters,
+    which name the grammage models, without importing them."""
+    from .units import TEV_GEV
+
+    return R_TV * TEV_GEV
+
+
 def exponential(R_GV, chi0, R0_TV):
     """chi_c(R) = chi0 exp(-R/R0): [AESB25] eq. 6 = [ICRC25] eq. 4 (confined up to R0, then escaping)."""
-    return chi0 * np.exp(-np.asarray(R_GV, dtype=float) / (R0_TV * TEV_GEV))
+    return chi0 * np.exp(-np.asarray(R_GV, dtype=float) / _gv(R0_TV))
 
 
 def advection_diffusion(R_GV, chi0, R0_TV, delta):
@@ -30,7 +37,7 @@ def advection_diffusion(R_GV, chi0, R0_TV, delta):
     (Blasi & Morlino 2023 for star-cluster wind bubbles). Tends to chi0 for
     R << R0 and to chi0 (R/R0)^-delta for R >> R0.
     """
-    x = np.asarray(R_GV, dtype=float) / (R0_TV * TEV_GEV)
+    x = np.asarray(R_GV, dtype=float) / _gv(R0_TV)
     return chi0 / (1.0 + x**delta)
 
 
@@ -43,7 +50,7 @@ def advection_diffusion_cutoff(R_GV, chi0, R0_TV, delta, R_cut_TV):
     :func:`advection_diffusion`, delta -> 0 gives (chi0/2) exp(-R/R_cut).
     """
     R = np.asarray(R_GV, dtype=float)
-    return advection_diffusion(R, chi0, R0_TV, delta) * np.exp(-R / (R_cut_TV * TEV_GEV))
+    return advection_diffusion(R, chi0, R0_TV, delta) * np.exp(-R / _gv(R_cut_TV))
 
 
 def constant(R_GV, chi0):

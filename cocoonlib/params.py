@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .grammage import GRAMMAGE_MODELS
 
@@ -396,6 +397,8 @@ def provenance_table(names: Iterable[str] | None = None, values: Mapping[str, An
                 "source": p.source,
             }
         )
+    import pandas as pd  # imported here: `cocoon` checks parameters without pandas
+
     return pd.DataFrame(rows).set_index("parameter")
 
 

@@ -19,21 +19,36 @@ __all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "
 WINDOW_COLOURS = {"inner": "tab:orange", "outer": "tab:blue", "allsky": "0.5", "user": "tab:green"}
 
 
+class _MinorLogLocator(mticker.LogLocator):
+    """Minor ticks at 2 and 5 times each power of ten; at every integer multiple (matplotlib's default) on
+    axes that span 1.5 decades or less, where they carry the only labels."""
+
+    def __init__(self, base: float = 10.0):
+        super().__init__(base, subs=(2.0, 5.0))
+        self.book_base = base
+
+    def tick_values(self, vmin, vmax):
+        lo, hi = sorted((vmin, vmax))
+        narrow = lo > 0 and np.log(hi / lo) / np.log(self.book_base) <= 1.5
+        self.set_params(subs=np.arange(2.0, self.book_base) if narrow else (2.0, 5.0))
+        return super().tick_values(vmin, vmax)
+
+
 class _BookLogScale(mscale.LogScale):
-    """The book's log axes: minor ticks at 2 and 5 times each power of ten instead of at 2, 3, ..., 9.
+    """The book's log axes: :class:`_MinorLogLocator` unless minor ticks are asked for (``subs=``).
 
     Ticks are most of what a figure costs to draw: with fewer minor ticks a two-panel log-log figure draws
-    in about two thirds of the time. Minor ticks are labelled as matplotlib's default log axes label them
-    (only on axes spanning about a decade or less)."""
+    in about two thirds of the time."""
 
     name = "log"
 
-    def __init__(self, axis=None, *, base=10, subs=(2.0, 5.0), nonpositive="clip"):
-        super().__init__(axis, base=base, subs=subs, nonpositive=nonpositive)
+    def __init__(self, *, base=10, subs=None, nonpositive="clip"):  # no *axis*: matplotlib >= 3.11 form
+        super().__init__(None, base=base, subs=subs, nonpositive=nonpositive)
 
     def set_default_locators_and_formatters(self, axis):
         super().set_default_locators_and_formatters(axis)
-        axis.set_minor_formatter(mticker.LogFormatterSciNotation(self.base, labelOnlyBase=False))
+        if self.subs is None:
+            axis.set_minor_locator(_MinorLogLocator(self.base))
 
 
 def use_style() -> None:
