@@ -1,4 +1,5 @@
-"""A disk cache for arrays that are expensive to compute and cannot go stale (cross-section matrices).
+"""A disk cache for arrays that are expensive to compute and cannot go stale (cross-section matrices,
+line-of-sight columns).
 
 An array is stored under a name made from a hash of everything it depends on: the caller's inputs, the
 version of the library that computes it, and the source text of the cocoonlib module that assembles it

@@ -254,8 +254,8 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), c
     Returns the best fit with the Hesse covariance; the 1 (and, with ``two_sigma``, 2) sigma interval
     of chi0 from Minos, i.e. where the profile of chi^2 in chi0 (all other free parameters minimised)
     rises by 1 (4), clipped at chi0 = 0 and open (inf) if it does not rise before chi0 = 10; the profile
-    itself on ``n_profile`` points in [0, chi0_max] (0: none); chi^2 per experiment; and the fit with
-    chi0 = 0. If Minos fails, the interval is found by root-finding on the profile instead.
+    itself on ``n_profile`` points across the best fit -+ :data:`PROFILE_HALF_WIDTH` Hesse errors, within
+    [0, chi0_max] (0: none); chi^2 per experiment; and the fit with chi0 = 0. If Minos fails, the interval is found by root-finding on the profile instead.
 
     The network is solved once per set of halo parameters (:meth:`BCModel.bc_basis`); chi0 then
     enters in closed form (:func:`bc_from_basis`), so a step in chi0 alone costs no solution.
@@ -315,7 +315,8 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), c
             cache[c] = (float(mm.fval), dict(zip(names, map(float, mm.values))))
         return cache[c][0] - chi2_min
 
-    grid = np.linspace(0.0, chi0_max, n_profile)
+    half = PROFILE_HALF_WIDTH * float(m.errors["chi0"])
+    grid = np.linspace(max(0.0, best["chi0"] - half), min(chi0_max, best["chi0"] + half), n_profile)
     dchi2 = [prof(c) for c in grid]
 
     def interval(n_sigma):
@@ -344,6 +345,10 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), c
         chi2_no_cocoon=float(m0.fval), best_no_cocoon=dict(zip(names, map(float, m0.values))),
     )
 
+
+#: the profile of chi0 spans the best fit -+ this many Hesse errors (Delta chi^2 ~ 20 for a parabola, beyond
+#: the 2 sigma interval and the range the chapter draws; assumed)
+PROFILE_HALF_WIDTH = 4.5
 
 #: the range Migrad may give chi0 [g cm^-2] (assumed: ten times the letter's best fit, far outside any interval)
 CHI0_LIMITS = (0.0, 10.0)

@@ -17,13 +17,18 @@ Intensities are in GeV^-1 cm^-2 s^-1 sr^-1, averaged over the window.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import paths
+from .array_cache import cached_array
 from .galaxy import CocoonDisk, SkyWindow, SunCentredRays, line_of_sight_integral
-from .gas import GasModel
+from .gas import GAS_MODELS, GasModel
 from .numerics import loglog_interp
 from .units import KPC_CM, PER_YR_KPC2_TO_PER_S_CM2
 
@@ -73,12 +78,47 @@ class CRWeightedGas(SunCentredRays):
 
 def effective_column_cm2(field: SunCentredRays, window: SkyWindow, absorption_length_kpc, grid_scale: int = 1):
     """Mean over the window of Int ds n_H g exp(-s/lambda) [cm^-2], one value per absorption length."""
-    return line_of_sight_integral(field, window, grid_scale, absorption_length_kpc) * KPC_CM / window.solid_angle_sr
+    return _line_of_sight(field, window, grid_scale, absorption_length_kpc) * KPC_CM / window.solid_angle_sr
 
 
 def effective_J(disk: CocoonDisk, window: SkyWindow, absorption_length_kpc, grid_scale: int = 1):
     """J with each cocoon weighted by the survival probability of its photons [yr^-1 kpc^-2], per length."""
-    return line_of_sight_integral(disk, window, grid_scale, absorption_length_kpc)
+    return _line_of_sight(disk, window, grid_scale, absorption_length_kpc)
+
+
+def _line_of_sight(field, window, grid_scale, absorption_length_kpc):
+    """:func:`~cocoonlib.galaxy.line_of_sight_integral`, kept on disk (:mod:`cocoonlib.array_cache`) for the
+    book's own fields: a column depends only on the field's parameters (its repr), the window, the grid, the
+    absorption lengths, the code of the modules that compute it and the gas tables in ``data/``, all of
+    which name the file. A field of any other class (e.g. a gas model written in a notebook) is computed."""
+    if not _cacheable(field) or type(window) is not SkyWindow:
+        return line_of_sight_integral(field, window, grid_scale, absorption_length_kpc)
+    lam = None if absorption_length_kpc is None else np.atleast_1d(np.asarray(absorption_length_kpc, dtype=float))
+    out = cached_array("los", (repr(field), repr(window), int(grid_scale), "unabsorbed" if lam is None else lam,
+                               _los_code_and_tables()),
+                       lambda: np.asarray(line_of_sight_integral(field, window, grid_scale, absorption_length_kpc)))
+    return float(out) if lam is None else out
+
+
+def _cacheable(field) -> bool:
+    gas_classes = tuple(GAS_MODELS.values())
+    if type(field) is CRWeightedGas:
+        return type(field.gas) in gas_classes and (field.disk is None or type(field.disk) is CocoonDisk)
+    return type(field) is CocoonDisk or type(field) in gas_classes
+
+
+@lru_cache(maxsize=1)
+def _los_code_and_tables() -> str:
+    """Digest of the modules a line-of-sight integral runs through and of every table under ``data/``."""
+    from . import galaxy, gas, numerics, units
+
+    files = [Path(m.__file__) for m in (galaxy, gas, numerics, units)] + [Path(__file__)]
+    files += sorted(p for p in paths.DATA.rglob("*") if p.is_file())
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 def dge_intensity(q_per_H, column_cm2):

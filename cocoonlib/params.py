@@ -258,9 +258,9 @@ PARAMETERS: dict[str, Parameter] = {
         _p("y_O", 1.22, "", "float", r"y_O", "source abundance of O relative to C at equal T/n", "I",
            "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
            "the calibration", (0.0, 10.0, True, True)),
-        _p("chi0_scan_max", 1.5, "g cm^-2", "float", r"-", "upper end of the chi0 profile scan", "num",
-           "numerical: the profile is drawn up to here, wide enough to show the 2 sigma interval of every fit in "
-           "chapter 2 (the intervals themselves come from Minos and do not depend on it)", _OPEN_POS(20.0)),
+        _p("chi0_scan_max", 1.5, "g cm^-2", "float", r"-", "upper bound of the chi0 profile drawn", "num",
+           "numerical: the profile spans the best fit -+ 4.5 Hesse errors (bc.PROFILE_HALF_WIDTH), cut here; the "
+           "intervals come from Minos and do not depend on it", _OPEN_POS(20.0)),
         # --- gamma-ray sky (PHYSICS.md sections 5 and 8; chapter 3) ---
         _p("chi0_source", "parameter", "", "choice", r"-", "where chi0 comes from: this chapter's chi0, or the "
            "best fit saved by the B/C chapter (outputs/bc_fit.json)", "I",

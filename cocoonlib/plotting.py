@@ -52,13 +52,23 @@ class _BookLogScale(mscale.LogScale):
 
 
 def use_style() -> None:
-    """The book's matplotlib style (does not change the backend); log axes as :class:`_BookLogScale`."""
+    """The book's matplotlib style (does not change the backend); log axes as :class:`_BookLogScale`.
+
+    Every figure is laid out tight when drawn (``figure.autolayout``: no ``tight_layout`` calls needed), so
+    in a notebook the inline backend is told to show the canvas as drawn instead of drawing it a second
+    time to crop it (``bbox_inches=None``)."""
     mscale.register_scale(_BookLogScale)
     mpl.rcParams.update({
         "figure.figsize": (6.4, 4.2), "figure.dpi": 110, "savefig.dpi": 200, "font.size": 10,
         "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
-        "legend.frameon": False, "image.cmap": "magma",
+        "legend.frameon": False, "image.cmap": "magma", "figure.autolayout": True,
     })
+    from IPython import get_ipython
+
+    if get_ipython() is not None and "inline" in mpl.get_backend():
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png", bbox_inches=None)
 
 
 def figures_dir() -> Path:
@@ -81,6 +91,10 @@ def save_figure(fig, name: str) -> list[Path]:
         raise ValueError(f"figure name {name!r} is not allowed: expected a plain file stem such as 'fig2_gamma'")
     d = figures_dir()
     d.mkdir(parents=True, exist_ok=True)
+    engine = fig.get_layout_engine()
+    if engine is not None:  # lay the figure out once, and keep that layout for both files
+        engine.execute(fig)
+        fig.set_layout_engine("none")
     box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
     out = [d / f"{name}.{ext}" for ext in ("pdf", "png")]
     for path in out:

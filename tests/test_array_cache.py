@@ -54,3 +54,32 @@ def test_aafrag_matrix_from_disk_equals_the_computed_one(tmp_path, monkeypatch):
     assert len(list(tmp_path.glob("aafrag-*.npy"))) == 1
     assert np.array_equal(direct, first) and np.array_equal(direct, again)
     assert direct.max() > 0
+
+
+def test_columns_from_disk_equal_the_integral_and_custom_fields_are_not_cached(tmp_path, monkeypatch):
+    from dataclasses import dataclass
+
+    from cocoonlib import diffuse, gas
+    from cocoonlib.galaxy import WINDOWS, line_of_sight_integral
+
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
+    field = diffuse.CRWeightedGas(gas.gas_model("bronf_ferr"), "uniform")
+    lam = np.array([np.inf, 30.0, 8.0])
+    w = WINDOWS["outer"]
+    direct = line_of_sight_integral(field, w, 1, lam)
+    first = diffuse.effective_J(field, w, lam)  # computed and written
+    again = diffuse.effective_J(field, w, lam)  # read back
+    assert np.array_equal(first, direct) and np.array_equal(again, direct)
+    assert diffuse.effective_J(field, w, None) == line_of_sight_integral(field, w, 1)
+    assert len(list(tmp_path.glob("los-*.npy"))) == 2  # absorbed and unabsorbed
+    diffuse.effective_J(field, WINDOWS["inner"], lam)
+    assert len(list(tmp_path.glob("los-*.npy"))) == 3  # another window, another file
+
+    @dataclass(frozen=True)
+    class DoubledGas(gas.BronfFerr):  # a gas model written by a user: its code is not in the key
+        def density(self, r_kpc, z_kpc):
+            return 2.0 * super().density(r_kpc, z_kpc)
+
+    mine = diffuse.effective_J(DoubledGas(), w, lam)
+    assert np.allclose(mine, 2.0 * line_of_sight_integral(gas.gas_model("bronf_ferr"), w, 1, lam), rtol=1e-12)
+    assert len(list(tmp_path.glob("los-*.npy"))) == 3
