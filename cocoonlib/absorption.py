@@ -17,7 +17,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import astropy
+import importlib.util
+
 import numpy as np
 
 from .units import HBARC_GEV_CM, K_BOLTZMANN_GEV_K, KPC_CM, M_ELECTRON_GEV, SIGMA_THOMSON_CM2
@@ -33,7 +34,8 @@ def _planck18_tcmb0_k() -> float:
     astropy.modeling), paid by every chapter that makes a gamma-ray sky; the value is the same (the tests
     compare it with ``Planck18.Tcmb0``). If the table is not where astropy keeps it, the import is made.
     """
-    table = Path(astropy.__file__).parent / "cosmology" / "data" / "Planck18.ecsv"
+    astropy_dir = Path(importlib.util.find_spec("astropy").origin).parent  # found, not imported
+    table = astropy_dir / "cosmology" / "data" / "Planck18.ecsv"
     if table.is_file():
         rows = [line.split() for line in table.read_text().splitlines() if line.strip() and not line.startswith("#")]
         if len(rows) == 2 and "Tcmb0" in rows[0]:

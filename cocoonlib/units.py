@@ -5,15 +5,15 @@ Internal unit system
 energy GeV, rigidity GV, momentum GeV/c, grammage g cm^-2, length kpc (Galactic
 geometry) or cm (microphysics), time yr (Galactic rates) or s, cross section cm^2.
 
-Every constant below is *derived* from :mod:`scipy.constants` (CODATA) or
-:mod:`astropy.units` / :mod:`astropy.constants` (IAU and CODATA); none is typed
-by hand. Conversion factors are plain floats so that the physics modules work on
+Every constant below is *derived* from :mod:`scipy.constants` (CODATA, SI prefixes, IAU parsec, Julian
+year) or :mod:`hepunits` (the millibarn); none is typed by hand. astropy is not imported here (it
+costs a quarter of a second per chapter): the tests check every value against :mod:`astropy.units`
+and :mod:`astropy.constants`. Conversion factors are plain floats so that the physics modules work on
 bare numpy arrays.
 """
 from __future__ import annotations
 
-import astropy.constants as _ac
-import astropy.units as _u
+import hepunits as _hu
 import scipy.constants as _sc
 from particle import Particle as _Particle
 
@@ -42,34 +42,34 @@ HBARC_GEV_CM: float = _sc.hbar * _sc.c / _sc.e * 1e-9 * 100.0
 K_BOLTZMANN_GEV_K: float = _sc.k / _sc.e * 1e-9
 """Boltzmann constant [GeV K^-1]."""
 
-M_PROTON_G: float = _ac.m_p.cgs.value
+M_PROTON_G: float = _sc.m_p / _sc.gram
 """Proton mass [g]."""
 
-C_CM_S: float = _ac.c.cgs.value
+C_CM_S: float = _sc.c / _sc.centi
 """Speed of light [cm s^-1]."""
 
 # --- conversions --------------------------------------------------------------
-KPC_CM: float = (1 * _u.kpc).to(_u.cm).value
-"""1 kpc in cm."""
+KPC_CM: float = _sc.kilo * _sc.parsec / _sc.centi
+"""1 kpc in cm (IAU 2015 parsec)."""
 
-PC_KPC: float = (1 * _u.pc).to(_u.kpc).value
+PC_KPC: float = 1.0 / _sc.kilo
 """1 pc in kpc."""
 
-YR_S: float = (1 * _u.yr).to(_u.s).value
+YR_S: float = _sc.Julian_year
 """1 (Julian) year in s."""
 
-MYR_S: float = (1 * _u.Myr).to(_u.s).value
+MYR_S: float = _sc.mega * _sc.Julian_year
 """1 Myr in s."""
 
-ERG_GEV: float = (1 * _u.erg).to(_u.GeV).value
+ERG_GEV: float = _sc.erg / (_sc.giga * _sc.eV)
 """1 erg in GeV."""
 
-TEV_GEV: float = (1 * _u.TeV).to(_u.GeV).value
-PEV_GEV: float = (1 * _u.PeV).to(_u.GeV).value
-MB_CM2: float = (1 * _u.mbarn).to(_u.cm**2).value
+TEV_GEV: float = _sc.tera / _sc.giga
+PEV_GEV: float = _sc.peta / _sc.giga
+MB_CM2: float = _hu.millibarn / _hu.cm2
 """1 mb in cm^2."""
 
-DEG_RAD: float = (1 * _u.deg).to(_u.rad).value
+DEG_RAD: float = _sc.degree
 
 PER_YR_KPC2_TO_PER_S_CM2: float = 1.0 / (YR_S * KPC_CM**2)
 """Converts a line-of-sight integral J [yr^-1 kpc^-2] to [s^-1 cm^-2]."""
