@@ -21,6 +21,7 @@ import importlib.util
 
 import numpy as np
 
+from .numerics import gauss_legendre
 from .units import HBARC_GEV_CM, K_BOLTZMANN_GEV_K, KPC_CM, M_ELECTRON_GEV, SIGMA_THOMSON_CM2
 
 __all__ = ["T_CMB_K", "breit_wheeler_cm2", "cmb_absorption_length_kpc"]
@@ -65,7 +66,7 @@ def breit_wheeler_cm2(s_eV2):
 @lru_cache(maxsize=16)
 def _inverse_length_per_cm(E_tuple: tuple, n_eps: int, n_mu: int) -> np.ndarray:
     E = np.asarray(E_tuple)[:, None, None]  # eV
-    x, wx = np.polynomial.legendre.leggauss(n_eps)
+    x, wx = gauss_legendre(n_eps)
     # photon energies: log grid from 1e-3 kT to 40 kT (Gauss-Legendre in ln eps)
     lo, hi = np.log(1e-3 * _KT_EV), np.log(40.0 * _KT_EV)
     ln_eps = 0.5 * (hi - lo) * x + 0.5 * (hi + lo)
@@ -74,7 +75,7 @@ def _inverse_length_per_cm(E_tuple: tuple, n_eps: int, n_mu: int) -> np.ndarray:
     n = eps**2 / (np.pi**2 * _HBARC_EV_CM**3) / np.expm1(eps / _KT_EV)  # cm^-3 eV^-1
     # y = 1 - mu in (y_th, 2], y_th = 2 m_e^2 / (E eps); Gauss-Legendre in ln y
     y_th = np.minimum(2.0 * _ME_EV**2 / (E * eps), 2.0)
-    t, wt = np.polynomial.legendre.leggauss(n_mu)
+    t, wt = gauss_legendre(n_mu)
     ly0, ly1 = np.log(y_th), np.log(2.0)
     ly = 0.5 * (ly1 - ly0) * t[None, None, :] + 0.5 * (ly1 + ly0)
     y = np.exp(ly)

@@ -77,6 +77,11 @@ def cached_array(kind: str, depends_on: Iterable, compute: Callable[[], np.ndarr
     return out
 
 
-def source_digest(module_file: str | Path) -> str:
-    """sha256 of a module's source text: pass it in ``depends_on`` so that editing the module renews the cache."""
-    return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()
+def source_digest(*files: str | Path) -> str:
+    """sha256 of the names and bytes of ``files`` (module sources, tables): pass it in ``depends_on`` so that
+    editing any of them renews the cache."""
+    h = hashlib.sha256()
+    for f in map(Path, files):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()

@@ -17,16 +17,14 @@ Intensities are in GeV^-1 cm^-2 s^-1 sr^-1, averaged over the window.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import paths
-from .array_cache import cached_array
+from .array_cache import cached_array, source_digest
 from .galaxy import CocoonDisk, SkyWindow, SunCentredRays, line_of_sight_integral
 from .gas import GAS_MODELS, GasModel
 from .numerics import loglog_interp
@@ -112,13 +110,8 @@ def _los_code_and_tables() -> str:
     """Digest of the modules a line-of-sight integral runs through and of every table under ``data/``."""
     from . import galaxy, gas, numerics, units
 
-    files = [Path(m.__file__) for m in (galaxy, gas, numerics, units)] + [Path(__file__)]
-    files += sorted(p for p in paths.DATA.rglob("*") if p.is_file())
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
+    modules = [m.__file__ for m in (galaxy, gas, numerics, units)] + [__file__]
+    return source_digest(*modules, *sorted(p for p in paths.DATA.rglob("*") if p.is_file()))
 
 
 def dge_intensity(q_per_H, column_cm2):

@@ -7,12 +7,13 @@ the Galactic centre, positive towards +y; latitude b from the plane.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Mapping
 
 import numpy as np
 from scipy import integrate
 
+from .numerics import gauss_legendre
 from .units import DEG_RAD
 
 __all__ = [
@@ -172,15 +173,6 @@ def window_from_box(box, name: str = "user") -> SkyWindow:
 
 
 # --- quadrature grids ---------------------------------------------------------------
-@lru_cache(maxsize=None)
-def gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes and weights on [-1, 1] (numpy's, computed once per n; read-only)."""
-    x, w = np.polynomial.legendre.leggauss(n)
-    x.setflags(write=False)
-    w.setflags(write=False)
-    return x, w
-
-
 def _gauss_segments(edges, n_per_segment):
     """Gauss-Legendre nodes and weights on consecutive segments given by ``edges``."""
     t, w = gauss_legendre(n_per_segment)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 __all__ = ["exponential", "advection_diffusion", "advection_diffusion_cutoff", "constant", "GRAMMAGE_MODELS",
            "grammage", "grammage_from_params", "DIFFUSION_REGIMES"]
 
@@ -16,8 +15,8 @@ DIFFUSION_REGIMES = {"kolmogorov": 1.0 / 3.0, "kraichnan": 0.5, "bohm": 1.0}
 
 
 def _gv(R_TV):
-    """TV -> GV. units (and astropy) are imported on first use, so that ``cocoon`` checks its parameters,
-    which name the grammage models, without importing them."""
+    """TV -> GV. :mod:`cocoonlib.units` (scipy.constants, the PDG table: 0.3 s) is imported on first use, so
+    that ``cocoon`` checks its parameters, which name the grammage models, without paying for it."""
     from .units import TEV_GEV
 
     return R_TV * TEV_GEV

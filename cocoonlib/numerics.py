@@ -1,9 +1,11 @@
 """Small numerical helpers shared by several modules."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-__all__ = ["loglog_interp"]
+__all__ = ["loglog_interp", "gauss_legendre"]
 
 
 def loglog_interp(x, xp, fp):
@@ -20,3 +22,12 @@ def loglog_interp(x, xp, fp):
     w = (lx - lxp[i]) / (lxp[i + 1] - lxp[i])
     lf = np.log(np.maximum(fp, 1e-300))
     return np.exp(lf[..., i] + w * (lf[..., i + 1] - lf[..., i]))
+
+
+@lru_cache(maxsize=None)
+def gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1] (numpy's, computed once per n; read-only)."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    x.setflags(write=False)
+    w.setflags(write=False)
+    return x, w
