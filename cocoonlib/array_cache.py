@@ -20,6 +20,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from . import paths
+
 __all__ = ["CACHE_ENV", "cache_folder", "cached_array", "source_digest"]
 
 CACHE_ENV = "COCOON_ARRAY_CACHE"
@@ -27,11 +29,11 @@ CACHE_ENV = "COCOON_ARRAY_CACHE"
 
 def cache_folder() -> Path | None:
     """The cache folder, or None if ``$COCOON_ARRAY_CACHE`` is ``off``."""
-    where = os.environ.get(CACHE_ENV, "")
-    if where.lower() == "off":
+    if os.environ.get(CACHE_ENV, "").lower() == "off":
         return None
-    if where:
-        return Path(where)
+    where = paths.env_path(CACHE_ENV)
+    if where is not None:
+        return where
     from .data import cache_dir
 
     return cache_dir() / "arrays"

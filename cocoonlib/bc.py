@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -454,7 +453,7 @@ def resolve_chi0(chi0: float, chi0_source: str = "parameter", path: str | Path |
 # --- saving and reading -----------------------------------------------------------------------
 def outputs_dir() -> Path:
     """Where chapters write files for other chapters: ``$COCOON_OUTPUT_DIR`` or ``<repo>/outputs``."""
-    return Path(os.environ.get("COCOON_OUTPUT_DIR", paths.ROOT / "outputs"))
+    return paths.env_path("COCOON_OUTPUT_DIR") or paths.ROOT / "outputs"
 
 
 def save_fit(fit: BCFit, path: str | Path | None = None) -> Path:

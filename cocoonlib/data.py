@@ -5,7 +5,8 @@ pinned to a commit, sha256, reference, DOI, licence). :func:`fetch` returns a
 local path to a file whose sha256 has been checked:
 
 * if the environment variable ``COCOON_DATA_MIRROR`` names a directory laid out
-  like ``shared/data`` (``<mirror>/<name>``), the file is read from there;
+  like ``shared/data`` (``<mirror>/<name>``; a relative path is relative to the book's
+  root folder, :func:`cocoonlib.paths.env_path`), the file is read from there;
 * otherwise it is downloaded once with pooch into a cache
   (``COCOON_DATA_CACHE``, default: the user cache directory ``cocoon-book``).
 
@@ -83,8 +84,9 @@ def registry() -> pd.DataFrame:
 
 
 def cache_dir() -> Path:
-    """Where downloaded files are kept: ``$COCOON_DATA_CACHE`` or the user cache directory."""
-    return Path(os.environ.get(CACHE_ENV) or pooch.os_cache("cocoon-book"))
+    """Where downloaded files are kept: ``$COCOON_DATA_CACHE`` (relative to the book's root) or the user cache
+    directory."""
+    return paths.env_path(CACHE_ENV) or Path(pooch.os_cache("cocoon-book"))
 
 
 _verified: dict[tuple, str] = {}
@@ -113,12 +115,13 @@ def fetch(name: str) -> Path:
     if name not in reg.index:
         raise DataError(f"data file '{name}' is not in the registry {paths.REGISTRY}")
     entry = reg.loc[name]
-    mirror = os.environ.get(MIRROR_ENV)
-    if mirror:
-        path = Path(mirror).expanduser() / name
+    mirror = paths.env_path(MIRROR_ENV)
+    if mirror is not None:
+        path = mirror / name
         if not path.is_file():
             raise DataUnavailableError(
-                f"data file '{name}' is missing from the mirror {MIRROR_ENV}={mirror} (expected at {path})"
+                f"data file '{name}' is missing from the mirror {MIRROR_ENV}={os.environ[MIRROR_ENV]} "
+                f"(expected at {path})"
             )
         _check_hash(name, path, entry["sha256"])
         return path

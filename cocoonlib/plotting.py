@@ -7,7 +7,6 @@ import matplotlib.scale as mscale
 import matplotlib.ticker as mticker
 import numpy as np
 
-import os
 from pathlib import Path
 
 from . import paths
@@ -74,11 +73,11 @@ def use_style() -> None:
 def figures_dir() -> Path:
     """Where chapters save their figures as files: ``$COCOON_FIGURES_DIR``; else ``$COCOON_OUTPUT_DIR/figures``
     (a ``cocoon run`` keeps its figures with its results); else ``<repo>/figures``."""
-    if os.environ.get("COCOON_FIGURES_DIR"):
-        return Path(os.environ["COCOON_FIGURES_DIR"])
-    if os.environ.get("COCOON_OUTPUT_DIR"):
-        return Path(os.environ["COCOON_OUTPUT_DIR"]) / "figures"
-    return paths.FIGURES
+    figures = paths.env_path("COCOON_FIGURES_DIR")
+    if figures is not None:
+        return figures
+    output = paths.env_path("COCOON_OUTPUT_DIR")
+    return paths.FIGURES if output is None else output / "figures"
 
 
 def save_figure(fig, name: str) -> list[Path]:

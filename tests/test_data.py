@@ -155,3 +155,18 @@ def test_doi_map_covers_registry():
     with open(paths.DATA / "doi_map.csv") as fh:
         refs = {r["reference"] for r in csv.DictReader(fh)}
     assert set(data.registry().reference) <= refs
+
+
+def test_relative_mirror_is_relative_to_the_book_root(monkeypatch, mirror, tmp_path):
+    """Kernels run in notebooks/ or a run folder: a relative COCOON_DATA_MIRROR must not depend on that."""
+    import os
+
+    from cocoonlib import data, paths
+
+    rel = os.path.relpath(mirror, paths.ROOT)  # e.g. ../shared/data
+    monkeypatch.setenv(data.MIRROR_ENV, rel)
+    monkeypatch.chdir(tmp_path)  # anywhere else
+    name = data.registry().index[0]
+    assert data.fetch(name) == paths.ROOT / rel / name
+    monkeypatch.setenv(data.MIRROR_ENV, str(mirror))
+    assert paths.env_path(data.MIRROR_ENV) == mirror
