@@ -10,7 +10,9 @@
    with the chi0 profile and intervals (goal < 20 s), against the time to build the network once.
    Needs the data (COCOON_DATA_MIRROR or the download cache).
 4. Gamma-ray sky (chapter 3): the whole sky of the chapter (local fits, emissivities, 3 gas models x 2
-   windows with absorption, cocoons) against its parts: local fits, the emissivities, the columns.
+   windows with absorption, cocoons) against its parts: local fits, the emissivities, the columns; and the
+   2D transport model of the sea (goal 0.3 s for H and He), its columns against the uniform sea's, the sky
+   with each of the three seas.
 5. The book (the table in the README): a clean build of the whole book (wall time), each chapter's
    execution, `cocoon run model` end to end, against the floor: a book of as many notebooks that only
    import cocoonlib and its stack and plot once, built from clean the same way. Goals: book <= 2.5 x
@@ -107,13 +109,56 @@ def gamma_sky_parts():
     P = chapter_parameters("gamma", {})
     t_sky, sky = best_of(lambda: gamma.gamma_sky(P), 3)
     t_local, local = best_of(lambda: gamma.local_cr_model(P), 3)
-    t_q, _ = best_of(lambda: gamma._dge_emissivities(local, sky.E, P["f_He"]), 3)
+    t_q, _ = best_of(lambda: gamma._dge_emissivities(local, gamma._dge_productions(sky.E, P["f_He"])), 3)
     lam = cmb_absorption_length_kpc(sky.E)
-    field = diffuse.CRWeightedGas(gas.gas_model("galprop"), "uniform")
-    t_col, _ = best_of(lambda: diffuse.effective_column_cm2(field, WINDOWS["outer"], lam), 3)
+    t_col, _ = best_of(lambda: diffuse.effective_column_cm2(gas.gas_model("galprop"), WINDOWS["outer"], lam), 3)
     print(f"gamma sky ({sky.E.size} energies): whole {1e3 * t_sky:6.0f} ms (chapter goal 20 s: {t_sky / 20:5.3f}x) | "
           f"local fits {1e3 * t_local:5.0f} ms | DGE emissivities {1e3 * t_q:5.0f} ms | one absorbed column "
           f"{1e3 * t_col:5.1f} ms ({t_sky / t_col:4.0f} columns' worth)")
+
+
+def transport_sea():
+    """The 2D transport model of the sea (issue 15): solving H and He on the full energy grid (goal 0.3 s), cold
+    (Bessel zeros and the He cross-section table read again); the sea-weighted columns of one gas model and window
+    with absorption, transport sea against the uniform one (array cache off); the chapter's sky with each sea."""
+    import os
+
+    from cocoonlib import diffuse, gamma, gas, transport2d
+    from cocoonlib.absorption import cmb_absorption_length_kpc
+    from cocoonlib.chapters import chapter_parameters
+    from cocoonlib.galaxy import WINDOWS, CocoonDisk
+
+    P = chapter_parameters("gamma", {})
+    disk = CocoonDisk.from_params(P)
+
+    def cold_solve():
+        transport2d.bessel_zeros.cache_clear()
+        transport2d._helium_inelastic_table.cache_clear()
+        return gamma.transport_solutions(P, disk)
+
+    t_solve, solutions = best_of(cold_solve, 3)
+    lam = np.append(cmb_absorption_length_kpc(gamma.energy_grid()), np.inf)
+    g, w = gas.gas_model("galprop"), WINDOWS["inner"]
+    saved = os.environ.get("COCOON_ARRAY_CACHE")
+    os.environ["COCOON_ARRAY_CACHE"] = "off"
+    try:
+        t_tab, _ = best_of(lambda: gamma.transport_sea(P, solutions, disk).factors, 3)
+        sea = gamma.transport_sea(P, solutions, disk)
+        sea.factors
+        t_tr, _ = best_of(lambda: diffuse.sea_columns_by_species(g, sea, w, lam), 2)
+        t_un, _ = best_of(lambda: diffuse.sea_columns_by_species(g, diffuse.UniformSea(), w, lam), 2)
+    finally:
+        if saved is None:
+            os.environ.pop("COCOON_ARRAY_CACHE")
+        else:
+            os.environ["COCOON_ARRAY_CACHE"] = saved
+    skies = {s: best_of(lambda: gamma.gamma_sky(P | {"cr_sea": s}), 3)[0] for s in diffuse.CR_SEAS}
+    print(f"transport sea: H + He solved on {solutions['H'].T.size} energies x {transport2d.N_MODES} modes "
+          f"{1e3 * t_solve:5.1f} ms cold (goal 300 ms: {t_solve / 0.3:4.2f}x) | tables + SVD {1e3 * t_tab:5.0f} ms | "
+          f"columns, inner window, H and He, {lam.size} lengths, cache off: transport {1e3 * t_tr:5.0f} ms vs uniform "
+          f"{1e3 * t_un:5.0f} ms ({t_tr / t_un:4.1f}x) | chapter sky, warm cache: " +
+          ", ".join(f"{s} {1e3 * t:4.0f} ms" for s, t in skies.items()))
+    return t_solve
 
 
 FLOOR_SOURCE = ("import cocoonlib, cocoonlib.gamma, cocoonlib.bc, cocoonlib.plotting\nimport matplotlib.pyplot as plt\n"
@@ -227,7 +272,9 @@ if __name__ == "__main__":
         aafrag_first_and_repeat()
         t_fit = bc_model_and_fit()
         gamma_sky_parts()
+        t_sea = transport_sea()
         rows = [f"| Kelner gamma emissivity, 100 energies: cocoonlib vs naima | {1e3 * t_ours:.2f} ms vs "
                 f"{1e3 * t_naima:.0f} ms | | naima / cocoonlib = {t_naima / t_ours:.0f} |",
-                f"| B/C fit with chi0 profile and intervals (chapter 2) | {t_fit:.1f} s | 20 s | {t_fit / 20:.2f} |"]
+                f"| B/C fit with chi0 profile and intervals (chapter 2) | {t_fit:.1f} s | 20 s | {t_fit / 20:.2f} |",
+                f"| 2D transport of H and He, full energy grid, cold | {1e3 * t_sea:.0f} ms | 300 ms | {t_sea / 0.3:.2f} |"]
     book_table(rows)

@@ -407,6 +407,10 @@ def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int | None
     fit.settings = {k: P[k] for k in ("xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
                                       "free_transport", "grammage_model", "R0", "delta", "R_cut", "phi", "y_N", "y_O")
                     if k in P}
+    # the transport the fit was made with, by parameter name, best-fit values in place (read by transport_source = fit)
+    fit.settings["halo"] = {k: P[k] for k in ("D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk",
+                                              "f_He")} | {name: fit.best[p] for p, name in (("D0", "D0"), ("delta", "delta_gal"))
+                                                          if p in fit.best}
     return model, data, fit
 
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from . import paths
-from .params import validate
+from .params import ParameterError, validate
 
-__all__ = ["Chapter", "CHAPTERS", "get_chapter", "chapter_parameters"]
+__all__ = ["Chapter", "CHAPTERS", "get_chapter", "chapter_parameters", "check_saved_fit", "FIT_SOURCES"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ _COCOONS = ("R0", "grammage_model", "delta", "R_cut", "production_model", "ism_c
 #: the cocoons without the grammage's form (the delta appendix sets the form itself)
 _COCOONS_NO_FORM = tuple(p for p in _COCOONS if p not in ("grammage_model", "delta"))
 #: the conventional diffuse emission (local cosmic-ray sea, gas, cross sections): chapters 3, 4
-_CR_SEA = ("gas_model", "dge_production_model", "f_He", "cr_gradient", "R_min_local", "phi", "R_rehardening")
+_CR_SEA = ("gas_model", "dge_production_model", "f_He", "cr_sea", "R_min_local", "phi", "R_rehardening",
+           "R_gal", "transport_source", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk")
 
 CHAPTERS: dict[str, Chapter] = {
     c.name: c
@@ -100,6 +101,11 @@ CHAPTERS: dict[str, Chapter] = {
                 "n_km2a_outer": "number of LHAASO-KM2A points, outer window",
                 "index_inner_1_10TeV": "mean photon index of the total (DGE band centre + cocoons) between 1 and 10 TeV, inner",
                 "index_outer_1_10TeV": "mean photon index of the total between 1 and 10 TeV, outer window",
+                "cr_density_ratio_r4kpc_1TeV": "proton density of the 2D transport model at r = 4 kpc, z = 0, "
+                                               "kinetic energy 1 TeV, relative to the Sun",
+                "cr_density_ratio_r12kpc_1TeV": "the same at r = 12 kpc",
+                "eps_p_implied": "proton injection efficiency for which the transport model's proton flux at the Sun "
+                                 "equals the local fit at 100 GV (the parameter eps_p is 0.05)",
             },
         ),
         Chapter(
@@ -166,4 +172,25 @@ def chapter_parameters(name: str, namespace: Mapping[str, Any]) -> dict[str, Any
     Returns the complete, coerced parameter dict; raises ParameterError (one line) on a bad value.
     """
     chapter = get_chapter(name)
-    return validate({n: namespace[n] for n in chapter.parameters if n in namespace}, chapter.parameters)
+    P = validate({n: namespace[n] for n in chapter.parameters if n in namespace}, chapter.parameters)
+    check_saved_fit(P)
+    return P
+
+
+#: parameters whose value "fit" reads the B/C fit saved by chapter 2
+FIT_SOURCES = ("chi0_source", "transport_source")
+
+
+def check_saved_fit(P: Mapping[str, Any], folder=None) -> None:
+    """Raise ParameterError (one line) if a parameter of :data:`FIT_SOURCES` is "fit" and chapter 2 has saved no
+    fit in ``folder`` (default: :func:`cocoonlib.bc.outputs_dir`): checked before any work."""
+    from pathlib import Path
+
+    for name in FIT_SOURCES:
+        if P.get(name) == "fit":
+            from .bc import FIT_FILENAME, outputs_dir
+
+            path = (Path(folder) if folder is not None else outputs_dir()) / FIT_FILENAME
+            if not path.is_file():
+                raise ParameterError(f"{name} = 'fit' is not allowed here: no B/C fit is saved at {path}; run chapter 2 "
+                                     f"first (cocoon run bc -o DIR, or build the book) or use {name} = 'parameter'")

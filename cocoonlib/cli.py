@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .chapters import CHAPTERS, get_chapter
+from .chapters import CHAPTERS, check_saved_fit, get_chapter
 from .params import PARAMETERS, ParameterError, parse_cli_value, validate
 
 __all__ = ["main", "run_chapter"]
@@ -56,6 +56,7 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
 
     ch = get_chapter(chapter)
     full = validate(values, ch.parameters)  # raises before any work
+    check_saved_fit(full, out_dir)  # chi0_source / transport_source = "fit" need chapter 2's file in out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / ch.notebook
     t0 = time.perf_counter()

@@ -219,10 +219,12 @@ def _ray_edges(disk, l_rad, b_rad, s_end, n_seg):
 def _ray_columns(disk, l_rad, b_rad, n_seg, n_node, inv_length=None):
     """Int_0^inf rho ds along each ray; l_rad and b_rad are 1-D arrays of equal length.
 
-    ``disk`` is any :class:`SunCentredRays` (a :class:`CocoonDisk`, a gas model of :mod:`cocoonlib.gas`).
+    ``disk`` is any :class:`SunCentredRays` (a :class:`CocoonDisk`, a gas model of :mod:`cocoonlib.gas`); its
+    density may carry leading axes (several densities at once, e.g. one per cosmic-ray rigidity), which the
+    result keeps: shape (..., len(l_rad)).
     Gauss-Legendre with ``n_node`` nodes on each segment of :func:`_ray_edges`.
     With ``inv_length`` (1-D, kpc^-1) each ray is attenuated, Int rho exp(-s/lambda) ds, for every entry:
-    the result then has shape (len(inv_length), len(l_rad)).
+    the result then has shape (len(inv_length), ..., len(l_rad)).
     """
     s_end = disk._exit_distance(l_rad, b_rad)
     edges = _ray_edges(disk, l_rad, b_rad, s_end, n_seg)
@@ -230,11 +232,16 @@ def _ray_columns(disk, l_rad, b_rad, n_seg, n_node, inv_length=None):
     half = 0.5 * np.diff(edges, axis=1)
     s = ((edges[:, :-1] + half)[:, :, None] + half[:, :, None] * x).reshape(len(s_end), -1)
     w = (half[:, :, None] * wx).reshape(len(s_end), -1)
-    rho = disk.ray_density(s, l_rad[:, None], b_rad[:, None])
+    rw = disk.ray_density(s, l_rad[:, None], b_rad[:, None]) * w
     if inv_length is None:
-        return np.sum(rho * w, axis=1)
+        return np.sum(rw, axis=-1)
     att = np.exp(-np.asarray(inv_length)[:, None, None] * s[None, :, :])
-    return np.einsum("kij,ij->ki", att, rho * w)
+    if rw.ndim == 2:
+        return np.einsum("kij,ij->ki", att, rw)
+    lead = rw.shape[:-2]
+    flat = rw.reshape(-1, *rw.shape[-2:]).transpose(1, 2, 0)  # (rays, points, densities)
+    out = np.matmul(att.transpose(1, 0, 2), flat)  # (rays, lengths, densities): one BLAS product per ray
+    return out.transpose(1, 2, 0).reshape(len(inv_length), *lead, len(l_rad))
 
 
 def _grid_sizes(grid_scale: int):
@@ -253,7 +260,8 @@ def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1, absorpt
 
     ``absorption_length_kpc`` (array, may hold inf) weights each point of a ray by exp(-s/lambda), the
     survival probability of a photon emitted there; the result is then an array, one J per length (repeated
-    lengths, e.g. the inf of every energy below the pair threshold, are integrated once).
+    lengths, e.g. the inf of every energy below the pair threshold, are integrated once). A density with
+    leading axes (see :func:`_ray_columns`) gives one integral per entry, after the lengths' axis.
     """
     g = _grid_sizes(grid_scale)
     l_deg, wl = _longitude_grid(window.l_min, window.l_max, g["n_l"])
@@ -270,7 +278,9 @@ def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1, absorpt
     for li, wli in zip(l_deg * DEG_RAD, wl * DEG_RAD):
         cols = _ray_columns(disk, np.full_like(b_rad, li), b_rad, g["n_seg"], g["n_node"], inv)
         total = total + wli * np.sum(wb * DEG_RAD * np.cos(b_rad) * cols, axis=-1)
-    return float(total) if inv is None else np.asarray(total)[which]
+    if inv is None:
+        return float(total) if np.ndim(total) == 0 else np.asarray(total)
+    return np.asarray(total)[which]
 
 
 def column_per_longitude(disk: CocoonDisk, l_deg, b_min: float = -5.0, b_max: float = 5.0, grid_scale: int = 1):

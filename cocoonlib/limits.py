@@ -10,7 +10,7 @@ is a root of ``max pull - n_sigma``.
 
 Points that the DGE alone already overshoots cannot be cured by any cocoon parameter;
 they are set aside (:func:`overshot_by`) and reported, so that the limit says what the
-cocoons add, not what the substitute DGE lacks.
+cocoons add, not where this book's DGE differs from the data.
 """
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 The conventional diffuse emission of the gamma-ray chapter needs the cosmic-ray flux that fills the
 Galaxy. The paper took it from DRAGON2 fits (De la Torre Luque et al. 2023, "base min/max"); this module
-builds a documented substitute from the data themselves (PHYSICS.md section 8, tag I):
+fits the flux at the Sun to the data themselves (PHYSICS.md section 8, tag I), and the 2D transport model
+(:mod:`cocoonlib.transport2d`) carries it across the Galaxy:
 
 * the local interstellar spectrum (LIS) of H and He, each a power law in rigidity with a smooth
   hardening (~500 GV) and a smooth softening (~15 TV), fitted to AMS-02, CALET and DAMPE above

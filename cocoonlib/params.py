@@ -274,9 +274,19 @@ PARAMETERS: dict[str, Parameter] = {
            "diffuse emission", "I", "assumed: AAfrag is the only model here with p-He and He-He (the He of the "
            "gas); the paper's DGE came from HERMES maps (De la Torre Luque+2023) that are not reachable",
            choices=("aafrag", "kelner")),
-        _p("cr_gradient", "uniform", "", "choice", r"g(r)", "cosmic-ray density across the Galaxy relative to the "
-           "Sun", "I", "assumed: 'uniform' (the local sea everywhere, PHYSICS.md 8); 'sources' follows the Green "
-           "2015 source profile, the steepest gradient one can argue for", choices=("uniform", "sources")),
+        _p("cr_sea", "transport", "", "choice", r"g(r, z, R)", "cosmic-ray density across the Galaxy relative to "
+           "the Sun, which lights the gas of the conventional diffuse emission", "I",
+           "assumed: 'transport' solves chapter 2's disk-halo model in 2D for the cocoons as sources (the letter's "
+           "DGE came from DRAGON2 transport, De la Torre Luque+2023); 'uniform' is the local sea everywhere; "
+           "'sources' follows the Green 2015 source profile, the steepest gradient one can argue for",
+           choices=("transport", "uniform", "sources")),
+        _p("R_gal", 20.0, "kpc", "float", r"R_{gal}", "radius of the cosmic-ray cylinder of the 2D transport model "
+           "(density zero beyond)", "I", "assumed: 20 kpc, the radial boundary of DRAGON2/GALPROP-type models "
+           "(Maurin+2001 use 20 kpc too); the outer window is the most sensitive to it", _OPEN_POS(200.0)),
+        _p("transport_source", "parameter", "", "choice", r"-", "where the transport parameters of the 2D sea come "
+           "from: this chapter's D0, delta_gal, ... or the fit saved by the B/C chapter (outputs/bc_fit.json)", "I",
+           "assumed: 'parameter' keeps each chapter runnable alone; 'fit' uses the transport chapter 2 fits to B/C",
+           choices=("parameter", "fit")),
         _p("R_min_local", 20.0, "GV", "float", r"R_{min}", "lowest rigidity of the fitted direct H and He data",
            "I", "assumed: above 20 GV the force field is accurate enough; the DGE above 1 GeV needs protons above "
            "~10 GeV", (1.0, 1000.0, True, True)),
@@ -344,6 +354,11 @@ def _check_consistency(v: Mapping[str, Any]) -> None:
     if "R_sun" in v and "R_disk" in v and not v["R_sun"] < v["R_disk"]:
         raise ParameterError(
             f"R_sun = {v['R_sun']!r} is not allowed: the Sun must lie inside the disk, R_sun < R_disk = {v['R_disk']!r} kpc"
+        )
+    if "R_gal" in v and "R_disk" in v and not v["R_gal"] > v["R_disk"]:
+        raise ParameterError(
+            f"R_gal = {v['R_gal']!r} is not allowed: the cosmic-ray cylinder must be larger than the cocoon disk, "
+            f"R_gal > R_disk = {v['R_disk']!r} kpc"
         )
     if v.get("production_model") == "kelner" and v.get("ism_composition") == "H+He":
         raise ParameterError("ism_composition = 'H+He' is not allowed with production_model = 'kelner' (no p-He "

@@ -137,13 +137,23 @@ def ionisation_loss(T_GeV_n, A: int, Z: int, f_He: float):
 def _upwind(T, Q, a, b):
     """First-order implicit upwind solution of -d(b I)/dT + a I = Q (see :func:`slab_solution`).
 
-    ``a`` and ``b`` are 1-D on ``T``; ``Q`` may have leading axes (each row is solved with the same
-    operator). The upper-bidiagonal system (a_i + b_i/h_i) I_i - (b_{i+1}/h_i) I_{i+1} = Q_i is solved by
-    back substitution from the top of the grid (LAPACK ``dgtsv`` with a zero sub-diagonal, so no pivoting:
-    every term is positive and nothing cancels).
+    ``b`` is 1-D on ``T``; ``a`` is 1-D (every row of ``Q`` is solved with the same operator) or 2-D, one
+    operator per row of ``Q`` (e.g. the Bessel modes of :mod:`cocoonlib.transport2d`). The upper-bidiagonal
+    system (a_i + b_i/h_i) I_i - (b_{i+1}/h_i) I_{i+1} = Q_i is solved by back substitution from the top of the
+    grid: with a 1-D ``a`` by LAPACK ``dgtsv`` (a zero sub-diagonal, so no pivoting: every term is positive and
+    nothing cancels), with a 2-D ``a`` by the same recursion vectorised over the rows.
     """
     n = T.shape[-1]
     h = np.diff(T)
+    if np.ndim(a) == 2:
+        diag = a.copy()
+        diag[:, :-1] += (b[:-1] / h)[None, :]
+        up = b[1:] / h
+        out = np.empty(np.broadcast_shapes(np.shape(Q), diag.shape))
+        out[..., -1] = Q[..., -1] / diag[:, -1]
+        for i in range(n - 2, -1, -1):
+            out[..., i] = (Q[..., i] + up[i] * out[..., i + 1]) / diag[:, i]
+        return out
     diag = a.copy()
     diag[:-1] += b[:-1] / h
     rhs = np.array(Q.reshape(-1, n).T, order="F")  # a copy: LAPACK overwrites it with the solution
@@ -167,7 +177,8 @@ def _with_midpoints(x):
 def slab_solution(T_GeV_n, Q, a, b=None):
     """Solve -d(b I)/dT + a I = Q from T = infinity down, on a log-spaced grid (last axis).
 
-    ``a`` = 1/X + sigma/m [g^-1 cm^2]; ``b`` = energy loss per grammage [GeV/n g^-1 cm^2]
+    ``a`` = 1/X + sigma/m [g^-1 cm^2] (1-D, or 2-D with one row per row of ``Q``); ``b`` = energy loss per
+    grammage [GeV/n g^-1 cm^2]
     (None: no losses, I = Q/a exactly). With losses, the implicit upwind step
 
         I_i = (Q_i + b_{i+1} I_{i+1} / h_i) / (a_i + b_i / h_i),   h_i = T_{i+1} - T_i,
@@ -183,10 +194,10 @@ def slab_solution(T_GeV_n, Q, a, b=None):
     if b is None:
         return Q / a
     T = np.asarray(T_GeV_n, dtype=float)
-    if np.ndim(a) > 1 or np.ndim(b) > 1:
-        raise ValueError("slab_solution: a and b must be scalars or 1-D on the energy grid (Q may have rows)")
+    if np.ndim(a) > 2 or np.ndim(b) > 1:
+        raise ValueError("slab_solution: b must be a scalar or 1-D on the energy grid, a also 2-D (one row per row of Q)")
     b = np.broadcast_to(np.asarray(b, dtype=float), T.shape)
-    a = np.broadcast_to(a, T.shape)
+    a = np.broadcast_to(a, a.shape[:-1] + T.shape if np.ndim(a) == 2 else T.shape)
     coarse = _upwind(T, Q, a, b)
     fine = _upwind(_with_midpoints(T), _with_midpoints(Q), _with_midpoints(a), _with_midpoints(b))[..., ::2]
     return 2.0 * fine - coarse

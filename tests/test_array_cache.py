@@ -63,7 +63,7 @@ def test_columns_from_disk_equal_the_integral_and_custom_fields_are_not_cached(t
     from cocoonlib.galaxy import WINDOWS, line_of_sight_integral
 
     monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
-    field = diffuse.CRWeightedGas(gas.gas_model("bronf_ferr"), "uniform")
+    field = gas.gas_model("bronf_ferr")
     lam = np.array([np.inf, 30.0, 8.0])
     w = WINDOWS["outer"]
     direct = line_of_sight_integral(field, w, 1, lam)
@@ -83,3 +83,24 @@ def test_columns_from_disk_equal_the_integral_and_custom_fields_are_not_cached(t
     mine = diffuse.effective_J(DoubledGas(), w, lam)
     assert np.allclose(mine, 2.0 * line_of_sight_integral(gas.gas_model("bronf_ferr"), w, 1, lam), rtol=1e-12)
     assert len(list(tmp_path.glob("los-*.npy"))) == 3
+
+
+def test_sea_columns_are_kept_as_node_columns(tmp_path, monkeypatch):
+    """The sea-weighted columns are cached at the rigidity nodes (never as the SVD basis's columns): read back equal,
+    one file per species and window, and the values equal the uncached integral times the loadings."""
+    from cocoonlib import diffuse, gas, gamma, params
+    from cocoonlib.galaxy import WINDOWS, CocoonDisk, line_of_sight_integral
+    from cocoonlib.units import KPC_CM
+
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
+    P = params.validate({})
+    disk = CocoonDisk.from_params(P)
+    sea = gamma.transport_sea(P, gamma.transport_solutions(P, disk), disk)
+    g, w, lam = gas.gas_model("nakanishi_sofue"), WINDOWS["outer"], np.array([np.inf, 8.0])
+    first = diffuse.sea_columns_by_species(g, sea, w, lam)
+    again = diffuse.sea_columns_by_species(g, sea, w, lam)
+    assert len(list(tmp_path.glob("sea-*.npy"))) == 2  # H and He
+    for sp in ("H", "He"):
+        assert np.array_equal(first[sp], again[sp]) and first[sp].shape == (2, sea.rigidity_nodes_GV.size)
+        basis = line_of_sight_integral(diffuse.CRWeightedGas(g, sea, sp), w, 1, lam)
+        assert np.allclose(first[sp], basis @ sea.loadings(sp).T * KPC_CM / w.solid_angle_sr, rtol=1e-12)

@@ -67,13 +67,28 @@ def test_absorption_lengths_must_be_positive():
 
 def test_uniform_sea_weighting_is_the_gas_itself():
     g = gas.gas_model("galprop")
-    field = diffuse.CRWeightedGas(g, "uniform")
-    assert diffuse.effective_column_cm2(field, WINDOWS["outer"], None) == gas.window_column_cm2(g, WINDOWS["outer"])
-    steep = diffuse.CRWeightedGas(g, "sources", CocoonDisk())
-    assert steep.cr_density(8.5) == pytest.approx(1.0)
-    assert diffuse.effective_column_cm2(steep, WINDOWS["inner"], None) > gas.window_column_cm2(g, WINDOWS["inner"])
-    with pytest.raises(ValueError, match="cr_gradient = 'steep' is not allowed"):
-        diffuse.CRWeightedGas(g, "steep")
+    uniform = diffuse.sea_columns(g, diffuse.UniformSea(), WINDOWS["outer"], None)
+    assert uniform == pytest.approx([gas.window_column_cm2(g, WINDOWS["outer"])], rel=1e-12)
+    steep = diffuse.sea_from_name("sources", CocoonDisk())
+    assert steep.basis("H", 8.5, 0.0)[0] == pytest.approx(1.0)
+    assert diffuse.sea_columns(g, steep, WINDOWS["inner"], None)[0] > gas.window_column_cm2(g, WINDOWS["inner"])
+    with pytest.raises(ValueError, match="cr_sea = 'steep' is not allowed"):
+        diffuse.sea_from_name("steep")
+
+
+def test_resolved_emissivity_of_a_sea_equal_to_the_local_one_is_the_local_emissivity():
+    """dge_intensity_resolved with g = 1 at every rigidity node (the Sun) must give q N / 4 pi for both production
+    models: the resolution by projectile only redistributes the same emissivity."""
+    shape = local_cr.SpectrumShape(K=0.045, gamma=2.7, R_h=500.0, dg_h=-0.2, R_s=2e4, dg_s=0.3)
+    fluxes = {"H": local_cr.LocalFlux(local_cr.PROTON, shape), "He": local_cr.LocalFlux(local_cr.HELIUM, shape)}
+    E = np.logspace(0, 6, 25)
+    nodes = np.geomspace(0.5, 1e9, 40)
+    column = np.full((E.size, nodes.size), 3.0e21)
+    for model, ism in (("aafrag", "H+He"), ("kelner", "H")):
+        prod = Production("gamma", model, E, ism=ism)
+        q = prod.rate_per_H_atom(fluxes)["total"]
+        I = diffuse.dge_intensity_resolved(prod.response_per_H_atom(fluxes), {"H": column, "He": column}, nodes)
+        assert I == pytest.approx(q * 3.0e21 / (4 * np.pi), rel=1e-12)
 
 
 def test_rate_per_H_atom_against_a_direct_integration():
@@ -109,16 +124,28 @@ def test_chi2_uses_the_error_on_the_side_of_the_model():
 
 @pytest.fixture(scope="module")
 def sky(mirror):
-    return gamma.gamma_sky(chapters.chapter_parameters("gamma", {}))
+    return gamma.gamma_sky(chapters.chapter_parameters("gamma", {}), compare_seas=True)
 
 
 def test_sky_uniform_sea_identity(sky):
-    """Without absorption (below 10 TeV) the DGE is exactly N_H q / 4 pi, times the mask factor."""
+    """Without absorption (below 10 TeV) the DGE of the uniform sea is exactly N_H q / 4 pi, times the mask factor."""
     below = sky.E < 1e4
     for w in sky.windows:
         for v in local_cr.KNEE_VARIANTS:
             expected = sky.mask[w] * sky.E**2 * sky.q["aafrag", v] * sky.columns_unabsorbed["galprop"][w] / (4 * np.pi)
-            assert np.allclose(sky.dge(w, "galprop", v)[below], expected[below], rtol=1e-12)
+            assert np.allclose(sky.dge(w, "galprop", v, sea="uniform")[below], expected[below], rtol=1e-12)
+
+
+def test_sky_transport_sea_at_high_energy_is_the_weighted_column(sky):
+    """Above ~10 TV the transport sea no longer depends on rigidity: between 1 and 10 TeV (no absorption) its DGE is
+    the uniform one times the ratio of the g-weighted to the plain column at the top rigidity node."""
+    band = (sky.E > 1e3) & (sky.E < 1e4)
+    for w in sky.windows:
+        _, weighted = sky.sea_columns["transport", "galprop", w, "H"]
+        ratio = sky.dge(w, "galprop", "max", sea="transport") / sky.dge(w, "galprop", "max", sea="uniform")
+        assert ratio[band] == pytest.approx(weighted[-1] / sky.columns_unabsorbed["galprop"][w], rel=2e-3)
+    assert sky.cr_density_ratio([8.5])[0] == pytest.approx(1.0, abs=1e-12)
+    assert sky.cr_density_ratio([4.0])[0] > 1.5 > 0.6 > sky.cr_density_ratio([12.0])[0]
 
 
 def test_sky_mask_absorption_and_linearity(mirror, sky):

@@ -93,3 +93,34 @@ def test_longitude_profile_integrates_to_window():
     d = CocoonDisk()
     l = np.arange(15.0, 125.0, 0.25) + 0.125
     assert np.sum(column_per_longitude(d, l)) * 0.25 == pytest.approx(line_of_sight_integral(d, WINDOWS["inner"]), rel=1e-3)
+
+
+def test_line_of_sight_integral_of_several_densities_at_once():
+    """A density with a leading axis (as the cosmic-ray-weighted gas of the transport sea) gives one integral per
+    entry, with and without absorption, equal to integrating each density alone."""
+    from dataclasses import dataclass
+
+    import numpy as np
+
+    from cocoonlib.galaxy import WINDOWS, CocoonDisk, line_of_sight_integral
+
+    disk = CocoonDisk()
+
+    @dataclass(frozen=True)
+    class Stacked(CocoonDisk):
+        def density(self, r_kpc, z_kpc):
+            rho = CocoonDisk.density(self, r_kpc, z_kpc)
+            return np.stack([rho, rho * np.exp(-np.asarray(r_kpc) / 5.0)])
+
+    @dataclass(frozen=True)
+    class Second(CocoonDisk):
+        def density(self, r_kpc, z_kpc):
+            return CocoonDisk.density(self, r_kpc, z_kpc) * np.exp(-np.asarray(r_kpc) / 5.0)
+
+    w, lam = WINDOWS["inner"], np.array([2.0, 30.0, np.inf])
+    both = line_of_sight_integral(Stacked(), w)
+    assert both == pytest.approx([line_of_sight_integral(disk, w), line_of_sight_integral(Second(), w)], rel=1e-12)
+    both = line_of_sight_integral(Stacked(), w, absorption_length_kpc=lam)
+    assert both.shape == (3, 2)
+    assert both[:, 0] == pytest.approx(line_of_sight_integral(disk, w, absorption_length_kpc=lam), rel=1e-12)
+    assert both[:, 1] == pytest.approx(line_of_sight_integral(Second(), w, absorption_length_kpc=lam), rel=1e-12)

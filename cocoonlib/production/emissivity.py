@@ -164,6 +164,33 @@ class Production:
         n_H = self._columns()["p"]
         return {k: v / n_H for k, v in per_gram.items()}
 
+    def response_per_H_atom(self, fluxes: Mapping[str, object]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The emissivity per H atom of :meth:`rate_per_H_atom`, resolved by projectile energy: per channel, a
+        matrix r[E, p] [GeV^-1 s^-1] whose rows sum to that channel's rate, and the rigidity [GV] of the
+        projectile of column p (for Kelner's He-p, of the He nucleus whose nucleon has energy ``Ep[p]``).
+
+        Weighting column p by the cosmic-ray density at that rigidity relative to the local one gives the
+        emissivity of gas where the sea has another spectrum (:mod:`cocoonlib.diffuse`). For Kelner, the
+        n-tilde of the delta approximation is that of the local flux."""
+        unit_column = lambda R: np.ones_like(np.asarray(R, dtype=float))  # noqa: E731  1 g cm^-2
+        n_H = self._columns()["p"]
+        out = {}
+        if self.model == "kelner":
+            for (ch, w), (sp, superpose) in zip(self._kelner_weights(fluxes, unit_column), (("H", False), ("He", True))):
+                r = self._M_full * w[None, :]
+                if self._M_delta is not None:
+                    r[~self._hi] = self._n_tilde(w) * self._M_delta * w[None, :]
+                E_nuc = fluxes[sp].species.A * self.Ep if superpose else self.Ep
+                out[ch] = (r / n_H, fluxes[sp].rigidity_GV(E_nuc))
+            return out
+        col = self._columns()
+        for ch in self.channels:
+            proj, target = ch.split("-")
+            flux = fluxes["H" if proj == "p" else "He"]
+            w = self._projectile_weights(flux, unit_column, False) * col[target]
+            out[ch] = (self._M[ch] * w[None, :] / n_H, flux.rigidity_GV(self.Ep))
+        return out
+
     def _n_tilde(self, w) -> float:
         """Full / delta result at 100 GeV; 1 (the delta approximation as it stands) when no projectile of the
         spectrum reaches 100 GeV photons (e.g. R0 of a few GV), where the ratio is 0/0."""
