@@ -131,6 +131,8 @@ CHAPTERS: dict[str, Chapter] = {
                 "R0_max_TV": "largest R0 at which DGE min + cocoons exceeds no measured point by more than n_sigma "
                              "(points the DGE alone exceeds set aside) [TV]",
                 "R0_max_found": "1 if R0_max lies inside the search range 1-10^4 TV, 0 if it is a bound",
+                "R0_max_headroom_sigma": "n_sigma minus the pull of the DGE alone at the point that sets R0_max: the "
+                                         "room the cocoons had there (a small value makes the limit ill-conditioned)",
                 "R0_best_TV": "R0 that minimises the chi^2 of DGE min + cocoons, both windows [TV]",
                 "chi2_R0_best": "that minimum chi^2 (both windows)",
                 "chi2_R0_chapter": "chi^2 (both windows) at the chapter's R0",
@@ -150,6 +152,9 @@ CHAPTERS: dict[str, Chapter] = {
             results={
                 **{f"chi0_max_{n}_g_cm2": f"largest chi0 at which DGE min + cocoons ({n}) exceeds no measured "
                                           f"point by more than n_sigma [g cm^-2]"
+                   for n in ("kolmogorov", "kraichnan", "bohm", "exponential")},
+                **{f"chi0_max_{n}_headroom_sigma": f"n_sigma minus the pull of the DGE alone at the point that sets "
+                                                   f"chi0_max ({n}): the room the cocoons had there"
                    for n in ("kolmogorov", "kraichnan", "bohm", "exponential")},
                 **{f"ratio_{n}_exp_{e}TeV": f"cocoon flux, {n} / exponential model, at {e} TeV (same chi0, R0)"
                    for n in ("kolmogorov", "kraichnan", "bohm") for e in (1, 10, 100)},

@@ -24,7 +24,7 @@ from .production import MODELS, PROJECTILE_PER_DECADE, Production
 from .sources import injection_spectra
 from .units import TEV_GEV
 
-__all__ = ["GAMMA_WINDOWS", "energy_grid", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
+__all__ = ["GAMMA_WINDOWS", "energy_grid", "sky_energies", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
            "cocoon_emissivities", "gamma_sky", "transport_halo", "transport_solutions", "transport_sea",
            "implied_injection_efficiency"]
 
@@ -39,6 +39,18 @@ def energy_grid(grid_scale: int = 1, lo_decade: float = 0.0, hi_decade: float = 
     compare like with like when the grid is refined."""
     n = int(round((hi_decade - lo_decade) * per_decade * grid_scale)) + 1
     return np.logspace(lo_decade, hi_decade, n)
+
+def sky_energies(grid_scale: int = 1, window_names=GAMMA_WINDOWS):
+    """:func:`energy_grid` plus the energies of every measured point of the windows (within its range): the
+    curves are then computed exactly where they are compared with data, not interpolated there (a limit set
+    by a point the DGE alone nearly reaches is sensitive to a few 1e-3 of the model)."""
+    from .data import load_diffuse_measurements
+
+    E = energy_grid(grid_scale)
+    points = [load_diffuse_measurements(w).E_GeV.to_numpy(dtype=float) for w in window_names if w != "allsky"]
+    points = np.concatenate([E[:0], *points])
+    return np.union1d(E, points[(points > E[0]) & (points < E[-1])])
+
 
 #: parameters that change only the emissivity of one cocoon (not the DGE, not J): see GammaSky.with_cocoons
 COCOON_SHAPE_PARAMETERS = ("chi0", "grammage_model", "R0", "delta", "R_cut", "production_model", "ism_composition",
@@ -242,7 +254,7 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=None, gas_models=None, secondary: str 
               window_names=GAMMA_WINDOWS, compare_seas: bool = False) -> GammaSky:
     """Everything the gamma-ray chapter plots, from a validated parameter dict of chapter ``gamma``.
 
-    ``E_GeV`` defaults to :func:`energy_grid` refined by ``P["grid_scale"]``, which also refines the projectile
+    ``E_GeV`` defaults to :func:`sky_energies` refined by ``P["grid_scale"]``, which also refines the projectile
     grids of the production module, the transport solution and the line-of-sight grids. The DGE is built for
     the chapter's sea (``cr_sea``) and every gas model; with ``compare_seas`` also for the other two seas and the
     chapter's gas model.
@@ -250,7 +262,7 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=None, gas_models=None, secondary: str 
     With ``secondary = "nu_all"`` (and e.g. ``window_names = ("allsky",)``) the same sky in neutrinos of all
     flavours at production (no absorption, no mask unless P has them); :mod:`cocoonlib.neutrino` builds on it.
     """
-    E = energy_grid(P["grid_scale"]) if E_GeV is None else np.asarray(E_GeV, dtype=float)
+    E = sky_energies(P["grid_scale"], window_names) if E_GeV is None else np.asarray(E_GeV, dtype=float)
     gas_models = tuple(gas_models or gas.GAS_MODELS)
     local = local_cr_model(P)
     q, responses, factor = _dge_emissivities(local, _dge_productions(E, P["f_He"], secondary, P["grid_scale"]))

@@ -22,7 +22,7 @@ from scipy.optimize import brentq, minimize_scalar
 
 from .numerics import loglog_interp
 
-__all__ = ["pulls", "chi2", "overshot_by", "max_pull", "limiting_point", "largest_scale", "largest_value",
+__all__ = ["pulls", "chi2", "overshot_by", "max_pull", "limiting_point", "headroom", "largest_scale", "largest_value",
            "minimise_log"]
 
 
@@ -76,6 +76,16 @@ def limiting_point(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[st
             i = int(np.argmax(p))
             best = (w, float(E[i]), float(p[i]))
     return best
+
+
+def headroom(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np.ndarray], window: str, E_GeV: float,
+             n_sigma: float) -> float:
+    """n_sigma minus the pull of ``base`` (e.g. the DGE alone) at the point (``window``, ``E_GeV``) that sets a limit:
+    how much room the cocoons had there, in errors of the point. A limit is as sensitive to the model as
+    (change of the pull) / headroom: a point the DGE alone nearly reaches makes an ill-conditioned limit."""
+    pts = _points(data[window])
+    i = int(np.argmin(np.abs(pts.E_GeV.to_numpy() / E_GeV - 1.0)))
+    return float(n_sigma - pulls(data[window], E_model, base[window])[i])
 
 
 def largest_scale(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np.ndarray],

@@ -3,7 +3,8 @@
 * a registered data file with one byte changed stops the run, naming the file;
 * no mirror and no network stop it, naming the file and the variable to set;
 * invalid parameter sets (generated with hypothesis) stop it with one line and exit status 2, before any work;
-* doubling every integration grid (``grid_scale = 2``) moves no key number of any chapter by more than 0.5 %.
+* doubling every integration grid (``grid_scale = 2``) moves no key number of any chapter by more than 0.5 % (a limit
+  of the appendices set by a point the DGE alone nearly reaches: no more than a 2e-3 sigma change of the pulls).
 """
 from __future__ import annotations
 
@@ -151,6 +152,27 @@ def test_doubling_every_grid_moves_no_key_number_by_more_than_half_a_percent(tmp
     for chapter, ch in CHAPTERS.items():
         ref = extract(ch.path)
         for k, v in ref.items():
-            if abs(fine[chapter][k] - v) > 5e-3 * abs(v):
-                bad.append(f"{chapter}.{k}: {v:.6g} -> {fine[chapter][k]:.6g}")
+            if k.endswith("_headroom_sigma"):  # a pull itself: converged to 2e-3 sigma
+                if abs(fine[chapter][k] - v) > PULL_TOLERANCE:
+                    bad.append(f"{chapter}.{k}: {v:.6g} -> {fine[chapter][k]:.6g} (tolerance {PULL_TOLERANCE} sigma)")
+            elif abs(fine[chapter][k] - v) > tolerance(k, ref) * abs(v):
+                bad.append(f"{chapter}.{k}: {v:.6g} -> {fine[chapter][k]:.6g} (tolerance {tolerance(k, ref):.2g})")
     assert not bad, "\n".join(bad)
+
+
+PULL_TOLERANCE = 2e-3  # sigma
+
+
+def headroom_key(key: str) -> str | None:
+    """The key that reports the room the DGE alone left at the point setting the limit ``key`` (appendices)."""
+    for limit in ("R0_max", "chi0_max_kolmogorov", "chi0_max_kraichnan", "chi0_max_bohm", "chi0_max_exponential"):
+        if key.startswith(limit + "_") and not key.endswith("_sigma") and key != "R0_max_found":
+            return f"{limit}_headroom_sigma"
+    return None
+
+
+def tolerance(key: str, results: dict) -> float:
+    """0.5 %, except for a limit set by a point the DGE alone nearly reaches: its relative change is about the change
+    of the pulls divided by the room left (limits.headroom), so the pulls are required to converge to 2e-3 sigma."""
+    h = headroom_key(key)
+    return 5e-3 if h is None else max(5e-3, PULL_TOLERANCE / results[h])
