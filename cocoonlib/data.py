@@ -21,7 +21,7 @@ Loaders return pandas DataFrames whose columns carry their units in the name.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import warnings
@@ -34,8 +34,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="IProgress not found")
     import pooch
 
-from . import paths
-from .units import TEV_GEV
+from . import paths, regions
+from .units import MEV_GEV, TEV_GEV
 
 __all__ = [
     "MIRROR_ENV",
@@ -53,6 +53,14 @@ __all__ = [
     "DIFFUSE_COLUMNS",
     "read_measurement_table",
     "load_diffuse_measurements",
+    "REGISTERED_MEASUREMENTS",
+    "load_tibet_asmd",
+    "load_argo_ybj",
+    "load_fermi_inner_galaxy",
+    "load_fermi_fig17_curve",
+    "load_hawc_powerlaw",
+    "hawc_band",
+    "load_icecube_pi0_template",
     "read_transcribed",
 ]
 
@@ -281,6 +289,9 @@ def read_measurement_table(path: str | Path) -> pd.DataFrame:
         raise ValueError(f"{path}: quantity = {head['quantity']!r}; supported: 'gamma_E2_intensity'")
     if head["units"] != _UNITS:
         raise ValueError(f"{path}: units = {head['units']!r}; the table must be in {_UNITS!r}")
+    if head["window"] not in regions.regions():
+        raise ValueError(f"{path}: window = {head['window']!r} is not a region of data/sky_regions.csv: expected one "
+                         f"of {', '.join(regions.regions())}")
     t = pd.read_csv(path, comment="#")
     need = ["E_GeV", "E2_flux", "E2_err_lo", "E2_err_hi"]
     if any(c not in t.columns for c in need):
@@ -297,19 +308,176 @@ def read_measurement_table(path: str | Path) -> pd.DataFrame:
     return out[DIFFUSE_COLUMNS]
 
 
-def load_diffuse_measurements(window: str, extra_dir: str | Path | None = None) -> pd.DataFrame:
-    """All diffuse gamma-ray measurements for a window: LHAASO-KM2A (registry) plus every
-    table in ``data/measurements/`` (and ``extra_dir``) whose ``# window:`` is ``window``.
+def load_diffuse_measurements(region: str, extra_dir: str | Path | None = None) -> pd.DataFrame:
+    """All diffuse gamma-ray points measured in ``region`` (a name of ``data/sky_regions.csv``), in
+    :data:`DIFFUSE_COLUMNS`: the registered data sets of :data:`REGISTERED_MEASUREMENTS` plus every table in
+    ``data/measurements/`` (and ``extra_dir``) whose ``# window:`` is ``region``. The HAWC power law is a band,
+    not points: see :func:`hawc_band`. An unknown region is a one-line error.
     """
-    frames = [load_lhaaso_km2a(window)] if window in KM2A_TABLES else []
-    for d in [paths.MEASUREMENTS, *( [Path(extra_dir)] if extra_dir else [])]:
+    regions.region(region)
+    frames = [load() for load in REGISTERED_MEASUREMENTS.get(region, ())]
+    for d in [paths.MEASUREMENTS, *([Path(extra_dir)] if extra_dir else [])]:
         for f in sorted(Path(d).glob("*.csv")):
             t = read_measurement_table(f)
-            if (t["window"] == window).all():
+            if (t["window"] == region).all():
                 frames.append(t)
     if not frames:
         return pd.DataFrame(columns=DIFFUSE_COLUMNS)
     return pd.concat(frames, ignore_index=True)
+
+
+# --- Tibet AS+MD, ARGO-YBJ, Fermi-LAT, HAWC: the other diffuse measurements -------------------------
+#: publication and DOI of each experiment's numbers (the registry rows hold the files' own references)
+_PUBLICATIONS = {
+    "Tibet AS+MD": ("Amenomori et al. 2021, PRL 126, 141101 (digitised)", "10.1103/PhysRevLett.126.141101"),
+    "ARGO-YBJ": ("Bartoli et al. 2015, ApJ 806, 20 (digitised)", "10.1088/0004-637X/806/1/20"),
+    "HAWC": ("Alfaro et al. 2024, ApJ 961, 104 (power-law fit)", "10.48550/arXiv.2310.09117"),
+}
+TIBET_TABLES = {
+    "tibet_25l100": "tibet_argo_diffuse/plota_TibetData.csv",
+    "tibet_50l200": "tibet_argo_diffuse/plotb_TibetData.csv",
+}
+FERMI_FIG17_POINTS = "fermi_diffuse/Ackermann2012_diffuse_Fig17.txt"
+FERMI_FIG17_CURVES = "fermi_diffuse/plot_fermi_gamma.csv"
+HAWC_POWERLAW = "secondary/hawc_2024_diffuse_powerlaw_43l73.csv"
+ICECUBE_PI0_TEMPLATE = {"log10_E_GeV": "icecube_galactic_plane/fermi_pi0_gamma_ray_energies.npy",
+                        "E2_flux": "icecube_galactic_plane/fermi_pi0_gamma_ray_allsky_average_E2Phi_2.7_extrapol.npy"}
+_E27_WEIGHT = 0.7  # the digitised Tibet/ARGO tables give E^2.7 dN/dE: E^2 dN/dE = that times E^-0.7 (E in GeV)
+
+
+def _xy_groups(name: str) -> dict[str, pd.DataFrame]:
+    """A WebPlotDigitizer export (columns ``<group>_x, <group>_y``): one (x, y) table per group, empty rows dropped."""
+    t = pd.read_csv(fetch(name))
+    groups = dict.fromkeys(c[:-2] for c in t.columns if c.endswith("_x"))
+    return {g: t[[f"{g}_x", f"{g}_y"]].dropna().set_axis(["x", "y"], axis=1).reset_index(drop=True) for g in groups}
+
+
+def _points(experiment: str, region: str, groups: dict, prefix: str, edges: bool) -> pd.DataFrame:
+    """Digitised E^2.7-weighted points -> :data:`DIFFUSE_COLUMNS`. The error-bar ends and the best value are
+    converted with the energy of the best value (their digitised x differ by digitisation noise only)."""
+    best, upper, lower = (groups[f"{prefix}{k}"] for k in ("BestFit", "YUpper", "YLower"))
+    E = best.x.to_numpy() * TEV_GEV
+    weight = E**-_E27_WEIGHT
+    reference, doi = _PUBLICATIONS[experiment]
+    return pd.DataFrame({
+        "experiment": experiment, "window": region, "E_GeV": E,
+        "E_lo_GeV": groups[f"{prefix}XLower"].x.to_numpy() * TEV_GEV if edges else np.nan,
+        "E_hi_GeV": groups[f"{prefix}XUpper"].x.to_numpy() * TEV_GEV if edges else np.nan,
+        "E2_flux": best.y.to_numpy() * weight, "E2_err_lo": (best.y - lower.y).to_numpy() * weight,
+        "E2_err_hi": (upper.y - best.y).to_numpy() * weight, "upper_limit": False, "reference": reference, "doi": doi,
+    })[DIFFUSE_COLUMNS]
+
+
+def load_tibet_asmd(region: str) -> pd.DataFrame:
+    """Tibet AS+MD sub-PeV diffuse gamma rays (Amenomori et al. 2021, PRL 126, 141101) in ``region``
+    ``"tibet_25l100"`` or ``"tibet_50l200"`` (|b| < 5 deg), in :data:`DIFFUSE_COLUMNS`.
+
+    Digitised by the IceCube analysts (Science 380, 1338, Fig. S8): points with their 1-sigma ends and energy
+    bins, given as E^2.7 dN/dE [GeV^1.7 cm^-2 s^-1 sr^-1] with E in GeV in the weight, converted here to
+    E^2 I = (E^2.7 dN/dE) E^-0.7 [GeV cm^-2 s^-1 sr^-1]. As published: no mask factor.
+    """
+    if region not in TIBET_TABLES:
+        raise ValueError(f"region = {region!r} is not allowed for Tibet AS+MD: expected one of {', '.join(TIBET_TABLES)}")
+    return _points("Tibet AS+MD", region, _xy_groups(TIBET_TABLES[region]), "Tibet", edges=True)
+
+
+def load_argo_ybj() -> pd.DataFrame:
+    """ARGO-YBJ diffuse gamma rays at 0.39-1.66 TeV in 25 < l < 100 deg, |b| < 5 deg (Bartoli et al. 2015,
+    ApJ 806, 20; region ``"tibet_25l100"``), digitised and converted as :func:`load_tibet_asmd`; no bin edges."""
+    return _points("ARGO-YBJ", "tibet_25l100", _xy_groups(TIBET_TABLES["tibet_25l100"]), "ARGO-YBJ", edges=False)
+
+
+def load_fermi_inner_galaxy() -> pd.DataFrame:
+    """Fermi-LAT diffuse emission of the inner Galaxy, |l| < 80 deg, |b| < 8 deg (Ackermann et al. 2012,
+    ApJ 750, 3, Fig. 17; region ``"fermi_inner_galaxy"``), 0.24-94 GeV, in :data:`DIFFUSE_COLUMNS`.
+
+    The digitised points with the ends of their error bars (the file gives E [MeV] and E^2 I
+    [MeV cm^-2 s^-1 sr^-1]: both divided by 1000 here). All emission of the region, sources included.
+    """
+    e = registry().loc[FERMI_FIG17_POINTS]
+    t = pd.read_csv(fetch(FERMI_FIG17_POINTS), comment="#", sep=r"\s+", header=None, names=["E", "lo", "mid", "hi"])
+    return pd.DataFrame({
+        "experiment": "Fermi-LAT", "window": "fermi_inner_galaxy", "E_GeV": t.E * MEV_GEV, "E_lo_GeV": np.nan,
+        "E_hi_GeV": np.nan, "E2_flux": t.mid * MEV_GEV, "E2_err_lo": (t.mid - t.lo) * MEV_GEV,
+        "E2_err_hi": (t.hi - t.mid) * MEV_GEV, "upper_limit": False,
+        "reference": "Ackermann et al. 2012, ApJ 750, 3, Fig. 17 (digitised)", "doi": e["doi"],
+    })[DIFFUSE_COLUMNS]
+
+
+FERMI_FIG17_COMPONENTS = {"pi0": "Fermi_fig17_pi0", "total": "Fermi_fig17_total", "data": "Fermi_fig17_data"}
+
+
+def load_fermi_fig17_curve(component: str) -> pd.DataFrame:
+    """A curve of Ackermann et al. (2012) Fig. 17, inner Galaxy |l| < 80 deg, |b| < 8 deg, digitised by the IceCube
+    analysts: ``"pi0"`` (the pi0-decay component of the LAT team's GALPROP model, survey gas), ``"total"`` (their
+    whole model) or ``"data"`` (the measured points, without error bars: :func:`load_fermi_inner_galaxy` has them).
+
+    Columns ``E_GeV``, ``E2_flux`` [GeV cm^-2 s^-1 sr^-1], sorted in energy; ``attrs``: reference, doi, region.
+    """
+    if component not in FERMI_FIG17_COMPONENTS:
+        raise ValueError(f"component = {component!r} is not allowed: expected one of {', '.join(FERMI_FIG17_COMPONENTS)}")
+    g = _xy_groups(FERMI_FIG17_CURVES)[FERMI_FIG17_COMPONENTS[component]]
+    df = pd.DataFrame({"E_GeV": g.x, "E2_flux": g.y}).sort_values("E_GeV", ignore_index=True)
+    df.attrs = {"reference": "Ackermann et al. 2012, ApJ 750, 3, Fig. 17 (digitised)",
+                "doi": registry().loc[FERMI_FIG17_CURVES, "doi"], "region": "fermi_inner_galaxy"}
+    return df
+
+
+def load_hawc_powerlaw() -> dict:
+    """HAWC's power law of the Galactic diffuse emission in 43 < l < 73 deg, |b| < 4 deg (Alfaro et al. 2024,
+    ApJ 961, 104; region ``"hawc_43l73"``): dN/dE = N0 (E/E0)^-index.
+
+    Keys: ``index``, ``E0_GeV``, ``N0`` [GeV^-1 cm^-2 s^-1 sr^-1], ``N0_err_lo``/``N0_err_hi`` (statistical and
+    systematic errors added in quadrature: the systematic error is asymmetric), ``region``, ``reference``, ``doi``.
+    The transcription has no error on the index, so the band is a normalisation band.
+    """
+    t = read_transcribed(HAWC_POWERLAW).set_index("quantity")["value"].astype(float)
+    reference, doi = _PUBLICATIONS["HAWC"]
+    return {"index": float(t["index"]), "E0_GeV": float(t["E0_GeV"]), "N0": float(t["N0"]),
+            "N0_err_lo": float(np.hypot(t["N0_stat"], t["N0_sys_down"])),
+            "N0_err_hi": float(np.hypot(t["N0_stat"], t["N0_sys_up"])),
+            "region": "hawc_43l73", "reference": reference, "doi": doi}
+
+
+def hawc_band(E_GeV) -> pd.DataFrame:
+    """E^2 I [GeV cm^-2 s^-1 sr^-1] of HAWC's power law (:func:`load_hawc_powerlaw`) at ``E_GeV``: columns
+    ``E_GeV``, ``E2_low``, ``E2_best``, ``E2_high`` (normalisation -1 sigma, best, +1 sigma; stat and sys combined).
+
+    The energies where HAWC measured are not in the transcription; the band is what HAWC's fit says wherever it
+    is evaluated, and a comparison should stay inside HAWC's range (about 10-100 TeV in Eckner & Calore's use)."""
+    E = np.atleast_1d(np.asarray(E_GeV, dtype=float))
+    if np.any(~(E > 0)):
+        raise ValueError("E_GeV must be > 0")
+    h = load_hawc_powerlaw()
+    shape = E**2 * (E / h["E0_GeV"]) ** -h["index"]
+    df = pd.DataFrame({"E_GeV": E, "E2_low": (h["N0"] - h["N0_err_lo"]) * shape, "E2_best": h["N0"] * shape,
+                       "E2_high": (h["N0"] + h["N0_err_hi"]) * shape})
+    df.attrs = {k: h[k] for k in ("region", "reference", "doi")}
+    return df
+
+
+def load_icecube_pi0_template() -> pd.DataFrame:
+    """The gamma-ray spectrum of IceCube's Fermi-LAT pi0 template (IceCube 2023, Science 380, 1338; the
+    template of Acero et al. 2016, ApJS 223, 26): its all-sky average E^2 Phi, extrapolated as E^-2.7 beyond
+    the LAT data. Columns ``E_GeV`` (0.1 GeV - 10 PeV) and ``E2_flux`` [GeV cm^-2 s^-1 sr^-1]."""
+    log_E = np.load(fetch(ICECUBE_PI0_TEMPLATE["log10_E_GeV"]))
+    e2 = np.load(fetch(ICECUBE_PI0_TEMPLATE["E2_flux"]))
+    if log_E.shape != e2.shape:
+        raise DataError(f"{ICECUBE_PI0_TEMPLATE}: energies and fluxes differ in length ({log_E.size}, {e2.size})")
+    df = pd.DataFrame({"E_GeV": 10.0**log_E, "E2_flux": e2})
+    df.attrs = {"reference": registry().loc[ICECUBE_PI0_TEMPLATE["E2_flux"], "reference"],
+                "doi": registry().loc[ICECUBE_PI0_TEMPLATE["E2_flux"], "doi"]}
+    return df
+
+
+#: The registered point measurements of each region (user tables come on top: data/measurements/).
+REGISTERED_MEASUREMENTS = {
+    "inner": (partial(load_lhaaso_km2a, "inner"),),
+    "outer": (partial(load_lhaaso_km2a, "outer"),),
+    "tibet_25l100": (partial(load_tibet_asmd, "tibet_25l100"), load_argo_ybj),
+    "tibet_50l200": (partial(load_tibet_asmd, "tibet_50l200"),),
+    "fermi_inner_galaxy": (load_fermi_inner_galaxy,),
+}
 
 
 def read_transcribed(filename: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import absorption, diffuse, gas, local_cr, transport2d
+from . import absorption, diffuse, gas, local_cr, regions, transport2d
 from .bc import halo_from_params, load_fit, resolve_chi0
 from .galaxy import WINDOWS, CocoonDisk
 from .grammage import grammage_from_params
@@ -274,7 +274,7 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=None, gas_models=None, secondary: str 
     lam = absorption.cmb_absorption_length_kpc(E) if absorbed else np.full(E.shape, np.inf)
     lam_and_none = np.append(lam, np.inf)  # one ray pass gives the absorbed values and, last, the unabsorbed one
     disk = CocoonDisk.from_params(P)
-    windows = {w: WINDOWS[w] for w in window_names}
+    windows = {w: regions.sky_window(w) for w in window_names}
     solutions = transport_solutions(P, disk)
     seas = {"uniform": diffuse.UniformSea(), "sources": diffuse.SourceProfileSea(disk),
             "transport": transport_sea(P, solutions, disk)}
@@ -297,7 +297,7 @@ def gamma_sky(P: Mapping[str, Any], E_GeV=None, gas_models=None, secondary: str 
     both = {w: diffuse.effective_J(disk, win, lam_and_none, P["grid_scale"]) for w, win in windows.items()}
     J = {w: v[:-1] for w, v in both.items()}
     J0 = {w: float(v[-1]) for w, v in both.items()}
-    mask = {w: (P.get("mask_inner", 1.0) if w == "inner" else 1.0) for w in windows}
+    mask = {w: regions.mask_factor(w, P) for w in windows}
     return GammaSky(E, windows, mask, gas_models, P["gas_model"], P["production_model"], P["dge_production_model"],
                     P["cr_sea"], local, q, Q, dge_I, columns0, sea_columns, J, J0, lam, seas, solutions,
                     params={**P, "chi0": chi0}, extra={"secondary": secondary})

@@ -296,6 +296,23 @@ PARAMETERS: dict[str, Parameter] = {
         _p("mask_inner", 0.65, "", "float", r"f_{mask}", "factor on every model curve of the inner window for "
            "LHAASO's source masks", "V", "[AESB25] Sec. 3 and [ICRC25], after Zhang+2023 (ApJ 957, 43)",
            (0.0, 1.0, False, True)),
+        # mask factors of the other sky regions (data/sky_regions.csv): 1 where no factor is published
+        _p("mask_outer", 1.0, "", "float", r"f_{mask}", "factor on every model curve of the LHAASO outer window",
+           "I", "assumed: [AESB25] applies a mask factor to the inner window only; none is published for the outer "
+           "one", (0.0, 1.0, False, True)),
+        _p("mask_tibet_25l100", 1.0, "", "float", r"f_{mask}", "factor on every model curve of 25 < l < 100 deg, "
+           "|b| < 5 deg (Tibet AS+MD and ARGO-YBJ)", "I", "assumed: Tibet AS+MD (Amenomori+2021) and ARGO-YBJ "
+           "(Bartoli+2015) mask their sources but publish no factor for a diffuse model, so the model is unmasked",
+           (0.0, 1.0, False, True)),
+        _p("mask_tibet_50l200", 1.0, "", "float", r"f_{mask}", "factor on every model curve of 50 < l < 200 deg, "
+           "|b| < 5 deg (Tibet AS+MD)", "I", "assumed: Tibet AS+MD (Amenomori+2021) masks its sources but publishes "
+           "no factor for a diffuse model, so the model is unmasked", (0.0, 1.0, False, True)),
+        _p("mask_hawc_43l73", 1.0, "", "float", r"f_{mask}", "factor on every model curve of 43 < l < 73 deg, "
+           "|b| < 4 deg (HAWC)", "I", "assumed: HAWC (Alfaro+2024) removes the sources it detects but publishes no "
+           "factor for a diffuse model, so the model is unmasked", (0.0, 1.0, False, True)),
+        _p("mask_fermi_inner_galaxy", 1.0, "", "float", r"f_{mask}", "factor on every model curve of |l| < 80 deg, "
+           "|b| < 8 deg (Fermi-LAT)", "I", "assumed: the LAT team's data and pi0 model of this region (Ackermann+2012 "
+           "Fig. 17) cover the whole region, with no source mask", (0.0, 1.0, False, True)),
         _p("cmb_absorption", "on", "", "choice", r"e^{-\tau}", "absorption of gamma rays by pair production on "
            "the CMB", "V", "physics: Gould & Schreder 1967; matters above ~100 TeV (PHYSICS.md 8)",
            choices=("on", "off")),

@@ -11,6 +11,7 @@ TRANSCRIBED = DATA / "transcribed"
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
 FIGURES = ROOT / "figures"
+SKY_REGIONS = DATA / "sky_regions.csv"
 
 
 def env_path(variable: str) -> Path | None:

@@ -64,6 +64,7 @@ MYR_S: float = _sc.mega * _sc.Julian_year
 ERG_GEV: float = _sc.erg / (_sc.giga * _sc.eV)
 """1 erg in GeV."""
 
+MEV_GEV: float = _sc.mega / _sc.giga
 TEV_GEV: float = _sc.tera / _sc.giga
 PEV_GEV: float = _sc.peta / _sc.giga
 MB_CM2: float = _hu.millibarn / _hu.cm2

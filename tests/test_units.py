@@ -14,6 +14,7 @@ from cocoonlib import units
     ("YR_S", (1 * u.yr).to_value(u.s)),
     ("MYR_S", (1 * u.Myr).to_value(u.s)),
     ("ERG_GEV", (1 * u.erg).to_value(u.GeV)),
+    ("MEV_GEV", (1 * u.MeV).to_value(u.GeV)),
     ("TEV_GEV", (1 * u.TeV).to_value(u.GeV)),
     ("PEV_GEV", (1 * u.PeV).to_value(u.GeV)),
     ("MB_CM2", (1 * u.mbarn).to_value(u.cm**2)),

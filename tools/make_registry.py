@@ -4,6 +4,13 @@
 
 Reads every table row that names a local file, builds the raw URL pinned to the
 commit, and joins the DOI and bibliography key from data/doi_map.csv.
+
+* the commit cell may add where the file last changed ("`<hash>` (file last changed in `<hash>`)"):
+  the first 40-hex hash, the commit the URL is pinned to, is used;
+* a reference cell "same" repeats the reference of the row above it;
+* a row whose cells, or whose section heading, say the numbers were digitised gets ", digitised"
+  appended to its data-set name (if the name does not say so already), so that every table of the book
+  shows it ("digitised"/"digitisations" is SOURCES.md's word; IceCube's folder "Digitized Tables" holds a table).
 """
 from __future__ import annotations
 
@@ -17,7 +24,11 @@ RAW = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
 
 
 def rows(sources_md: Path):
+    section, previous_ref = "", ""
     for line in sources_md.read_text().splitlines():
+        if line.startswith("#"):
+            section = line
+            continue
         if not line.startswith("| ") or "`" not in line:
             continue
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
@@ -25,6 +36,11 @@ def rows(sources_md: Path):
             continue
         dataset, local, repo, commit, path, licence, units, ref, nbytes, sha = cells
         strip = lambda s: s.strip().strip("`")  # noqa: E731
+        commit = re.search(r"[0-9a-f]{40}", commit).group(0)
+        ref = previous_ref if ref == "same" else ref
+        previous_ref = ref
+        if "digitis" in line + section and "digitis" not in dataset:  # SOURCES.md's own word (not a folder name)
+            dataset += ", digitised"
         yield {
             "name": strip(local),
             "url": RAW.format(repo=repo, commit=strip(commit), path=strip(path).replace(" ", "%20")),
