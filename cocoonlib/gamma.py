@@ -15,7 +15,7 @@ import numpy as np
 
 from . import absorption, diffuse, gas, local_cr, regions, transport2d
 from .bc import halo_from_params, load_fit, resolve_chi0
-from .galaxy import WINDOWS, CocoonDisk
+from .galaxy import CocoonDisk
 from .grammage import grammage_from_params
 from .nuclear import rigidity_from_T
 from .numerics import loglog_interp
