@@ -9,7 +9,7 @@ Loaded through ``sphinx.local_extensions`` in ``_config.yml``. At ``config-inite
   (``html_theme_options["extra_footer"]`` of sphinx-book-theme);
 * defines the MyST substitutions ``book_version``, ``book_commit`` and ``book_commit_short``;
 * adds ``book/_static/cocoon.css`` (tables that wrap instead of spilling over the page);
-* points ``mathjax_path`` at the SVG build of the MathJax files that the extension
+* loads MathJax on every page (the sidebar's titles have math), and points ``mathjax_path`` at the SVG build of the MathJax files that the extension
   ``sphinx-mathjax-offline`` copies into ``_static/mathjax`` (it selects the CHTML build, whose web fonts
   a browser may refuse to load from a ``file://`` page; SVG output needs no fonts).
 
@@ -79,6 +79,9 @@ def _config_inited(app, config):
 
 
 def setup(app):
+    # MathJax on every page, not only on those with equations of their own: the sidebar's chapter titles
+    # have math (e.g. "the cut-off rigidity $R_0$")
+    app.set_html_assets_policy("always")
     app.connect("config-inited", _config_inited)
     app.add_css_file("cocoon.css")
     app.add_directive("cocoon-bibtex", BibtexDirective)
