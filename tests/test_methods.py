@@ -139,8 +139,8 @@ def test_every_label_the_replacement_tool_uses_exists():
 def test_replacement_tool_rewrites_known_citations_and_reports_the_rest(tmp_path, capsys):
     tool = _tool()
     f = tmp_path / "example.py"
-    f.write_text('"""See S 6.2 and S sections 5 and 8; S 3.2-3.3,\nS\nsection 7, then S 9.9 and a bare S."""\n'
-                 .replace("S", SPEC))
+    f.write_text(f'"""See {SPEC} 6.2 and {SPEC} sections 5 and 8; {SPEC} 3.2-3.3,\n{SPEC}\nsection 7, '
+                 f'then {SPEC} 9.9 and a bare {SPEC}."""\n')
     before = f.read_text()
     assert tool.main([str(f)]) == 1  # dry run: two citations cannot be mapped
     assert f.read_text() == before
