@@ -1,6 +1,10 @@
 """One figure style for the book, and the cosmetics that would clutter the notebooks."""
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Any, Mapping
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import matplotlib.scale as mscale
@@ -13,7 +17,7 @@ from . import paths
 from .galaxy import SkyWindow
 
 __all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "plot_measurements", "figures_dir",
-           "save_figure", "save_and_show", "FILE_DPI"]
+           "save_figure", "save_and_show", "FILE_DPI", "parameters_digest", "figure_metadata", "UNSPECIFIED"]
 
 WINDOW_COLOURS = {"inner": "tab:orange", "outer": "tab:blue", "allsky": "0.5", "user": "tab:green"}
 
@@ -80,14 +84,66 @@ def figures_dir() -> Path:
     return paths.FIGURES if output is None else output / "figures"
 
 
-def save_figure(fig, name: str) -> list[Path]:
+#: what the metadata say when a caller does not name the chapter or its parameters
+UNSPECIFIED = "unspecified"
+
+
+def parameters_digest(params: Mapping[str, Any] | None) -> str:
+    """Short hash of a parameter dict: the first 12 hex digits of the sha256 of its canonical JSON (keys sorted,
+    numpy values as Python numbers), so that equal parameters give equal digests on every machine;
+    :data:`UNSPECIFIED` for None."""
+    if params is None:
+        return UNSPECIFIED
+    return hashlib.sha256(_canonical_json(params).encode()).hexdigest()[:12]
+
+
+def _canonical_json(params: Mapping[str, Any]) -> str:
+    def plain(v):
+        return v.tolist() if hasattr(v, "tolist") else str(v)
+
+    return json.dumps(dict(params), sort_keys=True, separators=(",", ":"), default=plain)
+
+
+def figure_metadata(name: str, chapter: str | None = None, params: Mapping[str, Any] | None = None,
+                    commit: str | None = None) -> dict[str, dict[str, Any]]:
+    """The metadata :func:`save_figure` writes, ``{"pdf": info dict, "png": text chunks}``: the figure's name,
+    the chapter, the digest of the parameters (:func:`parameters_digest`) and the git commit of the book
+    (:func:`cocoonlib.provenance.book_commit` unless given). No date: the same figure, chapter, parameters and
+    commit give the same files."""
+    if chapter is not None and (not isinstance(chapter, str) or not chapter.strip() or "\n" in chapter):
+        raise ValueError(f"chapter = {chapter!r} is not allowed: expected a chapter name such as 'bc'")
+    if commit is None:
+        from .provenance import book_commit
+
+        commit = book_commit()
+    chapter = chapter or UNSPECIFIED
+    digest = parameters_digest(params)
+    keywords = f"chapter={chapter}; parameters-sha256={digest}; commit={commit}"
+    pdf = {"Title": name, "Subject": f"cocoon-book, chapter {chapter}, figure {name}", "Keywords": keywords,
+           "Creator": f"cocoon-book commit {commit}", "CreationDate": None}
+    png = {"Title": name, "Description": f"cocoon-book, chapter {chapter}, figure {name}; {keywords}",
+           "Source": f"cocoon-book commit {commit}", "cocoon-chapter": chapter,
+           "cocoon-parameters-sha256": digest, "cocoon-commit": commit}
+    if params is not None:
+        png["cocoon-parameters"] = _canonical_json(params)
+    return {"pdf": pdf, "png": png}
+
+
+def save_figure(fig, name: str, *, chapter: str | None = None, params: Mapping[str, Any] | None = None) -> list[Path]:
     """Save ``fig`` as ``name``.pdf and ``name``.png in :func:`figures_dir` (``name`` after the letter's figure it
     reproduces, e.g. ``fig2_gamma_inner_outer``), ready to drop into a paper; returns the two paths.
+
+    Both files say where they came from (:func:`figure_metadata`): the chapter (``chapter``, e.g. ``"bc"``), a
+    short hash of the parameters it ran with (``params``, e.g. the chapter's validated dict) and the git
+    commit, in the PDF's Subject and Keywords and in PNG text chunks (the PNG also keeps the parameters
+    themselves as JSON). Without ``chapter`` or ``params`` the metadata say "unspecified" for them. There is
+    no creation date, so a rerun at the same commit writes the same bytes.
 
     Both files are cropped to the same tight box, computed once (as ``bbox_inches="tight"`` would, twice).
     """
     if not name or any(c in name for c in "/\\ ."):
         raise ValueError(f"figure name {name!r} is not allowed: expected a plain file stem such as 'fig2_gamma'")
+    meta = figure_metadata(name, chapter, params)
     d = figures_dir()
     d.mkdir(parents=True, exist_ok=True)
     engine = fig.get_layout_engine()
@@ -97,8 +153,7 @@ def save_figure(fig, name: str) -> list[Path]:
     box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
     out = [d / f"{name}.{ext}" for ext in ("pdf", "png")]
     for path in out:
-        fig.savefig(path, bbox_inches=box, dpi=FILE_DPI,
-                    metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
+        fig.savefig(path, bbox_inches=box, dpi=FILE_DPI, metadata=meta[path.suffix[1:]])
     return out
 
 
@@ -106,12 +161,13 @@ def save_figure(fig, name: str) -> list[Path]:
 FILE_DPI = 150
 
 
-def save_and_show(fig, name: str) -> None:
-    """:func:`save_figure`, then show the saved PNG in the notebook and close ``fig``: the page shows the very
-    file an author would take, and the figure is drawn once for both instead of again by the inline backend."""
+def save_and_show(fig, name: str, *, chapter: str | None = None, params: Mapping[str, Any] | None = None) -> None:
+    """:func:`save_figure` (``chapter`` and ``params`` go into the files' metadata), then show the saved PNG in
+    the notebook and close ``fig``: the page shows the very file an author would take, and the figure is
+    drawn once for both instead of again by the inline backend."""
     from IPython.display import Image, display
 
-    out = save_figure(fig, name)
+    out = save_figure(fig, name, chapter=chapter, params=params)
     png = out[1].read_bytes()
     width_px = int.from_bytes(png[16:20], "big")  # PNG header: IHDR width
     display(Image(data=png, format="png", width=round(width_px * mpl.rcParams["figure.dpi"] / FILE_DPI)))

@@ -206,18 +206,23 @@ def glue_claims(chapter: str, results: Results) -> list[dict[str, str]]:
 def markdown_table(relative_to: str = "../notebooks") -> str:
     """The scorecard table of the book's introduction, as MyST with cross-document glue: every cell but the
     chapter link is filled in by the build from the chapters' glued rows. ``python -m cocoonlib.scorecard``
-    prints it; a test checks that ``book/intro.md`` contains it verbatim."""
+    prints it; a test checks that ``book/intro.md`` contains it verbatim.
+
+    Four columns, so that the table reads at 1280 px without clipping: the claim with its place in the
+    papers and a link to the chapter that tests it; the papers' number; this book's; the verdict with its
+    criterion and, when not reproduced, the reason."""
     from .chapters import get_chapter
 
-    lines = ["| claim | the papers | this book | verdict | criterion; reason | chapter |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| claim (where; chapter) | the papers | this book | verdict: criterion; reason |",
+             "|---|---|---|---|"]
     for c in CLAIMS:
         ch = get_chapter(c.chapter)
         nb = ch.notebook
         ref = f"{relative_to}/{nb}::score_{c.key}"
         cell = lambda f: f"{{glue:text}}`{ref}_{f}:s`"  # noqa: E731  (":s": a format is needed across pages)
-        lines.append(f"| {cell('claim')} ({cell('source')}) | {cell('letter')} | {cell('ours')} | **{cell('verdict')}** "
-                     f"| {cell('criterion')}; {cell('why')} | [{ch.title}]({relative_to}/{nb.removesuffix('.ipynb')}) |")
+        link = f"[{ch.title}]({relative_to}/{nb.removesuffix('.ipynb')})"
+        lines.append(f"| {cell('claim')} ({cell('source')}; {link}) | {cell('letter')} | {cell('ours')} "
+                     f"| **{cell('verdict')}**: {cell('criterion')}; {cell('why')} |")
     return "\n".join(lines)
 
 

@@ -32,3 +32,71 @@ def test_log_axis_spanning_less_than_a_decade_keeps_matplotlibs_minor_ticks_and_
     labels = [t.get_text() for t in ax.yaxis.get_ticklabels(minor=True) if t.get_visible() and t.get_text()]
     assert len(labels) >= 2
     plt.close(fig)
+
+
+def _saved(tmp_path, monkeypatch, name="fig9_meta", **kw):
+    monkeypatch.setenv("COCOON_FIGURES_DIR", str(tmp_path))
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([1, 2], [1, 3])
+    out = plotting.save_figure(fig, name, **kw)
+    plt.close(fig)
+    return out
+
+
+def _pdf_info(path):
+    """The Info dictionary's string entries as written by matplotlib (uncompressed literal strings)."""
+    import re
+
+    raw = path.read_bytes().decode("latin-1")
+    return {k: v for k, v in re.findall(r"/(Title|Subject|Keywords|Creator|Producer|CreationDate) \((.*?)\)", raw)}
+
+
+def test_saved_figures_say_chapter_parameters_and_commit(tmp_path, monkeypatch):
+    import json
+
+    from PIL import Image
+
+    from cocoonlib import provenance
+
+    P = {"chi0": 0.4, "R0": 20.0, "grammage_model": "exponential", "R0_grid": [5.0, 10.0], "R_cut": float("inf"),
+         "grid_scale": np.int64(1)}
+    pdf, png = _saved(tmp_path, monkeypatch, chapter="bc", params=P)
+    digest, commit = plotting.parameters_digest(P), provenance.book_commit()
+    assert len(digest) == 12 and int(digest, 16) >= 0
+
+    text = Image.open(png).text
+    assert text["cocoon-chapter"] == "bc" and text["cocoon-parameters-sha256"] == digest
+    assert text["cocoon-commit"] == commit and text["Title"] == "fig9_meta"
+    assert json.loads(text["cocoon-parameters"])["R_cut"] == float("inf")
+
+    info = _pdf_info(pdf)
+    assert info["Title"] == "fig9_meta" and "chapter bc" in info["Subject"]
+    assert info["Keywords"] == f"chapter=bc; parameters-sha256={digest}; commit={commit}"
+    assert "CreationDate" not in info
+
+
+def test_saved_figures_are_reproducible_and_default_to_unspecified(tmp_path, monkeypatch):
+    first = [p.read_bytes() for p in _saved(tmp_path / "a", monkeypatch)]
+    second = [p.read_bytes() for p in _saved(tmp_path / "b", monkeypatch)]
+    assert first == second  # no date, nothing random
+    from PIL import Image
+
+    text = Image.open(tmp_path / "a" / "fig9_meta.png").text
+    assert text["cocoon-chapter"] == text["cocoon-parameters-sha256"] == plotting.UNSPECIFIED
+    assert "cocoon-parameters" not in text
+
+
+def test_parameter_digest_depends_on_values_not_on_order_or_numpy_types():
+    a = {"chi0": 0.4, "R0": 20.0, "grid_scale": 1}
+    b = {"grid_scale": np.int64(1), "R0": np.float64(20.0), "chi0": 0.4}
+    assert plotting.parameters_digest(a) == plotting.parameters_digest(b)
+    assert plotting.parameters_digest(a) != plotting.parameters_digest({**a, "chi0": 0.41})
+    assert plotting.parameters_digest(None) == plotting.UNSPECIFIED
+
+
+def test_bad_chapter_name_is_refused_before_saving(tmp_path, monkeypatch):
+    import pytest
+
+    with pytest.raises(ValueError, match="chapter"):
+        _saved(tmp_path, monkeypatch, chapter="")
+    assert not list(tmp_path.iterdir())
