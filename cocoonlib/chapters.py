@@ -106,6 +106,25 @@ CHAPTERS: dict[str, Chapter] = {
                 "cr_density_ratio_r12kpc_1TeV": "the same at r = 12 kpc",
                 "eps_p_implied": "proton injection efficiency for which the transport model's proton flux at the Sun "
                                  "equals the local fit at 100 GV (the parameter eps_p is 0.05)",
+                "n_tibet_25l100": "Tibet AS+MD points compared, 25 < l < 100 deg, |b| < 5 deg",
+                "n_tibet_50l200": "Tibet AS+MD points compared, 50 < l < 200 deg, |b| < 5 deg",
+                "n_argo_25l100": "ARGO-YBJ points compared, 25 < l < 100 deg, |b| < 5 deg",
+                "chi2_tibet_25l100": "chi^2 of the best total curve inside the band against Tibet AS+MD, 25 < l < 100 deg",
+                "chi2_tibet_50l200": "chi^2 of the best total curve inside the band against Tibet AS+MD, 50 < l < 200 deg",
+                "chi2_argo_25l100": "chi^2 of the best total curve inside the band against ARGO-YBJ, 25 < l < 100 deg",
+                "E2I_cocoon_tibet_25l100_1TeV": "E^2 I of the cocoons at 1 TeV, 25 < l < 100 deg, after its mask factor "
+                                                "[GeV cm^-2 s^-1 sr^-1]",
+                "E2I_cocoon_tibet_50l200_1TeV": "E^2 I of the cocoons at 1 TeV, 50 < l < 200 deg [GeV cm^-2 s^-1 sr^-1]",
+                "E2I_dge_tibet_25l100_1TeV": "E^2 I of the DGE (band centre) at 1 TeV, 25 < l < 100 deg "
+                                             "[GeV cm^-2 s^-1 sr^-1]",
+                "cocoon_share_of_argo_excess_1TeV": "cocoons / (ARGO-YBJ - DGE band centre) at the ARGO-YBJ point nearest "
+                                                    "1 TeV, 25 < l < 100 deg",
+                "ratio_dge_to_fermi_pi0_10GeV": "this book's DGE (band centre) / the Fermi-LAT team's pi0 model at 10 GeV, "
+                                                "|l| < 80 deg, |b| < 8 deg",
+                "hawc_distance_10TeV": "total (DGE band centre + cocoons) minus HAWC's power law at 10 TeV, in half-widths "
+                                       "of its band, 43 < l < 73 deg, |b| < 4 deg",
+                "hawc_distance_30TeV": "the same at 30 TeV",
+                "hawc_distance_100TeV": "the same at 100 TeV",
             },
         ),
         Chapter(

@@ -35,7 +35,7 @@ from .units import KPC_CM, PER_YR_KPC2_TO_PER_S_CM2
 __all__ = ["CR_SEAS", "UniformSea", "SourceProfileSea", "TransportSea", "CRWeightedGas", "sea_from_name",
            "sea_columns", "sea_columns_by_species",
            "effective_column_cm2", "effective_J", "dge_intensity", "dge_intensity_resolved",
-           "cocoon_intensity", "chi2_against", "photon_index", "best_chi2_in_band"]
+           "cocoon_intensity", "chi2_against", "photon_index", "best_chi2_in_band", "distance_to_band", "share_of_excess"]
 
 CR_SEAS = ("transport", "uniform", "sources")
 """The cosmic-ray density across the Galaxy relative to the Sun, g (parameter ``cr_sea``): ``transport`` solves
@@ -330,6 +330,28 @@ def chi2_against(data: pd.DataFrame, E_model, E2I_model):
     err = np.where(r > 0, d.E2_err_hi.to_numpy(), d.E2_err_lo.to_numpy())
     chi2 = np.sum((r / err) ** 2, axis=-1)
     return float(chi2) if np.ndim(chi2) == 0 else chi2
+
+
+def distance_to_band(E_model, E2I_model, band: pd.DataFrame) -> np.ndarray:
+    """Signed distance of a model from a measured band (columns E_GeV, E2_low, E2_best, E2_high), at the band's
+    energies, in units of the band's half-width on the side where the model lies: (model - best)/(high - best)
+    above, (model - best)/(best - low) below. A published fit with its errors (HAWC's power law) is compared
+    this way: as a band, not as points."""
+    m = loglog_interp(band.E_GeV.to_numpy(), E_model, E2I_model)
+    best = band.E2_best.to_numpy()
+    width = np.where(m > best, band.E2_high.to_numpy() - best, best - band.E2_low.to_numpy())
+    return (m - best) / width
+
+
+def share_of_excess(E_GeV: float, E_model, E2I_dge, E2I_cocoon, data: pd.DataFrame) -> tuple[float, float, float]:
+    """(measured E^2 I, excess over the DGE, cocoons / excess) at the measured point nearest ``E_GeV``: what
+    fraction of the measurement's excess over the DGE the cocoons supply (1 = all of it; negative or above 1
+    when the DGE alone overshoots the point or the cocoons overshoot the excess)."""
+    d = data[~data.upper_limit.astype(bool)]
+    i = int(np.argmin(np.abs(np.log(d.E_GeV.to_numpy() / E_GeV))))
+    E, measured = float(d.E_GeV.iloc[i]), float(d.E2_flux.iloc[i])
+    excess = measured - float(loglog_interp(E, E_model, E2I_dge))
+    return measured, excess, float(loglog_interp(E, E_model, E2I_cocoon)) / excess
 
 
 def best_chi2_in_band(data: pd.DataFrame, E_model, E2I_low, E2I_high, E2I_add=0.0, n: int = 101) -> tuple[float, float]:
