@@ -37,6 +37,7 @@ __all__ = [
     "ELEMENT_FLUX_TABLES",
     "element_flux_data",
     "crams_injection",
+    "predicted_ratios",
     "crams_abundances",
     "source_abundances",
     "SOURCE_ABUNDANCES",
@@ -255,6 +256,17 @@ def abundance_data(R_min: float = CALIBRATION_RANGE_GV[0], R_max: float = CALIBR
                                   "sigma": ratio * np.hypot(Xerr, err(O) / O.y)}))
     df = pd.concat(rows, ignore_index=True)
     return df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
+
+
+def predicted_ratios(model: BCModel, data: pd.DataFrame) -> np.ndarray:
+    """The model's X/O at the rows of :func:`abundance_data` (TOA, no cocoon term)."""
+    lis = model.lis(0.0)
+    O = model.element_flux_rigidity(lis, "O", data.R_GV)
+    out = np.empty(len(data))
+    for x in dict.fromkeys(data.element):
+        sel = (data.element == x).to_numpy()
+        out[sel] = model.element_flux_rigidity(lis, x, data.R_GV[sel]) / O[sel]
+    return out
 
 
 def crams_injection() -> dict[str, float]:
@@ -632,14 +644,16 @@ def variant_row(fit: BCFit, P: dict) -> dict:
     }
 
 
-def fit_variants(P: dict, variants: dict[str, dict], model: BCModel | None = None) -> pd.DataFrame:
+def fit_variants(P: dict, variants: dict[str, dict], model: BCModel | None = None,
+                 variant_models: dict[str, BCModel] | None = None) -> pd.DataFrame:
     """Refit B/C for each ``label -> {parameter: value}`` change of ``P``; one row per variant.
 
     Columns: chi0, chi0_lo, chi0_hi (1 sigma), chi2, ndof, D0, delta_gal, delta_chi2_no_cocoon.
     Only the best fit, the 1 sigma interval and the fit without cocoons are made (no profile grid, no
     2 sigma interval). Variants that keep the :data:`NETWORK_PARAMETERS` share one network (``model``'s, if
     given for ``P``), and its source abundances if they keep the :data:`ABUNDANCE_PARAMETERS` too; a
-    variant that changes a cross-section table gets its own network and recalibrated abundances.
+    variant that changes a cross-section table gets its own network and recalibrated abundances, unless
+    ``variant_models[label]`` gives them (a model made by :func:`model_from_params` for that variant).
     """
     rows, models = {}, {}
     if model is not None:
@@ -647,6 +661,8 @@ def fit_variants(P: dict, variants: dict[str, dict], model: BCModel | None = Non
     for label, changes in variants.items():
         Q = {**P, **changes}
         key = tuple(Q.get(k) for k in NETWORK_PARAMETERS + ABUNDANCE_PARAMETERS)
+        if variant_models and label in variant_models:
+            models.setdefault(key, variant_models[label])
         if key not in models:
             same_net = next((m.network for k, m in models.items() if k[:len(NETWORK_PARAMETERS)] ==
                              key[:len(NETWORK_PARAMETERS)]), None)
