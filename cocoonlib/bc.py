@@ -5,6 +5,12 @@ The model (:class:`BCModel`) is the weighted-slab network of
 field; the fit (:func:`fit_bc`) minimises a chi^2 with iminuit and profiles it in
 chi0 (PHYSICS.md 6.7). The fit result can be saved to and read from a JSON file
 (:func:`save_fit`, :func:`load_fit`) so that other chapters may use the fitted chi0.
+
+The network holds every nucleus from boron to nickel the cross-section tables cover; its source
+abundances are calibrated on the AMS-02 primaries (:func:`calibrate_abundances`) or taken from the CRAMS
+code (:func:`crams_abundances`). :func:`boron_by_parent_group` splits boron by the primary it comes from,
+and :func:`compare_networks` sets the network beside the C-N-O network of the first edition of chapter 2
+(:func:`cno_model_from_params`).
 """
 from __future__ import annotations
 
@@ -370,7 +376,8 @@ def crams_abundances(network: SlabNetwork) -> dict[str, float]:
 
 def crams_left_out(network: SlabNetwork) -> list[str]:
     """Elements heavier than He that CRAMS injects but the network's cross-section tables do not cover."""
-    return [el for el, v in crams_injection().items() if v > 0 and ELEMENTS.index(el) >= 3 and el not in network.injectable]
+    return [el for el, v in crams_injection().items()
+            if v > 0 and ELEMENTS.index(el) >= 3 and el not in network.injectable]
 
 
 def source_abundances(choice: str, model: BCModel) -> dict[str, float]:

@@ -238,8 +238,8 @@ def _fold_map(nuclide_set: set[str]) -> dict[str, tuple[tuple[str, float], ...]]
     return {k: v for k, v in fold.items() if k not in nuclide_set}
 
 
-def fold_production(production: dict[str, np.ndarray], keep: set[str],
-                    fold: dict[str, tuple[tuple[str, float], ...]]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def fold_production(production: dict[str, np.ndarray], keep: set[str], fold: dict[str, tuple[tuple[str, float], ...]]
+                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Fold the production of short-lived fragments into their decay products.
 
     ``production``: fragment -> cross section (one parent); ``keep``: the nuclides that are propagated;
@@ -465,11 +465,12 @@ class CrossSections:
                 continue
             raw = {d: sig for (p, d), sig in frag.items() if p == par}
             kept, lost = fold_production(raw, keys - {par}, fold)
+            what = f"{fragmentation} fragmentation"
             for dau, sig in kept.items():
-                self.partial_mb[(par, dau)] = self.he_factor * _interp_loglin(self.T, tfr, sig, f"{fragmentation} fragmentation")
+                self.partial_mb[(par, dau)] = self.he_factor * _interp_loglin(self.T, tfr, sig, what)
             for dau, sig in lost.items():
                 if _split_key(dau)[0] >= 5 and dau != par:
-                    s = self.he_factor * _interp_loglin(self.T, tfr, sig, f"{fragmentation} fragmentation")
+                    s = self.he_factor * _interp_loglin(self.T, tfr, sig, what)
                     self.left_out[dau] = self.left_out.get(dau, 0.0) + s
 
         if self.nuclei is None:  # given nuclei: put every parent (fragmentation or decay) first

@@ -21,6 +21,7 @@ only ratios (B/C, C/O, N/O) are used by the book.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from math import pi
 
 import numpy as np
@@ -286,11 +287,12 @@ class SlabNetwork:
         """The elements of the network, heaviest first."""
         return list(dict.fromkeys(self.nuclei[k].name for k in self.order))
 
-    @property
+    @cached_property
     def injectable(self) -> list[str]:
         """The elements the network can inject: those with an isotope of non-zero solar-system abundance in it
         (not nickel with the galprop_opt12 table, whose only nickel is 56Ni)."""
-        return [el for el in self.elements if any(k in self.nuclei for k in (PRIMARIES.get(el) or isotopic_fractions(el)))]
+        return [el for el in self.elements
+                if any(k in self.nuclei for k in (PRIMARIES.get(el) or isotopic_fractions(el)))]
 
     # --- sources ---------------------------------------------------------------------------
     def element_fractions(self, element: str) -> dict[str, float]:
@@ -370,8 +372,11 @@ class SlabNetwork:
         rhs[:, : 2 * n - 1 : 2] = src
         rhs[:, 2 * n - 1 :] = src
         mid = rhs[:, 1 : 2 * n - 1 : 2]  # the midpoints of _with_midpoints, without its overhead
-        np.multiply(np.add(lo, hi), 0.5, out=mid)
-        np.sqrt(lo * hi, out=mid, where=(lo > 0) & (hi > 0))
+        if src.min() > 0:
+            np.sqrt(np.multiply(lo, hi, out=mid), out=mid)
+        else:
+            np.multiply(np.add(lo, hi), 0.5, out=mid)
+            np.sqrt(lo * hi, out=mid, where=(lo > 0) & (hi > 0))
         *_, x, info = _dgtsv(self._zeros, diag[row], sup[row], rhs.T, overwrite_b=1)
         if info != 0:  # cannot happen for a > 0, b >= 0; kept as a guard against a wrong operator
             raise FloatingPointError(f"slab solver: singular operator (LAPACK dgtsv info = {info})")
