@@ -5,6 +5,12 @@ The model (:class:`BCModel`) is the weighted-slab network of
 field; the fit (:func:`fit_bc`) minimises a chi^2 with iminuit and profiles it in
 chi0 (PHYSICS.md 6.7). The fit result can be saved to and read from a JSON file
 (:func:`save_fit`, :func:`load_fit`) so that other chapters may use the fitted chi0.
+
+The network holds every nucleus from boron to nickel the cross-section tables cover; its source
+abundances are calibrated on the AMS-02 primaries (:func:`calibrate_abundances`) or taken from the CRAMS
+code (:func:`crams_abundances`). :func:`boron_by_parent_group` splits boron by the primary it comes from,
+and :func:`compare_networks` sets the network beside the C-N-O network of the first edition of chapter 2
+(:func:`cno_model_from_params`).
 """
 from __future__ import annotations
 
@@ -19,9 +25,9 @@ import pandas as pd
 from scipy.optimize import brentq, least_squares
 
 from . import paths
-from .data import kiss_total_error, load_bc, read_kiss
+from .data import citation, kiss_total_error, load_bc, read_kiss, read_transcribed
 from .numerics import loglog_interp
-from .nuclear import NETWORK, PRIMARIES, T_from_rigidity
+from .nuclear import ELEMENTS, NETWORK, T_from_rigidity
 from .transport import Halo, SlabNetwork, force_field
 from .units import M_PROTON_GEV
 
@@ -33,6 +39,18 @@ __all__ = [
     "fit_bc",
     "calibrate_abundances",
     "abundance_data",
+    "CALIBRATED_ELEMENTS",
+    "ELEMENT_FLUX_TABLES",
+    "element_flux_data",
+    "crams_injection",
+    "predicted_ratios",
+    "crams_abundances",
+    "source_abundances",
+    "SOURCE_ABUNDANCES",
+    "PARENT_GROUPS",
+    "boron_by_parent_group",
+    "cno_model_from_params",
+    "compare_networks",
     "outputs_dir",
     "save_fit",
     "load_fit",
@@ -59,12 +77,14 @@ FIT_FILENAME = "bc_fit.json"
 LETTER_CHI0 = (0.4, 0.3, 0.6)
 
 
-def isotopes(element: str) -> tuple[str, ...]:
-    """The network's isotopes of an element (e.g. ``'B'`` -> ``('11B', '10B')``)."""
-    keys = tuple(n.key for n in NETWORK if n.name == element)
+def isotopes(element: str, network: SlabNetwork | None = None) -> tuple[str, ...]:
+    """The network's isotopes of an element (e.g. ``'B'`` -> ``('11B', '10B')``); the C-N-O network's if
+    ``network`` is None."""
+    nuclei = NETWORK if network is None else [network.nuclei[k] for k in network.order]
+    keys = tuple(n.key for n in nuclei if n.name == element)
     if not keys:
         raise ValueError(f"element = {element!r} is not allowed: expected one of "
-                         f"{', '.join(dict.fromkeys(n.name for n in NETWORK))}")
+                         f"{', '.join(dict.fromkeys(n.name for n in nuclei))}")
     return keys
 
 
@@ -101,22 +121,31 @@ class BCModel:
     phi_GV : float
         Force-field potential.
     abundances : dict
-        Source abundances ``{'C': 1, 'N': y_N, 'O': y_O}`` at equal T/n.
+        Source abundances at equal T/n, by element (``{'C': 1, 'N': y_N, 'O': y_O, ...}``) or by nucleus
+        (``{'12C': ..., '56Fe': ...}``): :func:`source_abundances`.
     grammage_model, R0, delta_c, R_cut : cocoon grammage chi_c(R) (chapter 1).
+    cocoon_daughters : {'all', 'secondaries'}
+        Which nuclei get the cocoon source term (:meth:`cocoonlib.transport.SlabNetwork.solve`).
     """
 
     def __init__(self, network: SlabNetwork, halo: Halo, phi_GV: float, abundances: dict,
                  grammage_model: str = "exponential", R0: float = 20.0, delta_c: float = 1.0,
-                 R_cut: float = np.inf):
+                 R_cut: float = np.inf, cocoon_daughters: str = "all"):
         self.network, self.halo, self.phi = network, halo, phi_GV
         self.abundances = dict(abundances)
         self.grammage_model, self.R0, self.delta_c, self.R_cut = grammage_model, R0, delta_c, R_cut
+        self.cocoon_daughters = cocoon_daughters
+
+    def with_abundances(self, abundances: dict) -> "BCModel":
+        """The same model with other source abundances (the network is shared)."""
+        return BCModel(self.network, self.halo, self.phi, abundances, self.grammage_model, self.R0, self.delta_c,
+                       self.R_cut, self.cocoon_daughters)
 
     def lis(self, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
         """LIS intensities of the network, ``{key: (2, nT)}`` (row 0 Galactic, row 1 cocoon)."""
         halo = self.halo.with_(**halo_changes) if halo_changes else self.halo
         return self.network.solve(halo, self.abundances, chi0, self.R0, self.grammage_model, self.delta_c,
-                                  self.R_cut)
+                                  self.R_cut, self.cocoon_daughters)
 
     def _toa(self, lis, keys, T, row=None):
         net = self.network
@@ -136,7 +165,7 @@ class BCModel:
         """
         T = np.asarray(T_GeV_n, dtype=float)
         lis = self.lis(1.0, **halo_changes)
-        return {f"{el}_{part}": self._toa(lis, isotopes(el), T, row=row)
+        return {f"{el}_{part}": self._toa(lis, isotopes(el, self.network), T, row=row)
                 for el in ("B", "C") for part, row in (("gal", 0), ("coc", 1))}
 
     def bc_parts(self, T_GeV_n, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
@@ -151,7 +180,7 @@ class BCModel:
         """TOA flux of an element per unit rigidity (arbitrary units): sum over isotopes of I(T(R)) dT/dR."""
         R = np.asarray(R_GV, dtype=float)
         out = 0.0
-        for k in isotopes(element):
+        for k in isotopes(element, self.network):
             n = self.network.nuclei[k]
             T = T_from_rigidity(R, n.A, n.Z)
             dTdR = (n.Z / n.A) ** 2 * R / (T + M_PROTON_GEV)
@@ -170,49 +199,233 @@ def bc_from_basis(basis: dict[str, np.ndarray], chi0: float) -> dict[str, np.nda
 
 
 # --- source abundances ------------------------------------------------------------------------
-def abundance_data(R_min: float = 20.0, R_max: float = 1000.0) -> pd.DataFrame:
-    """AMS-02 C/O and N/O versus rigidity (Phys. Rep. 894, 1, 2021) between R_min and R_max [GV].
+#: AMS-02 fluxes versus rigidity: C, N, O (Phys. Rep. 894, 1), Ne, Mg, Si (PRL 124, 211102), Fe (PRL 126,
+#: 041104), Na, Al (PRL 127, 021101), S (PRL 130, 211002)
+ELEMENT_FLUX_TABLES = {
+    "C": "bc_ratio/AMS-02_C_rigidity.txt",
+    "N": "bc_ratio/AMS-02_N_rigidity.txt",
+    "O": "bc_ratio/AMS-02_O_rigidity.txt",
+    **{el: f"heavy_primaries/AMS-02_{el}_rigidity.txt" for el in ("Ne", "Na", "Mg", "Al", "Si", "S", "Fe")},
+}
 
-    C/O is the published ratio; N/O is the N flux interpolated (log-log) to the O bins,
-    divided by the O flux, errors added in quadrature (correlations ignored).
+#: the elements whose source abundances are fitted to AMS-02 with ``source_abundances = "fit"`` (the mostly
+#: primary elements with data; Na, Al and S, about half secondary, are left to the check of the chapter)
+CALIBRATED_ELEMENTS = ("C", "N", "O", "Ne", "Mg", "Si", "Fe")
+
+#: the rigidity range of the calibration [GV] (assumed: above 20 GV solar modulation is small, below 1 TV the
+#: errors of the heavy elements are still small)
+CALIBRATION_RANGE_GV = (20.0, 1000.0)
+
+SOURCE_ABUNDANCES = ("fit", "crams")
+
+
+def element_flux_data(element: str, R_min: float = 0.0, R_max: float = np.inf) -> pd.DataFrame:
+    """AMS-02 flux of an element versus rigidity: R_GV, flux [m^-2 s^-1 sr^-1 GV^-1], sigma (statistical and
+    systematic errors in quadrature, the two sides averaged), between R_min and R_max [GV].
+    ``attrs``: reference, doi (from the data registry)."""
+    if element not in ELEMENT_FLUX_TABLES:
+        raise ValueError(f"element = {element!r} is not allowed: expected one of {', '.join(ELEMENT_FLUX_TABLES)}")
+    t = read_kiss(ELEMENT_FLUX_TABLES[element])
+    df = pd.DataFrame({"R_GV": t.x, "flux": t.y, "sigma": kiss_total_error(t)})
+    df = df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
+    df.attrs = {"reference": citation(ELEMENT_FLUX_TABLES[element]), "element": element}
+    return df
+
+
+def abundance_data(R_min: float = CALIBRATION_RANGE_GV[0], R_max: float = CALIBRATION_RANGE_GV[1],
+                   elements=("C", "N", "O")) -> pd.DataFrame:
+    """AMS-02 ratios X/O versus rigidity for the ``elements`` other than O, between R_min and R_max [GV].
+
+    Columns: ratio ('C/O', 'N/O', ...), element, R_GV, value, sigma. C/O is the published ratio (Phys.
+    Rep. 894, 1, 2021); every other X/O is the X flux interpolated (log-log) to the O bins, divided by the O
+    flux, errors added in quadrature (correlations ignored).
     """
-    co = read_kiss("bc_ratio/AMS-02_C_O_rigidity.txt")
-    N = read_kiss("bc_ratio/AMS-02_N_rigidity.txt")
-    O = read_kiss("bc_ratio/AMS-02_O_rigidity.txt")
-
+    if "O" not in elements:
+        raise ValueError(f"elements = {elements!r}: the ratios are taken to oxygen, which must be one of them")
+    O = read_kiss(ELEMENT_FLUX_TABLES["O"])
     err = kiss_total_error
-    Nint = loglog_interp(O.x, N.x, N.y)
-    Nerr = loglog_interp(O.x, N.x, err(N)) / Nint
-    no = Nint / O.y
-    rows = [pd.DataFrame({"ratio": "C/O", "R_GV": co.x, "value": co.y, "sigma": err(co)}),
-            pd.DataFrame({"ratio": "N/O", "R_GV": O.x, "value": no, "sigma": no * np.hypot(Nerr, err(O) / O.y)})]
+    rows = []
+    for el in elements:
+        if el == "O":
+            continue
+        if el == "C":
+            co = read_kiss("bc_ratio/AMS-02_C_O_rigidity.txt")
+            rows.append(pd.DataFrame({"ratio": "C/O", "element": "C", "R_GV": co.x, "value": co.y, "sigma": err(co)}))
+            continue
+        if el not in ELEMENT_FLUX_TABLES:
+            raise ValueError(f"element = {el!r} is not allowed: expected one of {', '.join(ELEMENT_FLUX_TABLES)}")
+        X = read_kiss(ELEMENT_FLUX_TABLES[el])
+        Xint = loglog_interp(O.x, X.x, X.y)
+        Xerr = loglog_interp(O.x, X.x, err(X)) / Xint
+        ratio = Xint / O.y
+        rows.append(pd.DataFrame({"ratio": f"{el}/O", "element": el, "R_GV": O.x, "value": ratio,
+                                  "sigma": ratio * np.hypot(Xerr, err(O) / O.y)}))
     df = pd.concat(rows, ignore_index=True)
     return df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
 
 
-def calibrate_abundances(model: BCModel, data: pd.DataFrame | None = None) -> dict[str, float]:
-    """Source abundances of N and O (relative to C = 1) that fit AMS-02 C/O and N/O (least squares).
+def predicted_ratios(model: BCModel, data: pd.DataFrame) -> np.ndarray:
+    """The model's X/O at the rows of :func:`abundance_data` (TOA, no cocoon term)."""
+    lis = model.lis(0.0)
+    O = model.element_flux_rigidity(lis, "O", data.R_GV)
+    out = np.empty(len(data))
+    for x in dict.fromkeys(data.element):
+        sel = (data.element == x).to_numpy()
+        out[sel] = model.element_flux_rigidity(lis, x, data.R_GV[sel]) / O[sel]
+    return out
 
-    The network is linear in the sources, so the three one-element solutions are
-    computed once and combined; the cocoon term is left out (it changes C, N, O by < 1 %).
+
+def crams_injection() -> dict[str, float]:
+    """CRAMS v1.1 injection abundance q_Z of each element (``data/transcribed/crams_injection_abundances.csv``)."""
+    t = read_transcribed("crams_injection_abundances.csv")
+    return dict(zip(t.element, t.q.astype(float)))
+
+
+def _main_mass_number(network: SlabNetwork, element: str) -> int:
+    fractions = network.element_fractions(element)
+    return network.nuclei[max(fractions, key=fractions.get)].A
+
+
+def _crams_ratio(network: SlabNetwork, element: str, reference: str) -> float:
+    """CRAMS's source abundance of ``element`` over ``reference`` in this book's units (equal T/n, per
+    element): q_X A_X^(3 - gamma) / (q_ref A_ref^(3 - gamma)), A the mass number of the main isotope."""
+    q, g = crams_injection(), network.gamma_nuclei
+    return (q[element] * _main_mass_number(network, element) ** (3.0 - g)
+            / (q[reference] * _main_mass_number(network, reference) ** (3.0 - g)))
+
+
+def tied_elements(network: SlabNetwork, calibrated) -> dict[str, tuple[str, float]]:
+    """Elements of the network that have a CRAMS injection abundance but are not calibrated, with the
+    calibrated element they follow and the CRAMS ratio to it: ``{X: (reference, ratio)}``.
+
+    The reference is the calibrated element nearest in charge (the lighter one on a tie); elements with
+    neither data nor a CRAMS abundance (F, Cl, K, Sc-V, Mn, Co) are not injected: pure secondaries.
     """
-    data = abundance_data() if data is None else data
+    q = crams_injection()
+    z = {el: ELEMENTS.index(el) for el in network.elements}
+    out = {}
+    for el in network.injectable:
+        if el in calibrated or q.get(el, 0.0) <= 0:
+            continue
+        ref = min(calibrated, key=lambda c: (abs(ELEMENTS.index(c) - z[el]), ELEMENTS.index(c)))
+        out[el] = (ref, _crams_ratio(network, el, ref))
+    return out
+
+
+def calibrate_abundances(model: BCModel, data: pd.DataFrame | None = None, elements=None) -> dict[str, float]:
+    """Source abundances (per element at equal T/n, relative to C = 1) that fit the AMS-02 ratios X/O.
+
+    ``elements``: the calibrated elements, by default those of :data:`CALIBRATED_ELEMENTS` the network has
+    (C, N, O for the C-N-O network); the other elements with a CRAMS abundance follow their nearest
+    calibrated neighbour (:func:`tied_elements`). The network is linear in the sources, so one solution per
+    calibrated element (with its followers) is computed once and the ratios are fitted by least squares;
+    the cocoon term is left out (it changes the primaries by < 1 %).
+    """
+    net = model.network
+    elements = [e for e in CALIBRATED_ELEMENTS if e in net.injectable] if elements is None else list(elements)
+    missing = [e for e in elements if e not in net.injectable]
+    if missing or "C" not in elements or "O" not in elements:
+        raise ValueError(f"calibrated elements {elements!r}: C and O are needed, and {', '.join(missing) or '-'} "
+                         f"are not in the network ({', '.join(net.injectable)})")
+    data = abundance_data(elements=elements) if data is None else data
+    ties = tied_elements(net, elements)
+    numerators = list(dict.fromkeys(data.element))
     basis = {}
-    for el in PRIMARIES:
-        m = BCModel(model.network, model.halo, model.phi, {e: float(e == el) for e in PRIMARIES})
+    for el in elements:
+        m = model.with_abundances({el: 1.0, **{x: r for x, (ref, r) in ties.items() if ref == el}})
         lis = m.lis(0.0)
-        basis[el] = {x: m.element_flux_rigidity(lis, x, data.R_GV) for x in ("C", "N", "O")}
+        basis[el] = {x: m.element_flux_rigidity(lis, x, data.R_GV) for x in [*numerators, "O"]}
+    free = [e for e in elements if e != "C"]
+    rows = {x: (data.element == x).to_numpy() for x in numerators}
 
     def flux(x, y):
-        return basis["C"][x] + y[0] * basis["N"][x] + y[1] * basis["O"][x]
+        return basis["C"][x] + sum(v * basis[e][x] for e, v in zip(free, y))
 
     def resid(y):
+        pred = np.zeros(len(data))
         O = flux("O", y)
-        pred = np.where(data.ratio == "C/O", flux("C", y) / O, flux("N", y) / O)
-        return (pred - data.value) / data.sigma
+        for x, sel in rows.items():
+            pred[sel] = (flux(x, y) / O)[sel]
+        return (pred - data.value.to_numpy()) / data.sigma.to_numpy()
 
-    sol = least_squares(resid, x0=[0.2, 1.0], bounds=([0, 0], [10, 10]))
-    return {"C": 1.0, "N": float(sol.x[0]), "O": float(sol.x[1])}
+    start = [_crams_ratio(net, e, "C") for e in free]
+    sol = least_squares(resid, x0=start, bounds=(0.0, 100.0), x_scale="jac", xtol=1e-12, ftol=1e-12, gtol=1e-12)
+    out = {"C": 1.0, **{e: float(v) for e, v in zip(free, sol.x)}}
+    out.update({x: r * out[ref] for x, (ref, r) in ties.items()})
+    return out
+
+
+def crams_abundances(network: SlabNetwork) -> dict[str, float]:
+    """Source abundances of the network's nuclei as CRAMS v1.1 injects them (``source_abundances = "crams"``).
+
+    Per nucleus, at equal T/n and relative to C: q_Z f_iso A^(3 - gamma) / (q_C 12^(3 - gamma)), with q_Z of
+    :func:`crams_injection`, f_iso the isotopic fraction (:meth:`cocoonlib.transport.SlabNetwork.element_fractions`)
+    and A^(3 - gamma) because CRAMS injects A q beta^-1 (A p_n)^(2 - gamma) where this book injects
+    y beta^-1 p_n^(2 - gamma). Elements with q_Z > 0 that the network lacks are left out
+    (:func:`crams_left_out`).
+    """
+    q, g = crams_injection(), network.gamma_nuclei
+    norm = q["C"] * 12.0 ** (3.0 - g)
+    out = {}
+    for el in network.injectable:
+        if q.get(el, 0.0) > 0:
+            for iso, pct in network.element_fractions(el).items():
+                out[iso] = q[el] * pct / 100.0 * network.nuclei[iso].A ** (3.0 - g) / norm
+    return out
+
+
+def crams_left_out(network: SlabNetwork) -> list[str]:
+    """Elements heavier than He that CRAMS injects but the network's cross-section tables do not cover."""
+    return [el for el, v in crams_injection().items()
+            if v > 0 and ELEMENTS.index(el) >= 3 and el not in network.injectable]
+
+
+def source_abundances(choice: str, model: BCModel) -> dict[str, float]:
+    """The source abundances of ``model``'s network for the parameter ``source_abundances``: ``'fit'``
+    (:func:`calibrate_abundances`, at the model's transport) or ``'crams'`` (:func:`crams_abundances`)."""
+    if choice == "fit":
+        return calibrate_abundances(model)
+    if choice == "crams":
+        return crams_abundances(model.network)
+    raise ValueError(f"source_abundances = {choice!r} is not allowed: expected one of "
+                     f"{', '.join(repr(c) for c in SOURCE_ABUNDANCES)}")
+
+
+#: parent groups for the origin of boron: charge ranges (inclusive) of the injected nuclei
+PARENT_GROUPS = {"C": (6, 6), "N": (7, 7), "O": (8, 8), "Ne-S": (9, 16), "Cl-Ca": (17, 20), "Fe group": (21, 28)}
+
+
+def _by_nucleus(network: SlabNetwork, abundances: dict) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for el, y in abundances.items():
+        fractions = {el: 100.0} if el in network.nuclei else network.element_fractions(el)
+        for iso, pct in fractions.items():
+            out[iso] = out.get(iso, 0.0) + y * pct / 100.0
+    return out
+
+
+def boron_by_parent_group(model: BCModel, T_GeV_n, chi0: float = 0.0, **halo_changes) -> pd.DataFrame:
+    """Share of the TOA boron at T [GeV/n] made from the injected nuclei of each :data:`PARENT_GROUPS` group.
+
+    Boron is attributed to the primary it descends from (oxygen's boron includes what oxygen makes through
+    carbon). The network is linear in its sources: each group is solved alone and divided by the boron of
+    the whole network; column ``sum`` adds the groups (1 up to the discretisation of the losses, which is
+    not exactly linear: see the tests). Groups without an injected nucleus are left out.
+    """
+    T = np.asarray(T_GeV_n, dtype=float)
+    net = model.network
+    per_nucleus = _by_nucleus(net, model.abundances)
+    boron = isotopes("B", net)
+    total = model._toa(model.lis(chi0, **halo_changes), boron, T)
+    out = {}
+    for group, (zlo, zhi) in PARENT_GROUPS.items():
+        sub = {k: y for k, y in per_nucleus.items() if zlo <= net.nuclei[k].Z <= zhi and y > 0}
+        if sub:
+            m = model.with_abundances(sub)
+            out[group] = m._toa(m.lis(chi0, **halo_changes), boron, T) / total
+    df = pd.DataFrame(out, index=pd.Index(T, name="T_GeV_n"))
+    df["sum"] = df.sum(axis=1)
+    return df
 
 
 # --- the fit ----------------------------------------------------------------------------------
@@ -382,19 +595,35 @@ ENERGY_PER_DECADE = 20
 NETWORK_PARAMETERS = ("xsec_fragmentation", "xsec_inelastic", "f_He", "gamma_nuclei", "grid_scale")
 
 
-def network_from_params(P: dict) -> SlabNetwork:
-    """The B/C network of a validated parameter dict (built once, then solved many times)."""
+def network_from_params(P: dict, nuclei=None) -> SlabNetwork:
+    """The B/C network of a validated parameter dict (built once, then solved many times): every nucleus the
+    cross-section tables cover, or ``nuclei`` (:data:`cocoonlib.nuclear.NETWORK`: the C-N-O network)."""
     return SlabNetwork(P["xsec_fragmentation"], P["xsec_inelastic"], P["f_He"], P["gamma_nuclei"],
-                       per_decade=ENERGY_PER_DECADE * P.get("grid_scale", 1))
+                       per_decade=ENERGY_PER_DECADE * P.get("grid_scale", 1), nuclei=nuclei)
+
+
+#: the parameters the source abundances depend on, besides the network's
+ABUNDANCE_PARAMETERS = ("source_abundances", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk",
+                        "phi")
 
 
 def model_from_params(P: dict, abundances: dict | None = None, network: SlabNetwork | None = None) -> BCModel:
-    """The B/C model of a validated parameter dict; source abundances from y_N, y_O unless given; the
-    network is built unless one made from the same :data:`NETWORK_PARAMETERS` is given."""
+    """The B/C model of a validated parameter dict: the network of every nucleus the tables cover (built
+    unless one made from the same :data:`NETWORK_PARAMETERS` is given), with the source abundances of
+    ``P['source_abundances']`` (:func:`source_abundances`, computed at the parameters' transport) unless given."""
     net = network_from_params(P) if network is None else network
-    ab = abundances if abundances is not None else {"C": 1.0, "N": P["y_N"], "O": P["y_O"]}
-    return BCModel(net, halo_from_params(P), P["phi"], ab, P["grammage_model"], P["R0"], P["delta"],
-                   P.get("R_cut", np.inf))
+    model = BCModel(net, halo_from_params(P), P["phi"], {}, P["grammage_model"], P["R0"], P["delta"],
+                    P.get("R_cut", np.inf))
+    if abundances is None:
+        abundances = source_abundances(P.get("source_abundances", "fit"), model)
+    return model.with_abundances(abundances)
+
+
+def cno_model_from_params(P: dict, network: SlabNetwork | None = None) -> BCModel:
+    """The B/C model of the first edition of chapter 2: the C-N-O network (:data:`cocoonlib.nuclear.NETWORK`)
+    with the source abundances y_N, y_O of the parameters (for comparison)."""
+    net = network_from_params(P, NETWORK) if network is None else network
+    return model_from_params(P, {"C": 1.0, "N": P["y_N"], "O": P["y_O"]}, net)
 
 
 def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int | None = None,
@@ -405,12 +634,15 @@ def fit_from_params(P: dict, model: BCModel | None = None, n_profile: int | None
     extra = {} if n_profile is None else {"n_profile": n_profile}
     fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], two_sigma=two_sigma, **extra)
     fit.settings = {k: P[k] for k in ("xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
-                                      "free_transport", "grammage_model", "R0", "delta", "R_cut", "phi", "y_N", "y_O")
+                                      "free_transport", "grammage_model", "R0", "delta", "R_cut", "phi", "y_N", "y_O",
+                                      "source_abundances")
                     if k in P}
     # the transport the fit was made with, by parameter name, best-fit values in place (read by transport_source = fit)
     fit.settings["halo"] = {k: P[k] for k in ("D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk",
                                               "f_He")} | {name: fit.best[p] for p, name in (("D0", "D0"), ("delta", "delta_gal"))
                                                           if p in fit.best}
+    fit.settings["nuclei"] = len(model.network.order)
+    fit.settings["abundances"] = {k: float(v) for k, v in model.abundances.items()}
     return model, data, fit
 
 
@@ -423,26 +655,63 @@ def variant_row(fit: BCFit, P: dict) -> dict:
     }
 
 
-def fit_variants(P: dict, variants: dict[str, dict]) -> pd.DataFrame:
+def fit_variants(P: dict, variants: dict[str, dict], model: BCModel | None = None,
+                 variant_models: dict[str, BCModel] | None = None) -> pd.DataFrame:
     """Refit B/C for each ``label -> {parameter: value}`` change of ``P``; one row per variant.
 
     Columns: chi0, chi0_lo, chi0_hi (1 sigma), chi2, ndof, D0, delta_gal, delta_chi2_no_cocoon.
     Only the best fit, the 1 sigma interval and the fit without cocoons are made (no profile grid, no
-    2 sigma interval). Variants that keep the :data:`NETWORK_PARAMETERS` share one network; a variant
-    that changes a cross-section table recalibrates the source abundances of N and O first.
+    2 sigma interval). Variants that keep the :data:`NETWORK_PARAMETERS` share one network (``model``'s, if
+    given for ``P``), and its source abundances if they keep the :data:`ABUNDANCE_PARAMETERS` too; a
+    variant that changes a cross-section table gets its own network and recalibrated abundances, unless
+    ``variant_models[label]`` gives them (a model made by :func:`model_from_params` for that variant).
     """
-    rows, networks = {}, {}
+    rows, models = {}, {}
+    if model is not None:
+        models[tuple(P.get(k) for k in NETWORK_PARAMETERS + ABUNDANCE_PARAMETERS)] = model
     for label, changes in variants.items():
         Q = {**P, **changes}
-        key = tuple(Q.get(k) for k in NETWORK_PARAMETERS)
-        if key not in networks:
-            networks[key] = network_from_params(Q)
-        model = model_from_params(Q, network=networks[key])
-        if {"xsec_fragmentation", "xsec_inelastic"} & set(changes):  # new tables: recalibrate C:N:O
-            model = model_from_params(Q, calibrate_abundances(model), networks[key])
-        _, _, f = fit_from_params(Q, model, n_profile=0, two_sigma=False)
+        key = tuple(Q.get(k) for k in NETWORK_PARAMETERS + ABUNDANCE_PARAMETERS)
+        if variant_models and label in variant_models:
+            models.setdefault(key, variant_models[label])
+        if key not in models:
+            same_net = next((m.network for k, m in models.items() if k[:len(NETWORK_PARAMETERS)] ==
+                             key[:len(NETWORK_PARAMETERS)]), None)
+            models[key] = model_from_params(Q, network=same_net)
+        base = models[key]
+        m = model_from_params(Q, base.abundances, base.network)
+        _, _, f = fit_from_params(Q, m, n_profile=0, two_sigma=False)
         rows[label] = variant_row(f, Q)
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def compare_networks(P: dict, model: BCModel, fit: BCFit, energies=(10.0, 100.0, 1000.0)) -> pd.DataFrame:
+    """What the network of every nucleus changes against the C-N-O network of the first edition.
+
+    Columns: ``C-N-O network`` (:func:`cno_model_from_params`), ``cocoon term on secondaries only`` (this
+    network, the cocoon source term given only to nuclei that are not injected themselves) and ``this
+    chapter`` (``model`` and its ``fit``). Rows: the number of nuclei; B/C at ``energies`` [GeV/n] at the
+    transport parameters of ``P`` for chi0 = 0 and 0.4 g cm^-2; the fit (chi0 with its 1 sigma interval,
+    chi^2, D0 or delta when fitted, Delta chi^2 without cocoons). The first two columns are fitted without
+    the profile and the 2 sigma interval.
+    """
+    cno = cno_model_from_params(P)
+    secondaries = BCModel(model.network, model.halo, model.phi, model.abundances, model.grammage_model, model.R0,
+                          model.delta_c, model.R_cut, cocoon_daughters="secondaries")
+    cols = {}
+    for label, m in (("C-N-O network", cno), ("cocoon term on secondaries only", secondaries), ("this chapter", model)):
+        f = fit if m is model else fit_from_params(P, m, n_profile=0, two_sigma=False)[2]
+        col = {"nuclei": len(m.network.order)}
+        basis = m.bc_basis(np.asarray(energies))
+        for c0 in (0.0, 0.4):
+            for E, v in zip(energies, bc_from_basis(basis, c0)["total"]):
+                col[f"B/C at {E:g} GeV/n, chi0 = {c0:g}"] = float(v)
+        col.update({"chi0": f.chi0, "chi0 1 sigma low": f.chi0_interval_1sigma[0],
+                    "chi0 1 sigma high": f.chi0_interval_1sigma[1], "chi2": f.chi2,
+                    **{f"{p} (fitted)": f.best[p] for p in f.free if p != "chi0"},
+                    "Delta chi2 without cocoons": f.delta_chi2_no_cocoon})
+        cols[label] = col
+    return pd.DataFrame(cols)
 
 
 def resolve_chi0(chi0: float, chi0_source: str = "parameter", path: str | Path | None = None) -> float:

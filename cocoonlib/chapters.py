@@ -62,7 +62,7 @@ CHAPTERS: dict[str, Chapter] = {
             title="The B/C ratio and the cocoon grammage",
             parameters=("grammage_model", "R0", "delta", "R_cut", "xsec_fragmentation", "xsec_inelastic", "ams02_table",
                         "T_min_fit", "free_transport", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo",
-                        "v_A", "mu_disk", "f_He", "phi", "gamma_nuclei", "y_N", "y_O", "chi0_scan_max",
+                        "v_A", "mu_disk", "f_He", "phi", "gamma_nuclei", "y_N", "y_O", "source_abundances", "chi0_scan_max",
                         "grid_scale"),
             results={
                 "chi0_best_g_cm2": "best-fit cocoon grammage chi0 [g cm^-2]",
@@ -78,6 +78,12 @@ CHAPTERS: dict[str, Chapter] = {
                 "delta_chi2_no_cocoon": "chi^2(chi0 = 0, transport refitted) - chi^2(best)",
                 "D0_best_1e28_cm2_s": "best-fit D0 [1e28 cm^2 s^-1]",
                 "bc_cocoon_fraction_1TeV_n": "cocoon share of B/C at 1 TeV/n at the best fit",
+                **{f"BC_chi0_{c}_{e}GeVn": f"TOA B/C at {e} GeV/n, chi0 = {c[0]}.{c[1]} g cm^-2 of the chapter's "
+                                           f"grammage model, at the chapter's transport (fitted, or the defaults "
+                                           f"when free_transport is none)"
+                   for c in ("00", "04", "08") for e in (10, 100, 1000)},
+                "boron_share_heavy_100GeVn": "share of the boron at 100 GeV/n made from injected nuclei heavier than "
+                                             "O, chi0 = 0, at the chapter's transport",
             },
         ),
         Chapter(

@@ -252,12 +252,18 @@ PARAMETERS: dict[str, Parameter] = {
            "CRAMS default after Schroer+2021 (PHYSICS.md 6.6)", (0.0, 2.0, True, True)),
         _p("gamma_nuclei", 4.33, "", "float", r"\gamma_{nuc}", "injection slope in momentum of C, N, O",
            "V-code", "CRAMS v1.1 nucleilist.csv", (3.0, 5.0, False, False)),
-        _p("y_N", 0.101, "", "float", r"y_N", "source abundance of N relative to C at equal T/n", "I",
+        _p("y_N", 0.101, "", "float", r"y_N", "source abundance of N relative to C at equal T/n, C-N-O network "
+           "(the comparison with the first edition of chapter 2)", "I",
            "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
            "the calibration", (0.0, 10.0, True, True)),
-        _p("y_O", 1.22, "", "float", r"y_O", "source abundance of O relative to C at equal T/n", "I",
+        _p("y_O", 1.22, "", "float", r"y_O", "source abundance of O relative to C at equal T/n, C-N-O network "
+           "(the comparison with the first edition of chapter 2)", "I",
            "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
            "the calibration", (0.0, 10.0, True, True)),
+        _p("source_abundances", "fit", "", "choice", r"q_Z", "source abundances of the nuclei of the B/C network",
+           "I", "fit: C, N, O, Ne, Mg, Si, Fe calibrated to AMS-02 fluxes (20-1000 GV) at the chapter's transport, "
+           "other elements in CRAMS proportion to their nearest calibrated neighbour (assumed: the letter gives no "
+           "composition); crams: the injection abundances of CRAMS v1.1 (V-code)", choices=("fit", "crams")),
         _p("chi0_scan_max", 1.5, "g cm^-2", "float", r"-", "upper bound of the chi0 profile drawn", "num",
            "numerical: the profile spans the best fit -+ 4.5 Hesse errors (bc.PROFILE_HALF_WIDTH), cut here; the "
            "intervals come from Minos and do not depend on it", _OPEN_POS(20.0)),

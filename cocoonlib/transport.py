@@ -21,13 +21,14 @@ only ratios (B/C, C/O, N/O) are used by the book.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from math import pi
 
 import numpy as np
 from scipy.linalg.lapack import dgtsv as _dgtsv
 
 from . import grammage as _grammage
-from .nuclear import NETWORK, PRIMARIES, CrossSections, beta_from_T, momentum_per_nucleon, rigidity_from_T
+from .nuclear import ELEMENTS, PRIMARIES, CrossSections, beta_from_T, isotopic_fractions, momentum_per_nucleon, rigidity_from_T
 from .units import C_CM_S, KPC_CM, M_ELECTRON_GEV, M_PROTON_G, M_PROTON_GEV, MB_CM2, MYR_S, R_ELECTRON_CM
 
 __all__ = [
@@ -233,10 +234,11 @@ def secondary_to_primary(X_p, X_s, sigma_p, sigma_s, sigma_ps, chi_c=0.0):
 
 
 class SlabNetwork:
-    """The oxygen-to-boron network solved in the weighted-slab model, with cocoon source grammage.
+    """A nuclear network solved in the weighted-slab model, with cocoon source grammage.
 
-    Built once (cross sections on the energy grid, loss rates); :meth:`solve`
-    is then cheap (about a millisecond) and pure in its arguments.
+    Built once (cross sections on the energy grid, loss rates, the order of solution); :meth:`solve`
+    is then cheap (a millisecond for the C-N-O network, a few for every isotope up to iron) and pure
+    in its arguments.
 
     Parameters
     ----------
@@ -245,91 +247,197 @@ class SlabNetwork:
     f_He : float
         He/H of the ISM.
     gamma_nuclei : float
-        Injection slope in momentum of C, N, O (Q ~ p^(2 - gamma) per dT; CRAMS nucleilist 4.33).
+        Injection slope in momentum of the nuclei (Q ~ p^(2 - gamma) per dT; CRAMS nucleilist 4.33).
     T_min, T_max, per_decade : float
         Energy grid [GeV/n].
     losses : bool
         Include ionisation and adiabatic losses (False: I = Q/a, exact weighted slab).
+    nuclei : tuple of Nucleus, optional
+        The nuclei, in solving order: by default every nucleus the tables cover
+        (:func:`cocoonlib.nuclear.network_nuclei`); :data:`cocoonlib.nuclear.NETWORK` is the C-N-O network.
     """
 
     def __init__(self, fragmentation="evoli2019", inelastic="tripathi99", f_He=0.1, gamma_nuclei=4.33,
-                 T_min=0.1, T_max=1.0e5, per_decade=40, losses=True):
+                 T_min=0.1, T_max=1.0e5, per_decade=40, losses=True, nuclei=None):
         n = int(round(np.log10(T_max / T_min) * per_decade)) + 1
         self.T = np.geomspace(T_min, T_max, n)
         self.f_He, self.gamma_nuclei, self.losses = f_He, gamma_nuclei, losses
-        self.xs = CrossSections(self.T, fragmentation, inelastic, f_He)
+        self.xs = CrossSections(self.T, fragmentation, inelastic, f_He, nuclei)
         self.m_ism = mean_ism_mass_g(f_He)
         self.beta = beta_from_T(self.T)
         self.p_n = momentum_per_nucleon(self.T)
-        self.nuclei = {n.key: n for n in NETWORK}
-        self.order = [n.key for n in NETWORK]
+        self.nuclei = {n.key: n for n in self.xs.nuclei}
+        self.order = [n.key for n in self.xs.nuclei]
         self.spall = {k: self.xs.inelastic_mb[k] * MB_CM2 / self.m_ism for k in self.order}
         self.frag = {pd: s * MB_CM2 / self.m_ism for pd, s in self.xs.partial_mb.items()}
         self.b_ion = {k: ionisation_loss(self.T, n.A, n.Z, f_He) for k, n in self.nuclei.items()}
         self.rigidity = {k: rigidity_from_T(self.T, n.A, n.Z) for k, n in self.nuclei.items()}
-        # parents already solved when a nucleus is reached (10Be -> 10B by spallation is dropped:
-        # 10Be comes after 10B in the order; its decay into 10B is added in solve)
+        # parents solved before each nucleus (the order puts every parent first: nuclear.network_nuclei)
         done: set[str] = set()
         self.parents: dict[str, list[str]] = {}
         for k in self.order:
             self.parents[k] = [p for p in self.xs.parents_of(k) if p in done]
             done.add(k)
+        # the same as arrays, row i = self.order[i]
+        self._index = {k: i for i, k in enumerate(self.order)}
+        self._spall = np.array([self.spall[k] for k in self.order])
+        self._b_ion = np.array([self.b_ion[k] for k in self.order])
+        self._rigidity = np.array([self.rigidity[k] for k in self.order])
+        # _frag[i, j]: production of nucleus i by nucleus j per grammage, zero unless j is a parent solved before i
+        self._frag = np.zeros((len(self.order), len(self.order), self.T.size))
+        for k, parents in self.parents.items():
+            for p in parents:
+                self._frag[self._index[k], self._index[p]] = self.frag[(p, k)]
+        self._fractions: dict[str, dict[str, float]] = {}
+        self._h = np.diff(self.T)
+        self._zeros = np.zeros(3 * self.T.size - 2)
+        self._h_fine = np.diff(_with_midpoints(self.T))
+
+    @property
+    def elements(self) -> list[str]:
+        """The elements of the network, heaviest first."""
+        return list(dict.fromkeys(self.nuclei[k].name for k in self.order))
+
+    @cached_property
+    def injectable(self) -> list[str]:
+        """The elements the network can inject: those with an isotope of non-zero solar-system abundance in it
+        (not nickel with the galprop_opt12 table, whose only nickel is 56Ni)."""
+        return [el for el in self.elements
+                if any(k in self.nuclei for k in (PRIMARIES.get(el) or isotopic_fractions(el)))]
 
     # --- sources ---------------------------------------------------------------------------
+    def element_fractions(self, element: str) -> dict[str, float]:
+        """Isotopic fractions [per cent] with which an element is injected: the solar-system fractions
+        (:func:`cocoonlib.nuclear.isotopic_fractions`; :data:`cocoonlib.nuclear.PRIMARIES` for C, N, O) of the
+        isotopes in the network. If the network lacks some of them (20Ne alone for neon with the evoli2019
+        table), the element's whole abundance goes to those it has, in proportion (assumed: the missing
+        isotopes fragment like their neighbours)."""
+        if element in self._fractions:
+            return self._fractions[element]
+        listed = PRIMARIES.get(element) or isotopic_fractions(element)
+        present = {k: f for k, f in listed.items() if k in self.nuclei}
+        if not present:
+            raise ValueError(f"source abundance for {element!r} is not allowed: the {self.xs.fragmentation} and "
+                             f"{self.xs.inelastic} tables have no isotope of {element} with a solar-system "
+                             f"abundance (the elements the network can inject: {', '.join(self.injectable)})")
+        if len(present) < len(listed):
+            total = sum(present.values())
+            present = {k: 100.0 * f / total for k, f in present.items()}
+        self._fractions[element] = present
+        return present
+
     def injection(self, abundances: dict[str, float]) -> dict[str, np.ndarray]:
         """Primary injection per grammage, Q = y_el f_iso beta^-1 p_n^(2 - gamma) (arbitrary units).
 
         ``abundances``: element -> y (relative source abundance at equal kinetic energy per
-        nucleon), shared by its isotopes with the fractions of :data:`cocoonlib.nuclear.PRIMARIES`;
+        nucleon), shared by its isotopes with the fractions of :meth:`element_fractions`;
         a nucleus key such as ``'12C'`` injects that isotope alone.
         """
         shape = self.p_n ** (2.0 - self.gamma_nuclei) / self.beta
         Q: dict[str, np.ndarray] = {}
         for el, y in abundances.items():
-            if el not in PRIMARIES and el not in self.nuclei:
-                raise ValueError(f"source abundance for {el!r} is not allowed: expected an element "
-                                 f"({', '.join(PRIMARIES)}) or a nucleus of the network ({', '.join(self.order)})")
+            if el in self.nuclei:
+                fractions = {el: 100.0}
+            elif isinstance(el, str) and el in ELEMENTS:
+                fractions = self.element_fractions(el)
+            else:
+                raise ValueError(f"source abundance for {el!r} is not allowed: expected an element of the network "
+                                 f"({', '.join(self.elements)}) or one of its nuclei ({', '.join(self.order)})")
             if isinstance(y, bool) or not isinstance(y, (int, float)) or not y >= 0:
                 raise ValueError(f"source abundance {el} = {y!r} is not allowed: expected a number >= 0")
-            fractions = PRIMARIES[el] if el in PRIMARIES else {el: 100.0}
             for iso, pct in fractions.items():
                 Q[iso] = Q.get(iso, 0.0) + y * pct / 100.0 * shape
         return Q
 
     # --- solution --------------------------------------------------------------------------
+    def _grammages(self, halo: Halo) -> np.ndarray:
+        """Galactic grammage of every nucleus, (N, nT): :func:`galactic_grammage` for all rows at once."""
+        D = diffusion_coefficient(self._rigidity, self.beta, halo)
+        u = halo.v_A * 1e5
+        norm = halo.mu * 1e-3 * self.beta * C_CM_S / (2.0 * u)
+        X = norm * -np.expm1(-(u * halo.H * KPC_CM / D))
+        for k, nuc in self.nuclei.items():
+            if nuc.unstable:
+                X[self._index[k]] = galactic_grammage(self.T, nuc.A, nuc.Z, halo, nuc.tau_Myr)
+        return X
+
+    def _operators(self, a, b):
+        """The upwind operators of :func:`slab_solution` for every nucleus, the fine grid's and the coarse
+        grid's side by side in one upper-bidiagonal system per nucleus: (diagonal, super-diagonal)."""
+        a_f, b_f = _with_midpoints(a), _with_midpoints(b)
+        d_f, d_c = a_f.copy(), a.copy()
+        d_f[:, :-1] += b_f[:, :-1] / self._h_fine
+        d_c[:, :-1] += b[:, :-1] / self._h
+        zero = np.zeros((a.shape[0], 1))
+        return np.hstack([d_f, d_c]), np.hstack([-b_f[:, 1:] / self._h_fine, zero, -b[:, 1:] / self._h])
+
+    def _slab(self, row: int, src: np.ndarray, a: np.ndarray, ops) -> np.ndarray:
+        """:func:`slab_solution` for nucleus ``row`` (the two rows of ``src`` share its operator), the fine
+        and the coarse grid solved by one back substitution."""
+        if ops is None:
+            return src / a[row]
+        diag, sup = ops
+        n = self.T.size
+        rhs = np.empty((2, 3 * n - 1))  # [fine grid | coarse grid]; its transpose is the Fortran array LAPACK wants
+        lo, hi = src[:, :-1], src[:, 1:]
+        rhs[:, : 2 * n - 1 : 2] = src
+        rhs[:, 2 * n - 1 :] = src
+        mid = rhs[:, 1 : 2 * n - 1 : 2]  # the midpoints of _with_midpoints, without its overhead
+        if src.min() > 0:
+            np.sqrt(np.multiply(lo, hi, out=mid), out=mid)
+        else:
+            np.multiply(np.add(lo, hi), 0.5, out=mid)
+            np.sqrt(lo * hi, out=mid, where=(lo > 0) & (hi > 0))
+        *_, x, info = _dgtsv(self._zeros, diag[row], sup[row], rhs.T, overwrite_b=1)
+        if info != 0:  # cannot happen for a > 0, b >= 0; kept as a guard against a wrong operator
+            raise FloatingPointError(f"slab solver: singular operator (LAPACK dgtsv info = {info})")
+        x = x.T
+        return 2.0 * x[:, : 2 * n - 1 : 2] - x[:, 2 * n - 1 :]
+
     def solve(self, halo: Halo, abundances: dict[str, float], chi0: float = 0.0, R0: float = 20.0,
-              grammage_model: str = "exponential", delta_c: float = 1.0, R_cut: float = np.inf) -> dict[str, np.ndarray]:
+              grammage_model: str = "exponential", delta_c: float = 1.0, R_cut: float = np.inf,
+              cocoon_daughters: str = "all") -> dict[str, np.ndarray]:
         """Interstellar (LIS) intensities of every nucleus on ``self.T``.
 
         Returns ``{key: array (2, nT)}``: row 0 is the Galactic part (injection and
-        spallation in the ISM), row 1 the part that starts from secondaries made in
+        spallation in the ISM), row 1 the part that starts from nuclei made in
         the cocoons (PHYSICS.md 6.4: Q_s += sum_k chi_c(R_k)/m sigma_{k->s} Q_k, with
         R_k the parent's rigidity at the same T/n). ``chi0`` [g cm^-2], ``R0`` and ``R_cut`` [TV].
+        ``cocoon_daughters``: ``'all'`` (every daughter of every injected parent gets the cocoon term, as in
+        CRAMS: carbon made from oxygen in the cocoon too) or ``'secondaries'`` (only nuclei that are not
+        injected themselves, for comparison).
         """
+        if cocoon_daughters not in ("all", "secondaries"):
+            raise ValueError(f"cocoon_daughters = {cocoon_daughters!r} is not allowed: expected 'all' or 'secondaries'")
         Q_inj = self.injection(abundances)
-        chi = {}  # cocoon grammage of each injected parent at its rigidity
+        N, nT = len(self.order), self.T.size
+        inj = np.zeros((N, nT))
+        for k, q in Q_inj.items():
+            inj[self._index[k]] = q
+        coc = np.zeros((N, nT))  # chi_c(R_k) Q_k of each injected parent at its rigidity
         if chi0 > 0:
-            chi = {k: _grammage.grammage(self.rigidity[k], grammage_model, chi0, R0, delta_c, R_cut) for k in Q_inj}
-        b_ad = adiabatic_loss(self.T, halo) if self.losses else None
-        I: dict[str, np.ndarray] = {}
-        coeffs: dict[str, tuple] = {}
-        for key in self.order:
-            nuc = self.nuclei[key]
-            src = np.zeros((2, self.T.size))
-            if key in Q_inj:
-                src[0] += Q_inj[key]
-            for par in self.parents[key]:
-                f = self.frag[(par, key)]
-                src += f * I[par]
-                if par in chi:
-                    src[1] += chi[par] * f * Q_inj[par]
-            X = galactic_grammage(self.T, nuc.A, nuc.Z, halo, nuc.tau_Myr)
-            coeffs[key] = (X, 1.0 / X + self.spall[key], None if b_ad is None else self.b_ion[key] + b_ad)
-            I[key] = slab_solution(self.T, src, *coeffs[key][1:])
-        # unstable nuclei (10Be) feed their daughter: decay rate per grammage = 1/X_unstable - 1/X_stable
-        for key, nuc in self.nuclei.items():
-            if nuc.unstable:
-                X_stable = galactic_grammage(self.T, nuc.A, nuc.Z, halo)
-                feed = I[key] * (1.0 / coeffs[key][0] - 1.0 / X_stable)
-                I[nuc.daughter] = I[nuc.daughter] + slab_solution(self.T, feed, *coeffs[nuc.daughter][1:])
-        return I
+            for k in Q_inj:
+                i = self._index[k]
+                coc[i] = _grammage.grammage(self._rigidity[i], grammage_model, chi0, R0, delta_c, R_cut) * inj[i]
+        X = self._grammages(halo)
+        a = 1.0 / X + self._spall
+        ops = self._operators(a, self._b_ion + adiabatic_loss(self.T, halo)) if self.losses else None
+        decays: dict[int, list[int]] = {}  # daughter row -> rows of the unstable nuclei that decay into it
+        for k, n in self.nuclei.items():
+            if n.unstable:
+                decays.setdefault(self._index[n.daughter], []).append(self._index[k])
+        I = np.zeros((N, 2, nT))
+        for i, key in enumerate(self.order):
+            src = np.zeros((2, nT))
+            src[0] = inj[i]
+            if i:
+                f = self._frag[i, :i]
+                src += np.einsum("pt,prt->rt", f, I[:i])
+                if chi0 > 0 and (cocoon_daughters == "all" or key not in Q_inj):
+                    src[1] += np.einsum("pt,pt->t", f, coc[:i])
+            I[i] = self._slab(i, src, a, ops)
+            for u in decays.get(i, ()):  # unstable parents feed it: decay rate per grammage 1/X_unstable - 1/X_stable
+                nuc = self.nuclei[self.order[u]]
+                feed = I[u] * (1.0 / X[u] - 1.0 / galactic_grammage(self.T, nuc.A, nuc.Z, halo))
+                I[i] = I[i] + self._slab(i, feed, a, ops)
+        return {k: I[i] for i, k in enumerate(self.order)}

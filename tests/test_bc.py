@@ -114,8 +114,10 @@ def test_minos_interval_equals_the_profile_crossing(model, P):
         assert interval == pytest.approx(bc.profile_interval(profile, fit.chi0, n_sigma**2), abs=1e-4)
 
 
-def test_calibration_reproduces_the_declared_abundances(model, P):
-    cal = bc.calibrate_abundances(model)
+def test_calibration_reproduces_the_declared_abundances(P):
+    """y_N and y_O are the calibration of the C-N-O network (the comparison of chapter 2), rounded."""
+    cal = bc.calibrate_abundances(bc.cno_model_from_params(P))
+    assert set(cal) == {"C", "N", "O"}
     assert cal["N"] == pytest.approx(P["y_N"], rel=0.02)
     assert cal["O"] == pytest.approx(P["y_O"], rel=0.02)
 
@@ -154,7 +156,7 @@ def test_profile_has_its_minimum_at_the_best_fit(model, P):
     fit = bc.fit_bc(model, data, ("D0",), chi0_max=1.0, n_profile=11)
     i = int(np.argmin(fit.profile_dchi2))
     assert abs(fit.profile_chi0[i] - fit.chi0) <= 0.05 + 1e-9
-    assert min(fit.profile_dchi2) >= -1e-6
+    assert min(fit.profile_dchi2) >= -2e-4  # Migrad stops within an estimated 2e-4 of the minimum (tol 0.1)
     lo2, hi2 = fit.chi0_interval_2sigma
     lo1, hi1 = fit.chi0_interval_1sigma
     assert lo2 < lo1 < fit.chi0 < hi1 < hi2
@@ -184,7 +186,8 @@ def test_fit_file_round_trip_and_resolve(tmp_path, model, P, monkeypatch):
 
 
 @pytest.mark.parametrize("name, value", [("T_min_fit", 0.0), ("free_transport", "H"), ("xsec_fragmentation", "webber"),
-                                         ("phi", -0.1), ("y_O", "1.2"), ("ams02_table", "PRL2011"), ("delta_gal", 2.0)])
+                                         ("phi", -0.1), ("y_O", "1.2"), ("ams02_table", "PRL2011"), ("delta_gal", 2.0),
+                                         ("source_abundances", "solar")])
 def test_bc_parameters_are_validated(name, value):
     with pytest.raises(ParameterError, match=name):
         validate({name: value}, get_chapter("bc").parameters)

@@ -64,6 +64,12 @@ def test_run_bc_writes_results_and_fit_file(tmp_path, mirror):
     fit = json.loads((out / "bc_fit.json").read_text())
     assert fit["best"]["chi0"] == pytest.approx(res["chi0_best_g_cm2"], rel=1e-9)
     assert fit["free"] == ["chi0"] and fit["settings"]["T_min_fit"] == 50.0
+    # the B/C of the network at the default transport for chi0 = 0, 0.4, 0.8: rising with chi0, falling with T
+    for E in (10, 100, 1000):
+        assert res[f"BC_chi0_00_{E}GeVn"] < res[f"BC_chi0_04_{E}GeVn"] < res[f"BC_chi0_08_{E}GeVn"]
+    assert res["BC_chi0_04_10GeVn"] > res["BC_chi0_04_100GeVn"] > res["BC_chi0_04_1000GeVn"]
+    assert 0.05 < res["boron_share_heavy_100GeVn"] < 0.2
+    assert fit["settings"]["source_abundances"] == "fit" and fit["settings"]["nuclei"] == 15
 
 
 def test_run_gamma_writes_results(tmp_path, mirror):

@@ -172,8 +172,11 @@ def test_network_is_linear_in_the_sources(network):
 
 
 def test_network_rejects_bad_abundances(network):
-    with pytest.raises(ValueError, match="Fe"):
-        network.injection({"Fe": 1.0})
+    """A parent the cross-section tables do not cover is named (the evoli2019 table stops at 56Fe)."""
+    with pytest.raises(ValueError, match="'Ni'.*evoli2019 and tripathi99 tables have no isotope of Ni"):
+        network.injection({"Ni": 1.0})
+    with pytest.raises(ValueError, match="'58Ni'"):
+        network.injection({"58Ni": 1.0})
     with pytest.raises(ValueError, match="number >= 0"):
         network.injection({"C": -1.0})
 

@@ -23,15 +23,38 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
 
 
+#: a section whose table has six columns (dataset, local path, path in repo, numbers from, bytes, sha256)
+#: names the repository, commit, columns and licence once, in three lines before the table:
+#: "... (owner/repo @ `commit`),", "<columns and units>,", "<licence (...)>. ..."
+_COMPACT_REPO = re.compile(r"\(([\w.-]+/[\w.-]+) @ `([0-9a-f]{40})`\),$")
+
+
+def _compact_section(lines: list[str], i: int) -> dict:
+    """Repository, commit, units and licence stated above the six-column table that starts at line ``i``."""
+    for j in range(i - 1, -1, -1):
+        if lines[j].startswith("## "):
+            break
+        m = _COMPACT_REPO.search(lines[j])
+        if m:
+            licence = lines[j + 2].split(")")[0] + ")"
+            return {"repo": m.group(1), "commit": m.group(2), "units": lines[j + 1].rstrip(","), "licence": licence}
+    raise ValueError(f"line {i + 1}: a six-column table without '(owner/repo @ `commit`),' above it")
+
+
 def rows(sources_md: Path):
+    lines = sources_md.read_text().splitlines()
     section, previous_ref = "", ""
-    for line in sources_md.read_text().splitlines():
+    for i, line in enumerate(lines):
         if line.startswith("#"):
             section = line
             continue
         if not line.startswith("| ") or "`" not in line:
             continue
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+        if len(cells) == 6:  # compact table: repository, commit, units and licence from the section's text
+            dataset, local, path, ref, nbytes, sha = cells
+            sec = _compact_section(lines, i)
+            cells = [dataset, local, sec["repo"], sec["commit"], path, sec["licence"], sec["units"], ref, nbytes, sha]
         if len(cells) != 10:
             continue
         dataset, local, repo, commit, path, licence, units, ref, nbytes, sha = cells
