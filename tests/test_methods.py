@@ -151,3 +151,15 @@ def test_replacement_tool_rewrites_known_citations_and_reports_the_rest(tmp_path
     assert "See Methods, methods-diffusion and Methods, methods-sky and methods-dge; Methods, methods-grammage,\n" in after
     assert f"Methods,\nmethods-cocoon-conditions, then {SPEC} 9.9 and a bare {SPEC}." in after
     assert tool.replacement(f"{SPEC} 6.1, 6.5") == "Methods, methods-slab-transport and methods-secondary-ratio"
+
+
+def test_bibliography_parses_and_has_no_duplicate_keys():
+    """references.bib is read by pybtex as the build reads it (a missing brace stops the book build)."""
+    import re
+
+    import pybtex.database
+
+    text = (paths.BOOK / "references.bib").read_text()
+    keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.M)
+    assert len(keys) == len(set(keys))
+    assert set(pybtex.database.parse_string(text, "bibtex").entries) == set(keys)
