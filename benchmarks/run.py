@@ -30,6 +30,8 @@ import astropy.units as u
 import numpy as np
 from astropy.constants import c
 
+from cocoonlib.book import from_params
+
 
 def best_of(f, n):
     times = []
@@ -68,7 +70,8 @@ def kelner_vs_naima():
 
 
 def aafrag_first_and_repeat():
-    from cocoonlib import grammage, production, sources
+    from cocoonlib.source import grammage, injection as sources
+    from cocoonlib import production
 
     spectra = sources.injection_spectra(dict(E_SN=1e51, E_max=3.0, eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31))
     E = np.logspace(0, 6, 121)
@@ -85,16 +88,16 @@ def aafrag_first_and_repeat():
 
 
 def bc_model_and_fit():
-    from cocoonlib import bc
-    from cocoonlib.chapters import get_chapter
-    from cocoonlib.params import validate
+    from cocoonlib.transport import bc
+    from cocoonlib.book.chapters import get_chapter
+    from cocoonlib.book.params import validate
 
     P = validate({}, get_chapter("bc").parameters)
-    t_build, model = best_of(lambda: bc.model_from_params(P), 3)
+    t_build, model = best_of(lambda: from_params.bc_model(P), 3)
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     T = data.T_GeV_n[data.used].to_numpy()
     t_eval, _ = best_of(lambda: model.bc(T, 0.4, D0=2.5), 50)
-    t_fit, (_, _, fit) = best_of(lambda: bc.fit_from_params(P, model), 1)
+    t_fit, (_, _, fit) = best_of(lambda: from_params.bc_fit(P, model), 1)
     print(f"B/C: network build {1e3 * t_build:6.1f} ms | one evaluation at {T.size} energies {1e3 * t_eval:5.2f} ms "
           f"(goal 5 ms: {t_eval / 5e-3:4.2f}x) | fit + {len(fit.profile_chi0)}-point profile + intervals {t_fit:5.2f} s "
           f"(goal 20 s: {t_fit / 20:4.2f}x; {t_fit / t_eval:6.0f} evaluations' worth)")
@@ -107,19 +110,20 @@ def bc_network_vs_cno(chapter_runs: int = 2):
     intervals (goal <= 3 s), the 71-nucleus GALPROP network, and chapter 2's execution (goal < 5 s)."""
     import nbformat
 
-    from cocoonlib import bc, paths
-    from cocoonlib.chapters import get_chapter
-    from cocoonlib.params import validate
+    from cocoonlib.transport import bc
+    from cocoonlib.io import paths
+    from cocoonlib.book.chapters import get_chapter
+    from cocoonlib.book.params import validate
 
     P = validate({}, get_chapter("bc").parameters)
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     T = data.T_GeV_n[data.used].to_numpy()
     rows = {}
-    for label, make in (("C-N-O", lambda: bc.cno_model_from_params(P)), ("full", lambda: bc.model_from_params(P)),
-                        ("GALPROP", lambda: bc.model_from_params({**P, "xsec_fragmentation": "galprop_opt12"}))):
+    for label, make in (("C-N-O", lambda: from_params.cno_bc_model(P)), ("full", lambda: from_params.bc_model(P)),
+                        ("GALPROP", lambda: from_params.bc_model({**P, "xsec_fragmentation": "galprop_opt12"}))):
         t_build, model = best_of(make, 3)
         t_eval, _ = best_of(lambda: model.bc(T, 0.4, D0=2.5), 50)
-        t_fit, _ = best_of(lambda: bc.fit_from_params(P, model), 1 if label == "GALPROP" else 3)
+        t_fit, _ = best_of(lambda: from_params.bc_fit(P, model), 1 if label == "GALPROP" else 3)
         rows[label] = (len(model.network.order), t_build, t_eval, t_fit)
     for label, (n, t_build, t_eval, t_fit) in rows.items():
         print(f"B/C network {label:8s} ({n:2d} nuclei): build + abundances {1e3 * t_build:6.1f} ms | one evaluation at "
@@ -133,14 +137,14 @@ def bc_network_vs_cno(chapter_runs: int = 2):
 
 
 def gamma_sky_parts():
-    from cocoonlib import diffuse, gamma, gas
-    from cocoonlib.absorption import cmb_absorption_length_kpc
-    from cocoonlib.chapters import chapter_parameters
-    from cocoonlib.galaxy import WINDOWS
+    from cocoonlib.sky import diffuse, gamma, gas
+    from cocoonlib.sky.absorption import cmb_absorption_length_kpc
+    from cocoonlib.book.chapters import chapter_parameters
+    from cocoonlib.core.geometry import WINDOWS
 
     P = chapter_parameters("gamma", {})
-    t_sky, sky = best_of(lambda: gamma.gamma_sky(P), 3)
-    t_local, local = best_of(lambda: gamma.local_cr_model(P), 3)
+    t_sky, sky = best_of(lambda: from_params.gamma_sky(P), 3)
+    t_local, local = best_of(lambda: from_params.local_cr(P), 3)
     t_q, _ = best_of(lambda: gamma._dge_emissivities(local, gamma._dge_productions(sky.E, P["f_He"])), 3)
     lam = cmb_absorption_length_kpc(sky.E)
     t_col, _ = best_of(lambda: diffuse.effective_column_cm2(gas.gas_model("galprop"), WINDOWS["outer"], lam), 3)
@@ -155,18 +159,19 @@ def transport_sea():
     with absorption, transport sea against the uniform one (array cache off); the chapter's sky with each sea."""
     import os
 
-    from cocoonlib import diffuse, gamma, gas, transport2d
-    from cocoonlib.absorption import cmb_absorption_length_kpc
-    from cocoonlib.chapters import chapter_parameters
-    from cocoonlib.galaxy import WINDOWS, CocoonDisk
+    from cocoonlib.sky import diffuse, gamma, gas
+    from cocoonlib.transport import transport2d
+    from cocoonlib.sky.absorption import cmb_absorption_length_kpc
+    from cocoonlib.book.chapters import chapter_parameters
+    from cocoonlib.core.geometry import WINDOWS
 
     P = chapter_parameters("gamma", {})
-    disk = CocoonDisk.from_params(P)
+    disk = from_params.cocoon_disk(P)
 
     def cold_solve():
         transport2d.bessel_zeros.cache_clear()
         transport2d._helium_inelastic_table.cache_clear()
-        return gamma.transport_solutions(P, disk)
+        return from_params.transport_solutions(P, disk)
 
     t_solve, solutions = best_of(cold_solve, 3)
     lam = np.append(cmb_absorption_length_kpc(gamma.energy_grid()), np.inf)
@@ -174,8 +179,8 @@ def transport_sea():
     saved = os.environ.get("COCOON_ARRAY_CACHE")
     os.environ["COCOON_ARRAY_CACHE"] = "off"
     try:
-        t_tab, _ = best_of(lambda: gamma.transport_sea(P, solutions, disk).factors, 3)
-        sea = gamma.transport_sea(P, solutions, disk)
+        t_tab, _ = best_of(lambda: from_params.transport_sea(P, solutions, disk).factors, 3)
+        sea = from_params.transport_sea(P, solutions, disk)
         sea.factors
         t_tr, _ = best_of(lambda: diffuse.sea_columns_by_species(g, sea, w, lam), 2)
         t_un, _ = best_of(lambda: diffuse.sea_columns_by_species(g, diffuse.UniformSea(), w, lam), 2)
@@ -184,7 +189,7 @@ def transport_sea():
             os.environ.pop("COCOON_ARRAY_CACHE")
         else:
             os.environ["COCOON_ARRAY_CACHE"] = saved
-    skies = {s: best_of(lambda: gamma.gamma_sky(P | {"cr_sea": s}), 3)[0] for s in diffuse.CR_SEAS}
+    skies = {s: best_of(lambda: from_params.gamma_sky(P | {"cr_sea": s}), 3)[0] for s in diffuse.CR_SEAS}
     print(f"transport sea: H + He solved on {solutions['H'].T.size} energies x {transport2d.N_MODES} modes "
           f"{1e3 * t_solve:5.1f} ms cold (goal 300 ms: {t_solve / 0.3:4.2f}x) | tables + SVD {1e3 * t_tab:5.0f} ms | "
           f"columns, inner window, H and He, {lam.size} lengths, cache off: transport {1e3 * t_tr:5.0f} ms vs uniform "
@@ -193,7 +198,7 @@ def transport_sea():
     return t_solve
 
 
-FLOOR_SOURCE = ("import cocoonlib, cocoonlib.gamma, cocoonlib.bc, cocoonlib.plotting\nimport matplotlib.pyplot as plt\n"
+FLOOR_SOURCE = ("import cocoonlib, cocoonlib.sky.gamma, cocoonlib.transport.bc, cocoonlib.book.plotting\nimport matplotlib.pyplot as plt\n"
                 "plt.plot([1, 10], [1, 10])\nplt.show()")
 """A floor chapter: start a kernel, import cocoonlib and its stack, plot once."""
 
@@ -260,8 +265,8 @@ def book_table(rows=None, repeat: int = 3):
 
     import nbformat
 
-    from cocoonlib import paths
-    from cocoonlib.chapters import CHAPTERS
+    from cocoonlib.io import paths
+    from cocoonlib.book.chapters import CHAPTERS
 
     rows = rows or []
     n = len(CHAPTERS)

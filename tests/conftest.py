@@ -8,7 +8,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 @pytest.fixture(scope="session")
 def mirror() -> Path:
-    from cocoonlib.paths import env_path
+    from cocoonlib.io.paths import env_path
 
     m = env_path("COCOON_DATA_MIRROR")  # relative to the book's root, as cocoonlib reads it
     if m is None or not m.is_dir():

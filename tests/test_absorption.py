@@ -4,8 +4,8 @@ import pytest
 import scipy.constants as sc
 from scipy import integrate
 
-from cocoonlib import absorption
-from cocoonlib.units import KPC_CM
+from cocoonlib.sky import absorption
+from cocoonlib.core.units import KPC_CM
 
 ME = sc.physical_constants["electron mass energy equivalent in MeV"][0] * 1e6  # eV
 

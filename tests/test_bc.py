@@ -4,9 +4,11 @@ import json
 import numpy as np
 import pytest
 
-from cocoonlib import bc, nuclear
-from cocoonlib.chapters import get_chapter
-from cocoonlib.params import ParameterError, validate
+from cocoonlib.transport import bc, nuclear
+from cocoonlib.book.chapters import get_chapter
+from cocoonlib.book.params import ParameterError, validate
+from cocoonlib.core import kinematics
+from cocoonlib.book import from_params
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -18,7 +20,7 @@ def P():
 
 @pytest.fixture(scope="module")
 def model(mirror, P):
-    return bc.model_from_params(P)
+    return from_params.bc_model(P)
 
 
 # --- cross sections ------------------------------------------------------------------------------
@@ -54,7 +56,7 @@ def test_cross_sections_reject_unknown_tables():
 
 def test_rigidity_round_trip():
     T = np.geomspace(0.1, 1e4, 9)
-    assert nuclear.T_from_rigidity(nuclear.rigidity_from_T(T, 11, 5), 11, 5) == pytest.approx(T, rel=1e-12)
+    assert kinematics.T_from_rigidity(kinematics.rigidity_from_T(T, 11, 5), 11, 5) == pytest.approx(T, rel=1e-12)
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ def test_minos_interval_equals_the_profile_crossing(model, P):
 
 def test_calibration_reproduces_the_declared_abundances(P):
     """y_N and y_O are the calibration of the C-N-O network (the comparison of chapter 2), rounded."""
-    cal = bc.calibrate_abundances(bc.cno_model_from_params(P))
+    cal = bc.calibrate_abundances(from_params.cno_bc_model(P))
     assert set(cal) == {"C", "N", "O"}
     assert cal["N"] == pytest.approx(P["y_N"], rel=0.02)
     assert cal["O"] == pytest.approx(P["y_O"], rel=0.02)

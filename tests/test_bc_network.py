@@ -3,11 +3,13 @@ network, closed forms, the parts of boron, ghost folding, decays, source abundan
 import numpy as np
 import pytest
 
-from cocoonlib import bc, nuclear, transport
-from cocoonlib.chapters import get_chapter
-from cocoonlib.nuclear import Nucleus
-from cocoonlib.params import ParameterError, validate
-from cocoonlib.transport import Halo
+from cocoonlib.transport import bc, nuclear, slab as transport
+from cocoonlib.book.chapters import get_chapter
+from cocoonlib.transport.nuclear import Nucleus
+from cocoonlib.book.params import ParameterError, validate
+from cocoonlib.transport.slab import Halo
+from cocoonlib.core import kinematics
+from cocoonlib.book import from_params
 
 pytestmark = pytest.mark.usefixtures("mirror")
 HALO = Halo()
@@ -20,7 +22,7 @@ def P():
 
 @pytest.fixture(scope="module")
 def model(mirror, P):
-    return bc.model_from_params(P)
+    return from_params.bc_model(P)
 
 
 # --- regression: the C-N-O network of the first edition -------------------------------------------------------
@@ -49,7 +51,7 @@ def test_cno_network_reproduces_the_first_edition(P, changes):
     """Restricted to the C-N-O parents, the network gives the first edition's B/C to 1e-6. The first edition
     already gave the cocoon term to every daughter of every injected parent (carbon made from oxygen in the
     cocoons too), so 'cocoon_daughters = all' is the restriction that reproduces it."""
-    model = bc.cno_model_from_params(P)
+    model = from_params.cno_bc_model(P)
     assert model.network.order[-2:] == ["10Be", "10B"]  # the decaying parent is solved before its daughter
     total, cocoon = FIRST_EDITION_BC[changes]
     parts = model.bc_parts(np.geomspace(1.0, 5000.0, 12), 0.4, **dict(changes))
@@ -58,7 +60,7 @@ def test_cno_network_reproduces_the_first_edition(P, changes):
 
 
 def test_cno_network_reproduces_the_first_edition_fit(P):
-    _, _, fit = bc.fit_from_params(P, bc.cno_model_from_params(P))
+    _, _, fit = from_params.bc_fit(P, from_params.cno_bc_model(P))
     got = {"chi0": fit.chi0, "lo": fit.chi0_interval_1sigma[0], "hi": fit.chi0_interval_1sigma[1],
            "lo2": fit.chi0_interval_2sigma[0], "hi2": fit.chi0_interval_2sigma[1], "chi2": fit.chi2,
            "D0": fit.best["D0"], "dchi2": fit.delta_chi2_no_cocoon}
@@ -115,7 +117,7 @@ def test_single_parent_single_channel_equals_the_closed_form(model_name, chi0):
     X_C = transport.galactic_grammage(T, 12, 6, HALO)
     X_B = transport.galactic_grammage(T, 11, 5, HALO)
     s_C, s_B, s_CB = net.spall["12C"], net.spall["11B"], net.frag[("12C", "11B")]
-    chi = chi0 * (np.exp(-nuclear.rigidity_from_T(T, 12, 6) / 2e4) if model_name == "exponential" else 1.0)
+    chi = chi0 * (np.exp(-kinematics.rigidity_from_T(T, 12, 6) / 2e4) if model_name == "exponential" else 1.0)
     I_C = Q * X_C / (1 + X_C * s_C)
     assert lis["12C"][0] == pytest.approx(I_C, rel=1e-12)
     assert lis["11B"][0] == pytest.approx(s_CB * I_C * X_B / (1 + X_B * s_B), rel=1e-12)
@@ -263,5 +265,5 @@ def test_heavy_parents_raise_boron_and_carbon(P, model):
     shares = bc.boron_by_parent_group(model, T)
     heavy = shares[["Ne-S", "Fe group"]].sum(axis=1).to_numpy()
     assert np.all((heavy > 0.08) & (heavy < 0.15))
-    ratio = model.bc(T, 0.4) / bc.cno_model_from_params(P).bc(T, 0.4)
+    ratio = model.bc(T, 0.4) / from_params.cno_bc_model(P).bc(T, 0.4)
     assert np.all((ratio > 1.02) & (ratio < heavy.max() + 1))

@@ -34,9 +34,10 @@ from pathlib import Path
 
 import pytest
 
-from cocoonlib import citation, paths, scorecard
-from cocoonlib.chapters import CHAPTERS
-from cocoonlib.results import extract
+from cocoonlib.book import citation, scorecard
+from cocoonlib.io import paths
+from cocoonlib.book.chapters import CHAPTERS
+from cocoonlib.book.results import extract
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
@@ -197,7 +198,7 @@ def test_no_table_is_wider_than_the_page(book, browser, page):
 
 def test_footer_and_citation_page_show_version_and_commit(book, browser):
     html, _, _ = book
-    from cocoonlib.provenance import book_commit
+    from cocoonlib.book.provenance import book_commit
 
     # the sha alone: whether the work tree counts as changed may differ between the build and now
     version, sha = citation.book_version(), book_commit().removesuffix("+changes")

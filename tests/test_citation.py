@@ -1,7 +1,7 @@
 """The compendium's citation is derived from CITATION.cff (version, date, authors, repository) and the commit."""
 import pytest
 
-from cocoonlib import citation
+from cocoonlib.book import citation
 
 
 def test_bibtex_entry_parses_and_carries_the_cff_fields():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cocoonlib.chapters import CHAPTERS
+from cocoonlib.book.chapters import CHAPTERS
 
 # the console script installed next to this interpreter (works without activating the venv)
 _here = Path(sys.executable).parent / "cocoon"
@@ -142,7 +142,7 @@ def test_scan_invalid_value_fails_one_point(tmp_path, mirror):
 
 def _fake_chapter(errors):
     """A stand-in for cli.run_chapter that raises the given errors in turn, then returns results."""
-    from cocoonlib.cli import RunError
+    from cocoonlib.book.cli import RunError
 
     calls = []
 
@@ -164,7 +164,7 @@ def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, cap
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from cocoonlib import cli, scan as scan_mod
+    from cocoonlib.book import cli, scan as scan_mod
 
     err = {"kernel": DeadKernelError("Kernel died"), "timeout": CellTimeoutError("slow"),
            "cell": PapermillExecutionError(0, 1, "boom", "ValueError", "bad", [])}[cause]
@@ -190,7 +190,7 @@ def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, cap
 def test_point_kernel_failing_twice_is_a_failed_point(tmp_path, monkeypatch):
     from nbclient.exceptions import DeadKernelError
 
-    from cocoonlib import cli, scan as scan_mod
+    from cocoonlib.book import cli, scan as scan_mod
 
     fake, calls = _fake_chapter([DeadKernelError("a"), DeadKernelError("b")])
     monkeypatch.setattr(cli, "run_chapter", fake)
@@ -240,7 +240,7 @@ def test_save_figure_writes_pdf_and_png(tmp_path, monkeypatch):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from cocoonlib import plotting
+    from cocoonlib.book import plotting
 
     monkeypatch.setenv("COCOON_FIGURES_DIR", str(tmp_path))
     fig, ax = plt.subplots()
@@ -257,7 +257,7 @@ def test_save_and_show_displays_the_saved_png_and_closes_the_figure(tmp_path, mo
     import matplotlib.pyplot as plt
     import IPython.display
 
-    from cocoonlib import plotting
+    from cocoonlib.book import plotting
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))

@@ -7,7 +7,7 @@ import socket
 import numpy as np
 import pytest
 
-from cocoonlib import data, paths, regions
+from cocoonlib.io import data, paths, regions
 
 
 def test_registry_entries_are_complete():
@@ -295,7 +295,7 @@ def test_relative_mirror_is_relative_to_the_book_root(monkeypatch, mirror, tmp_p
     """Kernels run in notebooks/ or a run folder: a relative COCOON_DATA_MIRROR must not depend on that."""
     import os
 
-    from cocoonlib import data, paths, regions
+    from cocoonlib.io import data, paths
 
     rel = os.path.relpath(mirror, paths.ROOT)  # e.g. ../shared/data
     monkeypatch.setenv(data.MIRROR_ENV, rel)

@@ -7,11 +7,14 @@ import pytest
 import pandas as pd
 from scipy import integrate
 
-from cocoonlib import chapters, diffuse, gamma, gas, local_cr
-from cocoonlib.galaxy import WINDOWS, CocoonDisk, SkyWindow, SunCentredRays, line_of_sight_integral
+from cocoonlib.book import chapters
+from cocoonlib.sky import diffuse, gas, local_cr
+from cocoonlib.core.geometry import WINDOWS, SkyWindow, SunCentredRays, line_of_sight_integral
+from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.production import Production, kelner
-from cocoonlib.units import MB_CM2
-from cocoonlib.params import ParameterError
+from cocoonlib.core.units import MB_CM2
+from cocoonlib.book.params import ParameterError
+from cocoonlib.book import from_params
 
 
 SIGMA = 5.0
@@ -124,7 +127,7 @@ def test_chi2_uses_the_error_on_the_side_of_the_model():
 
 @pytest.fixture(scope="module")
 def sky(mirror):
-    return gamma.gamma_sky(chapters.chapter_parameters("gamma", {}), compare_seas=True)
+    return from_params.gamma_sky(chapters.chapter_parameters("gamma", {}), compare_seas=True)
 
 
 def test_sky_uniform_sea_identity(sky):
@@ -150,7 +153,7 @@ def test_sky_transport_sea_at_high_energy_is_the_weighted_column(sky):
 
 def test_sky_mask_absorption_and_linearity(mirror, sky):
     P = chapters.chapter_parameters("gamma", {})
-    other = gamma.gamma_sky({**P, "mask_inner": 1.0, "chi0": 0.8, "cmb_absorption": "off"})
+    other = from_params.gamma_sky({**P, "mask_inner": 1.0, "chi0": 0.8, "cmb_absorption": "off"})
     below = sky.E < 1e4
     # cocoons: linear in chi0, and the inner mask multiplies them
     assert np.allclose(other.cocoon("inner")[below], 2 / 0.65 * sky.cocoon("inner")[below], rtol=1e-9)
@@ -173,7 +176,7 @@ def test_with_cocoons_equals_a_full_rebuild(mirror, sky):
     for change in ({"R0": 50.0}, {"grammage_model": "advection_diffusion", "delta": 0.5},
                    {"grammage_model": "advection_diffusion_cutoff", "R_cut": 300.0}):
         fast = sky.with_cocoons(**change)
-        full = gamma.gamma_sky({**P, **change})
+        full = from_params.gamma_sky({**P, **change})
         for w in sky.windows:
             assert fast.cocoon(w) == pytest.approx(full.cocoon(w), rel=1e-12)
             assert np.array_equal(fast.dge(w), sky.dge(w))
@@ -187,7 +190,7 @@ def test_with_cocoons_equals_a_full_rebuild(mirror, sky):
 
 def test_loglog_interp_rows_equal_numpy_interp_row_by_row():
     """The vectorised (one curve per row) interpolation against np.interp applied to each row."""
-    from cocoonlib.numerics import loglog_interp
+    from cocoonlib.core.numerics import loglog_interp
 
     rng = np.random.default_rng(3)
     xp = np.geomspace(1.0, 1e6, 50)
@@ -201,7 +204,7 @@ def test_loglog_interp_rows_equal_numpy_interp_row_by_row():
 
 
 def test_best_chi2_in_band_equals_the_loop_over_curves():
-    from cocoonlib import diffuse
+    from cocoonlib.sky import diffuse
 
     E = np.geomspace(10, 1e6, 80)
     lo, hi = 1e-8 * (E / 10) ** -0.7, 3e-8 * (E / 10) ** -0.6

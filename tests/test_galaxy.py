@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from scipy import integrate, special
 
-from cocoonlib.galaxy import (WINDOWS, CocoonDisk, SkyWindow, allsky_integral_volume, column_per_longitude,
-                              line_of_sight_integral)
+from cocoonlib.core.geometry import WINDOWS, SkyWindow, column_per_longitude, line_of_sight_integral
+from cocoonlib.source.cocoon_disk import CocoonDisk, allsky_integral_volume
 
 DISKS = {
     "default": CocoonDisk(),
@@ -102,7 +102,8 @@ def test_line_of_sight_integral_of_several_densities_at_once():
 
     import numpy as np
 
-    from cocoonlib.galaxy import WINDOWS, CocoonDisk, line_of_sight_integral
+    from cocoonlib.core.geometry import WINDOWS, line_of_sight_integral
+    from cocoonlib.source.cocoon_disk import CocoonDisk
 
     disk = CocoonDisk()
 

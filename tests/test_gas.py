@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from cocoonlib import gas
-from cocoonlib.data import read_transcribed
-from cocoonlib.galaxy import WINDOWS, SkyWindow
-from cocoonlib.units import KPC_CM
+from cocoonlib.sky import gas
+from cocoonlib.io.data import read_transcribed
+from cocoonlib.core.geometry import WINDOWS, SkyWindow
+from cocoonlib.core.units import KPC_CM
 
 
 def _eval_expression(expr, R):

@@ -4,7 +4,7 @@ import astropy.units as u
 import numpy as np
 import pytest
 
-from cocoonlib import cocoons, grammage
+from cocoonlib.source import cocoons, grammage
 
 
 def test_exponential_fixed_points():

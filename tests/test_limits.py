@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cocoonlib import limits
+from cocoonlib.stats import limits
 
 E = np.logspace(3, 6, 31)  # GeV
 

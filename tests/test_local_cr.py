@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from cocoonlib import local_cr
-from cocoonlib.sources import HELIUM, PROTON
+from cocoonlib.sky import local_cr
+from cocoonlib.core.kinematics import HELIUM, PROTON
 
 SHAPE = local_cr.SpectrumShape(K=0.045, gamma=2.85, R_h=400.0, dg_h=-0.2, R_s=2e4, dg_s=0.3)
 

@@ -1,5 +1,5 @@
 """The Methods part of the book: every section names its source, confidence, parameters and code, and every
-name it gives exists (functions in cocoonlib, parameters in cocoonlib.params, keys in the bibliography)."""
+name it gives exists (functions in cocoonlib, parameters in cocoonlib.book.params, keys in the bibliography)."""
 import importlib
 import importlib.util
 import re
@@ -8,8 +8,8 @@ import sys
 import pytest
 import yaml
 
-from cocoonlib import paths
-from cocoonlib.params import PARAMETERS, TAGS
+from cocoonlib.io import paths
+from cocoonlib.book.params import PARAMETERS, TAGS
 
 METHODS = paths.BOOK / "methods"
 PAGES = sorted(METHODS.glob("*.md"))
@@ -91,7 +91,7 @@ def test_code_entries_name_existing_functions_and_parameters_existing_parameters
         _resolve(name)  # raises if the module or attribute does not exist
     params = re.findall(r"`([A-Za-z_]\w*)`", _entry(body, "Parameters"))
     unknown = [p for p in params if p not in PARAMETERS]
-    assert not unknown, f"{label}: not parameters of cocoonlib.params: {unknown}"
+    assert not unknown, f"{label}: not parameters of cocoonlib.book.params: {unknown}"
 
 
 def test_every_physics_parameter_is_used_by_some_section():

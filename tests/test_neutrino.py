@@ -2,9 +2,12 @@
 import numpy as np
 import pytest
 
-from cocoonlib import chapters, galaxy, gamma, local_cr, neutrino
+from cocoonlib.book import chapters
+from cocoonlib.sky import local_cr, neutrino
 from cocoonlib.production import Production, flavours_at_earth
-from cocoonlib.units import PER_YR_KPC2_TO_PER_S_CM2
+from cocoonlib.core.units import PER_YR_KPC2_TO_PER_S_CM2
+from cocoonlib.source import cocoon_disk
+from cocoonlib.book import from_params
 
 SHAPE = local_cr.SpectrumShape(K=0.045, gamma=2.7, R_h=1e9, dg_h=-0.01, R_s=1e10, dg_s=0.01)
 FLUXES = {"H": local_cr.LocalFlux(local_cr.PROTON, SHAPE),
@@ -56,8 +59,8 @@ def test_allsky_cocoon_flux_against_the_volume_integral(mirror):
     Q J_all / (4 pi) / 3 with J_all from the Sun-centred volume integral of chapter 1 (azimuth in closed form)."""
     P = chapters.chapter_parameters("neutrino", {})
     E = np.array([1e3, 1e4])
-    sky = gamma.gamma_sky(P, E, gas_models=("galprop",), secondary="nu_all", window_names=("allsky",))
-    J_volume = galaxy.allsky_integral_volume(galaxy.CocoonDisk.from_params(P))
+    sky = from_params.gamma_sky(P, E, gas_models=("galprop",), secondary="nu_all", window_names=("allsky",))
+    J_volume = cocoon_disk.allsky_integral_volume(from_params.cocoon_disk(P))
     expected = sky.Q_cocoon[P["production_model"]] * J_volume * PER_YR_KPC2_TO_PER_S_CM2 / (4 * np.pi) / 3
     assert np.allclose(neutrino.allsky_flux_per_flavour(sky.cocoon("allsky")), E**2 * expected, rtol=1e-3)
 

@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from cocoonlib.chapters import CHAPTERS
-from cocoonlib.params import PARAMETERS, TAGS, ParameterError, parse_cli_value, provenance_table, validate
+from cocoonlib.book.chapters import CHAPTERS
+from cocoonlib.book.params import PARAMETERS, TAGS, ParameterError, parse_cli_value, provenance_table, validate
 
 INVALID = [
     ("chi0", -0.4), ("chi0", 0.0), ("chi0", 11.0), ("chi0", "0.4"), ("chi0", True), ("chi0", math.nan),
@@ -83,7 +83,7 @@ def test_notebook_parameters_cell_matches_declarations(chapter):
 
 def test_list_parameter():
     """R0_grid: a list of positive numbers, from Python or from the command line; anything else is one line."""
-    from cocoonlib.params import PARAMETERS, ParameterError, parse_cli_value
+    from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value
 
     assert parse_cli_value("R0_grid", "5,10,20") == [5.0, 10.0, 20.0]
     assert PARAMETERS["R0_grid"].check([1, 2.5]) == [1.0, 2.5]

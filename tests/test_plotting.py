@@ -5,7 +5,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from cocoonlib import plotting  # noqa: E402
+from cocoonlib.book import plotting  # noqa: E402
 
 
 def test_log_axes_have_minor_ticks_at_2_and_5_only():
@@ -56,7 +56,7 @@ def test_saved_figures_say_chapter_parameters_and_commit(tmp_path, monkeypatch):
 
     from PIL import Image
 
-    from cocoonlib import provenance
+    from cocoonlib.book import provenance
 
     P = {"chi0": 0.4, "R0": 20.0, "grammage_model": "exponential", "R0_grid": [5.0, 10.0], "R_cut": float("inf"),
          "grid_scale": np.int64(1)}

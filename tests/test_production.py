@@ -7,12 +7,12 @@ import pytest
 from astropy.constants import c
 from scipy.integrate import quad
 
-from cocoonlib.grammage import grammage
+from cocoonlib.source.grammage import grammage
 from cocoonlib.production import Production, flavours_at_earth, kelner, oscillation_matrix
-from cocoonlib.sources import injection_spectra
-from cocoonlib.units import M_PROTON_G
+from cocoonlib.source.injection import injection_spectra
+from cocoonlib.core.units import M_PROTON_G
 
-SPECTRA = injection_spectra(dict(E_SN=1e51, E_max=3.0, eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31))
+SPECTRA = injection_spectra(eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31)
 
 
 def chi(R):
@@ -158,7 +158,7 @@ def test_delta_approximation_near_threshold_against_quadrature(E):
 
     from cocoonlib.production import kelner
     from cocoonlib.production.emissivity import _log_grid
-    from cocoonlib.units import M_PI0_GEV, M_PROTON_GEV, MB_CM2
+    from cocoonlib.core.units import M_PI0_GEV, M_PROTON_GEV, MB_CM2
 
     Ep, _ = _log_grid(kelner.E_THRESHOLD_GEV * 1.0001, 1e9, 40)
     w = Ep**-2.7

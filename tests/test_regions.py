@@ -3,8 +3,11 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from cocoonlib import params, paths, regions
-from cocoonlib.galaxy import WINDOWS, CocoonDisk, SkyWindow, line_of_sight_integral
+from cocoonlib.book import from_params
+from cocoonlib.book import params
+from cocoonlib.io import paths, regions
+from cocoonlib.core.geometry import WINDOWS, SkyWindow, line_of_sight_integral
+from cocoonlib.source.cocoon_disk import CocoonDisk
 
 NEW_REGIONS = ["tibet_25l100", "tibet_50l200", "hawc_43l73", "fermi_inner_galaxy"]
 
@@ -19,12 +22,14 @@ def test_region_table():
     assert regions.sky_window("fermi_inner_galaxy") == SkyWindow("fermi_inner_galaxy", -80.0, 80.0, -8.0, 8.0)
     assert regions.sky_window("hawc_43l73") == SkyWindow("hawc_43l73", 43.0, 73.0, -4.0, 4.0)
     assert regions.region("tibet_25l100").experiments == ("Tibet AS+MD", "ARGO-YBJ")
-    assert regions.mask_factor("inner") == 0.65 == params.PARAMETERS["mask_inner"].default
+    names = list(regions.regions())
+    assert all(regions.region(n).mask_parameter in params.PARAMETERS for n in names if regions.region(n).mask_parameter)
+    assert from_params.mask_factors({}, ["inner"])["inner"] == 0.65 == params.PARAMETERS["mask_inner"].default
     for name in NEW_REGIONS + ["outer"]:
         p = params.PARAMETERS[regions.region(name).mask_parameter]
         assert p.default == 1.0 and p.tag == "I" and "no" in p.source  # says why 1: no factor published
-    assert regions.mask_factor("allsky") == 1.0
-    assert regions.mask_factor("tibet_50l200", {"mask_tibet_50l200": 0.7}) == 0.7
+    assert from_params.mask_factors({}, ["allsky"])["allsky"] == 1.0
+    assert from_params.mask_factors({"mask_tibet_50l200": 0.7}, ["tibet_50l200"])["tibet_50l200"] == 0.7
 
 
 def test_unknown_region_is_one_line():
@@ -43,8 +48,9 @@ def test_malformed_region_row_names_it(tmp_path, monkeypatch):
             regions.regions()
         bad.write_text(paths.SKY_REGIONS.read_text().replace("oops,100,50", "oops,50,100").replace(",X,,", ",X,mask_x,"))
         regions.regions.cache_clear()
+        assert regions.region("oops").mask_parameter == "mask_x"  # the table is data; the book checks the name
         with pytest.raises(ValueError, match="mask_parameter 'mask_x' is not a parameter"):
-            regions.regions()
+            from_params.mask_factors({}, ["oops"])
     finally:
         regions.regions.cache_clear()
 

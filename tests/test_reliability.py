@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cocoonlib import cli, data
-from cocoonlib.chapters import CHAPTERS
-from cocoonlib.params import PARAMETERS
-from cocoonlib.results import extract
+from cocoonlib.book import cli
+from cocoonlib.io import data
+from cocoonlib.book.chapters import CHAPTERS
+from cocoonlib.book.params import PARAMETERS
+from cocoonlib.book.results import extract
 from test_cli import COCOON
 
 pytestmark = pytest.mark.skipif(COCOON is None, reason="the cocoon console script is not installed")

@@ -3,9 +3,10 @@ introduction shows every claim, every reference can be found."""
 import re
 
 
-from cocoonlib import paths, provenance, scorecard
-from cocoonlib.chapters import CHAPTERS
-from cocoonlib.results import extract
+from cocoonlib.io import paths
+from cocoonlib.book import provenance, scorecard
+from cocoonlib.book.chapters import CHAPTERS
+from cocoonlib.book.results import extract
 
 
 def committed_results(chapter):
@@ -50,7 +51,7 @@ def test_missing_data_makes_a_claim_untestable(monkeypatch):
 
 def test_intro_shows_the_generated_scorecard():
     intro = (paths.BOOK / "intro.md").read_text()
-    assert scorecard.markdown_table() in intro, "book/intro.md: paste the output of python -m cocoonlib.scorecard"
+    assert scorecard.markdown_table() in intro, "book/intro.md: paste the output of python -m cocoonlib.book.scorecard"
     for c in scorecard.CLAIMS:
         for f in scorecard.FIELDS:
             assert f"::score_{c.key}_{f}:s`" in intro
@@ -76,7 +77,7 @@ def test_every_reference_has_a_doi_url_or_a_stated_reason():
 
 
 def test_every_registered_file_is_cited_in_the_bibliography():
-    from cocoonlib import data
+    from cocoonlib.io import data
 
     bib = _bib_entries()
     for name, e in data.registry().iterrows():
@@ -87,7 +88,7 @@ def test_every_registered_file_is_cited_in_the_bibliography():
 
 
 def test_provenance_tables_list_every_file():
-    from cocoonlib import data
+    from cocoonlib.io import data
 
     reg = provenance.registry_markdown()
     for name, e in data.registry().iterrows():

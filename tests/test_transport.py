@@ -4,10 +4,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from cocoonlib import nuclear, transport
-from cocoonlib.nuclear import T_from_rigidity, rigidity_from_T
-from cocoonlib.transport import Halo
-from cocoonlib.units import C_CM_S, KPC_CM, M_PROTON_G, MB_CM2
+from cocoonlib.transport import slab as transport
+from cocoonlib.core.kinematics import T_from_rigidity, rigidity_from_T
+from cocoonlib.transport.slab import Halo
+from cocoonlib.core.units import C_CM_S, KPC_CM, M_PROTON_G, MB_CM2
+from cocoonlib.core import kinematics
+from cocoonlib.core.units import M_PROTON_GEV
 
 HALO = Halo()
 
@@ -23,7 +25,7 @@ def test_galactic_grammage_matches_specification(R, X_expected):
 def test_grammage_normalisation_and_plateau():
     """X / [1 - exp(-v_A H/D)] = mu v / 2 v_A (78.2 g/cm^2 for v = c); D >= 2 v_A H bounds X."""
     T = np.geomspace(1, 1e5, 7)
-    beta = nuclear.beta_from_T(T)
+    beta = kinematics.beta_from_T(T)
     D = transport.diffusion_coefficient(rigidity_from_T(T, 12, 6), beta, HALO)
     xi = HALO.v_A * 1e5 * HALO.H * KPC_CM / D
     X = transport.galactic_grammage(T, 12, 6, HALO)
@@ -46,7 +48,7 @@ def test_unstable_grammage_limits():
 def test_ionisation_loss_of_a_minimum_ionising_proton():
     """Bethe stopping power of hydrogen gas at beta*gamma = 3.5: 4.10 MeV cm^2/g (PDG atomic and nuclear
     properties, H2 gas minimum ionisation); the Z^2/A scaling at equal T/n."""
-    T = nuclear.M_PROTON_GEV * (np.sqrt(1 + 3.5**2) - 1)
+    T = M_PROTON_GEV * (np.sqrt(1 + 3.5**2) - 1)
     b = transport.ionisation_loss(T, 1, 1, f_He=0.0)
     assert b * 1e3 == pytest.approx(4.10, rel=0.03)
     assert transport.ionisation_loss(T, 12, 6, 0.0) == pytest.approx(3.0 * b, rel=1e-3)
@@ -116,8 +118,8 @@ def test_force_field_conserves_phase_space_density_along_the_shift():
     for A, Z in ((12, 6), (11, 5), (1, 1)):
         Phi = Z / A * 0.6
         toa = transport.force_field(T, T_grid, I_lis, A, Z, 0.6)
-        p2 = nuclear.momentum_per_nucleon(T) ** 2
-        p2_out = nuclear.momentum_per_nucleon(T + Phi) ** 2
+        p2 = kinematics.momentum_per_nucleon(T) ** 2
+        p2_out = kinematics.momentum_per_nucleon(T + Phi) ** 2
         assert toa / p2 == pytest.approx((T + Phi) ** -2.7 / p2_out, rel=1e-10)
         assert np.all(toa < T**-2.7)  # modulation only removes particles at fixed T
 

@@ -1,4 +1,4 @@
-"""The 2D disk-halo model of the cosmic-ray sea (cocoonlib.transport2d), each against something independent:
+"""The 2D disk-halo model of the cosmic-ray sea (cocoonlib.transport.transport2d), each against something independent:
 a finite-volume solution of the same equation written here, chapter 2's 1D model in the limit of an infinite
 disk, the pure-diffusion limit, and the consistency of the tables the DGE uses."""
 import numpy as np
@@ -6,20 +6,21 @@ import pytest
 from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
-from cocoonlib import chapters, diffuse, gamma, params, transport2d
-from cocoonlib.bc import halo_from_params
-from cocoonlib.galaxy import CocoonDisk
-from cocoonlib.nuclear import beta_from_T, rigidity_from_T
-from cocoonlib.params import ParameterError
-from cocoonlib.sources import injection_spectra
-from cocoonlib.transport import (adiabatic_loss, diffusion_coefficient, galactic_grammage, ionisation_loss,
+from cocoonlib.book import chapters, params
+from cocoonlib.sky import diffuse, gamma
+from cocoonlib.transport import transport2d
+from cocoonlib.source.cocoon_disk import CocoonDisk
+from cocoonlib.core.kinematics import beta_from_T, rigidity_from_T
+from cocoonlib.book.params import ParameterError
+from cocoonlib.transport.slab import (adiabatic_loss, diffusion_coefficient, galactic_grammage, ionisation_loss,
                                  mean_ism_mass_g, slab_solution)
-from cocoonlib.units import C_CM_S, KPC_CM, MB_CM2, PER_YR_KPC2_TO_PER_S_CM2
+from cocoonlib.core.units import C_CM_S, KPC_CM, MB_CM2, PER_YR_KPC2_TO_PER_S_CM2
+from cocoonlib.book import from_params
 
 P = params.validate({})
-HALO = halo_from_params(P)
-DISK = CocoonDisk.from_params(P)
-PROTONS = injection_spectra(P)["H"]
+HALO = from_params.halo(P)
+DISK = from_params.cocoon_disk(P)
+PROTONS = from_params.injection_spectra(P)["H"]
 
 
 def finite_volume_disk_halo(q_of_r, D, u, Gamma, R, H, dr, dz):
@@ -96,12 +97,12 @@ def test_infinite_uniform_disk_is_chapter_2s_one_dimensional_model(mirror):
 def test_pure_diffusion_ratio_does_not_depend_on_energy(mirror):
     """With advection, losses and spallation off the equation is D times a fixed operator: D factors out and the
     density relative to the Sun is the same at every energy."""
-    sea = transport2d.solve_sea("He", injection_spectra(P)["He"], DISK, HALO, 20.0, losses=False, advection=False,
+    sea = transport2d.solve_sea("He", from_params.injection_spectra(P)["He"], DISK, HALO, 20.0, losses=False, advection=False,
                                 spallation=False)
     below_cutoff = sea.rigidity_GV[sea.rigidity_GV < 1e6][::10]  # beyond, the injected spectrum underflows to 0
     g = sea.ratio_to_sun([2.0, 4.0, 12.0, 18.0], [0.0, 0.0, 0.3, 0.0], below_cutoff)
     assert np.ptp(g, axis=1) == pytest.approx(0.0, abs=1e-10)
-    full = transport2d.solve_sea("He", injection_spectra(P)["He"], DISK, HALO, 20.0)
+    full = transport2d.solve_sea("He", from_params.injection_spectra(P)["He"], DISK, HALO, 20.0)
     g_full = full.ratio_to_sun([4.0], [0.0], [10.0, 1e5])[0]
     assert g_full[0] != pytest.approx(g_full[1], rel=1e-3)  # with them, it does (advection at low rigidity)
 
@@ -125,7 +126,7 @@ def test_ratio_is_one_at_the_sun_and_the_modes_are_converged(mirror):
 def test_tables_of_the_sea_match_the_bessel_sum(mirror):
     """The DGE reads g from tables factorised by an SVD: at random places inside the cylinder they must equal the
     Bessel sum, and g = 1 at the Sun at every rigidity node."""
-    solutions = gamma.transport_solutions(P | {"R_gal": 20.0, "grid_scale": 1}, DISK)
+    solutions = from_params.transport_solutions(P | {"R_gal": 20.0, "grid_scale": 1}, DISK)
     sea = diffuse.TransportSea("test", solutions)
     rng = np.random.default_rng(1)
     r, z = rng.uniform(0.5, 19.0, 30), rng.uniform(-1.5, 1.5, 30)
@@ -141,9 +142,9 @@ def test_sky_transport_sea_flux_at_the_sun_is_the_local_fit(mirror):
     """The absolute proton flux the model predicts at the Sun is linear in eps_p: the implied efficiency, put back,
     reproduces the local fit at 100 GV."""
     Pg = chapters.chapter_parameters("gamma", {})
-    sky = gamma.gamma_sky(Pg)
+    sky = from_params.gamma_sky(Pg)
     eps = gamma.implied_injection_efficiency(sky)
-    again = gamma.transport_solutions(Pg | {"eps_p": eps})["H"].flux_R_at_sun(100.0)
+    again = from_params.transport_solutions(Pg | {"eps_p": eps})["H"].flux_R_at_sun(100.0)
     assert again == pytest.approx(float(sky.local.direct["H"].shape.flux_R(100.0)), rel=1e-6)
 
 
@@ -173,7 +174,7 @@ def test_batched_slab_solver_equals_one_solution_per_row():
 
 def test_transport_source_fit_reads_chapter_2s_saved_transport(tmp_path, monkeypatch):
     """transport_source = 'fit' takes the halo saved with chapter 2's fit, best-fit values in place."""
-    from cocoonlib import bc
+    from cocoonlib.transport import bc
 
     monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path))
     fit = bc.BCFit(free=["chi0", "D0"], best={"chi0": 0.3, "D0": 3.1}, errors={}, covariance={}, chi2=1.0, ndof=1,
@@ -182,6 +183,6 @@ def test_transport_source_fit_reads_chapter_2s_saved_transport(tmp_path, monkeyp
                    best_no_cocoon={}, settings={"halo": {"D0": 3.1, "H_halo": 5.0, "v_A": 3.0}})
     bc.save_fit(fit)
     Pg = chapters.chapter_parameters("gamma", {"transport_source": "fit"})
-    halo = gamma.transport_halo(Pg)
+    halo = from_params.transport_halo(Pg)
     assert (halo.D0, halo.H, halo.v_A, halo.delta) == (3.1, 5.0, 3.0, Pg["delta_gal"])
-    assert gamma.transport_halo(Pg | {"transport_source": "parameter"}).D0 == Pg["D0"]
+    assert from_params.transport_halo(Pg | {"transport_source": "parameter"}).D0 == Pg["D0"]

@@ -1,9 +1,9 @@
-"""cocoonlib.units against astropy (an independent implementation of the same definitions)."""
+"""cocoonlib.core.units against astropy (an independent implementation of the same definitions)."""
 import astropy.constants as ac
 import astropy.units as u
 import pytest
 
-from cocoonlib import units
+from cocoonlib.core import units
 
 
 @pytest.mark.parametrize("name, reference", [
@@ -34,6 +34,6 @@ def test_units_does_not_import_astropy():
     import subprocess
     import sys
 
-    code = "import sys, cocoonlib.units, cocoonlib.absorption; print('astropy' in sys.modules)"
+    code = "import sys, cocoonlib.core.units, cocoonlib.sky.absorption; print('astropy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"

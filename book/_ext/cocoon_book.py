@@ -2,8 +2,8 @@
 book's stylesheet.
 
 Loaded through ``sphinx.local_extensions`` in ``_config.yml``. At ``config-inited`` it reads
-``CITATION.cff`` and the git commit of the sources (:mod:`cocoonlib.citation`,
-:func:`cocoonlib.provenance.book_commit`) and
+``CITATION.cff`` and the git commit of the sources (:mod:`cocoonlib.book.citation`,
+:func:`cocoonlib.book.provenance.book_commit`) and
 
 * puts "Built from cocoon-book version V, commit C" into the footer of every page
   (``html_theme_options["extra_footer"]`` of sphinx-book-theme);
@@ -29,8 +29,8 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
-from cocoonlib import citation
-from cocoonlib.provenance import book_commit
+from cocoonlib.book import citation
+from cocoonlib.book.provenance import book_commit
 
 STATIC = Path(__file__).resolve().parents[1] / "_static"
 #: MathJax 3 component served from the build (relative to _static), see the module docstring

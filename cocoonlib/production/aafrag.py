@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..array_cache import cached_array, source_digest
-from ..units import MB_CM2
+from cocoonlib.io.array_cache import cached_array, source_digest
+from cocoonlib.core.units import MB_CM2
 
 __all__ = ["CHANNELS", "SECONDARIES", "table_range_GeV", "cross_section_matrix", "aafragpy_version"]
 
@@ -103,7 +103,7 @@ _SOURCE = source_digest(__file__)
 
 @lru_cache(maxsize=64)
 def _cached(secondary: str, channel: str, Ep_key: tuple, E_key: tuple, low_energy: bool) -> np.ndarray:
-    """The matrix [mb/GeV], kept in memory and on disk (:mod:`cocoonlib.array_cache`): it depends only on the
+    """The matrix [mb/GeV], kept in memory and on disk (:mod:`cocoonlib.io.array_cache`): it depends only on the
     grids, the channel, aafragpy's version and this module's code."""
     Ep, E = np.array(Ep_key), np.array(E_key)
     return cached_array("aafrag", (aafragpy_version(), _SOURCE, secondary, channel, low_energy, Ep, E),
@@ -132,7 +132,7 @@ def cross_section_matrix(secondary: str, channel: str, E_GeV, E_proj_GeV, low_en
 
     Columns beyond the AAfrag table range are zero (above: the spectra have died long
     before 1e9 GeV; below: see the module docstring). Results are cached per
-    (secondary, channel, grids), in memory and on disk (:mod:`cocoonlib.array_cache`):
+    (secondary, channel, grids), in memory and on disk (:mod:`cocoonlib.io.array_cache`):
     a change of the cosmic-ray spectrum costs only a matrix product, and a chapter
     rerun reads its matrices instead of computing them. Raises ValueError for an
     unknown secondary or channel.

@@ -19,9 +19,9 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from ..sources import InjectionSpectrum
-from ..units import M_PROTON_G
-from . import aafrag, kelner
+from cocoonlib.source.injection import InjectionSpectrum
+from cocoonlib.core.units import M_PROTON_G
+from cocoonlib.production import aafrag, kelner
 
 __all__ = ["MODELS", "ISM", "SECONDARIES", "Production", "E_DELTA_GEV", "PROJECTILE_PER_DECADE"]
 
@@ -156,7 +156,7 @@ class Production:
         ``"total"`` (He atoms, for ``ism="H+He"``, counted at f_He per H atom).
 
         q(E) = sum_i Int dE_i 4 pi j_i(E_i) dsigma_i/dE: ``fluxes`` has keys ``"H"``, ``"He"`` whose
-        ``per_energy(E)`` is 4 pi j_E [GeV^-1 cm^-2 s^-1] (:class:`cocoonlib.local_cr.LocalFlux`). It is the
+        ``per_energy(E)`` is 4 pi j_E [GeV^-1 cm^-2 s^-1] (:class:`cocoonlib.sky.local_cr.LocalFlux`). It is the
         cocoon emissivity with the injected spectrum replaced by the flux and a unit column, divided by the
         H atoms per gram: the same matrices, the same code path."""
         unit_column = lambda R: np.ones_like(np.asarray(R, dtype=float))  # noqa: E731  1 g cm^-2
@@ -170,7 +170,7 @@ class Production:
         projectile of column p (for Kelner's He-p, of the He nucleus whose nucleon has energy ``Ep[p]``).
 
         Weighting column p by the cosmic-ray density at that rigidity relative to the local one gives the
-        emissivity of gas where the sea has another spectrum (:mod:`cocoonlib.diffuse`). For Kelner, the
+        emissivity of gas where the sea has another spectrum (:mod:`cocoonlib.sky.diffuse`). For Kelner, the
         n-tilde of the delta approximation is that of the local flux."""
         unit_column = lambda R: np.ones_like(np.asarray(R, dtype=float))  # noqa: E731  1 g cm^-2
         n_H = self._columns()["p"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..units import M_PI0_GEV, M_PROTON_GEV, MB_CM2, TEV_GEV
+from cocoonlib.core.units import M_PI0_GEV, M_PROTON_GEV, MB_CM2, TEV_GEV
 
 __all__ = [
     "E_P_MIN_GEV", "E_P_MAX_GEV", "X_MIN", "E_THRESHOLD_GEV", "K_PI",

@@ -1,0 +1,226 @@
+"""The book's chapters: notebook, accepted parameters, and the key numbers each reports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from cocoonlib.io import paths
+from cocoonlib.book.params import ParameterError, validate
+
+__all__ = ["Chapter", "CHAPTERS", "get_chapter", "chapter_parameters", "check_saved_fit", "FIT_SOURCES"]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter notebook with the parameters it accepts and the result keys it records."""
+
+    name: str
+    notebook: str
+    title: str
+    parameters: tuple[str, ...]
+    results: dict[str, str]
+
+    @property
+    def path(self):
+        return paths.NOTEBOOKS / self.notebook
+
+
+#: the cocoon model after chi0 (grammage, production, distribution, injection): chapters 1, 3, 4
+_COCOONS = ("R0", "grammage_model", "delta", "R_cut", "production_model", "ism_composition", "R_SN", "alpha", "beta", "R_sun",
+            "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
+#: the cocoons without the grammage's form (the delta appendix sets the form itself)
+_COCOONS_NO_FORM = tuple(p for p in _COCOONS if p not in ("grammage_model", "delta"))
+#: the conventional diffuse emission (local cosmic-ray sea, gas, cross sections): chapters 3, 4
+_CR_SEA = ("gas_model", "dge_production_model", "f_He", "cr_sea", "R_min_local", "phi", "R_rehardening",
+           "R_gal", "transport_source", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk")
+
+CHAPTERS: dict[str, Chapter] = {
+    c.name: c
+    for c in [
+        Chapter(
+            name="model",
+            notebook="01_cocoon_model.ipynb",
+            title="The cocoon model",
+            parameters=("chi0", *_COCOONS, "n_gas", "user_window", "grid_scale"),
+            results={
+                "rho_sun_per_yr_kpc3": "cocoon birth rate per volume at the Sun, rho(R_sun, 0) [yr^-1 kpc^-3]",
+                "J_inner_per_yr_kpc2": "line-of-sight integral J over the LHAASO inner window [yr^-1 kpc^-2]",
+                "J_outer_per_yr_kpc2": "J over the LHAASO outer window [yr^-1 kpc^-2]",
+                "J_allsky_per_yr_kpc2": "J over the whole sky [yr^-1 kpc^-2]",
+                "J_user_per_yr_kpc2": "J over the user_window [yr^-1 kpc^-2]",
+                "tau_c_Myr": "cocoon residence time chi0/(m_p n_gas c) [Myr]",
+                "n_cocoons": "cocoons alive at any time, R_SN tau_c",
+                "L_max_pc": "largest cocoon size that fits the disk, eq. 10 [pc]",
+                "gamma_ratio_aafrag_kelner_1TeV": "AAfrag / Kelner cocoon gamma-ray emissivity at 1 TeV",
+                "gamma_ratio_aafrag_kelner_10TeV": "AAfrag / Kelner cocoon gamma-ray emissivity at 10 TeV",
+                "gamma_ratio_aafrag_kelner_100TeV": "AAfrag / Kelner cocoon gamma-ray emissivity at 100 TeV",
+            },
+        ),
+        Chapter(
+            name="bc",
+            notebook="02_bc_fit.ipynb",
+            title="The B/C ratio and the cocoon grammage",
+            parameters=("grammage_model", "R0", "delta", "R_cut", "xsec_fragmentation", "xsec_inelastic", "ams02_table",
+                        "T_min_fit", "free_transport", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo",
+                        "v_A", "mu_disk", "f_He", "phi", "gamma_nuclei", "y_N", "y_O", "source_abundances", "chi0_scan_max",
+                        "grid_scale"),
+            results={
+                "chi0_best_g_cm2": "best-fit cocoon grammage chi0 [g cm^-2]",
+                "chi0_lo_g_cm2": "lower end of the 1 sigma interval of chi0 (profile, Delta chi^2 = 1) [g cm^-2]",
+                "chi0_hi_g_cm2": "upper end of the 1 sigma interval of chi0 [g cm^-2]",
+                "chi0_lo2_g_cm2": "lower end of the 2 sigma interval (Delta chi^2 = 4) [g cm^-2]",
+                "chi0_hi2_g_cm2": "upper end of the 2 sigma interval [g cm^-2]",
+                "chi2": "chi^2 of the best fit (all fitted points)",
+                "ndof": "degrees of freedom of the best fit",
+                "chi2_ams02": "chi^2 of the AMS-02 points at the best fit",
+                "chi2_calet": "chi^2 of the CALET points at the best fit",
+                "chi2_dampe": "chi^2 of the DAMPE points at the best fit",
+                "delta_chi2_no_cocoon": "chi^2(chi0 = 0, transport refitted) - chi^2(best)",
+                "D0_best_1e28_cm2_s": "best-fit D0 [1e28 cm^2 s^-1]",
+                "bc_cocoon_fraction_1TeV_n": "cocoon share of B/C at 1 TeV/n at the best fit",
+                **{f"BC_chi0_{c}_{e}GeVn": f"TOA B/C at {e} GeV/n, chi0 = {c[0]}.{c[1]} g cm^-2 of the chapter's "
+                                           f"grammage model, at the chapter's transport (fitted, or the defaults "
+                                           f"when free_transport is none)"
+                   for c in ("00", "04", "08") for e in (10, 100, 1000)},
+                "boron_share_heavy_100GeVn": "share of the boron at 100 GeV/n made from injected nuclei heavier than "
+                                             "O, chi0 = 0, at the chapter's transport",
+            },
+        ),
+        Chapter(
+            name="gamma",
+            notebook="03_gamma_rays.ipynb",
+            title="Diffuse gamma rays from the inner and outer Galaxy",
+            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "mask_inner", "cmb_absorption", "grid_scale"),
+            results={
+                "E2I_cocoon_inner_1TeV": "E^2 I of the cocoons at 1 TeV, inner window, after the mask factor "
+                                         "[GeV cm^-2 s^-1 sr^-1]",
+                "E2I_cocoon_outer_1TeV": "E^2 I of the cocoons at 1 TeV, outer window [GeV cm^-2 s^-1 sr^-1]",
+                "E2I_dge_inner_1TeV_min": "lower edge of the DGE band at 1 TeV, inner window, after the mask factor",
+                "E2I_dge_inner_1TeV_max": "upper edge of the DGE band at 1 TeV, inner window, after the mask factor",
+                "E2I_dge_outer_1TeV_min": "lower edge of the DGE band at 1 TeV, outer window",
+                "E2I_dge_outer_1TeV_max": "upper edge of the DGE band at 1 TeV, outer window",
+                "cocoon_fraction_inner_1TeV": "cocoons / (cocoons + DGE band centre) at 1 TeV, inner window",
+                "cocoon_fraction_outer_1TeV": "cocoons / (cocoons + DGE band centre) at 1 TeV, outer window",
+                "chi2_km2a_inner": "chi^2 of the best total curve inside the band against LHAASO-KM2A, inner",
+                "chi2_km2a_outer": "chi^2 of the best total curve inside the band against LHAASO-KM2A, outer",
+                "n_km2a_inner": "number of LHAASO-KM2A points, inner window",
+                "n_km2a_outer": "number of LHAASO-KM2A points, outer window",
+                "index_inner_1_10TeV": "mean photon index of the total (DGE band centre + cocoons) between 1 and 10 TeV, inner",
+                "index_outer_1_10TeV": "mean photon index of the total between 1 and 10 TeV, outer window",
+                "cr_density_ratio_r4kpc_1TeV": "proton density of the 2D transport model at r = 4 kpc, z = 0, "
+                                               "kinetic energy 1 TeV, relative to the Sun",
+                "cr_density_ratio_r12kpc_1TeV": "the same at r = 12 kpc",
+                "eps_p_implied": "proton injection efficiency for which the transport model's proton flux at the Sun "
+                                 "equals the local fit at 100 GV (the parameter eps_p is 0.05)",
+                "n_tibet_25l100": "Tibet AS+MD points compared, 25 < l < 100 deg, |b| < 5 deg",
+                "n_tibet_50l200": "Tibet AS+MD points compared, 50 < l < 200 deg, |b| < 5 deg",
+                "n_argo_25l100": "ARGO-YBJ points compared, 25 < l < 100 deg, |b| < 5 deg",
+                "chi2_tibet_25l100": "chi^2 of the best total curve inside the band against Tibet AS+MD, 25 < l < 100 deg",
+                "chi2_tibet_50l200": "chi^2 of the best total curve inside the band against Tibet AS+MD, 50 < l < 200 deg",
+                "chi2_argo_25l100": "chi^2 of the best total curve inside the band against ARGO-YBJ, 25 < l < 100 deg",
+                "E2I_cocoon_tibet_25l100_1TeV": "E^2 I of the cocoons at 1 TeV, 25 < l < 100 deg, after its mask factor "
+                                                "[GeV cm^-2 s^-1 sr^-1]",
+                "E2I_cocoon_tibet_50l200_1TeV": "E^2 I of the cocoons at 1 TeV, 50 < l < 200 deg [GeV cm^-2 s^-1 sr^-1]",
+                "E2I_dge_tibet_25l100_1TeV": "E^2 I of the DGE (band centre) at 1 TeV, 25 < l < 100 deg "
+                                             "[GeV cm^-2 s^-1 sr^-1]",
+                "cocoon_share_of_argo_excess_1TeV": "cocoons / (ARGO-YBJ - DGE band centre) at the ARGO-YBJ point nearest "
+                                                    "1 TeV, 25 < l < 100 deg",
+                "ratio_dge_to_fermi_pi0_10GeV": "this book's DGE (band centre) / the Fermi-LAT team's pi0 model at 10 GeV, "
+                                                "|l| < 80 deg, |b| < 8 deg",
+                "hawc_distance_10TeV": "total (DGE band centre + cocoons) minus HAWC's power law at 10 TeV, in half-widths "
+                                       "of its band, 43 < l < 73 deg, |b| < 4 deg",
+                "hawc_distance_30TeV": "the same at 30 TeV",
+                "hawc_distance_100TeV": "the same at 100 TeV",
+            },
+        ),
+        Chapter(
+            name="neutrino",
+            notebook="04_neutrinos.ipynb",
+            title="The Galactic neutrino flux against IceCube",
+            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "grid_scale"),
+            results={
+                "E2F_cocoon_1TeV": "all-sky per-flavour (nu + anti-nu) E^2 F of the cocoons at 1 TeV [GeV cm^-2 s^-1]",
+                "E2F_cocoon_100TeV": "all-sky per-flavour E^2 F of the cocoons at 100 TeV [GeV cm^-2 s^-1]",
+                "E2F_total_100TeV_min": "lower edge of the total (DGE band + cocoons) at 100 TeV [GeV cm^-2 s^-1]",
+                "E2F_total_100TeV_max": "upper edge of the total at 100 TeV [GeV cm^-2 s^-1]",
+                "ratio_total_to_icecube_pi0_100TeV": "centre of the total band / IceCube pi0 best fit, at 100 TeV",
+            },
+        ),
+        Chapter(
+            name="r0",
+            notebook="05_appendix_R0.ipynb",
+            title="Appendix: the cut-off rigidity R0",
+            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "mask_inner", "cmb_absorption", "R0_grid",
+                        "n_sigma", "grid_scale"),
+            results={
+                "R0_max_TV": "largest R0 at which DGE min + cocoons exceeds no measured point by more than n_sigma "
+                             "(points the DGE alone exceeds set aside) [TV]",
+                "R0_max_found": "1 if R0_max lies inside the search range 1-10^4 TV, 0 if it is a bound",
+                "R0_max_headroom_sigma": "n_sigma minus the pull of the DGE alone at the point that sets R0_max: the "
+                                         "room the cocoons had there (a small value makes the limit ill-conditioned)",
+                "R0_best_TV": "R0 that minimises the chi^2 of DGE min + cocoons, both windows [TV]",
+                "chi2_R0_best": "that minimum chi^2 (both windows)",
+                "chi2_R0_chapter": "chi^2 (both windows) at the chapter's R0",
+                "n_points": "measured points compared (both windows)",
+                "n_set_aside": "points the DGE alone exceeds by more than n_sigma",
+                "cocoon_fraction_inner_1TeV_R0_max": "cocoon share of the inner window at 1 TeV with R0 = R0_max",
+                "R0_smallest_TV": "smallest R0 of R0_grid [TV]",
+                "cocoon_fraction_inner_1TeV_R0_smallest": "cocoon share of the inner window at 1 TeV with the smallest R0 of R0_grid",
+            },
+        ),
+        Chapter(
+            name="delta",
+            notebook="06_appendix_delta.ipynb",
+            title="Appendix: the energy dependence of the cocoon grammage",
+            parameters=("chi0", "chi0_source", "ad_grammage_model", *_COCOONS_NO_FORM, *_CR_SEA, "mask_inner",
+                        "cmb_absorption", "n_sigma", "grid_scale"),
+            results={
+                **{f"chi0_max_{n}_g_cm2": f"largest chi0 at which DGE min + cocoons ({n}) exceeds no measured "
+                                          f"point by more than n_sigma [g cm^-2]"
+                   for n in ("kolmogorov", "kraichnan", "bohm", "exponential")},
+                **{f"chi0_max_{n}_headroom_sigma": f"n_sigma minus the pull of the DGE alone at the point that sets "
+                                                   f"chi0_max ({n}): the room the cocoons had there"
+                   for n in ("kolmogorov", "kraichnan", "bohm", "exponential")},
+                **{f"ratio_{n}_exp_{e}TeV": f"cocoon flux, {n} / exponential model, at {e} TeV (same chi0, R0)"
+                   for n in ("kolmogorov", "kraichnan", "bohm") for e in (1, 10, 100)},
+            },
+        ),
+    ]
+}
+
+
+def get_chapter(name: str) -> Chapter:
+    """The chapter called ``name``; ValueError listing the chapters otherwise."""
+    if name not in CHAPTERS:
+        raise ValueError(f"unknown chapter {name!r}: expected one of {', '.join(CHAPTERS)}")
+    return CHAPTERS[name]
+
+
+def chapter_parameters(name: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the chapter's parameters as found in ``namespace`` (a notebook's ``globals()``).
+
+    Returns the complete, coerced parameter dict; raises ParameterError (one line) on a bad value.
+    """
+    chapter = get_chapter(name)
+    P = validate({n: namespace[n] for n in chapter.parameters if n in namespace}, chapter.parameters)
+    check_saved_fit(P)
+    return P
+
+
+#: parameters whose value "fit" reads the B/C fit saved by chapter 2
+FIT_SOURCES = ("chi0_source", "transport_source")
+
+
+def check_saved_fit(P: Mapping[str, Any], folder=None) -> None:
+    """Raise ParameterError (one line) if a parameter of :data:`FIT_SOURCES` is "fit" and chapter 2 has saved no
+    fit in ``folder`` (default: :func:`cocoonlib.transport.bc.outputs_dir`): checked before any work."""
+    from pathlib import Path
+
+    for name in FIT_SOURCES:
+        if P.get(name) == "fit":
+            from cocoonlib.transport.bc import FIT_FILENAME, outputs_dir
+
+            path = (Path(folder) if folder is not None else outputs_dir()) / FIT_FILENAME
+            if not path.is_file():
+                raise ParameterError(f"{name} = 'fit' is not allowed here: no B/C fit is saved at {path}; run chapter 2 "
+                                     f"first (cocoon run bc -o DIR, or build the book) or use {name} = 'parameter'")

@@ -1,0 +1,197 @@
+"""The ``cocoon`` command: list the chapters and rerun one with new parameters.
+
+    cocoon list [CHAPTER]
+    cocoon run CHAPTER [-p NAME VALUE ...] -o DIR
+    cocoon scan CHAPTER --grid NAME=V1,V2,... [--grid ...] [-p NAME VALUE ...] -o DIR [-j N]
+
+``run`` validates every parameter before anything is executed, runs the
+chapter's notebook with papermill into DIR, and writes DIR/results.json (the
+chapter's key numbers) and DIR/run.json (parameters, versions, timing). Files a
+chapter writes for other chapters (chapter 2: bc_fit.json) also go to DIR.
+Exit status: 0 success, 2 invalid input, 1 the notebook failed (``scan``: at least one point failed
+or is missing), 130 interrupted. ``scan`` is described in :mod:`cocoonlib.book.scan`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from cocoonlib import __version__
+from cocoonlib.book.chapters import CHAPTERS, check_saved_fit, get_chapter
+from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value, validate
+
+__all__ = ["main", "run_chapter"]
+
+
+class RunError(RuntimeError):
+    """The chapter notebook failed; the message is one line."""
+
+
+def _list(args) -> int:
+    names = [args.chapter] if args.chapter else list(CHAPTERS)
+    for n in names:
+        ch = get_chapter(n)
+        print(f"{ch.name}: {ch.title}  ({ch.notebook})")
+        width = max(len(p) for p in ch.parameters)
+        for p in ch.parameters:
+            d = PARAMETERS[p]
+            unit = f" {d.unit}" if d.unit else ""
+            print(f"  {p:<{width}}  default {d.default!r}{unit}; {d.allowed()}  [{d.tag}]")
+        print("  results: " + ", ".join(ch.results))
+    return 0
+
+
+def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) -> dict:
+    """Execute ``chapter`` with ``values`` (already parsed) into ``out_dir``; return its results.
+
+    Raises ParameterError before any work if a value is invalid, RunError if the notebook fails.
+    """
+    import papermill as pm
+
+    from cocoonlib.book.results import extract
+
+    ch = get_chapter(chapter)
+    full = validate(values, ch.parameters)  # raises before any work
+    check_saved_fit(full, out_dir)  # chi0_source / transport_source = "fit" need chapter 2's file in out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = out_dir / ch.notebook
+    t0 = time.perf_counter()
+    previous = os.environ.get("COCOON_OUTPUT_DIR")
+    os.environ["COCOON_OUTPUT_DIR"] = str(out_dir.resolve())  # files a chapter writes (e.g. bc_fit.json) go here
+    try:
+        pm.execute_notebook(
+            str(ch.path), str(executed), parameters=values, kernel_name="python3", cwd=str(out_dir),
+            progress_bar=False, log_output=False, execution_timeout=timeout,
+            request_save_on_cell_execute=False,  # written once at the end (and on a cell error): not after every cell
+        )
+    except Exception as err:  # papermill wraps the cell error
+        first = str(err).strip().splitlines()
+        msg = next((line for line in reversed(first) if line.strip()), type(err).__name__)
+        raise RunError(f"chapter {chapter!r} failed: {msg} (executed notebook: {executed})") from err
+    finally:
+        if previous is None:
+            os.environ.pop("COCOON_OUTPUT_DIR", None)
+        else:
+            os.environ["COCOON_OUTPUT_DIR"] = previous
+    wall = time.perf_counter() - t0
+    results = extract(executed)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    (out_dir / "run.json").write_text(json.dumps(
+        {"chapter": chapter, "parameters": full, "user_parameters": values, "cocoonlib": __version__,
+         "wall_time_s": round(wall, 2), "notebook": str(executed)}, indent=2, sort_keys=True) + "\n")
+    return results
+
+
+def _run(args) -> int:
+    ch = get_chapter(args.chapter)
+    values = {}
+    for name, text in args.param or []:
+        if name not in ch.parameters:
+            raise ParameterError(f"unknown parameter {name!r} for chapter {ch.name!r}: allowed are {', '.join(ch.parameters)}")
+        values[name] = parse_cli_value(name, text)
+    results = run_chapter(ch.name, values, Path(args.output), timeout=args.timeout)
+    print(json.dumps(results, indent=2, sort_keys=True))
+    print(f"wrote {Path(args.output) / 'results.json'}", file=sys.stderr)
+    return 0
+
+
+def _scan(args) -> int:
+    from cocoonlib.book import scan
+
+    spec = scan.parse_grid(args.chapter, args.grid, args.param)  # names and fixed values checked before any work
+    spec.plot_axes(args.plot, args.x)  # --plot keys and --x checked before any work
+    out = Path(args.output)
+    if args.only is not None:
+        n = len(spec.points)
+        if not 0 <= args.only < n:
+            raise ParameterError(f"--only {args.only} is not allowed: expected a point index in [0, {n - 1}]")
+        rec = scan.run_point(spec.chapter, args.only, spec.points[args.only], out, spec.fixed, args.timeout)
+        print(json.dumps(rec, indent=2, sort_keys=True))
+        return 0 if rec["error"] is None else 1
+    if args.collect:
+        summary = scan.collect(spec, out, keys=args.plot, x=args.x)
+    else:
+        if args.jobs is not None and args.jobs < 1:
+            raise ParameterError(f"--jobs {args.jobs} is not allowed: expected a positive integer")
+        summary = scan.run_scan(spec, out, workers=args.jobs, progress=not args.quiet, resume=args.resume,
+                                timeout=args.timeout, keys=args.plot, x=args.x)
+    for f in summary["failures"]:
+        params = ", ".join(f"{k}={v}" for k, v in f.items() if k not in ("point", "error"))
+        print(f"cocoon: point {f['point']} failed ({params}): {f['error']}", file=sys.stderr)
+    table = "scan.csv" if summary["complete"] else "scan.incomplete.csv"
+    print(f"{summary['n_ok']} of {summary['n_points']} points succeeded, {summary['n_failed']} failed, "
+          f"{summary['n_missing']} missing; wrote {out / table}", file=sys.stderr)
+    return 0 if summary["n_ok"] == summary["n_points"] else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cocoon", description="Rerun the chapters of the cocoon book.")
+    parser.add_argument("--version", action="version", version=f"cocoonlib {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_list = sub.add_parser("list", help="chapters with their parameters, defaults and allowed values")
+    p_list.add_argument("chapter", nargs="?", choices=list(CHAPTERS))
+    p_list.set_defaults(func=_list)
+    p_run = sub.add_parser("run", help="execute a chapter with papermill and write DIR/results.json")
+    p_run.add_argument("chapter", choices=list(CHAPTERS))
+    p_run.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                       help="set a parameter (repeatable); windows as l_min,l_max,b_min,b_max")
+    p_run.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    p_run.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
+    p_run.set_defaults(func=_run)
+    p_scan = sub.add_parser("scan", help="run a chapter on a grid of parameters (in parallel) and write DIR/scan.csv")
+    p_scan.add_argument("chapter", choices=list(CHAPTERS))
+    p_scan.add_argument("--grid", action="append", required=True, metavar="NAME=V1,V2,...",
+                        help="a scanned parameter and its values (repeatable; the grid is the product); "
+                             "values of list parameters (windows, R0_grid) are separated by ';'")
+    p_scan.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                        help="a parameter fixed for every point (repeatable)")
+    p_scan.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    p_scan.add_argument("-j", "--jobs", type=int, default=None,
+                        help="worker processes (default: the number of cores; 1 runs the points one after another)")
+    p_scan.add_argument("--resume", action="store_true",
+                        help="keep points of DIR that already succeeded with the same parameters")
+    p_scan.add_argument("--only", type=int, default=None, metavar="I",
+                        help="run point I only (0-based), e.g. as one task of a batch array job")
+    p_scan.add_argument("--collect", action="store_true",
+                        help="run nothing: assemble the points in DIR into scan.csv and the figure")
+    p_scan.add_argument("--plot", action="append", metavar="KEY",
+                        help="result key(s) for the summary figure (repeatable; default: all)")
+    p_scan.add_argument("--x", metavar="NAME", help="scanned parameter on the x axis (default: the first --grid)")
+    p_scan.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p_scan.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
+    p_scan.set_defaults(func=_scan)
+    return parser
+
+
+def _values_not_options(argv: list[str]) -> list[str]:
+    """argparse takes a value such as ``-1e-3`` after ``-p NAME`` for an option (it only knows plain negative
+    numbers); a leading space marks it as a value (parse_cli_value strips it)."""
+    out = list(argv)
+    for i in range(len(out) - 2):
+        if out[i] in ("-p", "--param") and out[i + 2].startswith("-"):
+            out[i + 2] = " " + out[i + 2]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(_values_not_options(sys.argv[1:] if argv is None else argv))
+    try:
+        return args.func(args)
+    except (ParameterError, ValueError) as err:
+        print(f"cocoon: error: {err}", file=sys.stderr)
+        return 2
+    except RunError as err:
+        print(f"cocoon: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("cocoon: interrupted (a scan keeps its finished points and writes no scan.csv)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""From the book's parameters to the physics: the one place where a chapter's parameter dict (validated by
+:func:`cocoonlib.book.params.validate`, names of :data:`cocoonlib.book.params.PARAMETERS`) is turned into the keyword
+arguments of cocoonlib's physics. The physics modules below the book layer never see the dict.
+
+Cocoons and sky: :func:`cocoon_disk`, :func:`injection_spectra`, :func:`grammage`, :func:`cocoons`, :func:`local_cr`,
+:func:`halo`, :func:`transport_halo`, :func:`mask_factors`, :func:`gamma_sky`. B/C: :func:`network`,
+:func:`bc_model`, :func:`cno_bc_model`, :func:`bc_fit`, :func:`bc_fit_variants`, :func:`compare_bc_networks`.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from cocoonlib.book.params import PARAMETERS, ParameterError
+from cocoonlib.core.units import PEV_GEV, TEV_GEV
+from cocoonlib.io import regions
+from cocoonlib.sky import gamma as _gamma
+from cocoonlib.sky.gas import GAS_MODELS
+from cocoonlib.source.cocoon_disk import CocoonDisk
+from cocoonlib.source.grammage import Grammage
+from cocoonlib.source.injection import injection_spectra as _injection_spectra
+from cocoonlib.transport.bc import (BCFit, BCModel, bc_fit_data, bc_from_basis, fit_bc, load_fit, resolve_chi0,
+                                    source_abundances)
+from cocoonlib.transport.nuclear import NETWORK
+from cocoonlib.transport.slab import Halo, SlabNetwork
+
+Params = Mapping[str, Any]
+
+#: the book's parameters that change only the emissivity of one cocoon (not the DGE, not J): cocoonlib.sky.gamma.GammaSky.with_cocoons
+COCOON_SHAPE_PARAMETERS = ("chi0", "grammage_model", "R0", "delta", "R_cut", "production_model", "ism_composition",
+                           "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
+
+
+# --- cocoons ---------------------------------------------------------------------------------------
+def cocoon_disk(P: Params) -> CocoonDisk:
+    """The cocoon birth-rate density of the parameters (R_SN, alpha, beta, R_sun, R_disk, z_profile, z0, h_disk)."""
+    return CocoonDisk(**{k: P[k] for k in CocoonDisk.__dataclass_fields__})
+
+
+def injection_spectra(P: Params) -> dict:
+    """The H and He spectra of one source (eps_p, gamma_p, eps_He, gamma_He, E_SN [erg], E_max [PeV])."""
+    return _injection_spectra(eps_p=P["eps_p"], gamma_p=P["gamma_p"], eps_He=P["eps_He"], gamma_He=P["gamma_He"],
+                              E_SN_erg=P["E_SN"], E_max_GeV=P["E_max"] * PEV_GEV)
+
+
+def grammage(P: Params, chi0: float | None = None) -> Grammage:
+    """chi_c(R) of the parameters (grammage_model, chi0 unless given, R0 [TV], delta, R_cut [TV])."""
+    return Grammage(P["grammage_model"], P["chi0"] if chi0 is None else chi0, P["R0"], P["delta"],
+                    P.get("R_cut", np.inf))
+
+
+def cocoons(P: Params, chi0: float | None = None) -> _gamma.CocoonModel:
+    """The cocoon model of the parameters (injection, grammage, production_model, ism_composition)."""
+    return _gamma.CocoonModel(injection_spectra(P), grammage(P, chi0), P["production_model"], P["ism_composition"])
+
+
+def cocoon_factory(P: Params):
+    """A function of changes of the parameters in :data:`COCOON_SHAPE_PARAMETERS` that checks
+    each like a chapter parameter and returns the cocoon model (for :meth:`GammaSky.with_cocoons`)."""
+    def build(**changes) -> _gamma.CocoonModel:
+        for name, value in changes.items():
+            if name not in COCOON_SHAPE_PARAMETERS:
+                raise ParameterError(f"{name!r} cannot be changed by with_cocoons: allowed are "
+                                     f"{', '.join(COCOON_SHAPE_PARAMETERS)}")
+            changes[name] = PARAMETERS[name].check(value)
+        return cocoons({**P, **changes})
+    return build
+
+
+# --- the sea and the sky -----------------------------------------------------------------------------
+def local_cr(P: Params) -> _gamma.LocalCR:
+    """The local H and He spectra fitted with the parameters (R_min_local [GV], phi [GV], R_rehardening [TV])."""
+    return _gamma.local_cr_model(R_min_GV=P["R_min_local"], phi_GV=P["phi"], R_rehardening_GV=P["R_rehardening"] * TEV_GEV)
+
+
+def halo(P: Params) -> Halo:
+    """The disk-halo transport of the parameters (D0, delta_gal, ddelta, s_break, R_b, H_halo, v_A, mu_disk, f_He)."""
+    return Halo(D0=P["D0"], delta=P["delta_gal"], ddelta=P["ddelta"], s=P["s_break"], R_b=P["R_b"],
+                H=P["H_halo"], v_A=P["v_A"], mu=P["mu_disk"], f_He=P["f_He"])
+
+
+def transport_halo(P: Params) -> Halo:
+    """Chapter 2's transport as the sea uses it: the chapter's own (``transport_source`` = 'parameter') or that of
+    the B/C fit saved by chapter 2 ('fit': its best-fit D0 and delta, and the halo it was made with)."""
+    if P.get("transport_source", "parameter") == "parameter":
+        return halo(P)
+    fit = load_fit()
+    h = halo({**P, **fit.settings.get("halo", {})})  # older fit files: the chapter's halo
+    return h.with_(**{k: v for k, v in fit.best.items() if k in ("D0", "delta")})
+
+
+def transport_solutions(P: Params, disk: CocoonDisk | None = None) -> dict:
+    """{species: GalacticSea} of the parameters (:func:`cocoonlib.sky.gamma.transport_solutions`)."""
+    return _gamma.transport_solutions(disk=cocoon_disk(P) if disk is None else disk, spectra=injection_spectra(P),
+                                      halo=transport_halo(P), R_gal_kpc=P["R_gal"], grid_scale=P.get("grid_scale", 1))
+
+
+def transport_sea(P: Params, solutions: dict, disk: CocoonDisk | None = None):
+    """The tabulated transport sea of the parameters (:func:`cocoonlib.sky.gamma.transport_sea`)."""
+    return _gamma.transport_sea(solutions, disk=cocoon_disk(P) if disk is None else disk, spectra=injection_spectra(P),
+                                halo=transport_halo(P), R_gal_kpc=P["R_gal"], grid_scale=P.get("grid_scale", 1))
+
+
+def mask_factors(P: Params, names) -> dict[str, float]:
+    """{region: factor on every model curve} of the regions ``names``: the value of the region's mask parameter in
+    ``P``, its default where ``P`` lacks it (a chapter need not declare every region's), 1 for a region without."""
+    out = {}
+    for name in names:
+        param = regions.region(name).mask_parameter
+        if param and param not in PARAMETERS:
+            raise ValueError(f"region {name!r}: mask_parameter {param!r} is not a parameter of cocoonlib.book.params")
+        out[name] = float(P.get(param, PARAMETERS[param].default)) if param else 1.0
+    return out
+
+
+def gamma_sky(P: Params, E_GeV=None, gas_models=None, secondary: str = "gamma", window_names=_gamma.GAMMA_WINDOWS,
+              compare_seas: bool = False) -> _gamma.GammaSky:
+    """Everything the gamma-ray chapter plots, from a validated parameter dict of chapter ``gamma`` (or of a chapter
+    with the same cocoon and sea parameters): :func:`cocoonlib.sky.gamma.build_sky` with chi0 resolved
+    (``chi0_source``), the regions ``window_names`` of ``data/sky_regions.csv`` and their mask factors.
+
+    ``E_GeV`` defaults to :func:`cocoonlib.sky.gamma.sky_energies` refined by ``grid_scale``. With ``secondary =
+    "nu_all"`` (and e.g. ``window_names = ("allsky",)``) the same sky in neutrinos of all flavours at production."""
+    grid_scale = P.get("grid_scale", 1)
+    E = _gamma.sky_energies(grid_scale, window_names) if E_GeV is None else np.asarray(E_GeV, dtype=float)
+    chi0 = resolve_chi0(P["chi0"], P["chi0_source"])
+    sky = _gamma.build_sky(
+        E=E, windows={w: regions.sky_window(w) for w in window_names}, masks=mask_factors(P, window_names),
+        disk=cocoon_disk(P), local=local_cr(P), cocoons=cocoons(P, chi0), halo=transport_halo(P),
+        R_gal_kpc=P["R_gal"], gas_models=tuple(gas_models or GAS_MODELS), default_gas=P["gas_model"],
+        dge_model=P["dge_production_model"], sea=P["cr_sea"], f_He=P["f_He"], R_sun_kpc=P["R_sun"],
+        cmb_absorption=P.get("cmb_absorption", "on") == "on", secondary=secondary, grid_scale=grid_scale,
+        compare_seas=compare_seas)
+    params = {**P, "chi0": chi0}
+    sky.params, sky.cocoon_factory = params, cocoon_factory(params)
+    return sky
+
+
+# --- B/C -------------------------------------------------------------------------------------------
+#: ``free_transport`` parameter -> the halo parameters fitted with chi0.
+FREE_TRANSPORT = {"D0": ("D0",), "D0+delta": ("D0", "delta"), "none": ()}
+
+
+#: energy nodes per decade of the B/C network (assumed: with the second-order slab step, 20 per decade
+#: changes no key number of chapter 2 by more than 0.1 % when doubled; ``grid_scale`` multiplies it)
+ENERGY_PER_DECADE = 20
+
+
+#: the parameters the B/C network (cross sections on the energy grid) depends on
+NETWORK_PARAMETERS = ("xsec_fragmentation", "xsec_inelastic", "f_He", "gamma_nuclei", "grid_scale")
+
+
+def bc_network(P: dict, nuclei=None) -> SlabNetwork:
+    """The B/C network of a validated parameter dict (built once, then solved many times): every nucleus the
+    cross-section tables cover, or ``nuclei`` (:data:`cocoonlib.transport.nuclear.NETWORK`: the C-N-O network)."""
+    return SlabNetwork(P["xsec_fragmentation"], P["xsec_inelastic"], P["f_He"], P["gamma_nuclei"],
+                       per_decade=ENERGY_PER_DECADE * P.get("grid_scale", 1), nuclei=nuclei)
+
+
+#: the parameters the source abundances depend on, besides the network's
+ABUNDANCE_PARAMETERS = ("source_abundances", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk",
+                        "phi")
+
+
+def bc_model(P: dict, abundances: dict | None = None, network: SlabNetwork | None = None) -> BCModel:
+    """The B/C model of a validated parameter dict: the network of every nucleus the tables cover (built
+    unless one made from the same :data:`NETWORK_PARAMETERS` is given), with the source abundances of
+    ``P['source_abundances']`` (:func:`source_abundances`, computed at the parameters' transport) unless given."""
+    net = bc_network(P) if network is None else network
+    model = BCModel(net, halo(P), P["phi"], {}, P["grammage_model"], P["R0"], P["delta"],
+                    P.get("R_cut", np.inf))
+    if abundances is None:
+        abundances = source_abundances(P.get("source_abundances", "fit"), model)
+    return model.with_abundances(abundances)
+
+
+def cno_bc_model(P: dict, network: SlabNetwork | None = None) -> BCModel:
+    """The B/C model of the first edition of chapter 2: the C-N-O network (:data:`cocoonlib.transport.nuclear.NETWORK`)
+    with the source abundances y_N, y_O of the parameters (for comparison)."""
+    net = bc_network(P, NETWORK) if network is None else network
+    return bc_model(P, {"C": 1.0, "N": P["y_N"], "O": P["y_O"]}, net)
+
+
+def bc_fit(P: dict, model: BCModel | None = None, n_profile: int | None = None,
+                    two_sigma: bool = True) -> tuple[BCModel, pd.DataFrame, BCFit]:
+    """Model, data and fit for a validated parameter dict (the chapter's defaults unless changed)."""
+    model = bc_model(P) if model is None else model
+    data = bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    extra = {} if n_profile is None else {"n_profile": n_profile}
+    fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], two_sigma=two_sigma, **extra)
+    fit.settings = {k: P[k] for k in ("xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
+                                      "free_transport", "grammage_model", "R0", "delta", "R_cut", "phi", "y_N", "y_O",
+                                      "source_abundances")
+                    if k in P}
+    # the transport the fit was made with, by parameter name, best-fit values in place (read by transport_source = fit)
+    fit.settings["halo"] = {k: P[k] for k in ("D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk",
+                                              "f_He")} | {name: fit.best[p] for p, name in (("D0", "D0"), ("delta", "delta_gal"))
+                                                          if p in fit.best}
+    fit.settings["nuclei"] = len(model.network.order)
+    fit.settings["abundances"] = {k: float(v) for k, v in model.abundances.items()}
+    return model, data, fit
+
+
+def bc_variant_row(fit: BCFit, P: dict) -> dict:
+    """One row of :func:`bc_fit_variants` from a fit and the parameters it was made with."""
+    return {
+        "chi0": fit.chi0, "chi0_lo": fit.chi0_interval_1sigma[0], "chi0_hi": fit.chi0_interval_1sigma[1],
+        "chi2": fit.chi2, "ndof": fit.ndof, "D0": fit.best.get("D0", P["D0"]),
+        "delta_gal": fit.best.get("delta", P["delta_gal"]), "delta_chi2_no_cocoon": fit.delta_chi2_no_cocoon,
+    }
+
+
+def bc_fit_variants(P: dict, variants: dict[str, dict], model: BCModel | None = None,
+                 variant_models: dict[str, BCModel] | None = None) -> pd.DataFrame:
+    """Refit B/C for each ``label -> {parameter: value}`` change of ``P``; one row per variant.
+
+    Columns: chi0, chi0_lo, chi0_hi (1 sigma), chi2, ndof, D0, delta_gal, delta_chi2_no_cocoon.
+    Only the best fit, the 1 sigma interval and the fit without cocoons are made (no profile grid, no
+    2 sigma interval). Variants that keep the :data:`NETWORK_PARAMETERS` share one network (``model``'s, if
+    given for ``P``), and its source abundances if they keep the :data:`ABUNDANCE_PARAMETERS` too; a
+    variant that changes a cross-section table gets its own network and recalibrated abundances, unless
+    ``variant_models[label]`` gives them (a model made by :func:`model_from_params` for that variant).
+    """
+    rows, models = {}, {}
+    if model is not None:
+        models[tuple(P.get(k) for k in NETWORK_PARAMETERS + ABUNDANCE_PARAMETERS)] = model
+    for label, changes in variants.items():
+        Q = {**P, **changes}
+        key = tuple(Q.get(k) for k in NETWORK_PARAMETERS + ABUNDANCE_PARAMETERS)
+        if variant_models and label in variant_models:
+            models.setdefault(key, variant_models[label])
+        if key not in models:
+            same_net = next((m.network for k, m in models.items() if k[:len(NETWORK_PARAMETERS)] ==
+                             key[:len(NETWORK_PARAMETERS)]), None)
+            models[key] = bc_model(Q, network=same_net)
+        base = models[key]
+        m = bc_model(Q, base.abundances, base.network)
+        _, _, f = bc_fit(Q, m, n_profile=0, two_sigma=False)
+        rows[label] = bc_variant_row(f, Q)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def compare_bc_networks(P: dict, model: BCModel, fit: BCFit, energies=(10.0, 100.0, 1000.0)) -> pd.DataFrame:
+    """What the network of every nucleus changes against the C-N-O network of the first edition.
+
+    Columns: ``C-N-O network`` (:func:`cno_model_from_params`), ``cocoon term on secondaries only`` (this
+    network, the cocoon source term given only to nuclei that are not injected themselves) and ``this
+    chapter`` (``model`` and its ``fit``). Rows: the number of nuclei; B/C at ``energies`` [GeV/n] at the
+    transport parameters of ``P`` for chi0 = 0 and 0.4 g cm^-2; the fit (chi0 with its 1 sigma interval,
+    chi^2, D0 or delta when fitted, Delta chi^2 without cocoons). The first two columns are fitted without
+    the profile and the 2 sigma interval.
+    """
+    cno = cno_bc_model(P)
+    secondaries = BCModel(model.network, model.halo, model.phi, model.abundances, model.grammage_model, model.R0,
+                          model.delta_c, model.R_cut, cocoon_daughters="secondaries")
+    cols = {}
+    for label, m in (("C-N-O network", cno), ("cocoon term on secondaries only", secondaries), ("this chapter", model)):
+        f = fit if m is model else bc_fit(P, m, n_profile=0, two_sigma=False)[2]
+        col = {"nuclei": len(m.network.order)}
+        basis = m.bc_basis(np.asarray(energies))
+        for c0 in (0.0, 0.4):
+            for E, v in zip(energies, bc_from_basis(basis, c0)["total"]):
+                col[f"B/C at {E:g} GeV/n, chi0 = {c0:g}"] = float(v)
+        col.update({"chi0": f.chi0, "chi0 1 sigma low": f.chi0_interval_1sigma[0],
+                    "chi0 1 sigma high": f.chi0_interval_1sigma[1], "chi2": f.chi2,
+                    **{f"{p} (fitted)": f.best[p] for p in f.free if p != "chi0"},
+                    "Delta chi2 without cocoons": f.delta_chi2_no_cocoon})
+        cols[label] = col
+    return pd.DataFrame(cols)

@@ -1,0 +1,1 @@
+"""Units and constants, numerical helpers, kinematics and the geometry of rays from the Sun."""

@@ -1,0 +1,1 @@
+"""Paths, the data registry and fetching with hashes, loaders, the array cache, the sky regions table."""

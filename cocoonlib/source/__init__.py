@@ -1,0 +1,1 @@
+"""The cocoons: where they are, what they inject, the grammage they hold, their size and lifetime."""

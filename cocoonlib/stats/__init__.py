@@ -1,0 +1,1 @@
+"""Comparison with data: pulls and chi-squared, limits."""

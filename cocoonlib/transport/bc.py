@@ -1,0 +1,608 @@
+"""The boron-to-carbon ratio with cocoon source grammage, and its fit to AMS-02, CALET and DAMPE.
+
+The model (:class:`BCModel`) is the weighted-slab network of
+:mod:`cocoonlib.transport.slab` seen at the top of the atmosphere through the force
+field; the fit (:func:`fit_bc`) minimises a chi^2 with iminuit and profiles it in
+chi0 (Methods, methods-bc-fit). The fit result can be saved to and read from a JSON file
+(:func:`save_fit`, :func:`load_fit`) so that other chapters may use the fitted chi0.
+
+The network holds every nucleus from boron to nickel the cross-section tables cover; its source
+abundances are calibrated on the AMS-02 primaries (:func:`calibrate_abundances`) or taken from the CRAMS
+code (:func:`crams_abundances`). :func:`boron_by_parent_group` splits boron by the primary it comes from,
+and :func:`compare_networks` sets the network beside the C-N-O network of the first edition of chapter 2
+(:func:`cno_model_from_params`).
+"""
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq, least_squares
+
+from cocoonlib.io import paths
+from cocoonlib.io.data import citation, kiss_total_error, load_bc, read_kiss, read_transcribed
+from cocoonlib.core.numerics import loglog_interp
+from cocoonlib.transport.nuclear import ELEMENTS, NETWORK
+from cocoonlib.core.kinematics import T_from_rigidity
+from cocoonlib.transport.slab import Halo, SlabNetwork, force_field
+from cocoonlib.core.units import M_PROTON_GEV
+
+__all__ = [
+    "FIT_EXPERIMENTS",
+    "bc_fit_data",
+    "BCModel",
+    "BCFit",
+    "fit_bc",
+    "calibrate_abundances",
+    "abundance_data",
+    "CALIBRATED_ELEMENTS",
+    "ELEMENT_FLUX_TABLES",
+    "element_flux_data",
+    "crams_injection",
+    "predicted_ratios",
+    "crams_abundances",
+    "source_abundances",
+    "SOURCE_ABUNDANCES",
+    "PARENT_GROUPS",
+    "boron_by_parent_group",
+    "outputs_dir",
+    "save_fit",
+    "load_fit",
+    "FIT_FILENAME",
+    "resolve_chi0",
+    "isotopes",
+]
+
+#: Which registry table stands for each experiment (``ams02_table`` picks the AMS-02 one).
+FIT_EXPERIMENTS = {
+    "AMS-02": {"PRL2018": "AMS-02 (PRL 2018, SSDC)", "PRL2016": "AMS-02"},
+    "CALET": "CALET",
+    "DAMPE": "DAMPE",
+}
+FIT_FILENAME = "bc_fit.json"
+#: the letter's cocoon grammage: value and range allowed by its B/C fit [g cm^-2] ([AESB25] abstract and
+#: Sec. 3, [ICRC25] Sec. 3); quoted for comparison, never used as a result
+LETTER_CHI0 = (0.4, 0.3, 0.6)
+
+
+def isotopes(element: str, network: SlabNetwork | None = None) -> tuple[str, ...]:
+    """The network's isotopes of an element (e.g. ``'B'`` -> ``('11B', '10B')``); the C-N-O network's if
+    ``network`` is None."""
+    nuclei = NETWORK if network is None else [network.nuclei[k] for k in network.order]
+    keys = tuple(n.key for n in nuclei if n.name == element)
+    if not keys:
+        raise ValueError(f"element = {element!r} is not allowed: expected one of "
+                         f"{', '.join(dict.fromkeys(n.name for n in nuclei))}")
+    return keys
+
+
+def bc_fit_data(ams02_table: str = "PRL2018", T_min: float = 20.0) -> pd.DataFrame:
+    """The B/C points of the fit, one row per point.
+
+    Columns: experiment, T_GeV_n, BC, sigma (statistical and systematic errors added in
+    quadrature, then the lower and upper sides averaged), used (T >= T_min), reference, doi.
+    AMS-02: ``PRL2018`` is PRL 120, 021101 (the SSDC export gives stat+sys combined);
+    ``PRL2016`` is PRL 117, 231102 (CRDB, stat and sys separate).
+    """
+    if ams02_table not in FIT_EXPERIMENTS["AMS-02"]:
+        raise ValueError(f"ams02_table = {ams02_table!r} is not allowed: expected one of "
+                         f"{', '.join(FIT_EXPERIMENTS['AMS-02'])}")
+    frames = []
+    for exp, table in FIT_EXPERIMENTS.items():
+        name = table[ams02_table] if isinstance(table, dict) else table
+        d = load_bc(name)
+        frames.append(pd.DataFrame({
+            "experiment": exp, "T_GeV_n": d.T_GeV_n, "BC": d.BC, "sigma": 0.5 * (d.err_lo + d.err_hi),
+            "used": d.T_GeV_n >= T_min, "reference": d.attrs["reference"], "doi": d.attrs["doi"],
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+class BCModel:
+    """B/C (and C/O, N/O) at the top of the atmosphere as a function of transport and cocoon parameters.
+
+    Parameters
+    ----------
+    network : SlabNetwork
+    halo : Halo
+        Transport parameters; :meth:`bc` accepts overrides (e.g. ``D0``, ``delta``).
+    phi_GV : float
+        Force-field potential.
+    abundances : dict
+        Source abundances at equal T/n, by element (``{'C': 1, 'N': y_N, 'O': y_O, ...}``) or by nucleus
+        (``{'12C': ..., '56Fe': ...}``): :func:`source_abundances`.
+    grammage_model, R0, delta_c, R_cut : cocoon grammage chi_c(R) (chapter 1).
+    cocoon_daughters : {'all', 'secondaries'}
+        Which nuclei get the cocoon source term (:meth:`cocoonlib.transport.slab.SlabNetwork.solve`).
+    """
+
+    def __init__(self, network: SlabNetwork, halo: Halo, phi_GV: float, abundances: dict,
+                 grammage_model: str = "exponential", R0: float = 20.0, delta_c: float = 1.0,
+                 R_cut: float = np.inf, cocoon_daughters: str = "all"):
+        self.network, self.halo, self.phi = network, halo, phi_GV
+        self.abundances = dict(abundances)
+        self.grammage_model, self.R0, self.delta_c, self.R_cut = grammage_model, R0, delta_c, R_cut
+        self.cocoon_daughters = cocoon_daughters
+
+    def with_abundances(self, abundances: dict) -> "BCModel":
+        """The same model with other source abundances (the network is shared)."""
+        return BCModel(self.network, self.halo, self.phi, abundances, self.grammage_model, self.R0, self.delta_c,
+                       self.R_cut, self.cocoon_daughters)
+
+    def lis(self, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
+        """LIS intensities of the network, ``{key: (2, nT)}`` (row 0 Galactic, row 1 cocoon)."""
+        halo = self.halo.with_(**halo_changes) if halo_changes else self.halo
+        return self.network.solve(halo, self.abundances, chi0, self.R0, self.grammage_model, self.delta_c,
+                                  self.R_cut, self.cocoon_daughters)
+
+    def _toa(self, lis, keys, T, row=None):
+        net = self.network
+        out = 0.0
+        for k in keys:
+            n = net.nuclei[k]
+            x = lis[k].sum(axis=0) if row is None else lis[k][row]
+            out = out + force_field(T, net.T, x, n.A, n.Z, self.phi)
+        return out
+
+    def bc_basis(self, T_GeV_n, **halo_changes) -> dict[str, np.ndarray]:
+        """TOA boron and carbon at T [GeV/n], split into the Galactic part and the cocoon part per unit chi0.
+
+        The cocoon source term is linear in chi0 (every grammage model is chi0 times a shape, and the
+        cocoon secondaries do not feed back on the primaries), so one network solution at chi0 = 1
+        gives B/C for every chi0: see :func:`bc_from_basis`. Keys ``B_gal``, ``B_coc``, ``C_gal``, ``C_coc``.
+        """
+        T = np.asarray(T_GeV_n, dtype=float)
+        lis = self.lis(1.0, **halo_changes)
+        return {f"{el}_{part}": self._toa(lis, isotopes(el, self.network), T, row=row)
+                for el in ("B", "C") for part, row in (("gal", 0), ("coc", 1))}
+
+    def bc_parts(self, T_GeV_n, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
+        """B/C at TOA kinetic energy per nucleon: ``total``, ``galactic`` and ``cocoon`` parts."""
+        return bc_from_basis(self.bc_basis(T_GeV_n, **halo_changes), chi0)
+
+    def bc(self, T_GeV_n, chi0: float, **halo_changes) -> np.ndarray:
+        """B/C at TOA kinetic energy per nucleon T [GeV/n]."""
+        return self.bc_parts(T_GeV_n, chi0, **halo_changes)["total"]
+
+    def element_flux_rigidity(self, lis, element: str, R_GV) -> np.ndarray:
+        """TOA flux of an element per unit rigidity (arbitrary units): sum over isotopes of I(T(R)) dT/dR."""
+        R = np.asarray(R_GV, dtype=float)
+        out = 0.0
+        for k in isotopes(element, self.network):
+            n = self.network.nuclei[k]
+            T = T_from_rigidity(R, n.A, n.Z)
+            dTdR = (n.Z / n.A) ** 2 * R / (T + M_PROTON_GEV)
+            out = out + self._toa(lis, (k,), T) * dTdR
+        return out
+
+
+def bc_from_basis(basis: dict[str, np.ndarray], chi0: float) -> dict[str, np.ndarray]:
+    """B/C parts for cocoon grammage ``chi0`` from :meth:`BCModel.bc_basis` (no new network solution):
+
+    B/C = (B_gal + chi0 B_coc) / (C_gal + chi0 C_coc), split into the Galactic and the cocoon numerator.
+    """
+    C = basis["C_gal"] + chi0 * basis["C_coc"]
+    gal, coc = basis["B_gal"] / C, chi0 * basis["B_coc"] / C
+    return {"total": gal + coc, "galactic": gal, "cocoon": coc}
+
+
+# --- source abundances ------------------------------------------------------------------------
+#: AMS-02 fluxes versus rigidity: C, N, O (Phys. Rep. 894, 1), Ne, Mg, Si (PRL 124, 211102), Fe (PRL 126,
+#: 041104), Na, Al (PRL 127, 021101), S (PRL 130, 211002)
+ELEMENT_FLUX_TABLES = {
+    "C": "bc_ratio/AMS-02_C_rigidity.txt",
+    "N": "bc_ratio/AMS-02_N_rigidity.txt",
+    "O": "bc_ratio/AMS-02_O_rigidity.txt",
+    **{el: f"heavy_primaries/AMS-02_{el}_rigidity.txt" for el in ("Ne", "Na", "Mg", "Al", "Si", "S", "Fe")},
+}
+
+#: the elements whose source abundances are fitted to AMS-02 with ``source_abundances = "fit"`` (the mostly
+#: primary elements with data; Na, Al and S, about half secondary, are left to the check of the chapter)
+CALIBRATED_ELEMENTS = ("C", "N", "O", "Ne", "Mg", "Si", "Fe")
+
+#: the rigidity range of the calibration [GV] (assumed: above 20 GV solar modulation is small, below 1 TV the
+#: errors of the heavy elements are still small)
+CALIBRATION_RANGE_GV = (20.0, 1000.0)
+
+SOURCE_ABUNDANCES = ("fit", "crams")
+
+
+def element_flux_data(element: str, R_min: float = 0.0, R_max: float = np.inf) -> pd.DataFrame:
+    """AMS-02 flux of an element versus rigidity: R_GV, flux [m^-2 s^-1 sr^-1 GV^-1], sigma (statistical and
+    systematic errors in quadrature, the two sides averaged), between R_min and R_max [GV].
+    ``attrs``: reference, doi (from the data registry)."""
+    if element not in ELEMENT_FLUX_TABLES:
+        raise ValueError(f"element = {element!r} is not allowed: expected one of {', '.join(ELEMENT_FLUX_TABLES)}")
+    t = read_kiss(ELEMENT_FLUX_TABLES[element])
+    df = pd.DataFrame({"R_GV": t.x, "flux": t.y, "sigma": kiss_total_error(t)})
+    df = df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
+    df.attrs = {"reference": citation(ELEMENT_FLUX_TABLES[element]), "element": element}
+    return df
+
+
+def abundance_data(R_min: float = CALIBRATION_RANGE_GV[0], R_max: float = CALIBRATION_RANGE_GV[1],
+                   elements=("C", "N", "O")) -> pd.DataFrame:
+    """AMS-02 ratios X/O versus rigidity for the ``elements`` other than O, between R_min and R_max [GV].
+
+    Columns: ratio ('C/O', 'N/O', ...), element, R_GV, value, sigma. C/O is the published ratio (Phys.
+    Rep. 894, 1, 2021); every other X/O is the X flux interpolated (log-log) to the O bins, divided by the O
+    flux, errors added in quadrature (correlations ignored).
+    """
+    if "O" not in elements:
+        raise ValueError(f"elements = {elements!r}: the ratios are taken to oxygen, which must be one of them")
+    O = read_kiss(ELEMENT_FLUX_TABLES["O"])
+    err = kiss_total_error
+    rows = []
+    for el in elements:
+        if el == "O":
+            continue
+        if el == "C":
+            co = read_kiss("bc_ratio/AMS-02_C_O_rigidity.txt")
+            rows.append(pd.DataFrame({"ratio": "C/O", "element": "C", "R_GV": co.x, "value": co.y, "sigma": err(co)}))
+            continue
+        if el not in ELEMENT_FLUX_TABLES:
+            raise ValueError(f"element = {el!r} is not allowed: expected one of {', '.join(ELEMENT_FLUX_TABLES)}")
+        X = read_kiss(ELEMENT_FLUX_TABLES[el])
+        Xint = loglog_interp(O.x, X.x, X.y)
+        Xerr = loglog_interp(O.x, X.x, err(X)) / Xint
+        ratio = Xint / O.y
+        rows.append(pd.DataFrame({"ratio": f"{el}/O", "element": el, "R_GV": O.x, "value": ratio,
+                                  "sigma": ratio * np.hypot(Xerr, err(O) / O.y)}))
+    df = pd.concat(rows, ignore_index=True)
+    return df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
+
+
+def predicted_ratios(model: BCModel, data: pd.DataFrame) -> np.ndarray:
+    """The model's X/O at the rows of :func:`abundance_data` (TOA, no cocoon term)."""
+    lis = model.lis(0.0)
+    O = model.element_flux_rigidity(lis, "O", data.R_GV)
+    out = np.empty(len(data))
+    for x in dict.fromkeys(data.element):
+        sel = (data.element == x).to_numpy()
+        out[sel] = model.element_flux_rigidity(lis, x, data.R_GV[sel]) / O[sel]
+    return out
+
+
+def crams_injection() -> dict[str, float]:
+    """CRAMS v1.1 injection abundance q_Z of each element (``data/transcribed/crams_injection_abundances.csv``)."""
+    t = read_transcribed("crams_injection_abundances.csv")
+    return dict(zip(t.element, t.q.astype(float)))
+
+
+def _main_mass_number(network: SlabNetwork, element: str) -> int:
+    fractions = network.element_fractions(element)
+    return network.nuclei[max(fractions, key=fractions.get)].A
+
+
+def _crams_ratio(network: SlabNetwork, element: str, reference: str) -> float:
+    """CRAMS's source abundance of ``element`` over ``reference`` in this book's units (equal T/n, per
+    element): q_X A_X^(3 - gamma) / (q_ref A_ref^(3 - gamma)), A the mass number of the main isotope."""
+    q, g = crams_injection(), network.gamma_nuclei
+    return (q[element] * _main_mass_number(network, element) ** (3.0 - g)
+            / (q[reference] * _main_mass_number(network, reference) ** (3.0 - g)))
+
+
+def tied_elements(network: SlabNetwork, calibrated) -> dict[str, tuple[str, float]]:
+    """Elements of the network that have a CRAMS injection abundance but are not calibrated, with the
+    calibrated element they follow and the CRAMS ratio to it: ``{X: (reference, ratio)}``.
+
+    The reference is the calibrated element nearest in charge (the lighter one on a tie); elements with
+    neither data nor a CRAMS abundance (F, Cl, K, Sc-V, Mn, Co) are not injected: pure secondaries.
+    """
+    q = crams_injection()
+    z = {el: ELEMENTS.index(el) for el in network.elements}
+    out = {}
+    for el in network.injectable:
+        if el in calibrated or q.get(el, 0.0) <= 0:
+            continue
+        ref = min(calibrated, key=lambda c: (abs(ELEMENTS.index(c) - z[el]), ELEMENTS.index(c)))
+        out[el] = (ref, _crams_ratio(network, el, ref))
+    return out
+
+
+def calibrate_abundances(model: BCModel, data: pd.DataFrame | None = None, elements=None) -> dict[str, float]:
+    """Source abundances (per element at equal T/n, relative to C = 1) that fit the AMS-02 ratios X/O.
+
+    ``elements``: the calibrated elements, by default those of :data:`CALIBRATED_ELEMENTS` the network has
+    (C, N, O for the C-N-O network); the other elements with a CRAMS abundance follow their nearest
+    calibrated neighbour (:func:`tied_elements`). The network is linear in the sources, so one solution per
+    calibrated element (with its followers) is computed once and the ratios are fitted by least squares;
+    the cocoon term is left out (it changes the primaries by < 1 %).
+    """
+    net = model.network
+    elements = [e for e in CALIBRATED_ELEMENTS if e in net.injectable] if elements is None else list(elements)
+    missing = [e for e in elements if e not in net.injectable]
+    if missing or "C" not in elements or "O" not in elements:
+        raise ValueError(f"calibrated elements {elements!r}: C and O are needed, and {', '.join(missing) or '-'} "
+                         f"are not in the network ({', '.join(net.injectable)})")
+    data = abundance_data(elements=elements) if data is None else data
+    ties = tied_elements(net, elements)
+    numerators = list(dict.fromkeys(data.element))
+    basis = {}
+    for el in elements:
+        m = model.with_abundances({el: 1.0, **{x: r for x, (ref, r) in ties.items() if ref == el}})
+        lis = m.lis(0.0)
+        basis[el] = {x: m.element_flux_rigidity(lis, x, data.R_GV) for x in [*numerators, "O"]}
+    free = [e for e in elements if e != "C"]
+    rows = {x: (data.element == x).to_numpy() for x in numerators}
+
+    def flux(x, y):
+        return basis["C"][x] + sum(v * basis[e][x] for e, v in zip(free, y))
+
+    def resid(y):
+        pred = np.zeros(len(data))
+        O = flux("O", y)
+        for x, sel in rows.items():
+            pred[sel] = (flux(x, y) / O)[sel]
+        return (pred - data.value.to_numpy()) / data.sigma.to_numpy()
+
+    start = [_crams_ratio(net, e, "C") for e in free]
+    sol = least_squares(resid, x0=start, bounds=(0.0, 100.0), x_scale="jac", xtol=1e-12, ftol=1e-12, gtol=1e-12)
+    out = {"C": 1.0, **{e: float(v) for e, v in zip(free, sol.x)}}
+    out.update({x: r * out[ref] for x, (ref, r) in ties.items()})
+    return out
+
+
+def crams_abundances(network: SlabNetwork) -> dict[str, float]:
+    """Source abundances of the network's nuclei as CRAMS v1.1 injects them (``source_abundances = "crams"``).
+
+    Per nucleus, at equal T/n and relative to C: q_Z f_iso A^(3 - gamma) / (q_C 12^(3 - gamma)), with q_Z of
+    :func:`crams_injection`, f_iso the isotopic fraction (:meth:`cocoonlib.transport.slab.SlabNetwork.element_fractions`)
+    and A^(3 - gamma) because CRAMS injects A q beta^-1 (A p_n)^(2 - gamma) where this book injects
+    y beta^-1 p_n^(2 - gamma). Elements with q_Z > 0 that the network lacks are left out
+    (:func:`crams_left_out`).
+    """
+    q, g = crams_injection(), network.gamma_nuclei
+    norm = q["C"] * 12.0 ** (3.0 - g)
+    out = {}
+    for el in network.injectable:
+        if q.get(el, 0.0) > 0:
+            for iso, pct in network.element_fractions(el).items():
+                out[iso] = q[el] * pct / 100.0 * network.nuclei[iso].A ** (3.0 - g) / norm
+    return out
+
+
+def crams_left_out(network: SlabNetwork) -> list[str]:
+    """Elements heavier than He that CRAMS injects but the network's cross-section tables do not cover."""
+    return [el for el, v in crams_injection().items()
+            if v > 0 and ELEMENTS.index(el) >= 3 and el not in network.injectable]
+
+
+def source_abundances(choice: str, model: BCModel) -> dict[str, float]:
+    """The source abundances of ``model``'s network for the parameter ``source_abundances``: ``'fit'``
+    (:func:`calibrate_abundances`, at the model's transport) or ``'crams'`` (:func:`crams_abundances`)."""
+    if choice == "fit":
+        return calibrate_abundances(model)
+    if choice == "crams":
+        return crams_abundances(model.network)
+    raise ValueError(f"source_abundances = {choice!r} is not allowed: expected one of "
+                     f"{', '.join(repr(c) for c in SOURCE_ABUNDANCES)}")
+
+
+#: parent groups for the origin of boron: charge ranges (inclusive) of the injected nuclei
+PARENT_GROUPS = {"C": (6, 6), "N": (7, 7), "O": (8, 8), "Ne-S": (9, 16), "Cl-Ca": (17, 20), "Fe group": (21, 28)}
+
+
+def _by_nucleus(network: SlabNetwork, abundances: dict) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for el, y in abundances.items():
+        fractions = {el: 100.0} if el in network.nuclei else network.element_fractions(el)
+        for iso, pct in fractions.items():
+            out[iso] = out.get(iso, 0.0) + y * pct / 100.0
+    return out
+
+
+def boron_by_parent_group(model: BCModel, T_GeV_n, chi0: float = 0.0, **halo_changes) -> pd.DataFrame:
+    """Share of the TOA boron at T [GeV/n] made from the injected nuclei of each :data:`PARENT_GROUPS` group.
+
+    Boron is attributed to the primary it descends from (oxygen's boron includes what oxygen makes through
+    carbon). The network is linear in its sources: each group is solved alone and divided by the boron of
+    the whole network; column ``sum`` adds the groups (1 up to the discretisation of the losses, which is
+    not exactly linear: see the tests). Groups without an injected nucleus are left out.
+    """
+    T = np.asarray(T_GeV_n, dtype=float)
+    net = model.network
+    per_nucleus = _by_nucleus(net, model.abundances)
+    boron = isotopes("B", net)
+    total = model._toa(model.lis(chi0, **halo_changes), boron, T)
+    out = {}
+    for group, (zlo, zhi) in PARENT_GROUPS.items():
+        sub = {k: y for k, y in per_nucleus.items() if zlo <= net.nuclei[k].Z <= zhi and y > 0}
+        if sub:
+            m = model.with_abundances(sub)
+            out[group] = m._toa(m.lis(chi0, **halo_changes), boron, T) / total
+    df = pd.DataFrame(out, index=pd.Index(T, name="T_GeV_n"))
+    df["sum"] = df.sum(axis=1)
+    return df
+
+
+# --- the fit ----------------------------------------------------------------------------------
+@dataclass
+class BCFit:
+    """Result of the B/C fit (all that other chapters need, JSON-serialisable)."""
+
+    free: list
+    best: dict
+    errors: dict
+    covariance: dict
+    chi2: float
+    ndof: int
+    chi2_by_experiment: dict
+    n_by_experiment: dict
+    chi0_interval_1sigma: list
+    chi0_interval_2sigma: list
+    profile_chi0: list
+    profile_dchi2: list
+    chi2_no_cocoon: float
+    best_no_cocoon: dict
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def chi0(self) -> float:
+        return self.best["chi0"]
+
+    @property
+    def delta_chi2_no_cocoon(self) -> float:
+        return self.chi2_no_cocoon - self.chi2
+
+
+def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), chi0_max: float = 1.5,
+           n_profile: int = 31, two_sigma: bool = True) -> BCFit:
+    """Fit chi0 (>= 0) and the ``free_transport`` halo parameters to the ``used`` B/C points.
+
+    chi^2 = sum ((model - data)/sigma)^2 with sigma = stat (+) sys, minimised with Migrad (iminuit).
+    Returns the best fit with the Hesse covariance; the 1 (and, with ``two_sigma``, 2) sigma interval
+    of chi0 from Minos, i.e. where the profile of chi^2 in chi0 (all other free parameters minimised)
+    rises by 1 (4), clipped at chi0 = 0 and open (inf) if it does not rise before chi0 = 10; the profile
+    itself on ``n_profile`` points across the best fit -+ :data:`PROFILE_HALF_WIDTH` Hesse errors, within
+    [0, chi0_max] (0: none); chi^2 per experiment; and the fit with chi0 = 0. If Minos fails, the interval is found by root-finding on the profile instead.
+
+    The network is solved once per set of halo parameters (:meth:`BCModel.bc_basis`); chi0 then
+    enters in closed form (:func:`bc_from_basis`), so a step in chi0 alone costs no solution.
+    """
+    from iminuit import Minuit
+
+    for p in free_transport:
+        if p not in ("D0", "delta"):
+            raise ValueError(f"free transport parameter {p!r} is not allowed: expected D0 and/or delta")
+    d = data[data.used]
+    T, y, s = d.T_GeV_n.to_numpy(), d.BC.to_numpy(), d.sigma.to_numpy()
+    if len(y) <= len(free_transport) + 1:
+        raise ValueError(f"only {len(y)} B/C points above the energy cut: too few for the fit")
+    start = {p: getattr(model.halo, p) for p in free_transport}
+    names = ["chi0", *free_transport]
+    bases: dict[tuple, dict] = {}  # halo parameters -> basis at the data points (this fit only)
+
+    def predict(chi0, halo_values):
+        key = tuple(halo_values)
+        if key not in bases:
+            bases[key] = model.bc_basis(T, **dict(zip(free_transport, key)))
+        return bc_from_basis(bases[key], chi0)["total"]
+
+    def chi2(*par):
+        return float(np.sum(((predict(par[0], par[1:]) - y) / s) ** 2))
+
+    def minimise(chi0_fixed=None, init=None):
+        init = init or {"chi0": 0.4, **start}
+        m = Minuit(chi2, *[init[n] for n in names], name=names)
+        m.errordef = Minuit.LEAST_SQUARES
+        m.limits["chi0"] = CHI0_LIMITS
+        if "D0" in names:
+            m.limits["D0"] = (0.05, 50.0)
+        if "delta" in names:
+            m.limits["delta"] = (0.1, 1.2)
+        if chi0_fixed is not None:
+            m.values["chi0"] = chi0_fixed
+            m.fixed["chi0"] = True
+        m.migrad()
+        return m
+
+    m = minimise()
+    if not m.valid:
+        warnings.warn("B/C fit: Migrad did not report a valid minimum", RuntimeWarning)
+    m.hesse()
+    best = dict(zip(names, map(float, m.values)))
+    chi2_min = float(m.fval)
+
+    cache: dict[float, tuple[float, dict]] = {}
+
+    def prof(c):
+        c = float(c)
+        if c not in cache:
+            near = min(cache, key=lambda k: abs(k - c)) if cache else None
+            init = {**best, **(cache[near][1] if near is not None else {})}
+            mm = minimise(c, init)
+            cache[c] = (float(mm.fval), dict(zip(names, map(float, mm.values))))
+        return cache[c][0] - chi2_min
+
+    half = PROFILE_HALF_WIDTH * float(m.errors["chi0"])
+    grid = np.linspace(max(0.0, best["chi0"] - half), min(chi0_max, best["chi0"] + half), n_profile)
+    dchi2 = [prof(c) for c in grid]
+
+    def interval(n_sigma):
+        m.minos("chi0", cl=n_sigma)
+        me = m.merrors["chi0"]
+        lo = 0.0 if me.at_lower_limit else best["chi0"] + me.lower
+        hi = math.inf if me.at_upper_limit else best["chi0"] + me.upper
+        if (me.lower_valid or me.at_lower_limit) and (me.upper_valid or me.at_upper_limit):
+            return [float(lo), float(hi)]
+        warnings.warn(f"B/C fit: Minos failed for the {n_sigma} sigma interval of chi0; root-finding on the profile",
+                      RuntimeWarning)
+        return profile_interval(prof, best["chi0"], n_sigma**2)
+
+    i1 = interval(1)
+    i2 = interval(2) if two_sigma else [math.nan, math.nan]
+    resid2 = ((predict(best["chi0"], [best[p] for p in free_transport]) - y) / s) ** 2
+    parts = {e: float(resid2[(d.experiment == e).to_numpy()].sum()) for e in d.experiment.unique()}
+    m0 = minimise(0.0, best)
+    cov = {a: {b: float(m.covariance[a, b]) for b in names} for a in names}
+    return BCFit(
+        free=names, best=best, errors={n: float(m.errors[n]) for n in names}, covariance=cov,
+        chi2=chi2_min, ndof=int(len(y) - len(names)), chi2_by_experiment=parts,
+        n_by_experiment={e: int((d.experiment == e).sum()) for e in d.experiment.unique()},
+        chi0_interval_1sigma=i1, chi0_interval_2sigma=i2,
+        profile_chi0=[float(c) for c in grid], profile_dchi2=[float(v) for v in dchi2],
+        chi2_no_cocoon=float(m0.fval), best_no_cocoon=dict(zip(names, map(float, m0.values))),
+    )
+
+
+#: the profile of chi0 spans the best fit -+ this many Hesse errors (Delta chi^2 ~ 20 for a parabola, beyond
+#: the 2 sigma interval and the range the chapter draws; assumed)
+PROFILE_HALF_WIDTH = 4.5
+
+#: the range Migrad may give chi0 [g cm^-2] (assumed: ten times the letter's best fit, far outside any interval)
+CHI0_LIMITS = (0.0, 10.0)
+
+
+def profile_interval(profile, best: float, level: float) -> list[float]:
+    """Where ``profile(c)`` (Delta chi^2 in chi0) crosses ``level`` below and above ``best``, by Brent's method;
+    0 if it stays below ``level`` down to chi0 = 0, inf if it does so up to the upper chi0 limit."""
+    lo = 0.0 if profile(0.0) <= level else brentq(lambda c: profile(c) - level, 0.0, best, xtol=1e-5)
+    top = CHI0_LIMITS[1]
+    hi = math.inf if profile(top) < level else brentq(lambda c: profile(c) - level, best, top, xtol=1e-5)
+    return [float(lo), float(hi)]
+
+
+def resolve_chi0(chi0: float, chi0_source: str = "parameter", path: str | Path | None = None) -> float:
+    """The chi0 a chapter should use: its own parameter, or the best fit saved by chapter 2 (``'fit'``)."""
+    if chi0_source == "parameter":
+        return chi0
+    if chi0_source == "fit":
+        return load_fit(path).chi0
+    raise ValueError(f"chi0_source = {chi0_source!r} is not allowed: expected one of 'parameter', 'fit'")
+
+
+# --- saving and reading -----------------------------------------------------------------------
+def outputs_dir() -> Path:
+    """Where chapters write files for other chapters: ``$COCOON_OUTPUT_DIR`` or ``<repo>/outputs``."""
+    return paths.env_path("COCOON_OUTPUT_DIR") or paths.ROOT / "outputs"
+
+
+def save_fit(fit: BCFit, path: str | Path | None = None) -> Path:
+    """Write the fit as JSON (default ``outputs_dir()/bc_fit.json``); returns the path."""
+    path = Path(path) if path is not None else outputs_dir() / FIT_FILENAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = asdict(fit)
+    out["chi0_interval_1sigma"] = [v if math.isfinite(v) else None for v in fit.chi0_interval_1sigma]
+    out["chi0_interval_2sigma"] = [v if math.isfinite(v) else None for v in fit.chi0_interval_2sigma]
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def load_fit(path: str | Path | None = None) -> BCFit:
+    """Read a fit saved by :func:`save_fit`; a clear error if chapter 2 has not been run."""
+    path = Path(path) if path is not None else outputs_dir() / FIT_FILENAME
+    if not path.exists():
+        raise FileNotFoundError(f"no B/C fit at {path}: run chapter 2 first (cocoon run bc -o DIR, then set "
+                                f"COCOON_OUTPUT_DIR=DIR) or build the book")
+    raw = json.loads(path.read_text())
+    for k in ("chi0_interval_1sigma", "chi0_interval_2sigma"):
+        raw[k] = [math.inf if v is None else v for v in raw[k]]
+    return BCFit(**raw)
