@@ -1,6 +1,6 @@
 // The Explore page's redraw: the body of a Bokeh CustomJS callback (cocoonlib/explore_page.py), run when the page
 // is ready and at every move of a control. Arguments: data (cocoonlib.explore.explore_data, as embedded), widgets
-// (the controls by name), sources (the ColumnDataSources by name), numbers_div (the Div of the numbers).
+// (the controls by name), sources (the ColumnDataSources by name), numbers_id (the id of the page's table of numbers).
 // It is cocoonlib.explore.evaluate, step by step; the book's tests compare both with cocoonlib.
 const t0 = performance.now();
 const C = data.controls;
@@ -72,6 +72,14 @@ function sum(a, b) {
   return out;
 }
 
+// the columns of a figure's source: cocoons, DGE band and DGE + cocoons band, each band with its centre
+function curves(x, c, lo, hi) {
+  const mid = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) mid[i] = 0.5 * (lo[i] + hi[i]);
+  return {x: x, cocoon: c, dge_lo: lo, dge_hi: hi, dge_mid: mid, total_lo: sum(lo, c), total_hi: sum(hi, c),
+          total_mid: sum(mid, c)};
+}
+
 // smallest chi^2 of lo + t (hi - lo) + add at the points, t = 0, 0.01, ..., 1 (cocoonlib.diffuse.best_chi2_in_band)
 function bestChi2InBand(pts, lo, hi, add) {
   let best = Infinity;
@@ -97,8 +105,7 @@ const Qg = emissivity(G.operator[model]);
 for (const w of G.windows) {
   const c = product(G.cocoon_factor[w], Qg);
   const band = G.dge[dgeKey + "|" + w];
-  sources["gamma_" + w].data = {x: G.E, cocoon: c, dge_lo: band.lo, dge_hi: band.hi,
-                                total_lo: sum(band.lo, c), total_hi: sum(band.hi, c)};
+  sources["gamma_" + w].data = curves(G.E, c, band.lo, band.hi);
   G.share_index.forEach((i, k) => {
     numbers[`share_${k}_${w}`] = c[i] / (c[i] + 0.5 * (band.lo[i] + band.hi[i]));
   });
@@ -110,8 +117,7 @@ for (const w of G.windows) {
 const N = data.neutrino;
 const cn = product(N.cocoon_factor, emissivity(N.operator[model]));
 const nb = N.dge[dgeKey];
-sources.neutrino.data = {x: N.E, cocoon: cn, dge_lo: nb.lo, dge_hi: nb.hi, total_lo: sum(nb.lo, cn),
-                         total_hi: sum(nb.hi, cn)};
+sources.neutrino.data = curves(N.E, cn, nb.lo, nb.hi);
 
 // B/C = (B_gal + chi0 B_coc) / (C_gal + chi0 C_coc) (cocoonlib.bc.bc_from_basis)
 const B = data.bc;
@@ -139,14 +145,15 @@ sources.numbers.data = {name: names, value: names.map((k) => numbers[k])};
 // the numbers as the reader sees them
 const pct = (x) => (100 * x).toPrecision(3) + " %";
 const row = (label, f) => `<tr><th>${label}</th>` + G.windows.map((w) => `<td>${f(w)}</td>`).join("") + "</tr>";
-numbers_div.text =
-  `<table class="cocoon-explore-numbers"><tr><th></th>` + G.windows.map((w) => `<th>${w} window</th>`).join("") + "</tr>" +
+document.getElementById(numbers_id).innerHTML =
+  `<tr><th></th>` + G.windows.map((w) => `<th>${w} window</th>`).join("") + "</tr>" +
   row("cocoon share at 1 TeV", (w) => pct(numbers["share_0_" + w])) +
   row("cocoon share at 10 TeV", (w) => pct(numbers["share_1_" + w])) +
-  row("&chi;&sup2; against LHAASO-KM2A, DGE + cocoons", (w) => `${numbers["chi2_km2a_" + w].toPrecision(3)} (${G.km2a[w].index.length} points)`) +
+  row("&chi;&sup2; against LHAASO-KM2A, DGE + cocoons",
+      (w) => `${numbers["chi2_km2a_" + w].toPrecision(3)} (${G.km2a[w].index.length} points)`) +
   row("&chi;&sup2; against LHAASO-KM2A, DGE alone", (w) => numbers["chi2_km2a_dge_" + w].toPrecision(3)) +
   `<tr><th>B/C: &chi;&sup2; of the ${nbc} points above ${B.T_min_fit} GeV/n</th><td colspan="${G.windows.length}">` +
   `${chi2bc.toPrecision(3)} (chapter 2's fit: chi0 = ${B.chi0_fit.toPrecision(3)} g cm&#8315;&sup2;, exponential, ` +
-  `R0 = ${C.R0_TV[C.R0_default]} TV)</td></tr></table>`;
+  `R0 = ${C.R0_TV[C.R0_default]} TV)</td></tr>`;
 
 window.cocoonExploreComputeMs = performance.now() - t0;

@@ -276,7 +276,8 @@ def _bc_part(Pb) -> dict:
         "transport": {k: float(v) for k, v in transport.items()},
         "chi0_fit": float(fit.chi0),
         "B_gal": first["B_gal"].astype(np.float32), "C_gal": first["C_gal"].astype(np.float32),
-        "cocoon": {k: {"B": b["B_coc"].astype(np.float32), "C": b["C_coc"].astype(np.float32)} for k, b in basis.items()},
+        "cocoon": {k: {"B": b["B_coc"].astype(np.float32), "C": b["C_coc"].astype(np.float32)}
+                   for k, b in basis.items()},
         "data": {e: {"T": d.T_GeV_n.to_numpy(float), "y": d.BC.to_numpy(float), "sigma": d.sigma.to_numpy(float),
                      "reference": str(d.reference.iloc[0])}
                  for e, d in data.groupby("experiment", sort=False)},

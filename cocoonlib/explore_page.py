@@ -10,7 +10,8 @@ build with nothing changed reads it back instead of recomputing it) and BokehJS 
 
 Models the tests read back by name: the widgets ``chi0``, ``R0`` (an index into ``R0_NODES_TV``), ``form``,
 ``production_model``, ``gas_model``, ``cr_sea``, ``dge_production_model``; the sources ``gamma_inner``,
-``gamma_outer``, ``neutrino`` (columns x, cocoon, dge_lo, dge_hi, total_lo, total_hi), ``bc`` (x, total, cocoon)
+``gamma_outer``, ``neutrino`` (columns x, cocoon and, for the DGE and the total, lo, hi and mid), ``bc`` (x, total,
+cocoon)
 and ``numbers`` (name, value).
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ __all__ = ["page_html", "cached_explore_data", "dependencies", "cache_inputs", "
 LIBRARIES = ("numpy", "scipy", "pandas", "astropy", "aafragpy", "iminuit", "particle")
 
 JS = Path(__file__).with_name("explore.js")
+#: the id of the page's table of numbers (filled by explore.js)
+NUMBERS_ID = "cocoon-explore-numbers"
 
 
 def dependencies() -> list[Path]:
@@ -110,6 +113,9 @@ def _figure(title, x_label, y_label, x_range, y_range):
                toolbar_location="above", x_axis_label=x_label, y_axis_label=y_label)
     p.title.text_font_size = "10pt"
     p.toolbar.autohide = True
+    # axes and title on the overlay layer: a move of a control repaints the layer of the curves only
+    for guide in (*p.axis, p.title):
+        guide.level = "overlay"
     return p
 
 
@@ -120,20 +126,24 @@ def _finish_legend(p, location="bottom_left"):
     p.legend.padding = 4
     p.legend.background_fill_alpha = 0.7
     p.legend.click_policy = "hide"
+    p.legend.level = "overlay"
 
 
 def _band_and_curves(p, source, with_legend: bool):
-    """DGE band, DGE + cocoons band, cocoons (drawn with edges: below ~100 TeV the two knees nearly coincide)."""
+    """DGE band, DGE + cocoons band, cocoons: each band with its centre line (below ~100 TeV the two knees nearly
+    coincide and the band is thinner than a line)."""
     def label(text):
         return {"legend_label": text} if with_legend else {}
 
     p.varea("x", "dge_lo", "dge_hi", source=source, fill_color=_BAND, fill_alpha=0.35, **label("DGE, knee min-max"))
-    for edge in ("dge_lo", "dge_hi"):
-        p.line("x", edge, source=source, color=_BAND, line_width=1.2, **label("DGE, knee min-max"))
+    p.line("x", "dge_mid", source=source, color=_BAND, line_width=1.5, **label("DGE, knee min-max"))
     p.varea("x", "total_lo", "total_hi", source=source, fill_color=_TOTAL, fill_alpha=0.5, **label("DGE + cocoons"))
-    for edge in ("total_lo", "total_hi"):
-        p.line("x", edge, source=source, color=_TOTAL, line_width=2, **label("DGE + cocoons"))
+    p.line("x", "total_mid", source=source, color=_TOTAL, line_width=2.5, **label("DGE + cocoons"))
     p.line("x", "cocoon", source=source, color=_COCOON, line_width=2, **label("cocoons"))
+
+
+#: what does not move is drawn on the overlay layer of the plot, which a move of a control does not repaint
+_STATIC = {"level": "overlay"}
 
 
 def _points(p, x, y, lo, hi, marker, colour, label, mask=1.0):
@@ -141,8 +151,8 @@ def _points(p, x, y, lo, hi, marker, colour, label, mask=1.0):
 
     src = ColumnDataSource({"x": x, "y": y, "lower": y - lo, "upper": y + hi})
     p.add_layout(Whisker(source=src, base="x", lower="lower", upper="upper", line_color=colour,
-                         upper_head=None, lower_head=None))
-    p.scatter("x", "y", source=src, marker=marker, size=6, color=colour, legend_label=label)
+                         upper_head=None, lower_head=None, **_STATIC))
+    p.scatter("x", "y", source=src, marker=marker, size=6, color=colour, legend_label=label, **_STATIC)
 
 
 def _empty_source(name, columns):
@@ -197,12 +207,12 @@ def _bc_figure(B, source):
     fitted = ", ".join(f"{k} = {v:.3g}" for k, v in B["transport"].items())
     p = _figure(f"B/C at chapter 2's fitted transport ({fitted})", "kinetic energy per nucleon T [GeV/n]", "B/C",
                 (0.4, 2.0e4), (0.008, 0.5))
-    p.add_layout(BoxAnnotation(right=B["T_min_fit"], fill_color="#cccccc", fill_alpha=0.4, level="underlay"))
+    p.add_layout(BoxAnnotation(right=B["T_min_fit"], fill_color="#cccccc", fill_alpha=0.4, **_STATIC))
     for exp, d in B["data"].items():
         marker, colour = _EXPERIMENT_STYLE.get(exp, ("triangle", "#9467bd"))
         _points(p, d["T"], d["y"], d["sigma"], d["sigma"], marker, colour, exp)
     p.line(B["T"], B["B_gal"] / B["C_gal"], color="#555555", line_dash="dotted", line_width=1.5,
-           legend_label="chi0 = 0")
+           legend_label="chi0 = 0", **_STATIC)
     p.line("x", "total", source=source, color="black", line_width=2, legend_label="B/C")
     p.line("x", "cocoon", source=source, color="#ff7f0e", line_dash="dashdot", line_width=1.5,
            legend_label="boron made in the cocoons")
@@ -215,8 +225,8 @@ def _neutrino_figure(N, source):
                 "E\u00b2 F per flavour [GeV cm\u207b\u00b2 s\u207b\u00b9]", (1e2, 1e6), (1e-11, 1e-5))
     for name, b in N["icecube"].items():
         label, colour = _ICECUBE.get(name, (name, "#7f7f7f"))
-        p.varea(b["E"], b["low"], b["high"], fill_color=colour, fill_alpha=0.3, legend_label=label)
-        p.line(b["E"], b["best"], color=colour, line_width=1, legend_label=label)
+        p.varea(b["E"], b["low"], b["high"], fill_color=colour, fill_alpha=0.3, legend_label=label, **_STATIC)
+        p.line(b["E"], b["best"], color=colour, line_width=1, legend_label=label, **_STATIC)
     _band_and_curves(p, source, True)
     _finish_legend(p)
     return p
@@ -228,21 +238,17 @@ def page_html(data: dict | None = None) -> str:
     from bokeh.embed import components
     from bokeh.embed.bundle import bundle_for_objs_and_resources
     from bokeh.layouts import column, gridplot, row
-    from bokeh.models import CustomJS, Div
+    from bokeh.models import CustomJS
     from bokeh.resources import INLINE
 
     data = cached_explore_data() if data is None else data
-    curve_columns = ("x", "cocoon", "dge_lo", "dge_hi", "total_lo", "total_hi")
+    curve_columns = ("x", "cocoon", "dge_lo", "dge_hi", "dge_mid", "total_lo", "total_hi", "total_mid")
     sources = {f"gamma_{w}": _empty_source(f"gamma_{w}", curve_columns) for w in data["gamma"]["windows"]}
     sources["neutrino"] = _empty_source("neutrino", curve_columns)
     sources["bc"] = _empty_source("bc", ("x", "total", "cocoon"))
     sources["numbers"] = _empty_source("numbers", ("name", "value"))
     widgets = _controls(data["controls"])
-    numbers_div = Div(name="numbers_div", sizing_mode="stretch_width",
-                      stylesheets=[":host table {border-collapse: collapse; font-size: 0.9em} "
-                                   ":host th, :host td {padding: 2px 10px; text-align: left} "
-                                   ":host td {font-variant-numeric: tabular-nums}"])
-    redraw = CustomJS(args={"data": data, "widgets": widgets, "sources": sources, "numbers_div": numbers_div},
+    redraw = CustomJS(args={"data": data, "widgets": widgets, "sources": sources, "numbers_id": NUMBERS_ID},
                       code=JS.read_text())
     for name, w in widgets.items():
         w.js_on_change("value", redraw)
@@ -250,16 +256,19 @@ def page_html(data: dict | None = None) -> str:
     G = data["gamma"]
     figures = [_gamma_figure(G, w, sources[f"gamma_{w}"], i == 0) for i, w in enumerate(G["windows"])]
     figures += [_bc_figure(data["bc"], sources["bc"]), _neutrino_figure(data["neutrino"], sources["neutrino"])]
-    layout = column(
+    controls = column(
         row(widgets["chi0"], widgets["R0"], sizing_mode="stretch_width"),
         row(widgets["form"], widgets["production_model"], sizing_mode="stretch_width"),
         row(widgets["gas_model"], widgets["cr_sea"], widgets["dge_production_model"], sizing_mode="stretch_width"),
-        numbers_div,
-        gridplot([figures[:2], figures[2:]], sizing_mode="stretch_width", toolbar_location=None, merge_tools=False),
-        sizing_mode="stretch_width", name="cocoon_explore")
+        sizing_mode="stretch_width", name="cocoon_explore_controls")
+    plots = gridplot([figures[:2], figures[2:]], sizing_mode="stretch_width", toolbar_location=None,
+                     merge_tools=False)
     doc = Document()
-    doc.add_root(layout)
+    for root in (controls, plots):
+        doc.add_root(root)
     doc.js_on_event("document_ready", redraw)
-    script, div = components(layout)
-    bokeh_js = bundle_for_objs_and_resources([layout], INLINE).scripts()
-    return f'<div class="cocoon-explore">\n{bokeh_js}\n{div}\n{script}\n</div>\n'
+    script, (controls_div, plots_div) = components((controls, plots))
+    bokeh_js = bundle_for_objs_and_resources([controls, plots], INLINE).scripts()
+    # the numbers are a plain table of the page between the two Bokeh roots: filling it re-lays out nothing else
+    numbers = f'<table id="{NUMBERS_ID}" class="cocoon-explore-numbers"></table>'
+    return f'<div class="cocoon-explore">\n{bokeh_js}\n{controls_div}\n{numbers}\n{plots_div}\n{script}\n</div>\n'

@@ -25,7 +25,8 @@ from .sources import injection_spectra
 from .units import TEV_GEV
 
 __all__ = ["GAMMA_WINDOWS", "energy_grid", "sky_energies", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
-           "cocoon_productions", "cocoon_emissivities", "gamma_sky", "transport_halo", "transport_solutions", "transport_sea",
+           "cocoon_productions", "cocoon_emissivities", "gamma_sky", "transport_halo", "transport_solutions",
+           "transport_sea",
            "implied_injection_efficiency"]
 
 GAMMA_WINDOWS = ("inner", "outer")

@@ -185,7 +185,8 @@ def test_grammage_operator_rebuilds_the_emissivity(model, secondary, ism):
     prod = Production(secondary, model, E, ism=ism)
     op = prod.grammage_operator(SPECTRA)
     assert set(op["matrix"]) == set(prod.channels)
-    for g in (chi, lambda R: grammage(R, "advection_diffusion", 0.7, 3.0, 1 / 3), lambda R: grammage(R, "exponential", 0.4, 1e-3)):
+    for g in (chi, lambda R: grammage(R, "advection_diffusion", 0.7, 3.0, 1 / 3),
+              lambda R: grammage(R, "exponential", 0.4, 1e-3)):
         Q = 0.0
         for ch, M in op["matrix"].items():
             v = op["weights"][ch] * g(op["rigidity_GV"][ch])
