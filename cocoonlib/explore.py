@@ -106,7 +106,7 @@ class Setting:
 
     def __post_init__(self):
         lo, hi, _ = CHI0_SLIDER
-        if not lo <= self.chi0 <= hi:
+        if not lo <= PARAMETERS["chi0"].check(self.chi0) <= hi:
             raise ParameterError(f"chi0 = {self.chi0!r} is not allowed on the Explore page: expected {lo:g} to {hi:g}")
         if self.R0 not in R0_NODES_TV:
             raise ParameterError(f"R0 = {self.R0!r} is not allowed on the Explore page: expected one of "

@@ -121,7 +121,9 @@ def _figure(title, x_label, y_label, x_range, y_range):
 
 def _finish_legend(p, location="bottom_left"):
     p.legend.location = location
-    p.legend.label_text_font_size = "8pt"
+    p.legend.label_text_font_size = "7.5pt"
+    p.legend.glyph_height = 14
+    p.legend.glyph_width = 18
     p.legend.spacing = 0
     p.legend.padding = 4
     p.legend.background_fill_alpha = 0.7
@@ -271,4 +273,6 @@ def page_html(data: dict | None = None) -> str:
     bokeh_js = bundle_for_objs_and_resources([controls, plots], INLINE).scripts()
     # the numbers are a plain table of the page between the two Bokeh roots: filling it re-lays out nothing else
     numbers = f'<table id="{NUMBERS_ID}" class="cocoon-explore-numbers"></table>'
+    # the figures take the width of the text column and of its right margin (sphinx-book-theme's full-width)
+    plots_div = f'<div class="full-width">{plots_div}</div>'
     return f'<div class="cocoon-explore">\n{bokeh_js}\n{controls_div}\n{numbers}\n{plots_div}\n{script}\n</div>\n'

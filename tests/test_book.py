@@ -19,9 +19,9 @@ session, then:
   page *How to cite* gives both in its BibTeX;
 * every figure has a caption (expected to fail for the chapters until their figures get captions);
 * the Explore page (``book/explore``, no network either): moved to two values of chi0 and then of R0, the
-  inner-window cocoon curve and B/C it draws equal cocoonlib's at the same parameters to 1 % at every node; each
-  redraw, from the move to the last figure painted, takes at most 50 ms; the page, data and BokehJS included, is
-  at most 3 MB.
+  inner-window cocoon curve and B/C it draws equal cocoonlib's at the same parameters to 1 % at every node; a
+  redraw, from the move to the last figure painted, takes at most 50 ms (the median of 16 moves: the machine is
+  shared); the page, data and BokehJS included, is at most 3 MB.
 
 ``COCOON_BOOK_OUTPUT`` keeps the build in that directory (CI keeps it as an artefact).
 """
@@ -242,6 +242,7 @@ EXPLORE = "book/explore"
 EXPLORE_MOVES = (("chi0", 0.25), ("chi0", 0.8), ("R0", 5.0), ("R0", 100.0))
 EXPLORE_MAX_BYTES = 3_000_000
 EXPLORE_MAX_REDRAW_MS = 50.0
+EXPLORE_TIMED_MOVES = 12
 
 #: set a control as a reader's move does (the model's value; Bokeh runs the page's callback), then wait until every
 #: plot of the page has painted: returns [ms in the callback, ms until the last plot painted]
@@ -327,10 +328,14 @@ def test_explore_page_draws_cocoonlib_curves_and_redraws_fast(book, browser, cap
         ratio = bc_model.bc(np.asarray(drawn["T"]), state["chi0"], **transport)
         for key, got, ref in (("cocoon", drawn["cocoon"], cocoon), ("bc", drawn["bc"], ratio)):
             worst[key] = max(worst[key], _largest_relative_difference(got, ref))
+    # the redraw time, over more moves than the comparison needs: chi0 and R0 in turn across their ranges
+    for i in range(EXPLORE_TIMED_MOVES):
+        name, value = ("chi0", 0.1 + 0.1 * i) if i % 2 else ("R0", (3 * i) % len(explore.R0_NODES_TV))
+        redraws.append(browser.execute_async_script(_MOVE_AND_TIME, name, value)[1])
     with capsys.disabled():
-        print(f"\nExplore page: {size / 1e6:.2f} MB; redraw after each move {', '.join(f'{t:.1f}' for t in redraws)} ms "
-              f"(median {np.median(redraws):.1f}); largest difference from cocoonlib: cocoon curve {worst['cocoon']:.1e}, "
-              f"B/C {worst['bc']:.1e}")
+        print(f"\nExplore page: {size / 1e6:.2f} MB; redraw after a move: median {np.median(redraws):.1f} ms, largest "
+              f"{max(redraws):.1f} ms ({len(redraws)} moves); largest difference from cocoonlib: cocoon curve "
+              f"{worst['cocoon']:.1e}, B/C {worst['bc']:.1e}")
     shown = browser.find_element("css selector", "#cocoon-explore-numbers").text
     assert "cocoon share at 1 TeV" in shown and "LHAASO-KM2A" in shown, shown
     assert max(worst.values()) <= 0.01, worst

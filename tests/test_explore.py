@@ -129,7 +129,8 @@ def test_band_storage_keeps_every_non_zero_element():
 def test_settings_off_the_page_are_refused_in_one_line():
     for bad, match in (({"R0": 25.0}, "R0 = 25.0 is not allowed"), ({"chi0": 2.0}, "chi0 = 2.0 is not allowed"),
                        ({"form": "constant"}, "form = 'constant' is not allowed"),
-                       ({"cr_sea": "flat"}, "cr_sea = 'flat' is not allowed")):
+                       ({"cr_sea": "flat"}, "cr_sea = 'flat' is not allowed"),
+                       ({"chi0": "0.4"}, "chi0 = '0.4' is not allowed")):
         with pytest.raises(ParameterError, match=match) as e:
             explore.Setting(**bad)
         assert "\n" not in str(e.value)
