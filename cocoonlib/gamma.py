@@ -25,7 +25,8 @@ from .sources import injection_spectra
 from .units import TEV_GEV
 
 __all__ = ["GAMMA_WINDOWS", "energy_grid", "sky_energies", "COCOON_SHAPE_PARAMETERS", "LocalCR", "local_cr_model", "GammaSky",
-           "cocoon_emissivities", "gamma_sky", "transport_halo", "transport_solutions", "transport_sea",
+           "cocoon_productions", "cocoon_emissivities", "gamma_sky", "transport_halo", "transport_solutions",
+           "transport_sea",
            "implied_injection_efficiency"]
 
 GAMMA_WINDOWS = ("inner", "outer")
@@ -239,15 +240,20 @@ def implied_injection_efficiency(sky: "GammaSky", R_GV: float = 100.0) -> float:
     return sky.params["eps_p"] * float(sky.local.direct["H"].shape.flux_R(R_GV)) / model
 
 
+def cocoon_productions(P: Mapping[str, Any], E, secondary: str = "gamma") -> dict:
+    """{production model: :class:`Production`} of the cocoons on the energies E (the gas inside them as
+    ``ism_composition`` says for AAfrag, hydrogen for Kelner; projectile grid refined by ``grid_scale``)."""
+    per_decade = PROJECTILE_PER_DECADE * P.get("grid_scale", 1)
+    return {m: Production(secondary, m, E, ism=P["ism_composition"] if m == "aafrag" else "H", per_decade=per_decade)
+            for m in MODELS}
+
+
 def cocoon_emissivities(P: Mapping[str, Any], E, secondary: str = "gamma", chi0: float | None = None) -> dict:
     """Q(E) of one cocoon [GeV^-1] for each production model ([AESB25] eq. 7), grammage from P (chi0 given
     here overrides P's, e.g. after :func:`cocoonlib.bc.resolve_chi0`)."""
     chi_c = grammage_from_params(P, chi0)
     spectra = injection_spectra(P)
-    per_decade = PROJECTILE_PER_DECADE * P.get("grid_scale", 1)
-    return {m: Production(secondary, m, E, ism=P["ism_composition"] if m == "aafrag" else "H",
-                          per_decade=per_decade).emissivity(spectra, chi_c)["total"]
-            for m in MODELS}
+    return {m: prod.emissivity(spectra, chi_c)["total"] for m, prod in cocoon_productions(P, E, secondary).items()}
 
 
 def gamma_sky(P: Mapping[str, Any], E_GeV=None, gas_models=None, secondary: str = "gamma",
