@@ -185,6 +185,41 @@ CHAPTERS: dict[str, Chapter] = {
                    for n in ("kolmogorov", "kraichnan", "bohm") for e in (1, 10, 100)},
             },
         ),
+        Chapter(
+            name="joint",
+            notebook="07_joint_fit.ipynb",
+            title="One fit of chi0 and R0 to B/C and the gamma rays",
+            parameters=("chi0", *_COCOONS, "xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
+                        "free_transport", "gamma_nuclei", "source_abundances",
+                        *(p for p in _CR_SEA if p != "transport_source"), "mask_inner", "cmb_absorption", "icecube_term",
+                        "norm_prior_scale", "grid_scale"),
+            results={
+                "chi0_joint_best_g_cm2": "best-fit chi0 of the joint fit (B/C and gamma rays) [g cm^-2]",
+                "chi0_joint_lo_g_cm2": "lower end of the 1 sigma profile interval of chi0, joint fit [g cm^-2]",
+                "chi0_joint_hi_g_cm2": "upper end of the 1 sigma profile interval of chi0, joint fit [g cm^-2]",
+                "R0_joint_best_TV": "best-fit R0 of the joint fit [TV]",
+                "R0_joint_lo_TV": "lower end of the 1 sigma profile interval of R0, joint fit [TV]",
+                "R0_joint_hi_TV": "upper end of the 1 sigma profile interval of R0, joint fit [TV] (inf stored as "
+                                  "the limit 1e5 TV with R0_joint_hi_found = 0)",
+                "R0_joint_hi_found": "1 if the upper end of R0's interval lies below the limit of the fit, 0 otherwise",
+                "chi2_joint": "chi^2 of the joint fit (priors included)",
+                "ndof_joint": "points + priors - free parameters of the joint fit",
+                "chi0_bc_only_best_g_cm2": "best chi0 of B/C alone in the same model (R0 free) [g cm^-2]",
+                "chi0_gamma_only_best_g_cm2": "best chi0 of the gamma rays alone (R0, knee and norms free) [g cm^-2]",
+                "chi0_gamma_only_lo_g_cm2": "lower end of the 1 sigma interval of chi0, gamma rays alone [g cm^-2]",
+                "chi0_gamma_only_hi_g_cm2": "upper end of the 1 sigma interval of chi0, gamma rays alone [g cm^-2]",
+                "R0_gamma_only_best_TV": "best R0 of the gamma rays alone [TV]",
+                "tension_bc_gamma_sigma": "best chi0 of the gamma rays alone minus that of B/C alone, over the "
+                                          "quadrature sum of their 1 sigma half-widths facing each other",
+                "delta_chi2_joint_vs_separate": "chi^2 of the joint fit minus those of B/C alone and gamma rays alone",
+                "tension_pg_sigma": "that Delta chi^2 as a two-sided Gaussian significance (dof: the parameters both "
+                                    "share)",
+                "chi0_joint_with_icecube_g_cm2": "best chi0 of the joint fit with IceCube's pi0 fit as one more term "
+                                                 "[g cm^-2]",
+                "sea_change_D0_1sigma": "largest relative change of the sea's density within the gas layer when D0 "
+                                        "moves by its 1 sigma error of the joint fit (bounds the DGE's change)",
+            },
+        ),
     ]
 }
 

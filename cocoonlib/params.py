@@ -333,6 +333,15 @@ PARAMETERS: dict[str, Parameter] = {
            "form compared with the exponential model in the delta appendix", "I",
            "[AESB25] App. C eq. 15 is lost; PHYSICS.md 3.3 gives two candidates, the first recommended",
            choices=("advection_diffusion", "advection_diffusion_cutoff")),
+        # --- the joint fit of chi0 and R0 (chapter joint) ---
+        _p("icecube_term", "off", "", "choice", r"-", "whether IceCube's pi0 template fit enters the joint likelihood "
+           "(as one Gaussian pull on the all-sky neutrino flux along the template's spectrum)", "I",
+           "assumed: off, because a template fit measures the normalisation of a fixed morphology, not the Galactic "
+           "flux; the chapter shows the fit with it on as well", choices=("off", "on")),
+        _p("norm_prior_scale", 1.0, "", "float", r"s_{prior}", "multiplies the width of the Gaussian prior on each "
+           "region's DGE normalisation (the spread of the three gas models there)", "I",
+           "assumed: 1, the gas-model spread as the uncertainty of the DGE; the chapter shows 2 as well",
+           (0.0, 100.0, False, True)),
         # --- sky windows and numerics ---
         _p("user_window", [25.0, 100.0, -5.0, 5.0], "deg", "window", r"(l, b)", "an extra sky window "
            "[l_min, l_max, b_min, b_max] for which J is reported", "I",
