@@ -239,6 +239,20 @@ def joint_fit(n_pseudo: int = 50):
     return t_fits + t_grid, math.nan if not n_pseudo else hits / n_pseudo
 
 
+#: execution goal of a chapter [s] where it is not 5 s (the joint fit: issue 22)
+CHAPTER_GOALS_S = {"joint": 30.0}
+
+
+def chapter_execution(name: str, repeat: int = 3) -> float:
+    """Best of ``repeat`` executions of one chapter, as the book table measures them."""
+    import nbformat
+
+    from cocoonlib import paths
+    from cocoonlib.chapters import CHAPTERS
+
+    return min(_execute(nbformat.read(CHAPTERS[name].path, as_version=4), paths.NOTEBOOKS) for _ in range(repeat))
+
+
 FLOOR_SOURCE = ("import cocoonlib, cocoonlib.gamma, cocoonlib.bc, cocoonlib.plotting\nimport matplotlib.pyplot as plt\n"
                 "plt.plot([1, 10], [1, 10])\nplt.show()")
 """A floor chapter: start a kernel, import cocoonlib and its stack, plot once."""
@@ -334,7 +348,9 @@ def book_table(rows=None, repeat: int = 3):
              f"{t_book / floor:.2f} x floor |",
              f"| one floor chapter: kernel start, imports, one plot | {floor_one:.2f} s | | |"]
     for name, t_ch in chapter_times.items():
-        lines.append(f"| chapter `{name}` ({CHAPTERS[name].notebook}), execution | {t_ch:.1f} s | 5 s | {t_ch / 5:.2f} |")
+        goal = CHAPTER_GOALS_S.get(name, 5.0)
+        lines.append(f"| chapter `{name}` ({CHAPTERS[name].notebook}), execution | {t_ch:.1f} s | {goal:g} s | "
+                     f"{t_ch / goal:.2f} |")
     lines.append(f"| `cocoon run model` end to end (kernel, papermill, results.json) | {min(t_run):.1f} s | 5 s | "
                  f"{min(t_run) / 5:.2f} |")
     lines += rows
@@ -347,6 +363,8 @@ if __name__ == "__main__":
     rows = []
     if "--joint-only" in sys.argv:
         joint_fit()
+        t_ch = chapter_execution("joint")
+        print(f"chapter joint (07_joint_fit.ipynb) execution, best of 3: {t_ch:.1f} s (goal 30 s: {t_ch / 30:.2f}x)")
         sys.exit(0)
     if "--book-only" not in sys.argv:
         t_ours, t_naima = kelner_vs_naima()

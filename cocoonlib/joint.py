@@ -701,8 +701,9 @@ def fit_joint(like: JointLikelihood, fixed: Mapping[str, float] | None = None,
             ends[ns] = [float(lo), float(hi)]
         out_intervals[n] = ends
     cov = {a: {b: float(m.covariance[a, b]) for b in free} for a in free}
+    n_data = like.n_data - sum(n.startswith("norm_") for n in fixed)  # a fixed norm's prior measures nothing
     return JointFit(like.use, free, {n: float(v) for n, v in fixed.items()}, best,
-                    {n: float(m.errors[n]) for n in free}, cov, float(m.fval), like.n_data,
+                    {n: float(m.errors[n]) for n in free}, cov, float(m.fval), n_data,
                     like.chi2_terms({**best, **fixed}), out_intervals, bool(m.valid), int(m.nfcn),
                     time.perf_counter() - t0)
 
@@ -731,15 +732,41 @@ class ProfileGrid:
         return a - a.min()
 
     def profile(self, which: str = "joint", along: str = "chi0") -> tuple[np.ndarray, np.ndarray]:
-        """The 1D profile (x, Delta chi^2) in chi0 or R0, minimised over the other axis of the grid."""
-        d = self.delta(which)
-        return (self.chi0, d.min(axis=0)) if along == "chi0" else (self.R0_TV, d.min(axis=1))
+        """The 1D profile (x, chi^2) in chi0 or R0: minimised over the other axis, the smallest grid value refined by
+        the vertex of the parabola through it and its two neighbours (in log10 R0, or in chi0) where that vertex
+        lies between them. Subtract the minimum of a fit for Delta chi^2."""
+        d = getattr(self, which)
+        if along == "chi0":
+            return self.chi0, _parabola_min(d, np.log10(self.R0_TV))
+        if along == "R0":
+            return self.R0_TV, _parabola_min(d.T, self.chi0)
+        raise ValueError(f"along = {along!r} is not allowed: expected 'chi0' or 'R0'")
 
     def best(self, which: str = "joint") -> tuple[float, float, float]:
         """(chi0, R0, chi^2) at the grid's minimum."""
         a = getattr(self, which)
         i, j = np.unravel_index(np.argmin(a), a.shape)
         return float(self.chi0[j]), float(self.R0_TV[i]), float(a[i, j])
+
+
+def _parabola_min(values, x) -> np.ndarray:
+    """Minimum over axis 0 of ``values`` (rows at abscissae ``x``) for every column, refined by the vertex of the
+    parabola through the smallest value and its neighbours when the vertex lies between them."""
+    v = np.asarray(values, dtype=float)
+    i = np.argmin(v, axis=0)
+    out = v[i, np.arange(v.shape[1])]
+    for j in np.flatnonzero((i > 0) & (i < v.shape[0] - 1)):
+        k = i[j]
+        x0, x1, x2 = x[k - 1], x[k], x[k + 1]
+        y0, y1, y2 = v[k - 1, j], v[k, j], v[k + 1, j]
+        den = (x0 - x1) * (x0 - x2) * (x1 - x2)
+        a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / den
+        b = (x2**2 * (y0 - y1) + x1**2 * (y2 - y0) + x0**2 * (y1 - y2)) / den
+        if a > 0:
+            xv = -b / (2 * a)
+            if x0 < xv < x2:
+                out[j] = min(out[j], y1 - a * (xv - x1) ** 2)
+    return out
 
 
 #: Delta chi^2 of the 1 and 2 sigma regions for two parameters (68.27 % and 95.45 %)

@@ -65,6 +65,14 @@ def test_golden_finds_interior_and_boundary_minima():
     assert np.allclose(x, np.clip(x0, 0, 1), atol=1e-6)
 
 
+def test_parabola_refinement_is_exact_for_a_parabola():
+    x = np.linspace(0.0, 1.0, 6)
+    centres = np.array([0.33, 0.71, 1.4])  # the last one beyond the grid: the end value is kept
+    values = 2.0 + 3.0 * (x[:, None] - centres[None, :]) ** 2
+    out = joint._parabola_min(values, x)
+    assert out[:2] == pytest.approx([2.0, 2.0], abs=1e-12) and out[2] == pytest.approx(values[-1, 2])
+
+
 def test_cocoons_per_chi0_equal_the_skys_cocoons(P, skies, model, terms):
     """The fast path (one production object, emissivity reweighted per R0) gives the sky's cocoon curve."""
     L = like(P, skies, model, terms)
