@@ -3,7 +3,7 @@
 The model (:class:`BCModel`) is the weighted-slab network of
 :mod:`cocoonlib.transport` seen at the top of the atmosphere through the force
 field; the fit (:func:`fit_bc`) minimises a chi^2 with iminuit and profiles it in
-chi0 (PHYSICS.md 6.7). The fit result can be saved to and read from a JSON file
+chi0 (Methods, methods-bc-fit). The fit result can be saved to and read from a JSON file
 (:func:`save_fit`, :func:`load_fit`) so that other chapters may use the fitted chi0.
 
 The network holds every nucleus from boron to nickel the cross-section tables cover; its source

@@ -1,7 +1,7 @@
 """Properties of the cocoons themselves: residence time, number alive, size bound.
 
 [AESB25] eq. 5 defines the cocoon grammage chi_c = m_p n_gas c tau_c; eqs. 9-10
-(formulas reconstructed in PHYSICS.md section 7, tag I) require that a cocoon
+(formulas reconstructed in Methods, methods-cocoon-conditions, tag I) require that a cocoon
 lives longer than tau_c and that the N_c = R_SN tau_c cocoons alive at any time
 fit into the disk without overlapping.
 """

@@ -31,7 +31,7 @@ def advection_diffusion(R_GV, chi0, R0_TV, delta):
     """chi_c(R) = chi0 / [1 + (R/R0)^delta]: advective escape below R0, diffusive (D ~ R^delta) above.
 
     [AESB25] App. C eq. 15; the printed formula is lost, this form is the
-    reconstruction of PHYSICS.md 3.3 (tag I): escape rates add,
+    reconstruction of Methods, methods-grammage-advection-diffusion (tag I): escape rates add,
     1/tau = 1/tau_adv + 1/tau_diff, with tau_adv/tau_diff = (R/R0)^delta
     (Blasi & Morlino 2023 for star-cluster wind bubbles). Tends to chi0 for
     R << R0 and to chi0 (R/R0)^-delta for R >> R0.
@@ -41,7 +41,7 @@ def advection_diffusion(R_GV, chi0, R0_TV, delta):
 
 
 def advection_diffusion_cutoff(R_GV, chi0, R0_TV, delta, R_cut_TV):
-    """chi_c(R) = chi0 / [1 + (R/R0)^delta] * exp(-R/R_cut): the second candidate of PHYSICS.md 3.3 (tag I).
+    """chi_c(R) = chi0 / [1 + (R/R0)^delta] * exp(-R/R_cut): the second candidate of Methods, methods-grammage-advection-diffusion (tag I).
 
     The advection-to-diffusion power law of :func:`advection_diffusion` times an exponential cut-off at
     R_cut, above which particles are taken to leave the cocoon freely (a size limit of the bubble). This

@@ -2,7 +2,7 @@
 
 The conventional diffuse emission of the gamma-ray chapter needs the cosmic-ray flux that fills the
 Galaxy. The paper took it from DRAGON2 fits (De la Torre Luque et al. 2023, "base min/max"); this module
-fits the flux at the Sun to the data themselves (PHYSICS.md section 8, tag I), and the 2D transport model
+fits the flux at the Sun to the data themselves (Methods, methods-dge, tag I), and the 2D transport model
 (:mod:`cocoonlib.transport2d`) carries it across the Galaxy:
 
 * the local interstellar spectrum (LIS) of H and He, each a power law in rigidity with a smooth
@@ -99,7 +99,7 @@ class SpectrumShape:
 
 
 def modulated_flux_R(shape: SpectrumShape, species: Species, R_GV, phi_GV: float):
-    """Top-of-atmosphere flux per rigidity in the force field (Gleeson & Axford 1968; PHYSICS.md 6.6):
+    """Top-of-atmosphere flux per rigidity in the force field (Gleeson & Axford 1968; Methods, methods-force-field):
     j_R,TOA(R) = j_R,LIS(R') (p/p')^3 E'/E, with E' = E + Z phi."""
     E = species.total_energy_GeV(R_GV)
     p = species.Z * np.asarray(R_GV, dtype=float)

@@ -1,6 +1,6 @@
 """The all-sky Galactic neutrino flux per flavour, and IceCube's Galactic-plane results as bands.
 
-Flavour convention (PHYSICS.md 5.3), applied once, here: IceCube quotes the flux of one flavour,
+Flavour convention (Methods, methods-neutrino-bands), applied once, here: IceCube quotes the flux of one flavour,
 neutrinos plus antineutrinos, integrated over the sky. Pion decay makes nu_e : nu_mu : nu_tau close to
 1 : 2 : 0; oscillations over Galactic distances average that to close to 1 : 1 : 1 (the chapter checks it
 with :func:`cocoonlib.production.flavours_at_earth`), so the per-flavour flux at Earth is one third of the
@@ -15,7 +15,7 @@ notebooks/unblinding/GPFluxPlotComparison.ipynb, commit 6f44754):
   turned into the per-flavour all-sky neutrino flux of the template, 4 pi x 0.31 x E^2 Phi
   (:func:`pi0_template_flux`), and scaled by the fitted normalisation over IceCube's normalisation of the
   template, [16.9, 21.8, 27.1] / 4.53 (Table 1: 21.8 +5.3 -4.9 x 1e-12 TeV cm^-2 s^-1 at 100 TeV, per flavour as
-  PHYSICS.md 5.3 reads it, tag R), shown over the energy range of the fit, 796 GeV - 68.9 TeV;
+  Methods, methods-neutrino-bands reads it, tag R), shown over the energy range of the fit, 796 GeV - 68.9 TeV;
 * KRA-gamma 5 and 50: IceCube's best-fit curves (already scaled and per flavour), multiplied by the
   ratio of the ends of the fitted normalisation range to its best value (Table 1: 0.55 +0.18 -0.15 and
   0.37 +0.13 -0.11), over the tabulated energies.

@@ -1,12 +1,12 @@
 """Nuclei of the B/C network and their cross sections on interstellar gas.
 
 Kinematics per nucleon (the weighted-slab convention of Evoli, Aloisio & Blasi
-2019 and the CRAMS code, PHYSICS.md 6.1): ``T`` is the kinetic energy per
+2019 and the CRAMS code, Methods, methods-slab-transport): ``T`` is the kinetic energy per
 nucleon [GeV/n], every nucleon has the proton mass, the momentum per nucleon is
 ``p_n = sqrt(T (T + 2 m_p))`` [GeV/c] and the rigidity ``R = (A/Z) p_n`` [GV].
 Spallation conserves ``T`` (straight-ahead approximation).
 
-Cross-section tables (all in the data registry, PHYSICS.md 6.3):
+Cross-section tables (all in the data registry, Methods, methods-cross-sections):
 
 ``evoli2019``
     DRAGON2's default cumulative fragmentation table ("Evoli2019", Evoli et al.
@@ -27,7 +27,7 @@ Cross-section tables (all in the data registry, PHYSICS.md 6.3):
 Above a table's last energy the cross sections are held constant (they are flat
 there to better than 1 %); below its first energy :class:`CrossSections` raises.
 Cross sections on the He of the ISM are the hydrogen ones times 4^(2/3)
-(PHYSICS.md 6.1, as CRAMS).
+(Methods, methods-slab-transport, as CRAMS).
 
 The network (:func:`network_nuclei`) is every nuclide of the CRAMS v1.1 nuclei list
 from boron to nickel (Z = 5-28) that the chosen fragmentation table names and the

@@ -6,7 +6,7 @@ declarations are used by the notebooks' ``parameters`` cells, by
 ``cocoon list`` / ``cocoon run``, and by the provenance tables printed in the
 book.
 
-Confidence tags (as in the physics specification, ``PHYSICS.md``):
+Confidence tags (as in the book, Methods, methods-confidence):
 
 ``V``
     verified in a primary or secondary source;
@@ -146,7 +146,7 @@ GRAMMAGE_CHOICES = tuple(GRAMMAGE_MODELS)  # the forms cocoonlib.grammage implem
 PARAMETERS: dict[str, Parameter] = {
     p.name: p
     for p in [
-        # --- source grammage (PHYSICS.md section 3) ---
+        # --- source grammage (Methods, methods-grammage) ---
         _p("chi0", 0.4, "g cm^-2", "float", r"\chi_{c,0}", "grammage accumulated in a cocoon at low rigidity",
            "V", "[AESB25] abstract and B/C fit; [ICRC25] eq. 4 and Sec. 3 (allowed 0.3-0.6)", _OPEN_POS(10.0)),
         _p("R0", 20.0, "TV", "float", r"R_0", "rigidity scale of the grammage fall-off",
@@ -154,7 +154,7 @@ PARAMETERS: dict[str, Parameter] = {
            _OPEN_POS(1.0e5)),
         _p("grammage_model", "exponential", "", "choice", r"\chi_c(R)", "energy dependence of the cocoon grammage",
            "V", "exponential: [AESB25] eq. 6 = [ICRC25] eq. 4 (V); advection_diffusion: [AESB25] App. C eq. 15, "
-           "form reconstructed (I); advection_diffusion_cutoff: the second candidate of PHYSICS.md 3.3 (I); "
+           "form reconstructed (I); advection_diffusion_cutoff: the second candidate of Methods, methods-grammage-advection-diffusion (I); "
            "constant: the R0 -> infinity limit, as in Evoli+2019 (V-code)",
            choices=GRAMMAGE_CHOICES),
         _p("delta", 1.0, "", "float", r"\delta", "slope of the diffusion coefficient inside the cocoon "
@@ -165,21 +165,21 @@ PARAMETERS: dict[str, Parameter] = {
            "grammage (that model only)", "I", "assumed: 1 PV, where particles would leave a star-cluster bubble "
            "freely (a size limit); not in the letter; R_cut -> infinity gives advection_diffusion",
            _OPEN_POS(1.0e6)),
-        # --- secondary production (PHYSICS.md section 4) ---
+        # --- secondary production (Methods, methods-production) ---
         _p("production_model", "kelner", "", "choice", r"d\sigma/dE", "hadronic cross sections for gamma rays "
            "and neutrinos", "V", "kelner: Kelner+2006 with delta approximation below 100 GeV, as [AESB25] App. A; "
            "aafrag: AAfrag (Koldobskiy+2021) through aafragpy 2.0.4, as [ICRC25] eq. 2", choices=("kelner", "aafrag")),
         _p("ism_composition", "H", "", "choice", r"n_{He}/n_H", "target gas inside the cocoons", "V",
            "H: all gas counted as hydrogen, as [AESB25]/[ICRC25]; H+He: He/H = 0.1 by number (AAfrag only, "
-           "PHYSICS.md 4.1, tag I)", choices=("H", "H+He")),
-        # --- cocoon distribution (PHYSICS.md section 1) ---
+           "Methods, methods-emissivity, tag I)", choices=("H", "H+He")),
+        # --- cocoon distribution (Methods, methods-cocoon-density) ---
         _p("R_SN", 1.0 / 30.0, "yr^-1", "float", r"\mathcal{R}_{SN}", "Galactic supernova (cocoon birth) rate",
            "I", "lost in [AESB25]; 1/30 per yr hard-wired in CRAMS (Evoli+2019, include/cgs.h) (V-code)",
            _OPEN_POS(1.0)),
         _p("alpha", 1.09, "", "float", r"\alpha", "power-law index of the radial SNR profile",
-           "V-code", "Green 2015 fit, as implemented in two public codes (PHYSICS.md 1.1)", (0.0, 10.0, True, True)),
+           "V-code", "Green 2015 fit, as implemented in two public codes (Methods, methods-cocoon-density)", (0.0, 10.0, True, True)),
         _p("beta", 3.87, "", "float", r"\beta", "exponential index of the radial SNR profile",
-           "V-code", "Green 2015 fit, as implemented in two public codes (PHYSICS.md 1.1)", _OPEN_POS(20.0)),
+           "V-code", "Green 2015 fit, as implemented in two public codes (Methods, methods-cocoon-density)", _OPEN_POS(20.0)),
         _p("R_sun", 8.5, "kpc", "float", r"R_\odot", "Galactocentric distance of the Sun",
            "I", "value of Green 2015's fit; [AESB25] states R_sun explicitly but the number is lost",
            _OPEN_POS(20.0)),
@@ -193,7 +193,7 @@ PARAMETERS: dict[str, Parameter] = {
            _OPEN_POS(5.0)),
         _p("h_disk", 1.0, "kpc", "float", r"h_d", "half-height at which the density is truncated",
            "I", "lost in [AESB25]; only truncates the exponential (1 kpc = 10 z0)", _OPEN_POS(10.0)),
-        # --- injection (PHYSICS.md section 2) ---
+        # --- injection (Methods, methods-injection) ---
         _p("E_SN", 1.0e51, "erg", "float", r"E_{SN}", "kinetic energy of one supernova",
            "V", "[AESB25] Sec. 2; CRAMS E_SN = 1e51 erg", _OPEN_POS(1.0e54)),
         _p("eps_p", 0.05, "", "float", r"\epsilon_p", "fraction of E_SN given to protons",
@@ -209,10 +209,10 @@ PARAMETERS: dict[str, Parameter] = {
         _p("E_max", 3.0, "PeV", "float", r"E_{max}", "cut-off of the injection spectra (acts on rigidity: "
            "exp(-R Z e/E_max))", "I", "[AESB25] 'up to the knee'; value lost; irrelevant for cocoons once R0 << E_max",
            _OPEN_POS(1.0e4)),
-        # --- cocoon interior (PHYSICS.md sections 3.4, 7) ---
+        # --- cocoon interior (Methods, methods-cocoon-conditions) ---
         _p("n_gas", 1.0, "cm^-3", "float", r"n_{gas}", "gas density inside a cocoon (enters only tau_c and N_c)",
            "I", "cancels in every flux; 1 cm^-3 reproduces the ~0.3 Myr of [AESB25] abstract", _OPEN_POS(1.0e6)),
-        # --- Galactic transport for B/C (PHYSICS.md section 6; chapter 2) ---
+        # --- Galactic transport for B/C (Methods, methods-transport; chapter 2) ---
         _p("xsec_fragmentation", "evoli2019", "", "choice", r"\sigma_{k\to s}", "partial (cumulative) "
            "fragmentation cross sections", "V-code", "evoli2019: DRAGON2 default table (Evoli et al. 2018, 2019 "
            "update), the parametrisation of the authors' CRAMS code; galprop_opt12: GALPROP option 12 in USINE v3.5 "
@@ -224,32 +224,32 @@ PARAMETERS: dict[str, Parameter] = {
            "PRL2018: Aguilar+2018 PRL 120, 021101 as cited by [ICRC25] (SSDC export, stat+sys combined); "
            "PRL2016: PRL 117, 231102 (CRDB, stat and sys separate)", choices=("PRL2018", "PRL2016")),
         _p("T_min_fit", 20.0, "GeV/n", "float", r"T_{min}", "lowest kinetic energy per nucleon of the fitted "
-           "B/C points", "I", "PHYSICS.md 6.7 (the paper's cut is not recoverable): above ~20 GeV/n solar "
+           "B/C points", "I", "Methods, methods-bc-fit (the paper's cut is not recoverable): above ~20 GeV/n solar "
            "modulation and low-energy cross sections matter little", (0.5, 1000.0, True, True)),
         _p("free_transport", "D0", "", "choice", r"-", "transport parameters fitted together with chi0",
            "I", "assumed: D0 absorbs the ~10 % cross-section normalisation; delta stays at the value of the "
            "group's joint fits (CRAMS after Schroer+2021) because B/C above 20 GeV/n alone cannot separate delta "
            "from chi0 (the chapter shows the D0+delta fit too)", choices=("D0", "D0+delta", "none")),
         _p("D0", 2.48255, "1e28 cm^2 s^-1", "float", r"D_0", "diffusion coefficient at 1 GV (start value "
-           "if fitted)", "V-code", "CRAMS default after Schroer+2021 (PHYSICS.md 6.2)", _OPEN_POS(100.0)),
+           "if fitted)", "V-code", "CRAMS default after Schroer+2021 (Methods, methods-diffusion)", _OPEN_POS(100.0)),
         _p("delta_gal", 0.565132, "", "float", r"\delta_{gal}", "slope of the Galactic diffusion coefficient "
-           "below the break", "V-code", "CRAMS default after Schroer+2021 (PHYSICS.md 6.2)", (0.1, 1.2, True, True)),
+           "below the break", "V-code", "CRAMS default after Schroer+2021 (Methods, methods-diffusion)", (0.1, 1.2, True, True)),
         _p("ddelta", 0.22, "", "float", r"\Delta\delta", "change of slope at the diffusion break", "V-code",
-           "CRAMS default after Schroer+2021; 0.2 in Evoli+2019 (PHYSICS.md 6.2)", (0.0, 1.0, True, True)),
+           "CRAMS default after Schroer+2021; 0.2 in Evoli+2019 (Methods, methods-diffusion)", (0.0, 1.0, True, True)),
         _p("s_break", 0.1, "", "float", r"s", "smoothness of the diffusion break", "V-code",
-           "CRAMS and Evoli+2019 (PHYSICS.md 6.2)", (0.01, 1.0, True, True)),
+           "CRAMS and Evoli+2019 (Methods, methods-diffusion)", (0.01, 1.0, True, True)),
         _p("R_b", 290.0, "GV", "float", r"R_b", "rigidity of the diffusion break", "V-code",
-           "CRAMS default after Schroer+2021; 312 GV in Evoli+2019 (PHYSICS.md 6.2)", _OPEN_POS(1.0e5)),
+           "CRAMS default after Schroer+2021; 312 GV in Evoli+2019 (Methods, methods-diffusion)", _OPEN_POS(1.0e5)),
         _p("H_halo", 7.0, "kpc", "float", r"H", "half-height of the magnetised halo", "V-code",
-           "CRAMS default after Schroer+2021 (PHYSICS.md 6.1)", _OPEN_POS(50.0)),
+           "CRAMS default after Schroer+2021 (Methods, methods-slab-transport)", _OPEN_POS(50.0)),
         _p("v_A", 4.4094, "km s^-1", "float", r"v_A", "advection speed away from the disk", "V-code",
-           "CRAMS default after Schroer+2021 (PHYSICS.md 6.1)", _OPEN_POS(1000.0)),
+           "CRAMS default after Schroer+2021 (Methods, methods-slab-transport)", _OPEN_POS(1000.0)),
         _p("mu_disk", 2.3, "mg cm^-2", "float", r"\mu", "surface density of the gas disk", "V-code",
-           "CRAMS default (PHYSICS.md 6.1)", _OPEN_POS(100.0)),
+           "CRAMS default (Methods, methods-slab-transport)", _OPEN_POS(100.0)),
         _p("f_He", 0.1, "", "float", r"f_{He}", "He/H number ratio of the interstellar gas (B/C transport; target of the diffuse emission)", "V-code",
-           "CRAMS docs and code before 2022 (0.08 since; PHYSICS.md 6.1)", (0.0, 1.0, True, True)),
+           "CRAMS docs and code before 2022 (0.08 since; Methods, methods-slab-transport)", (0.0, 1.0, True, True)),
         _p("phi", 0.487754, "GV", "float", r"\phi", "force-field solar modulation potential", "V-code",
-           "CRAMS default after Schroer+2021 (PHYSICS.md 6.6)", (0.0, 2.0, True, True)),
+           "CRAMS default after Schroer+2021 (Methods, methods-force-field)", (0.0, 2.0, True, True)),
         _p("gamma_nuclei", 4.33, "", "float", r"\gamma_{nuc}", "injection slope in momentum of C, N, O",
            "V-code", "CRAMS v1.1 nucleilist.csv", (3.0, 5.0, False, False)),
         _p("y_N", 0.101, "", "float", r"y_N", "source abundance of N relative to C at equal T/n, C-N-O network "
@@ -267,7 +267,7 @@ PARAMETERS: dict[str, Parameter] = {
         _p("chi0_scan_max", 1.5, "g cm^-2", "float", r"-", "upper bound of the chi0 profile drawn", "num",
            "numerical: the profile spans the best fit -+ 4.5 Hesse errors (bc.PROFILE_HALF_WIDTH), cut here; the "
            "intervals come from Minos and do not depend on it", _OPEN_POS(20.0)),
-        # --- gamma-ray sky (PHYSICS.md sections 5 and 8; chapter 3) ---
+        # --- gamma-ray sky (Methods, methods-sky and methods-dge; chapter 3) ---
         _p("chi0_source", "parameter", "", "choice", r"-", "where chi0 comes from: this chapter's chi0, or the "
            "best fit saved by the B/C chapter (outputs/bc_fit.json)", "I",
            "assumed: 'parameter' keeps each chapter runnable alone; 'fit' chains it to chapter 2",
@@ -320,18 +320,18 @@ PARAMETERS: dict[str, Parameter] = {
            "|b| < 8 deg (Fermi-LAT)", "I", "assumed: the LAT team's data and pi0 model of this region (Ackermann+2012 "
            "Fig. 17) cover the whole region, with no source mask", (0.0, 1.0, False, True)),
         _p("cmb_absorption", "on", "", "choice", r"e^{-\tau}", "absorption of gamma rays by pair production on "
-           "the CMB", "V", "physics: Gould & Schreder 1967; matters above ~100 TeV (PHYSICS.md 8)",
+           "the CMB", "V", "physics: Gould & Schreder 1967; matters above ~100 TeV (Methods, methods-dge)",
            choices=("on", "off")),
-        # --- appendices: R0 and delta (PHYSICS.md 3.2-3.3) ---
+        # --- appendices: R0 and delta (Methods, methods-grammage) ---
         _p("R0_grid", [5.0, 10.0, 20.0, 50.0, 100.0], "TV", "floats", r"R_0", "the R0 values drawn in the R0 "
-           "appendix (Fig. 4 analogue)", "I", "PHYSICS.md 3.2: the letter's Fig. 4 values are lost; 5-100 TV "
+           "appendix (Fig. 4 analogue)", "I", "Methods, methods-grammage: the letter's Fig. 4 values are lost; 5-100 TV "
            "spans 'negligible' to 'overshoots'", _OPEN_POS(1.0e5)),
         _p("n_sigma", 2.0, "", "float", r"n_\sigma", "a model is compatible with a measurement if it lies no more "
            "than n_sigma errors above any point", "I", "assumed: 2 sigma, the criterion asked for in issue 7; "
            "the upper error of each point (stat and sys in quadrature)", (0.0, 10.0, False, True)),
         _p("ad_grammage_model", "advection_diffusion", "", "choice", r"\chi_c(R)", "the advection-to-diffusion "
            "form compared with the exponential model in the delta appendix", "I",
-           "[AESB25] App. C eq. 15 is lost; PHYSICS.md 3.3 gives two candidates, the first recommended",
+           "[AESB25] App. C eq. 15 is lost; Methods, methods-grammage-advection-diffusion gives two candidates, the first recommended",
            choices=("advection_diffusion", "advection_diffusion_cutoff")),
         # --- the joint fit of chi0 and R0 (chapter joint) ---
         _p("icecube_term", "off", "", "choice", r"-", "whether IceCube's pi0 template fit enters the joint likelihood "

@@ -174,6 +174,29 @@ def save_and_show(fig, name: str, *, chapter: str | None = None, params: Mapping
     plt.close(fig)
 
 
+def glue_figure(fig, label: str, *, file: str | None = None, chapter: str | None = None,
+                params: Mapping[str, Any] | None = None) -> None:
+    """Glue ``fig`` under ``label`` for a numbered, captioned figure of the book (a ``{glue:figure}`` directive
+    with ``:name: label`` and the caption places it), and close it. With ``file`` the figure is first saved as
+    ``file``.pdf and .png (:func:`save_figure`, with ``chapter`` and ``params`` in their metadata) and the page
+    shows that very PNG; otherwise it is rendered at the same resolution in memory."""
+    import io
+
+    from IPython.display import Image
+    from myst_nb import glue
+
+    if file is not None:
+        png = save_figure(fig, file, chapter=chapter, params=params)[1].read_bytes()
+    else:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches="tight", dpi=FILE_DPI)
+        png = buf.getvalue()
+    width_px = int.from_bytes(png[16:20], "big")  # PNG header: IHDR width
+    glue(label, Image(data=png, format="png", width=round(width_px * mpl.rcParams["figure.dpi"] / FILE_DPI)),
+         display=False)
+    plt.close(fig)
+
+
 def shade_windows(ax, windows: list[SkyWindow], wrap: float = 360.0) -> None:
     """Shade the longitude ranges of ``windows`` on an axis whose x is Galactic longitude [deg] in [0, wrap)."""
     for w in windows:

@@ -1,6 +1,6 @@
 """Cosmic-ray injection spectra of one source (supernova / cocoon).
 
-[AESB25] eqs. 3-4 (formula reconstructed in PHYSICS.md section 2.1):
+[AESB25] eqs. 3-4 (formula reconstructed in Methods, methods-injection):
 
 .. math::
 
@@ -61,7 +61,7 @@ HELIUM = Species("He", 2, 4, M_ALPHA_GEV)
 def momentum_integral(gamma: float, cutoff_x: float = np.inf) -> float:
     """I(gamma) = 4 pi Int_0^inf x^(2-gamma) (sqrt(x^2+1) - 1) exp(-x/cutoff_x) dx, x = p/(m c).
 
-    The dimensionless energy integral of PHYSICS.md 2.1 (CRAMS ``GammaIntegral``
+    The dimensionless energy integral of Methods, methods-injection (CRAMS ``GammaIntegral``
     with an optional exponential cut-off at x = cutoff_x). Converges for gamma < 5, and
     without cut-off only for gamma > 4.
     Computed in ln x, where the integrand is smooth.
@@ -88,7 +88,7 @@ def momentum_integral(gamma: float, cutoff_x: float = np.inf) -> float:
 
 @dataclass(frozen=True)
 class InjectionSpectrum:
-    """Spectrum released by one source for one species (PHYSICS.md 2.1).
+    """Spectrum released by one source for one species (Methods, methods-injection).
 
     Attributes: ``species``, efficiency ``eps`` (fraction of ``E_SN_erg``),
     momentum slope ``gamma``, cut-off ``E_max_GeV`` (acting on rigidity).

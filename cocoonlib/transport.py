@@ -1,18 +1,18 @@
 """Galactic transport of nuclei in the weighted-slab form of a 1D disk-halo model.
 
 The model is that of Evoli, Aloisio & Blasi 2019 (PRD 99, 103023) as coded in
-CRAMS and updated after Schroer, Evoli & Blasi 2021 (PRD 103, 123010); PHYSICS.md
-section 6 gives every equation. Sources and gas sit in a thin disk of surface
+CRAMS and updated after Schroer, Evoli & Blasi 2021 (PRD 103, 123010); Methods,
+methods-transport gives every equation. Sources and gas sit in a thin disk of surface
 density ``mu``; cosmic rays diffuse in a halo of half-height ``H`` and are
 advected away from the disk at speed ``v_A``. For a nucleus of kinetic energy per
-nucleon ``T`` [GeV/n] the disk intensity ``I(T)`` obeys (PHYSICS.md 6.1)
+nucleon ``T`` [GeV/n] the disk intensity ``I(T)`` obeys (Methods, methods-slab-transport)
 
     I/X(T) - d/dT [ b(T) I ] + (sigma/m) I = Q(T),
 
 with ``X`` the Galactic grammage, ``b = -dT/dx`` the energy loss per grammage
 (ionisation and adiabatic), ``sigma/m`` the spallation rate per grammage and ``Q``
 the source per grammage (primary injection, fragmentation of heavier nuclei,
-and the cocoon term of PHYSICS.md 6.4).
+and the cocoon term of Methods, methods-cocoon-secondaries).
 
 Units: T in GeV/n, grammage in g cm^-2, b in GeV/n per g cm^-2, cross sections per
 mass in cm^2 g^-1, D in cm^2 s^-1. Intensities are in arbitrary but common units:
@@ -45,13 +45,13 @@ __all__ = [
     "SlabNetwork",
 ]
 
-#: Mean excitation energies of H and He [GeV], Mannheim & Schlickeiser 1994 (as CRAMS, PHYSICS.md 6.1).
+#: Mean excitation energies of H and He [GeV], Mannheim & Schlickeiser 1994 (as CRAMS, Methods, methods-slab-transport).
 I_H_GEV, I_HE_GEV = 19e-9, 44e-9
 
 
 @dataclass(frozen=True)
 class Halo:
-    """Parameters of the disk-halo transport model (PHYSICS.md 6.2; defaults: CRAMS after Schroer+2021).
+    """Parameters of the disk-halo transport model (Methods, methods-diffusion; defaults: CRAMS after Schroer+2021).
 
     D0 [1e28 cm^2/s at 1 GV], delta, ddelta, s, R_b [GV], H [kpc], v_A [km/s],
     mu [mg cm^-2], f_He (He/H by number in the ISM).
@@ -75,14 +75,14 @@ HALO_FIELDS = tuple(Halo.__dataclass_fields__)
 
 
 def mean_ism_mass_g(f_He: float) -> float:
-    """Mean mass per ISM atom, m = m_p (1 + 4 f_He)/(1 + f_He) [g] (PHYSICS.md 6.1)."""
+    """Mean mass per ISM atom, m = m_p (1 + 4 f_He)/(1 + f_He) [g] (Methods, methods-slab-transport)."""
     return M_PROTON_G * (1.0 + 4.0 * f_He) / (1.0 + f_He)
 
 
 def diffusion_coefficient(R_GV, beta, halo: Halo):
     """D(R) = D0 beta (R/GV)^delta [1 + (R/R_b)^(ddelta/s)]^(-s) + 2 v_A H  [cm^2 s^-1].
 
-    PHYSICS.md 6.2 (CRAMS ``Grammage::D``): a smoothly broken power law with a
+    Methods, methods-diffusion (CRAMS ``Grammage::D``): a smoothly broken power law with a
     low-energy plateau 2 v_A H.
     """
     R = np.asarray(R_GV, dtype=float)
@@ -91,11 +91,11 @@ def diffusion_coefficient(R_GV, beta, halo: Halo):
 
 
 def galactic_grammage(T_GeV_n, A: int, Z: int, halo: Halo, tau_Myr: float = -1.0):
-    """Grammage X(T) [g cm^-2] of the disk-halo model (PHYSICS.md 6.1, 6.5).
+    """Grammage X(T) [g cm^-2] of the disk-halo model (Methods, methods-slab-transport and methods-secondary-ratio).
 
     Stable nuclei: X = (mu v / 2 v_A) [1 - exp(-v_A H / D)]. For a nucleus with
     decay time ``tau_Myr`` at rest, decay in the halo shortens it (CRAMS form,
-    PHYSICS.md 6.5): X = (mu v/2 v_A) 2 (1 - e^(-xi Delta)) / [(1 + Delta) - (1 - Delta) e^(-xi Delta)],
+    Methods, methods-secondary-ratio): X = (mu v/2 v_A) 2 (1 - e^(-xi Delta)) / [(1 + Delta) - (1 - Delta) e^(-xi Delta)],
     xi = v_A H / D, Delta = sqrt(1 + 4 D / (v_A^2 gamma tau)).
     """
     T = np.asarray(T_GeV_n, dtype=float)
@@ -113,12 +113,12 @@ def galactic_grammage(T_GeV_n, A: int, Z: int, halo: Halo, tau_Myr: float = -1.0
 
 
 def adiabatic_loss(T_GeV_n, halo: Halo):
-    """b_ad = -dT/dx = (2 v_A / 3 mu c) p_n c  [GeV/n per g cm^-2] (PHYSICS.md 6.1)."""
+    """b_ad = -dT/dx = (2 v_A / 3 mu c) p_n c  [GeV/n per g cm^-2] (Methods, methods-slab-transport)."""
     return 2.0 * halo.v_A * 1e5 / (3.0 * halo.mu * 1e-3 * C_CM_S) * momentum_per_nucleon(T_GeV_n)
 
 
 def ionisation_loss(T_GeV_n, A: int, Z: int, f_He: float):
-    """b_ion = -dT/dx on neutral H + He gas [GeV/n per g cm^-2] (PHYSICS.md 6.1; Mannheim & Schlickeiser 1994).
+    """b_ion = -dT/dx on neutral H + He gas [GeV/n per g cm^-2] (Methods, methods-slab-transport; Mannheim & Schlickeiser 1994).
 
     -dT/dx = 2 pi r_e^2 m_e c^2 (Z^2/A) [B_H + f_He B_He] / [m_p (1 + 4 f_He) beta^2],
     B_t = n_e,t [ln(2 m_e c^2 beta^2 gamma^2 Q_max / I_t^2) - 2 beta^2] (Bethe), with
@@ -205,7 +205,7 @@ def slab_solution(T_GeV_n, Q, a, b=None):
 
 
 def force_field(T_toa_GeV_n, T_grid, I_lis, A: int, Z: int, phi_GV: float):
-    """Top-of-atmosphere intensity in the force-field approximation (PHYSICS.md 6.6; Gleeson & Axford 1968).
+    """Top-of-atmosphere intensity in the force-field approximation (Methods, methods-force-field; Gleeson & Axford 1968).
 
     I_TOA(T) = I_LIS(T + Phi) T (T + 2 m_p) / [(T + Phi)(T + Phi + 2 m_p)],  Phi = (Z/A) phi.
     ``I_lis`` on ``T_grid`` is interpolated linearly in log-log.
@@ -222,7 +222,7 @@ def force_field(T_toa_GeV_n, T_grid, I_lis, A: int, Z: int, phi_GV: float):
 def secondary_to_primary(X_p, X_s, sigma_p, sigma_s, sigma_ps, chi_c=0.0):
     """Closed-form weighted-slab ratio of a stable secondary to its stable parent, no energy losses.
 
-    PHYSICS.md 6.5 (derived from 6.1 and 6.4): with grammages X_p, X_s [g cm^-2], spallation
+    Methods, methods-secondary-ratio (derived from the transport equation and the cocoon source term): with grammages X_p, X_s [g cm^-2], spallation
     rates per grammage sigma_p/m, sigma_s/m and production rate sigma_ps/m [cm^2 g^-1],
     and cocoon grammage chi_c,
 
@@ -401,7 +401,7 @@ class SlabNetwork:
 
         Returns ``{key: array (2, nT)}``: row 0 is the Galactic part (injection and
         spallation in the ISM), row 1 the part that starts from nuclei made in
-        the cocoons (PHYSICS.md 6.4: Q_s += sum_k chi_c(R_k)/m sigma_{k->s} Q_k, with
+        the cocoons (Methods, methods-cocoon-secondaries: Q_s += sum_k chi_c(R_k)/m sigma_{k->s} Q_k, with
         R_k the parent's rigidity at the same T/n). ``chi0`` [g cm^-2], ``R0`` and ``R_cut`` [TV].
         ``cocoon_daughters``: ``'all'`` (every daughter of every injected parent gets the cocoon term, as in
         CRAMS: carbon made from oxygen in the cocoon too) or ``'secondaries'`` (only nuclei that are not

@@ -24,7 +24,7 @@ def model(mirror, P):
 # --- cross sections ------------------------------------------------------------------------------
 @pytest.mark.parametrize("table, expected", [("evoli2019", 52.4), ("galprop_opt12", 56.9)])
 def test_partial_cross_section_of_carbon_to_boron11(table, expected):
-    """High-energy 12C -> 11B on H as recorded in SOURCES.md for each file."""
+    """High-energy 12C -> 11B on H, read by hand from the last energy of each table."""
     xs = nuclear.CrossSections([1e3], table)
     assert xs.partial_mb[("12C", "11B")][0] / xs.he_factor == pytest.approx(expected, abs=0.05)
 

@@ -53,7 +53,7 @@ PAGES = _toc_pages()
 
 #: Switch to True once the chapter notebooks give every figure a caption (issue 19): then the caption check
 #: below is expected to pass on every page, chapters included.
-CHAPTER_FIGURES_HAVE_CAPTIONS = False
+CHAPTER_FIGURES_HAVE_CAPTIONS = True
 
 
 @pytest.fixture(scope="session")

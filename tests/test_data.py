@@ -104,7 +104,7 @@ def test_bc_loader(mirror):
 
 
 def test_km2a_units(mirror):
-    """12.6 TeV: phi = 6.61e-13 /TeV/cm2/s/sr -> E^2 phi = 1.05e-7 GeV/cm2/s/sr (SOURCES.md sanity check)."""
+    """12.6 TeV: phi = 6.61e-13 /TeV/cm2/s/sr -> E^2 phi = 1.05e-7 GeV/cm2/s/sr (values of the table, read by hand)."""
     df = data.load_lhaaso_km2a("inner")
     assert df.E_GeV.iloc[0] == pytest.approx(12.6e3)
     assert df.E2_flux.iloc[0] == pytest.approx(6.61e-13 * 12.6**2 * 1e3, rel=1e-12)
@@ -184,8 +184,8 @@ def _e27_to_e2(E_TeV, y):
 
 def test_tibet_loader_against_the_file(mirror):
     """plota_TibetData.csv, first row: E = 121.0348180041 TeV, y = 0.0001663962, upper end 0.0002000568, bin from
-    100.3903682666 TeV; plotb, last row: 535.7402683135 TeV, 8.69598058970283E-05 (read by hand). dN/dE as
-    SOURCES.md's check: 3.14e-15 and 2.96e-17 TeV^-1 cm^-2 s^-1 sr^-1."""
+    100.3903682666 TeV; plotb, last row: 535.7402683135 TeV, 8.69598058970283E-05 (read by hand). dN/dE, converted by hand:
+    3.14e-15 and 2.96e-17 TeV^-1 cm^-2 s^-1 sr^-1."""
     a = data.load_tibet_asmd("tibet_25l100")
     assert len(a) == 3 and (a.experiment == "Tibet AS+MD").all() and a.doi.iloc[0] == "10.1103/PhysRevLett.126.141101"
     assert a.E_GeV.iloc[0] == pytest.approx(121034.8180041, rel=1e-12)
@@ -226,7 +226,7 @@ def test_two_tibet_digitisations_agree_within_their_errors(mirror):
         up_ours = (ours.E2_flux + ours.E2_err_hi) * ours.E_GeV**0.7
         assert np.all(np.abs(y_ours - theirs.E27_flux) < up_ours - y_ours)
         assert np.all(np.abs(y_ours - theirs.E27_flux) < theirs.E27_flux_up - theirs.E27_flux)
-        assert np.allclose(y_ours, theirs.E27_flux, rtol=0.01)  # SOURCES.md: 'agrees to about 1 %'
+        assert np.allclose(y_ours, theirs.E27_flux, rtol=0.01)  # two independent digitisations
 
 
 def test_fermi_loaders_against_the_files(mirror):

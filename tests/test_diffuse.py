@@ -107,7 +107,7 @@ def test_rate_per_H_atom_against_a_direct_integration():
 
 
 def test_dge_and_cocoon_intensity_units():
-    # I_c = Q J / (4 pi Omega) with 1/(yr kpc^2) = 3.3281e-51 /(s cm^2), the number of PHYSICS.md 5.1
+    # I_c = Q J / (4 pi Omega) with 1/(yr kpc^2) = 3.3281e-51 /(s cm^2), the number of Methods, methods-intensity
     assert diffuse.cocoon_intensity(4 * np.pi, 1.0, 1.0) == pytest.approx(3.3281e-51, rel=1e-4)
 
 

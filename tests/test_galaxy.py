@@ -36,11 +36,11 @@ def test_finite_radial_integral_incomplete_gamma(R_disk, expected):
     closed = (2 * np.pi * np.exp(d.beta) * special.gamma(d.alpha + 2) * d.R_sun**2 * d.beta ** (-(d.alpha + 2))
               * special.gammainc(d.alpha + 2, d.beta * R_disk / d.R_sun))
     assert d.radial_integral_kpc2() == pytest.approx(closed, rel=1e-9)
-    assert closed == pytest.approx(expected, abs=0.01)  # PHYSICS.md 1.1 values
+    assert closed == pytest.approx(expected, abs=0.01)  # independent values (Methods, methods-cocoon-density)
 
 
 def test_local_density_reference_value():
-    """PHYSICS.md 1.2: rho(R_sun, 0) = 2.3928e-4 per yr per kpc^3 for the default set."""
+    """Methods, methods-cocoon-density: rho(R_sun, 0) = 2.3928e-4 per yr per kpc^3 for the default set."""
     assert CocoonDisk().rho0 == pytest.approx(2.3928e-4, rel=1e-4)
 
 
@@ -79,7 +79,7 @@ def test_pole_window_closed_form():
 
 def test_solid_angles():
     assert WINDOWS["allsky"].solid_angle_sr == pytest.approx(4 * np.pi, rel=1e-12)
-    assert WINDOWS["inner"].solid_angle_sr == pytest.approx(0.33465, rel=1e-4)  # PHYSICS.md 5.2
+    assert WINDOWS["inner"].solid_angle_sr == pytest.approx(0.33465, rel=1e-4)  # Methods, methods-sky-windows
 
 
 def test_grid_convergence():

@@ -35,13 +35,13 @@ def test_residence_time_against_astropy():
     """tau = chi / (m_p n c), computed independently with astropy quantities."""
     tau = (0.4 * u.g / u.cm**2 / (const.m_p * 1 / u.cm**3 * const.c)).to(u.Myr).value
     assert cocoons.residence_time_Myr(0.4, 1.0) == pytest.approx(tau, rel=1e-12)
-    assert tau == pytest.approx(0.2528, rel=1e-3)  # PHYSICS.md 3.4
+    assert tau == pytest.approx(0.2528, rel=1e-3)  # Methods, methods-cocoon-conditions
 
 
 @pytest.mark.parametrize("R_SN, R_d, h, expected", [(1 / 30, 15, 0.1, 160), (1 / 30, 15, 0.2, 200), (1 / 30, 10, 0.1, 121),
                                                     (1 / 50, 15, 0.1, 188)])
 def test_size_bound_reference_values(R_SN, R_d, h, expected):
-    """PHYSICS.md section 7 table (rounded to ~2 %)."""
+    """Independent values of the size bound, rounded to ~2 % (Methods, methods-cocoon-conditions)."""
     n = cocoons.live_cocoons(R_SN, cocoons.residence_time_Myr(0.4, 1.0))
     assert cocoons.max_cocoon_size_pc(n, R_d, h) == pytest.approx(expected, rel=0.02)
 

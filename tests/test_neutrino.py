@@ -45,7 +45,7 @@ def test_icecube_table_and_bands(mirror):
     assert pi0.best[-1] == pytest.approx(2.18e-8 * (pi0.E_GeV[-1] / 1e5) ** -0.7, rel=3e-3)
     assert pi0.E_GeV[0] == pytest.approx(796) and pi0.E_GeV[-1] == pytest.approx(68869)
     assert np.allclose(pi0.low / pi0.best, 16.9 / 21.8) and np.allclose(pi0.high / pi0.best, 27.1 / 21.8)
-    # KRA5 at 98 TeV: 1.585e-8 printed by IceCube's plotting notebook (SOURCES.md)
+    # KRA5 at 98 TeV: 1.585e-8, the best-fit KRA5 flux at 100 TeV printed by IceCube's public plotting notebook
     assert b["KRA-gamma 5"].at(9.8e4) == pytest.approx(1.585e-8, rel=0.02)
     for band in b.values():
         assert np.all(band.low < band.best) and np.all(band.best < band.high)

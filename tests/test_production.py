@@ -20,7 +20,7 @@ def chi(R):
 
 
 def test_reference_values_of_the_kernels():
-    """PHYSICS.md 4.2 reference values (independent implementation) and KAB06 sigma_inel."""
+    """Reference values of an independent implementation (Methods, methods-kelner) and KAB06 sigma_inel."""
     assert kelner.F_gamma(0.1, 1e3) == pytest.approx(5.2649, rel=1e-4)
     assert kelner.F_gamma(0.01, 1e3) == pytest.approx(176.52, rel=1e-4)
     assert kelner.F_e(0.1, 1e3) == pytest.approx(1.8206, rel=1e-4)
@@ -30,7 +30,7 @@ def test_reference_values_of_the_kernels():
 
 
 def test_energy_fractions():
-    """Int x F dx at E_p = 1 TeV: ~0.166 for photons (KAB06); 0.061 / 0.050 for F_e / F_numu1 (PHYSICS.md)."""
+    """Int x F dx at E_p = 1 TeV: ~0.166 for photons (KAB06); 0.061 / 0.050 for F_e / F_numu1 (an independent implementation; Methods, methods-kelner)."""
     frac = lambda f: quad(lambda x: x * f(x, 1e3), kelner.X_MIN, 1, limit=200)[0]  # noqa: E731
     assert frac(kelner.F_gamma) == pytest.approx(0.166, rel=0.015)  # 0.164 above x = 1e-3
     assert frac(kelner.F_e) == pytest.approx(0.0609, rel=0.02)
@@ -100,7 +100,7 @@ def test_delta_approximation_joins_at_100_GeV():
 
 
 def test_aafrag_over_kelner_ratio():
-    """PHYSICS.md 4.6 (independent computation): AAfrag/Kelner p-p for the cocoon spectrum 1.07/0.94/0.83/0.62/0.35."""
+    """An independent computation (Methods, methods-production-compared): AAfrag/Kelner p-p for the cocoon spectrum 1.07/0.94/0.83/0.62/0.35."""
     E = np.array([10.0, 100.0, 1e3, 1e4, 1e5])
     r = (Production("gamma", "aafrag", E).emissivity(SPECTRA, chi)["p-p"]
          / Production("gamma", "kelner", E).emissivity(SPECTRA, chi)["p-p"])
@@ -122,7 +122,7 @@ def test_kelner_kernel_refuses_low_energies():
 
 
 def test_helium_in_ism_changes_little():
-    """He/H = 0.1 in the target: total within ~5 % of the all-hydrogen convention (PHYSICS.md 4.1: ~0.96)."""
+    """He/H = 0.1 in the target: total within ~5 % of the all-hydrogen convention (Methods, methods-emissivity: ~0.96)."""
     E = np.logspace(1, 4, 7)
     h = Production("gamma", "aafrag", E, ism="H").emissivity(SPECTRA, chi)["total"]
     hhe = Production("gamma", "aafrag", E, ism="H+He").emissivity(SPECTRA, chi)["total"]

@@ -28,11 +28,11 @@ def test_injected_energy_closes(species):
 
 
 def test_reference_values():
-    """PHYSICS.md 2.2 (independent computation): K_p = 1.104e51, E^2 Q^E_p(1 TeV) = 8.149e50 GeV per source."""
+    """An independent computation (Methods, methods-injection): K_p = 1.104e51, E^2 Q^E_p(1 TeV) = 8.149e50 GeV per source."""
     s = injection_spectra(DEFAULTS)
     assert s["H"].K == pytest.approx(1.104e51, rel=1e-3)
     assert 1e6 * s["H"].per_energy(1e3) == pytest.approx(8.149e50, rel=1e-3)
-    # He: PHYSICS.md puts the cut-off at the same energy, this book at the same rigidity (factor Z): 0.4 % apart
+    # He: a cut-off at the same energy (the reference value) and this book's at the same rigidity (factor Z, Methods, methods-injection) are 0.4 % apart
     assert 1e6 * s["He"].per_energy(1e3) == pytest.approx(8.397e50, rel=6e-3)
 
 

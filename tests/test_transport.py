@@ -15,7 +15,7 @@ HALO = Halo()
 # --- grammage, diffusion, losses (no data needed) ---------------------------------------------
 @pytest.mark.parametrize("R, X_expected", [(10.0, 6.47), (100.0, 2.09), (1e3, 0.78), (1e4, 0.35)])
 def test_galactic_grammage_matches_specification(R, X_expected):
-    """PHYSICS.md 6.2 lists X_gal of carbon at the CRAMS defaults (computed there independently, to 2-3 digits)."""
+    """X_gal of carbon at the CRAMS defaults from an independent computation, to 2-3 digits (Methods, methods-diffusion)."""
     T = T_from_rigidity(R, 12, 6)
     assert transport.galactic_grammage(T, 12, 6, HALO) == pytest.approx(X_expected, rel=0.015)
 
@@ -129,7 +129,7 @@ def network(mirror):
 
 
 def test_network_single_parent_equals_closed_form(network):
-    """No losses, 12C the only primary: 11B/12C equals the weighted-slab expression of PHYSICS.md 6.5,
+    """No losses, 12C the only primary: 11B/12C equals the weighted-slab expression of Methods, methods-secondary-ratio,
     written out here from the grammages and cross sections (Galactic and cocoon parts separately)."""
     T = network.T
     chi0, R0 = 0.4, 20.0
