@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import bc
 
-__all__ = ["Chi0Interval", "saved_interval", "cocoon_per_chi0", "cocoon_band", "total_band", "value_range",
+__all__ = ["Chi0Interval", "saved_interval", "band_fit", "sea_change_of_fit", "cocoon_per_chi0", "cocoon_band", "total_band", "value_range",
            "D0_along_chi0", "sea_shape_change", "dge_change_with_D0"]
 
 
@@ -61,6 +61,35 @@ class Chi0Interval:
 def saved_interval(path: str | Path | None = None) -> Chi0Interval:
     """Chapter 2's chi0 interval from its saved fit (:func:`cocoonlib.bc.load_fit`; a clear error if it is missing)."""
     return Chi0Interval.from_fit(bc.load_fit(path))
+
+
+def band_fit(P: Mapping[str, Any]) -> bc.BCFit | None:
+    """The B/C fit whose chi0 interval a chapter draws, by its parameter ``chi0_band``: ``'refit'`` fits B/C here
+    with chapter 2's parameters, those the chapter shares with it taken from ``P`` (grammage model, R0, delta,
+    transport start values, f_He, phi, grid_scale), profile intervals by Minos; ``'fit'`` reads chapter 2's saved
+    fit (:func:`cocoonlib.bc.load_fit`); ``'none'`` gives None."""
+    choice = P.get("chi0_band", "refit")
+    if choice == "none":
+        return None
+    if choice == "fit":
+        return bc.load_fit()
+    if choice == "refit":
+        from .chapters import get_chapter
+        from .params import validate
+
+        names = get_chapter("bc").parameters
+        return bc.fit_from_params(validate({k: P[k] for k in names if k in P}, names), n_profile=0)[2]
+    raise ValueError(f"chi0_band = {choice!r} is not allowed: expected one of 'refit', 'fit', 'none'")
+
+
+def sea_change_of_fit(P: Mapping[str, Any], fit: bc.BCFit, n_sigma: float = 1.0) -> pd.DataFrame:
+    """:func:`sea_shape_change` for D0 at the ``n_sigma`` ends of a B/C fit's Hesse error, around its best D0, with
+    the transport it was made with (``fit.settings['halo']``) and the rest of the sea from ``P``."""
+    if "D0" not in fit.best:
+        raise ValueError("this B/C fit did not free D0 (free_transport = 'none'): D0 does not move with chi0")
+    D0, err = fit.best["D0"], fit.errors["D0"]
+    base = {**P, **fit.settings.get("halo", {})}
+    return sea_shape_change(base, [D0 - n_sigma * err, D0 + n_sigma * err], reference_D0=D0)
 
 
 def cocoon_per_chi0(sky, window: str, model: str | None = None) -> np.ndarray:

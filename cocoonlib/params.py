@@ -272,6 +272,11 @@ PARAMETERS: dict[str, Parameter] = {
            "best fit saved by the B/C chapter (outputs/bc_fit.json)", "I",
            "assumed: 'parameter' keeps each chapter runnable alone; 'fit' chains it to chapter 2",
            choices=("parameter", "fit")),
+        _p("chi0_band", "refit", "", "choice", r"-", "the interval of chi0 drawn as bands on the cocoon and total "
+           "curves: B/C refitted here with this chapter's grammage model, R0 and transport ('refit'), the fit saved "
+           "by the B/C chapter ('fit', outputs/bc_fit.json), or no band ('none')", "I",
+           "assumed: 'refit' keeps each chapter runnable alone and its band consistent with its own R0; with the "
+           "book's defaults it is chapter 2's fit; 'fit' follows a rerun of chapter 2", choices=("refit", "fit", "none")),
         _p("gas_model", "galprop", "", "choice", r"n_H(r,z)", "3-D gas model of the conventional diffuse emission "
            "(the other two are always shown as well)", "I",
            "assumed: the GALPROP model (Gordon & Burton 1976 HI, Bronfman+1988 CO) lies between the other two "

@@ -69,6 +69,24 @@ def test_interval_and_D0_from_a_fit():
         bands.D0_along_chi0(fit, 0.3)
 
 
+def test_the_band_of_the_default_chapters_is_chapter_2s_fit(P):
+    """chi0_band = 'refit' with chapter 3's defaults is chapter 2's fit (its committed key numbers); 'none' gives none,
+    a bad value a one-line error, and 'fit' is checked before any work."""
+    from cocoonlib.params import ParameterError
+    from cocoonlib.results import extract
+
+    committed = extract(chapters.CHAPTERS["bc"].path)
+    iv = bands.Chi0Interval.from_fit(bands.band_fit(P))
+    assert (iv.best, iv.lo1, iv.hi1, iv.lo2, iv.hi2) == pytest.approx(
+        [committed[k] for k in ("chi0_best_g_cm2", "chi0_lo_g_cm2", "chi0_hi_g_cm2", "chi0_lo2_g_cm2", "chi0_hi2_g_cm2")],
+        rel=1e-6)
+    assert bands.band_fit({**P, "chi0_band": "none"}) is None
+    with pytest.raises(ValueError, match="chi0_band"):
+        bands.band_fit({**P, "chi0_band": "later"})
+    with pytest.raises(ParameterError, match="chi0_band = 'fit'"):
+        chapters.check_saved_fit({**P, "chi0_band": "fit"}, folder="/nonexistent")
+
+
 def test_sea_shape_change_vanishes_at_the_reference_and_grows_with_the_shift(P):
     out = bands.sea_shape_change(P, [P["D0"], P["D0"] * 1.04, P["D0"] * 1.2])
     assert np.all(out.iloc[0] == 0.0)
