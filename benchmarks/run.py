@@ -228,6 +228,16 @@ def joint_fit(n_pseudo: int = 50):
     print(f"  chi0 = {j.chi0:.4f} [{j.interval('chi0')[0]:.4f}, {j.interval('chi0')[1]:.4f}], R0 = {j.R0_TV:.4g} TV; "
           f"gamma rays alone chi0 = {f['gamma',].chi0:.3f}; tension {t['difference_sigma']:.2f} sigma, "
           f"Delta chi2 = {t['delta_chi2']:.2f} ({t['delta_chi2_sigma']:.2f} sigma)")
+    from cocoonlib import bands
+
+    D0, err = j.best["D0"], j.errors["D0"]
+    sea_P = {**P, "D0": D0}
+    t0 = time.perf_counter()
+    change = bands.dge_change_with_D0(sea_P, [D0 - err, D0 + err], joint.REGIONS, (1e3, 1e4))
+    bound = bands.sea_shape_change(sea_P, [D0 - err, D0 + err]).to_numpy().max()
+    print(f"  D0 = {D0:.3f} +- {err:.3f} (joint fit): the DGE (band centre) of the five regions changes by at most "
+          + ", ".join(f"{abs(change[c]).max():.1e} at {c}" for c in change.columns)
+          + f" (the sea's bound: {bound:.1e}); {time.perf_counter() - t0:.0f} s")
     hits, t0 = 0, time.perf_counter()
     injected = {"chi0": 0.4, "log10_R0_TV": 2.0, "D0": 3.1}
     for seed in range(n_pseudo):
