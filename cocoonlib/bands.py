@@ -182,7 +182,7 @@ def dge_change_with_D0(P: Mapping[str, Any], D0_values, windows, energies_GeV=(1
     computed again unless cached: seconds per window)."""
     from .gamma import gamma_sky
 
-    base = {**P, "transport_source": "parameter"}
+    base = {"chi0_source": "parameter", **P, "transport_source": "parameter"}  # chi0 plays no role in the DGE
     ref = base["D0"] if reference_D0 is None else reference_D0
     windows = tuple(windows)
 
