@@ -17,7 +17,11 @@ session, then:
 * at 1280 px no table is wider than the text column (nor scrolls sideways inside it);
 * every page's footer shows the version of ``CITATION.cff`` and the commit the book was built from, and the
   page *How to cite* gives both in its BibTeX;
-* every figure has a caption (expected to fail for the chapters until their figures get captions).
+* every figure has a caption (expected to fail for the chapters until their figures get captions);
+* the Explore page (``book/explore``, no network either): moved to two values of chi0 and then of R0, the
+  inner-window cocoon curve and B/C it draws equal cocoonlib's at the same parameters to 1 % at every node; a
+  redraw, from the move to the last figure painted, takes at most 50 ms (the median of 16 moves: the machine is
+  shared); the page, data and BokehJS included, is at most 3 MB.
 
 ``COCOON_BOOK_OUTPUT`` keeps the build in that directory (CI keeps it as an artefact).
 """
@@ -32,12 +36,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cocoonlib.book import citation, scorecard
 from cocoonlib.io import paths
 from cocoonlib.book.chapters import CHAPTERS
 from cocoonlib.book.results import extract
+from cocoonlib.book import from_params
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
@@ -230,3 +236,110 @@ def test_every_figure_has_a_caption(book, browser, page):
           return !(cap && cap.innerText.trim());
         }).map(img => img.src.split('/').pop());""")
     assert not uncaptioned, f"{page}: figures without a caption: {uncaptioned}"
+
+
+# --- the Explore page -------------------------------------------------------------------------------------
+EXPLORE = "book/explore"
+#: the moves of the Explore check, in order: (control, value); chi0 [g cm^-2] twice, then R0 [TV] twice
+EXPLORE_MOVES = (("chi0", 0.25), ("chi0", 0.8), ("R0", 5.0), ("R0", 100.0))
+EXPLORE_MAX_BYTES = 3_000_000
+EXPLORE_MAX_REDRAW_MS = 50.0
+EXPLORE_TIMED_MOVES = 12
+
+#: set a control as a reader's move does (the model's value; Bokeh runs the page's callback), then wait until every
+#: plot of the page has painted: returns [ms in the callback, ms until the last plot painted]
+_MOVE_AND_TIME = """
+const [name, value, done] = arguments;
+const plots = [...Bokeh.index.query((v) => typeof v._actual_paint === "function")];
+window.cocoonPaints = [];
+for (const v of plots) {
+  if (v.cocoonTimed) continue;
+  const paint = v._actual_paint;
+  v._actual_paint = function (...a) {
+    const r = paint.apply(this, a);
+    window.cocoonPaints.push([this.model.id, performance.now()]);
+    return r;
+  };
+  v.cocoonTimed = true;
+}
+const t0 = performance.now();
+Bokeh.documents[0].get_model_by_name(name).value = value;
+const sync = performance.now() - t0;
+(function check() {
+  const painted = new Set(window.cocoonPaints.map((p) => p[0]));
+  if (plots.length && plots.every((v) => painted.has(v.model.id))) {
+    done([sync, Math.max(...window.cocoonPaints.map((p) => p[1])) - t0, plots.length]);
+  } else {
+    requestAnimationFrame(check);
+  }
+})();
+"""
+
+_DRAWN = """
+const doc = Bokeh.documents[0];
+const col = (source, column) => Array.from(doc.get_model_by_name(source).data[column]);
+return {E: col("gamma_inner", "x"), cocoon: col("gamma_inner", "cocoon"), T: col("bc", "x"), bc: col("bc", "total")};
+"""
+
+
+def _wait_for_explore(browser):
+    browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        (function ready() {
+          const doc = window.Bokeh && Bokeh.documents[0];
+          const numbers = doc && doc.get_model_by_name("numbers");
+          if (numbers && numbers.data.name.length) done(true); else setTimeout(ready, 20);
+        })();""")
+
+
+def _largest_relative_difference(drawn, reference) -> float:
+    """max |drawn / reference - 1| over the nodes where cocoonlib's value is not zero; where it is zero the drawn
+    value must be zero too (returned as inf otherwise)."""
+    drawn, reference = np.asarray(drawn, dtype=float), np.asarray(reference, dtype=float)
+    zero = reference == 0.0
+    if np.any(drawn[zero] != 0.0):
+        return math.inf
+    return float(np.max(np.abs(drawn[~zero] / reference[~zero] - 1.0)))
+
+
+def test_explore_page_draws_cocoonlib_curves_and_redraws_fast(book, browser, capsys):
+    from cocoonlib.book import explore
+
+    html, _, _ = book
+    page = html / f"{EXPLORE}.html"
+    size = page.stat().st_size
+    _open(browser, html, EXPLORE)
+    _wait_for_explore(browser)
+
+    defaults = explore.chapter_defaults()
+    sky = from_params.gamma_sky(defaults["gamma"])
+    model, _, fit = from_params.bc_fit(defaults["bc"], n_profile=0, two_sigma=False)
+    transport = {k: v for k, v in fit.best.items() if k != "chi0"}
+    state = {"chi0": defaults["gamma"]["chi0"], "R0": defaults["gamma"]["R0"]}
+    worst, redraws = {"cocoon": 0.0, "bc": 0.0}, []
+    for name, value in EXPLORE_MOVES:
+        widget_value = explore.R0_NODES_TV.index(value) if name == "R0" else value
+        sync_ms, paint_ms, n_plots = browser.execute_async_script(_MOVE_AND_TIME, name, widget_value)
+        assert n_plots == 4
+        redraws.append(paint_ms)
+        state[name] = value
+        drawn = browser.execute_script(_DRAWN)
+        np.testing.assert_allclose(drawn["E"], sky.E, rtol=1e-15)
+        cocoon = sky.with_cocoons(**state).cocoon("inner")
+        bc_model = from_params.bc_model({**defaults["bc"], "R0": state["R0"]}, model.abundances, model.network)
+        ratio = bc_model.bc(np.asarray(drawn["T"]), state["chi0"], **transport)
+        for key, got, ref in (("cocoon", drawn["cocoon"], cocoon), ("bc", drawn["bc"], ratio)):
+            worst[key] = max(worst[key], _largest_relative_difference(got, ref))
+    # the redraw time, over more moves than the comparison needs: chi0 and R0 in turn across their ranges
+    for i in range(EXPLORE_TIMED_MOVES):
+        name, value = ("chi0", 0.1 + 0.1 * i) if i % 2 else ("R0", (3 * i) % len(explore.R0_NODES_TV))
+        redraws.append(browser.execute_async_script(_MOVE_AND_TIME, name, value)[1])
+    with capsys.disabled():
+        print(f"\nExplore page: {size / 1e6:.2f} MB; redraw after a move: median {np.median(redraws):.1f} ms, largest "
+              f"{max(redraws):.1f} ms ({len(redraws)} moves); largest difference from cocoonlib: cocoon curve "
+              f"{worst['cocoon']:.1e}, B/C {worst['bc']:.1e}")
+    shown = browser.find_element("css selector", "#cocoon-explore-numbers").text
+    assert "cocoon share at 1 TeV" in shown and "LHAASO-KM2A" in shown, shown
+    assert max(worst.values()) <= 0.01, worst
+    assert size <= EXPLORE_MAX_BYTES, size
+    assert np.median(redraws) <= EXPLORE_MAX_REDRAW_MS, redraws

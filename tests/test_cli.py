@@ -88,6 +88,16 @@ def test_run_neutrino_writes_results(tmp_path, mirror):
     assert 0 < res["ratio_total_to_icecube_pi0_100TeV"] < 5
 
 
+def test_run_joint_writes_the_issue_keys(tmp_path, mirror):
+    """`cocoon run joint` with IceCube's pi0 fit in the likelihood: intervals around the best values, one more
+    degree of freedom than without it, and the IceCube key equal to the joint chi0."""
+    res = run_chapter("joint", tmp_path / "joint", ("icecube_term", "on"))
+    assert res["chi0_joint_lo_g_cm2"] < res["chi0_joint_best_g_cm2"] < res["chi0_joint_hi_g_cm2"]
+    assert res["R0_joint_lo_TV"] < res["R0_joint_best_TV"] <= res["R0_joint_hi_TV"]
+    assert res["chi0_joint_with_icecube_g_cm2"] == res["chi0_joint_best_g_cm2"]
+    assert res["ndof_joint"] == 81 and res["tension_bc_gamma_sigma"] >= 0 and res["delta_chi2_joint_vs_separate"] > -1e-3
+
+
 def test_run_r0_writes_R0_max(tmp_path, mirror):
     """`cocoon run r0`: R0_max found inside the search range; a stricter criterion gives a smaller R0_max."""
     res = run_chapter("r0", tmp_path / "r0", ("R0_grid", "10,30"))

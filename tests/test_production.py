@@ -173,3 +173,28 @@ def test_delta_approximation_near_threshold_against_quadrature(E):
 
     ref = integrate.quad(g, u0, np.log(1e9), limit=400, epsrel=1e-9)[0]
     assert np.isfinite(got) and got == pytest.approx(ref, rel=0.02)
+
+
+@pytest.mark.parametrize("model, secondary, ism", [("kelner", "gamma", "H"), ("aafrag", "gamma", "H"),
+                                                   ("aafrag", "gamma", "H+He"), ("kelner", "nu_all", "H"),
+                                                   ("aafrag", "nu_all", "H")])
+def test_grammage_operator_rebuilds_the_emissivity(model, secondary, ism):
+    """Q = sum_ch M_ch (w_ch chi(R_ch)), n-tilde times the delta rows for Kelner: the emissivity for any grammage,
+    including one so steep (R0 = 1 GV) that no projectile reaches 100 GeV photons (n-tilde = 1 there)."""
+    E = np.logspace(0 if secondary == "gamma" else 2, 5, 25)
+    prod = Production(secondary, model, E, ism=ism)
+    op = prod.grammage_operator(SPECTRA)
+    assert set(op["matrix"]) == set(prod.channels)
+    for g in (chi, lambda R: grammage(R, "advection_diffusion", 0.7, 3.0, 1 / 3),
+              lambda R: grammage(R, "exponential", 0.4, 1e-3)):
+        Q = 0.0
+        for ch, M in op["matrix"].items():
+            v = op["weights"][ch] * g(op["rigidity_GV"][ch])
+            q = M @ v
+            d = op["delta"]
+            if d is not None:
+                den = d["delta_100"] @ v
+                q[d["rows"]] = (d["full_100"] @ v / den if den > 0 else 1.0) * (d["matrix"] @ v)
+            Q = Q + q
+        np.testing.assert_allclose(Q, prod.emissivity(SPECTRA, g)["total"], rtol=1e-12, atol=0.0)
+    assert (op["delta"] is None) == (model == "aafrag" or secondary != "gamma")

@@ -38,6 +38,10 @@ def test_verdicts_follow_the_numbers():
     assert {r["key"]: r["verdict"] for r in scorecard.evaluate("gamma", harder)}["harder"] == scorecard.REPRODUCED
     good_fit = {**g, "chi2_km2a_inner": 8.0, "chi2_km2a_outer": 4.0}
     assert {r["key"]: r["verdict"] for r in scorecard.evaluate("gamma", good_fit)}["km2a"] == scorecard.REPRODUCED
+    j = committed_results("joint")
+    close = {**j, "tension_bc_gamma_sigma": 1.0, "tension_pg_sigma": 1.5}
+    assert scorecard.evaluate("joint", close)[0]["verdict"] == scorecard.REPRODUCED
+    assert scorecard.evaluate("joint", {**close, "tension_pg_sigma": 2.5})[0]["verdict"] == scorecard.NOT_REPRODUCED
     nu = committed_results("neutrino")
     high = {**nu, "E2F_total_100TeV_max": 3e-8}
     assert {r["key"]: r["verdict"] for r in scorecard.evaluate("neutrino", high)}["nu_level"] == scorecard.NOT_REPRODUCED

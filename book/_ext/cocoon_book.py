@@ -21,6 +21,11 @@ Directives, for the page *How to cite*:
     an entry of ``book/references.bib`` as it is written there;
 ``{cocoon-citation-text}``
     the compendium's citation as text.
+
+and, for the page *Explore*, ``{cocoon-explore}``: its controls, live figures and numbers, one block of HTML with
+BokehJS and the page's data inline (:func:`cocoonlib.book.explore_page.page_html`). The page depends on every source
+of cocoonlib and every file of ``data/`` (:func:`cocoonlib.book.explore_page.cache_inputs`): an edit of any of them
+makes Sphinx read it again.
 """
 from __future__ import annotations
 
@@ -65,6 +70,18 @@ class CitationTextDirective(Directive):
         return [para]
 
 
+class ExploreDirective(Directive):
+    has_content = False
+
+    def run(self):
+        from cocoonlib.book import explore_page
+
+        env = self.state.document.settings.env
+        for path in explore_page.dependencies():
+            env.note_dependency(str(path))
+        return [nodes.raw("", explore_page.page_html(), format="html")]
+
+
 def _config_inited(app, config):
     cff, commit = _build_identity()
     options = dict(config.html_theme_options or {})
@@ -86,4 +103,5 @@ def setup(app):
     app.add_css_file("cocoon.css")
     app.add_directive("cocoon-bibtex", BibtexDirective)
     app.add_directive("cocoon-citation-text", CitationTextDirective)
+    app.add_directive("cocoon-explore", ExploreDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

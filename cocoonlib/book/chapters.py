@@ -34,6 +34,18 @@ _COCOONS_NO_FORM = tuple(p for p in _COCOONS if p not in ("grammage_model", "del
 _CR_SEA = ("gas_model", "dge_production_model", "f_He", "cr_sea", "R_min_local", "phi", "R_rehardening",
            "R_gal", "transport_source", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk")
 
+def _chi0_ranges(keys) -> dict[str, str]:
+    """The range keys of chapters 3 and 4: each key's smallest and largest value for chi0 across the 1 sigma interval
+    of B/C (parameter chi0_band), and that interval."""
+    out = {}
+    for k in keys:
+        out[f"{k}_chi0_min"] = f"smallest {k} for chi0 across the 1 sigma interval of B/C (chi0_band; {k} itself if 'none')"
+        out[f"{k}_chi0_max"] = f"largest {k} for chi0 across the 1 sigma interval of B/C"
+    out["chi0_band_lo_g_cm2"] = "lower end of the 1 sigma interval of chi0 drawn as bands (chi0_band; the chapter's chi0 if 'none')"
+    out["chi0_band_hi_g_cm2"] = "upper end of that interval [g cm^-2]"
+    return out
+
+
 CHAPTERS: dict[str, Chapter] = {
     c.name: c
     for c in [
@@ -90,7 +102,8 @@ CHAPTERS: dict[str, Chapter] = {
             name="gamma",
             notebook="03_gamma_rays.ipynb",
             title="Diffuse gamma rays from the inner and outer Galaxy",
-            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "mask_inner", "cmb_absorption", "grid_scale"),
+            parameters=("chi0", "chi0_source", "chi0_band", *_COCOONS, *_CR_SEA, "mask_inner", "cmb_absorption",
+                        "grid_scale"),
             results={
                 "E2I_cocoon_inner_1TeV": "E^2 I of the cocoons at 1 TeV, inner window, after the mask factor "
                                          "[GeV cm^-2 s^-1 sr^-1]",
@@ -131,19 +144,22 @@ CHAPTERS: dict[str, Chapter] = {
                                        "of its band, 43 < l < 73 deg, |b| < 4 deg",
                 "hawc_distance_30TeV": "the same at 30 TeV",
                 "hawc_distance_100TeV": "the same at 100 TeV",
+                **_chi0_ranges(("cocoon_fraction_inner_1TeV", "cocoon_fraction_outer_1TeV", "chi2_km2a_inner",
+                                "chi2_km2a_outer", "cocoon_share_of_argo_excess_1TeV", "hawc_distance_10TeV")),
             },
         ),
         Chapter(
             name="neutrino",
             notebook="04_neutrinos.ipynb",
             title="The Galactic neutrino flux against IceCube",
-            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "grid_scale"),
+            parameters=("chi0", "chi0_source", "chi0_band", *_COCOONS, *_CR_SEA, "grid_scale"),
             results={
                 "E2F_cocoon_1TeV": "all-sky per-flavour (nu + anti-nu) E^2 F of the cocoons at 1 TeV [GeV cm^-2 s^-1]",
                 "E2F_cocoon_100TeV": "all-sky per-flavour E^2 F of the cocoons at 100 TeV [GeV cm^-2 s^-1]",
                 "E2F_total_100TeV_min": "lower edge of the total (DGE band + cocoons) at 100 TeV [GeV cm^-2 s^-1]",
                 "E2F_total_100TeV_max": "upper edge of the total at 100 TeV [GeV cm^-2 s^-1]",
                 "ratio_total_to_icecube_pi0_100TeV": "centre of the total band / IceCube pi0 best fit, at 100 TeV",
+                **_chi0_ranges(("E2F_cocoon_100TeV", "ratio_total_to_icecube_pi0_100TeV")),
             },
         ),
         Chapter(
@@ -185,6 +201,41 @@ CHAPTERS: dict[str, Chapter] = {
                    for n in ("kolmogorov", "kraichnan", "bohm") for e in (1, 10, 100)},
             },
         ),
+        Chapter(
+            name="joint",
+            notebook="07_joint_fit.ipynb",
+            title="One fit of chi0 and R0 to B/C and the gamma rays",
+            parameters=("chi0", *_COCOONS, "xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
+                        "free_transport", "gamma_nuclei", "source_abundances",
+                        *(p for p in _CR_SEA if p != "transport_source"), "mask_inner", "cmb_absorption", "icecube_term",
+                        "norm_prior_scale", "grid_scale"),
+            results={
+                "chi0_joint_best_g_cm2": "best-fit chi0 of the joint fit (B/C and gamma rays) [g cm^-2]",
+                "chi0_joint_lo_g_cm2": "lower end of the 1 sigma profile interval of chi0, joint fit [g cm^-2]",
+                "chi0_joint_hi_g_cm2": "upper end of the 1 sigma profile interval of chi0, joint fit [g cm^-2]",
+                "R0_joint_best_TV": "best-fit R0 of the joint fit [TV]",
+                "R0_joint_lo_TV": "lower end of the 1 sigma profile interval of R0, joint fit [TV]",
+                "R0_joint_hi_TV": "upper end of the 1 sigma profile interval of R0, joint fit [TV] (inf stored as "
+                                  "the limit 1e5 TV with R0_joint_hi_found = 0)",
+                "R0_joint_hi_found": "1 if the upper end of R0's interval lies below the limit of the fit, 0 otherwise",
+                "chi2_joint": "chi^2 of the joint fit (priors included)",
+                "ndof_joint": "points + priors - free parameters of the joint fit",
+                "chi0_bc_only_best_g_cm2": "best chi0 of B/C alone in the same model (R0 free) [g cm^-2]",
+                "chi0_gamma_only_best_g_cm2": "best chi0 of the gamma rays alone (R0, knee and norms free) [g cm^-2]",
+                "chi0_gamma_only_lo_g_cm2": "lower end of the 1 sigma interval of chi0, gamma rays alone [g cm^-2]",
+                "chi0_gamma_only_hi_g_cm2": "upper end of the 1 sigma interval of chi0, gamma rays alone [g cm^-2]",
+                "R0_gamma_only_best_TV": "best R0 of the gamma rays alone [TV]",
+                "tension_bc_gamma_sigma": "best chi0 of the gamma rays alone minus that of B/C alone, over the "
+                                          "quadrature sum of their 1 sigma half-widths facing each other",
+                "delta_chi2_joint_vs_separate": "chi^2 of the joint fit minus those of B/C alone and gamma rays alone",
+                "tension_pg_sigma": "that Delta chi^2 as a two-sided Gaussian significance (dof: the parameters both "
+                                    "share)",
+                "chi0_joint_with_icecube_g_cm2": "best chi0 of the joint fit with IceCube's pi0 fit as one more term "
+                                                 "[g cm^-2]",
+                "sea_change_D0_1sigma": "largest relative change of the sea's density within the gas layer when D0 "
+                                        "moves by its 1 sigma error of the joint fit (bounds the DGE's change)",
+            },
+        ),
     ]
 }
 
@@ -208,7 +259,7 @@ def chapter_parameters(name: str, namespace: Mapping[str, Any]) -> dict[str, Any
 
 
 #: parameters whose value "fit" reads the B/C fit saved by chapter 2
-FIT_SOURCES = ("chi0_source", "transport_source")
+FIT_SOURCES = ("chi0_source", "transport_source", "chi0_band")
 
 
 def check_saved_fit(P: Mapping[str, Any], folder=None) -> None:

@@ -5,6 +5,9 @@ arguments of cocoonlib's physics. The physics modules below the book layer never
 Cocoons and sky: :func:`cocoon_disk`, :func:`injection_spectra`, :func:`grammage`, :func:`cocoons`, :func:`local_cr`,
 :func:`halo`, :func:`transport_halo`, :func:`mask_factors`, :func:`gamma_sky`. B/C: :func:`network`,
 :func:`bc_model`, :func:`cno_bc_model`, :func:`bc_fit`, :func:`bc_fit_variants`, :func:`compare_bc_networks`.
+Bands and the joint fit: :func:`chi0_band_fit`, :func:`sea_shape_change`, :func:`sea_change_of_fit`,
+:func:`dge_change_with_D0`, :func:`cocoon_productions`, :func:`joint_skies`, :func:`joint_region_terms`,
+:func:`joint_likelihood`.
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from cocoonlib.core.units import PEV_GEV, TEV_GEV
 from cocoonlib.io import regions
 from cocoonlib.sky import gamma as _gamma
 from cocoonlib.sky.gas import GAS_MODELS
+from cocoonlib.stats import bands as _bands
+from cocoonlib.stats import joint as _joint
 from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.source.grammage import Grammage
 from cocoonlib.source.injection import injection_spectra as _injection_spectra
@@ -269,3 +274,122 @@ def compare_bc_networks(P: dict, model: BCModel, fit: BCFit, energies=(10.0, 100
                     "Delta chi2 without cocoons": f.delta_chi2_no_cocoon})
         cols[label] = col
     return pd.DataFrame(cols)
+
+
+# --- bands of chi0 and the joint fit ---------------------------------------------------------------
+def chi0_band_fit(P: Params) -> BCFit | None:
+    """The B/C fit whose chi0 interval a chapter draws, by its parameter ``chi0_band``: ``'refit'`` fits B/C here
+    with chapter 2's parameters, those the chapter shares with it taken from ``P`` (grammage model, R0, delta,
+    transport start values, f_He, phi, grid_scale), profile intervals by Minos; ``'fit'`` reads chapter 2's saved
+    fit (:func:`cocoonlib.transport.bc.load_fit`); ``'none'`` gives None."""
+    choice = P.get("chi0_band", "refit")
+    if choice == "none":
+        return None
+    if choice == "fit":
+        return load_fit()
+    if choice == "refit":
+        from cocoonlib.book.chapters import get_chapter
+        from cocoonlib.book.params import validate
+
+        names = get_chapter("bc").parameters
+        return bc_fit(validate({k: P[k] for k in names if k in P}, names), n_profile=0)[2]
+    raise ValueError(f"chi0_band = {choice!r} is not allowed: expected one of 'refit', 'fit', 'none'")
+
+
+def sea_shape_change(P: Params, D0_values, reference_D0: float | None = None, **where) -> pd.DataFrame:
+    """:func:`cocoonlib.stats.bands.sea_density_change` when D0 changes from ``reference_D0`` (default ``P['D0']``)
+    to each of ``D0_values`` [1e28 cm^2 s^-1], the other transport parameters those of ``P`` (a parameter dict of
+    chapter ``gamma``; ``transport_source`` taken as 'parameter'). Rows: D0; columns: H, He. ``where``: the
+    ``r_kpc``, ``z_kpc``, ``rigidity_GV``, ``floor`` of the comparison."""
+    base = {**P, "transport_source": "parameter"}
+    ref = base["D0"] if reference_D0 is None else reference_D0
+    reference = transport_solutions({**base, "D0": float(ref)})
+    rows = {float(d): _bands.sea_density_change(reference, transport_solutions({**base, "D0": float(d)}), **where)
+            for d in np.atleast_1d(D0_values)}
+    out = pd.DataFrame(rows).T
+    out.index.name = f"D0 (reference {ref:.4g})"
+    return out
+
+
+def sea_change_of_fit(P: Params, fit: BCFit, n_sigma: float = 1.0) -> pd.DataFrame:
+    """:func:`sea_shape_change` for D0 at the ``n_sigma`` ends of a B/C fit's Hesse error, around its best D0, with
+    the transport it was made with (``fit.settings['halo']``) and the rest of the sea from ``P``."""
+    if "D0" not in fit.best:
+        raise ValueError("this B/C fit did not free D0 (free_transport = 'none'): D0 does not move with chi0")
+    D0, err = fit.best["D0"], fit.errors["D0"]
+    base = {**P, **fit.settings.get("halo", {})}
+    return sea_shape_change(base, [D0 - n_sigma * err, D0 + n_sigma * err], reference_D0=D0)
+
+
+def dge_change_with_D0(P: Params, D0_values, windows, energies_GeV=(1.0e3, 1.0e4),
+                       reference_D0: float | None = None) -> pd.DataFrame:
+    """DGE(D0) / DGE(reference D0) - 1 (band centre, the chapter's gas model and sea) in each window at each energy,
+    for each of ``D0_values``: rows (D0, window), one column per energy. A new sky per D0 (the sea's columns are
+    computed again unless cached: seconds per window)."""
+    base = {"chi0_source": "parameter", **P, "transport_source": "parameter"}  # chi0 plays no role in the DGE
+    ref = base["D0"] if reference_D0 is None else reference_D0
+    windows = tuple(windows)
+
+    def centre(d):
+        sky = gamma_sky({**base, "D0": float(d)}, gas_models=(base["gas_model"],), window_names=windows)
+        return {w: [sky.at(0.5 * sum(sky.dge_band(w)), E) for E in energies_GeV] for w in windows}
+
+    c0 = centre(ref)
+    rows = {}
+    for d in np.atleast_1d(D0_values):
+        c = centre(d)
+        for w in windows:
+            rows[float(d), w] = {f"{E / 1e3:g} TeV": c[w][i] / c0[w][i] - 1.0 for i, E in enumerate(energies_GeV)}
+    out = pd.DataFrame(rows).T
+    out.index.names = ["D0", "window"]
+    return out
+
+
+def cocoon_productions(P: Params, E, secondary: str = "gamma") -> dict:
+    """{production model: Production} of the cocoons of the parameters on the energies E
+    (:func:`cocoonlib.sky.gamma.cocoon_productions`: ``ism_composition``, ``grid_scale``)."""
+    return _gamma.cocoon_productions(E=E, secondary=secondary, ism=P["ism_composition"], grid_scale=P.get("grid_scale", 1))
+
+
+#: the skies of the joint fit's regions, built as chapter 3 builds them (the LHAASO windows; the other
+#: measurements' regions), so that a book build finds their columns in the cache
+JOINT_SKY_WINDOWS = (("inner", "outer"), ("tibet_25l100", "tibet_50l200", "hawc_43l73", "fermi_inner_galaxy"))
+
+
+def joint_skies(P: Params, neutrinos: bool = False) -> dict:
+    """{region: GammaSky} for :data:`cocoonlib.stats.joint.REGIONS` (and ``NU_REGION``, the neutrino sky of chapter
+    4, if ``neutrinos``), with the parameters of chapter ``joint`` (chi0 from P, the sea from P's transport)."""
+    Q = {**P, "chi0_source": "parameter", "transport_source": "parameter"}
+    out = {}
+    for windows in JOINT_SKY_WINDOWS:
+        sky = gamma_sky(Q, window_names=windows)
+        out.update({w: sky for w in windows if w in _joint.REGIONS})
+    if neutrinos:
+        out[_joint.NU_REGION] = gamma_sky(Q, _gamma.energy_grid(P["grid_scale"], 2, 6), secondary="nu_all",
+                                          window_names=(_joint.NU_REGION,))
+    return out
+
+
+def joint_region_terms(P: Params, skies: Mapping[str, Any], prior_scale: float = 1.0,
+                       widths: Mapping[str, float] | None = None) -> dict:
+    """:func:`cocoonlib.stats.joint.region_terms` of the skies with the cocoon production matrices of the parameters
+    (``production_model``, ``ism_composition``, ``grid_scale``) on each sky's energies."""
+    productions = {}
+    for sky in skies.values():
+        if id(sky) not in productions:
+            productions[id(sky)] = cocoon_productions(P, sky.E, sky.secondary)[P["production_model"]]
+    return _joint.region_terms(skies, productions, prior_scale, widths)
+
+
+def joint_likelihood(P: Params, skies: Mapping[str, Any], bc_model_: BCModel | None = None,
+                     bc_data: pd.DataFrame | None = None, use=("bc", "gamma"), fit_delta_c: bool = False,
+                     prior_scale: float = 1.0, terms: Mapping[str, Any] | None = None) -> "_joint.JointLikelihood":
+    """The joint likelihood of a validated parameter dict (chapter ``joint``): chapter 2's model and data, the
+    regions of ``skies`` (or the ready ``terms``), the transport parameters ``P['free_transport']`` free."""
+    model = bc_model(P) if bc_model_ is None else bc_model_
+    d = bc_fit_data(P["ams02_table"], P["T_min_fit"]) if bc_data is None else bc_data
+    regions_ = joint_region_terms(P, skies, prior_scale) if terms is None else terms
+    return _joint.JointLikelihood(model, d, regions_, spectra=injection_spectra(P), grammage_model=P["grammage_model"],
+                                  chi0=P["chi0"], R0_TV=P["R0"], delta_c=P["delta"], R_cut_TV=P.get("R_cut", np.inf),
+                                  free_transport=FREE_TRANSPORT[P["free_transport"]], use=use,
+                                  fit_delta_c=fit_delta_c)

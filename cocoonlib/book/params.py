@@ -272,6 +272,11 @@ PARAMETERS: dict[str, Parameter] = {
            "best fit saved by the B/C chapter (outputs/bc_fit.json)", "I",
            "assumed: 'parameter' keeps each chapter runnable alone; 'fit' chains it to chapter 2",
            choices=("parameter", "fit")),
+        _p("chi0_band", "refit", "", "choice", r"-", "the interval of chi0 drawn as bands on the cocoon and total "
+           "curves: B/C refitted here with this chapter's grammage model, R0 and transport ('refit'), the fit saved "
+           "by the B/C chapter ('fit', outputs/bc_fit.json), or no band ('none')", "I",
+           "assumed: 'refit' keeps each chapter runnable alone and its band consistent with its own R0; with the "
+           "book's defaults it is chapter 2's fit; 'fit' follows a rerun of chapter 2", choices=("refit", "fit", "none")),
         _p("gas_model", "galprop", "", "choice", r"n_H(r,z)", "3-D gas model of the conventional diffuse emission "
            "(the other two are always shown as well)", "I",
            "assumed: the GALPROP model (Gordon & Burton 1976 HI, Bronfman+1988 CO) lies between the other two "
@@ -333,6 +338,15 @@ PARAMETERS: dict[str, Parameter] = {
            "form compared with the exponential model in the delta appendix", "I",
            "[AESB25] App. C eq. 15 is lost; Methods, methods-grammage-advection-diffusion gives two candidates, the first recommended",
            choices=("advection_diffusion", "advection_diffusion_cutoff")),
+        # --- the joint fit of chi0 and R0 (chapter joint) ---
+        _p("icecube_term", "off", "", "choice", r"-", "whether IceCube's pi0 template fit enters the joint likelihood "
+           "(as one Gaussian pull on the all-sky neutrino flux along the template's spectrum)", "I",
+           "assumed: off, because a template fit measures the normalisation of a fixed morphology, not the Galactic "
+           "flux; the chapter shows the fit with it on as well", choices=("off", "on")),
+        _p("norm_prior_scale", 1.0, "", "float", r"s_{prior}", "multiplies the width of the Gaussian prior on each "
+           "region's DGE normalisation (the spread of the three gas models there)", "I",
+           "assumed: 1, the gas-model spread as the uncertainty of the DGE; the chapter shows 2 as well",
+           (0.0, 100.0, False, True)),
         # --- sky windows and numerics ---
         _p("user_window", [25.0, 100.0, -5.0, 5.0], "deg", "window", r"(l, b)", "an extra sky window "
            "[l_min, l_max, b_min, b_max] for which J is reported", "I",

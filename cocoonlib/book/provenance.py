@@ -17,7 +17,7 @@ __all__ = ["KEY_PACKAGES", "registry_markdown", "transcribed_markdown", "softwar
 
 #: the libraries whose versions the book prints (the full pinned list is requirements.txt)
 KEY_PACKAGES = ("numpy", "scipy", "matplotlib", "pandas", "astropy", "aafragpy", "iminuit", "pooch", "papermill",
-                "jupyter-book", "myst-nb", "nbval", "naima")
+                "jupyter-book", "myst-nb", "nbval", "naima", "bokeh")
 
 
 def _cite(bibkeys: str) -> str:

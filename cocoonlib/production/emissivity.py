@@ -208,6 +208,36 @@ class Production:
             Q[~self._hi] = self._n_tilde(w) * (self._M_delta @ w)
         return Q
 
+    def grammage_operator(self, spectra: Mapping[str, InjectionSpectrum]) -> dict:
+        """:meth:`emissivity` as a linear map of the grammage on the projectile grid, for a caller that applies
+        chi_c itself (the book's Explore page does, in a browser).
+
+        Returns ``{"weights": {ch: w}, "rigidity_GV": {ch: R}, "matrix": {ch: M}, "delta": D}``. With
+        v_ch = w_ch chi_c(R_ch) (w: the projectile weights at 1 g cm^-2, R: the rigidity of the projectile of each
+        column), Q = sum_ch M_ch @ v_ch on every energy; for Kelner, on the rows ``D["rows"]`` (E < 100 GeV) it is
+        sum_ch n_ch D["matrix"] @ v_ch instead, n_ch = (D["full_100"] @ v_ch) / (D["delta_100"] @ v_ch) (1 where
+        the denominator vanishes): the delta approximation with its n-tilde. ``D`` is None for AAfrag; the
+        Kelner channels share one matrix (the same array)."""
+        unit = lambda R: np.ones_like(np.asarray(R, dtype=float))  # noqa: E731  1 g cm^-2
+        out = {"weights": {}, "rigidity_GV": {}, "matrix": {}, "delta": None}
+        if self.model == "kelner":
+            for (ch, w), (sp, superpose) in zip(self._kelner_weights(spectra, unit), (("H", False), ("He", True))):
+                E_nuc = spectra[sp].species.A * self.Ep if superpose else self.Ep
+                out["weights"][ch], out["rigidity_GV"][ch] = w, spectra[sp].rigidity_GV(E_nuc)
+                out["matrix"][ch] = self._M_full
+            if self._M_delta is not None:
+                out["delta"] = {"rows": np.flatnonzero(~self._hi), "matrix": self._M_delta,
+                                "full_100": self._M_full_100, "delta_100": self._M_delta_100}
+            return out
+        col = self._columns()
+        for ch in self.channels:
+            proj, target = ch.split("-")
+            spectrum = spectra["H" if proj == "p" else "He"]
+            out["weights"][ch] = self._projectile_weights(spectrum, unit, False) * col[target]
+            out["rigidity_GV"][ch] = spectrum.rigidity_GV(self.Ep)
+            out["matrix"][ch] = self._M[ch]
+        return out
+
     def delta_normalisation(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, float]:
         """n-tilde of the delta approximation per channel (Kelner model): the factor that makes it equal the
         full KAB06 result at 100 GeV for these spectra ([AESB25] App. A; never a fixed number)."""

@@ -24,7 +24,7 @@ from cocoonlib.transport import transport2d
 from cocoonlib.transport.slab import Halo
 
 __all__ = ["GAMMA_WINDOWS", "energy_grid", "sky_energies", "LocalCR", "local_cr_model",
-           "CocoonModel", "GammaSky", "cocoon_emissivities", "build_sky", "transport_solutions", "transport_sea",
+           "CocoonModel", "GammaSky", "cocoon_productions", "cocoon_emissivities", "build_sky", "transport_solutions", "transport_sea",
            "implied_injection_efficiency"]
 
 GAMMA_WINDOWS = ("inner", "outer")
@@ -237,12 +237,18 @@ def implied_injection_efficiency(sky: "GammaSky", R_GV: float = 100.0) -> float:
     return sky.cocoons.spectra["H"].eps * float(sky.local.direct["H"].shape.flux_R(R_GV)) / model
 
 
+def cocoon_productions(*, E, secondary: str = "gamma", ism: str = "H", grid_scale: int = 1) -> dict:
+    """{production model: :class:`~cocoonlib.production.Production`} of the cocoons on the energies ``E`` [GeV]: the
+    gas inside them is ``ism`` ("H" or "H+He") for AAfrag and hydrogen for Kelner; ``grid_scale`` refines the
+    projectile grid."""
+    per_decade = PROJECTILE_PER_DECADE * grid_scale
+    return {m: Production(secondary, m, E, ism=ism if m == "aafrag" else "H", per_decade=per_decade) for m in MODELS}
+
+
 def cocoon_emissivities(cocoons: CocoonModel, E, secondary: str = "gamma", grid_scale: int = 1) -> dict:
     """Q(E) of one cocoon [GeV^-1] for each production model ([AESB25] eq. 7)."""
-    per_decade = PROJECTILE_PER_DECADE * grid_scale
-    return {m: Production(secondary, m, E, ism=cocoons.ism if m == "aafrag" else "H",
-                          per_decade=per_decade).emissivity(cocoons.spectra, cocoons.grammage)["total"]
-            for m in MODELS}
+    productions = cocoon_productions(E=E, secondary=secondary, ism=cocoons.ism, grid_scale=grid_scale)
+    return {m: prod.emissivity(cocoons.spectra, cocoons.grammage)["total"] for m, prod in productions.items()}
 
 
 def build_sky(*, E, windows: dict, masks: dict, disk: CocoonDisk, local: LocalCR, cocoons: CocoonModel,
