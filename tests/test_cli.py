@@ -151,8 +151,8 @@ def test_scan_invalid_value_fails_one_point(tmp_path, mirror):
 
 
 def _fake_chapter(errors):
-    """A stand-in for cli.run_chapter that raises the given errors in turn, then returns results."""
-    from cocoonlib.book.cli import RunError
+    """A stand-in for runner.run_chapter that raises the given errors in turn, then returns results."""
+    from cocoonlib.book.runner import RunError
 
     calls = []
 
@@ -174,12 +174,12 @@ def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, cap
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from cocoonlib.book import cli, scan as scan_mod
+    from cocoonlib.book import runner, scan as scan_mod
 
     err = {"kernel": DeadKernelError("Kernel died"), "timeout": CellTimeoutError("slow"),
            "cell": PapermillExecutionError(0, 1, "boom", "ValueError", "bad", [])}[cause]
     fake, calls = _fake_chapter([err])
-    monkeypatch.setattr(cli, "run_chapter", fake)
+    monkeypatch.setattr(runner, "run_chapter", fake)
     rec = scan_mod.run_point("model", 3, {"chi0": "0.4"}, tmp_path)
     assert len(calls) == runs and (rec["error"] is None) == ok
     assert json.loads((tmp_path / "points" / "0003" / "point.json").read_text()) == rec
@@ -200,10 +200,10 @@ def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, cap
 def test_point_kernel_failing_twice_is_a_failed_point(tmp_path, monkeypatch):
     from nbclient.exceptions import DeadKernelError
 
-    from cocoonlib.book import cli, scan as scan_mod
+    from cocoonlib.book import runner, scan as scan_mod
 
     fake, calls = _fake_chapter([DeadKernelError("a"), DeadKernelError("b")])
-    monkeypatch.setattr(cli, "run_chapter", fake)
+    monkeypatch.setattr(runner, "run_chapter", fake)
     rec = scan_mod.run_point("model", 0, {"chi0": "0.4"}, tmp_path)
     assert len(calls) == 1 + scan_mod.KERNEL_RETRIES and rec["error"] == "chapter 'model' failed: attempt 2"
 

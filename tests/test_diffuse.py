@@ -7,6 +7,7 @@ import pytest
 import pandas as pd
 from scipy import integrate
 
+from cocoonlib.stats import compare
 from cocoonlib.book import chapters
 from cocoonlib.sky import diffuse, gas, local_cr
 from cocoonlib.core.geometry import WINDOWS, SkyWindow, SunCentredRays, line_of_sight_integral
@@ -118,9 +119,9 @@ def test_chi2_uses_the_error_on_the_side_of_the_model():
     import pandas as pd
     d = pd.DataFrame({"E_GeV": [1e4], "E2_flux": [1.0], "E2_err_lo": [0.1], "E2_err_hi": [0.5], "upper_limit": [False]})
     E = np.array([1e3, 1e5])
-    assert diffuse.chi2_against(d, E, np.array([2.0, 2.0])) == pytest.approx(4.0)
-    assert diffuse.chi2_against(d, E, np.array([0.5, 0.5])) == pytest.approx(25.0)
-    best, t = diffuse.best_chi2_in_band(d, E, np.full(2, 0.5), np.full(2, 2.0))
+    assert compare.chi2_against(d, E, np.array([2.0, 2.0])) == pytest.approx(4.0)
+    assert compare.chi2_against(d, E, np.array([0.5, 0.5])) == pytest.approx(25.0)
+    best, t = compare.best_chi2_in_band(d, E, np.full(2, 0.5), np.full(2, 2.0))
     assert best == pytest.approx(0.0, abs=1e-3) and t == pytest.approx(1 / 3, abs=0.01)
     assert diffuse.photon_index(E, E**-2.7, 2e3, 2e4) == pytest.approx(2.7)
 
@@ -204,12 +205,11 @@ def test_loglog_interp_rows_equal_numpy_interp_row_by_row():
 
 
 def test_best_chi2_in_band_equals_the_loop_over_curves():
-    from cocoonlib.sky import diffuse
 
     E = np.geomspace(10, 1e6, 80)
     lo, hi = 1e-8 * (E / 10) ** -0.7, 3e-8 * (E / 10) ** -0.6
     data = pd.DataFrame({"E_GeV": [3e4, 1e5, 3e5, 1e6], "E2_flux": [1.5e-10, 8e-11, 4e-11, 3e-11],
                          "E2_err_lo": [2e-11] * 4, "E2_err_hi": [3e-11] * 4, "upper_limit": [False] * 3 + [True]})
-    best, t = diffuse.best_chi2_in_band(data, E, lo, hi, n=51)
-    loop = [diffuse.chi2_against(data, E, lo + s * (hi - lo)) for s in np.linspace(0, 1, 51)]
+    best, t = compare.best_chi2_in_band(data, E, lo, hi, n=51)
+    loop = [compare.chi2_against(data, E, lo + s * (hi - lo)) for s in np.linspace(0, 1, 51)]
     assert best == pytest.approx(min(loop), rel=1e-12) and t == pytest.approx(np.linspace(0, 1, 51)[np.argmin(loop)])

@@ -6,8 +6,9 @@ import re
 import numpy as np
 import pytest
 
+from cocoonlib.stats import compare
 from cocoonlib.io import data
-from cocoonlib.sky import diffuse, gamma, neutrino
+from cocoonlib.sky import gamma, neutrino
 from cocoonlib.book import explore, explore_page
 from cocoonlib.book.params import ParameterError
 from cocoonlib.book import from_params
@@ -57,8 +58,8 @@ def test_gamma_rays_equal_the_chapter_functions(page_data, s):
         for k, E in enumerate(explore.E_SHARE_GEV):
             assert got[w]["share"][k] == pytest.approx(sky.cocoon_fraction(w, E), rel=1e-6)
         km2a = data.load_lhaaso_km2a(w)
-        assert got[w]["chi2_km2a"] == pytest.approx(diffuse.best_chi2_in_band(km2a, sky.E, lo, hi, c)[0], rel=1e-5)
-        assert got[w]["chi2_km2a_dge"] == pytest.approx(diffuse.best_chi2_in_band(km2a, sky.E, lo, hi)[0], rel=1e-5)
+        assert got[w]["chi2_km2a"] == pytest.approx(compare.best_chi2_in_band(km2a, sky.E, lo, hi, c)[0], rel=1e-5)
+        assert got[w]["chi2_km2a_dge"] == pytest.approx(compare.best_chi2_in_band(km2a, sky.E, lo, hi)[0], rel=1e-5)
 
 
 def test_the_default_setting_gives_chapter_3s_numbers(page_data):

@@ -3,6 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cocoonlib.stats import compare
 from cocoonlib.stats import limits
 
 E = np.logspace(3, 6, 31)  # GeV
@@ -14,14 +15,14 @@ def points(E_pts, flux, lo, hi):
 
 def test_pulls_use_the_error_on_the_model_side():
     d = points([1e4, 1e5], [1.0, 1.0], [0.1, 0.1], [0.5, 0.5])
-    p = limits.pulls(d, E, np.where(E < 3e4, 2.0, 0.5))  # above the first point, below the second
+    p = compare.pulls(d, E, np.where(E < 3e4, 2.0, 0.5))  # above the first point, below the second
     assert p == pytest.approx([2.0, -5.0])
 
 
 def test_upper_limits_are_skipped():
     d = points([1e4, 1e5], [1.0, 1.0], [0.1, 0.1], [0.5, 0.5])
     d.loc[1, "upper_limit"] = True
-    assert len(limits.pulls(d, E, np.ones_like(E))) == 1
+    assert len(compare.pulls(d, E, np.ones_like(E))) == 1
 
 
 def test_largest_scale_matches_root_finding_for_power_laws():
@@ -60,3 +61,19 @@ def test_minimise_log_finds_a_parabola_in_ln_x():
     assert x == pytest.approx(37.0, rel=1e-3) and f == pytest.approx(3.0, abs=1e-6)
     x, _ = limits.minimise_log(lambda x: x, 1.0, 1e4)  # minimum at the edge
     assert x == pytest.approx(1.0, rel=1e-3)
+
+
+def test_one_pull_for_points_and_bands():
+    """The pull of a point and the distance to a band are the same function: a band whose half-widths equal a
+    point's errors gives the point's pull, on both sides."""
+    from cocoonlib.stats import compare
+
+    E = np.array([1e3, 1e4])
+    model = np.array([3.0, 0.5])  # above the point at 1 TeV, below it at 10 TeV
+    points = pd.DataFrame({"E_GeV": E, "E2_flux": [2.0, 1.0], "E2_err_lo": [0.2, 0.25], "E2_err_hi": [0.5, 0.4],
+                           "upper_limit": [False, False]})
+    band = pd.DataFrame({"E_GeV": E, "E2_best": [2.0, 1.0], "E2_low": [1.8, 0.75], "E2_high": [2.5, 1.4]})
+    expected = [(3.0 - 2.0) / 0.5, (0.5 - 1.0) / 0.25]
+    assert np.allclose(compare.pulls(points, E, model), expected)
+    assert np.allclose(compare.distance_to_band(E, model, band), expected)
+    assert compare.chi2_against(points, E, model) == pytest.approx(sum(x * x for x in expected))

@@ -3,6 +3,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np  # noqa: E402
 
 from cocoonlib.book import plotting  # noqa: E402
@@ -12,6 +13,7 @@ def test_log_axes_have_minor_ticks_at_2_and_5_only():
     plotting.use_style()
     fig, ax = plt.subplots()
     ax.loglog([1, 1e4], [1e-3, 1])
+    plotting.book_ticks(fig)  # as glue_figure and save_figure do
     fig.canvas.draw()
     minor = ax.xaxis.get_minorticklocs()
     minor = minor[(minor > 1) & (minor < 1e4)]
@@ -27,6 +29,7 @@ def test_log_axis_spanning_less_than_a_decade_keeps_matplotlibs_minor_ticks_and_
     fig, ax = plt.subplots()
     ax.semilogy([1, 2], [2.0, 8.0])
     ax.set_ylim(1.5, 9.0)
+    plotting.book_ticks(fig)
     fig.canvas.draw()
     assert list(ax.yaxis.get_minorticklocs()) == [2, 3, 4, 5, 6, 7, 8, 9]
     labels = [t.get_text() for t in ax.yaxis.get_ticklabels(minor=True) if t.get_visible() and t.get_text()]
@@ -100,3 +103,22 @@ def test_bad_chapter_name_is_refused_before_saving(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="chapter"):
         _saved(tmp_path, monkeypatch, chapter="")
     assert not list(tmp_path.iterdir())
+
+
+def test_log_scale_is_matplotlibs_after_use_style():
+    plotting.use_style()
+    fig, ax = plt.subplots()
+    ax.set_xscale("log")
+    assert type(ax.xaxis.get_minor_locator()) is mticker.LogLocator
+    plt.close(fig)
+
+
+def test_booklog_scale_and_book_ticks_give_the_book_minor_ticks():
+    fig, (a, b) = plt.subplots(1, 2)
+    a.set_xscale("booklog")
+    b.loglog([1, 1e4], [1, 10])
+    plotting.book_ticks(fig)
+    for axis in (a.xaxis, b.xaxis, b.yaxis):
+        assert isinstance(axis.get_minor_locator(), plotting._MinorLogLocator)
+    assert list(b.xaxis.get_minor_locator().tick_values(1.0, 1e4))[:4] == [0.2, 0.5, 2.0, 5.0]  # 2 and 5 per decade
+    plt.close(fig)

@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import time
 from pathlib import Path
 
 from cocoonlib import __version__
-from cocoonlib.book.chapters import CHAPTERS, check_saved_fit, get_chapter
-from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value, validate
+from cocoonlib.book.chapters import CHAPTERS, get_chapter
+from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value
+from cocoonlib.book.runner import RunError, run_chapter
 
 __all__ = ["main", "run_chapter"]
-
-
-class RunError(RuntimeError):
-    """The chapter notebook failed; the message is one line."""
 
 
 def _list(args) -> int:
@@ -43,47 +38,6 @@ def _list(args) -> int:
             print(f"  {p:<{width}}  default {d.default!r}{unit}; {d.allowed()}  [{d.tag}]")
         print("  results: " + ", ".join(ch.results))
     return 0
-
-
-def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) -> dict:
-    """Execute ``chapter`` with ``values`` (already parsed) into ``out_dir``; return its results.
-
-    Raises ParameterError before any work if a value is invalid, RunError if the notebook fails.
-    """
-    import papermill as pm
-
-    from cocoonlib.book.results import extract
-
-    ch = get_chapter(chapter)
-    full = validate(values, ch.parameters)  # raises before any work
-    check_saved_fit(full, out_dir)  # chi0_source / transport_source = "fit" need chapter 2's file in out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
-    executed = out_dir / ch.notebook
-    t0 = time.perf_counter()
-    previous = os.environ.get("COCOON_OUTPUT_DIR")
-    os.environ["COCOON_OUTPUT_DIR"] = str(out_dir.resolve())  # files a chapter writes (e.g. bc_fit.json) go here
-    try:
-        pm.execute_notebook(
-            str(ch.path), str(executed), parameters=values, kernel_name="python3", cwd=str(out_dir),
-            progress_bar=False, log_output=False, execution_timeout=timeout,
-            request_save_on_cell_execute=False,  # written once at the end (and on a cell error): not after every cell
-        )
-    except Exception as err:  # papermill wraps the cell error
-        first = str(err).strip().splitlines()
-        msg = next((line for line in reversed(first) if line.strip()), type(err).__name__)
-        raise RunError(f"chapter {chapter!r} failed: {msg} (executed notebook: {executed})") from err
-    finally:
-        if previous is None:
-            os.environ.pop("COCOON_OUTPUT_DIR", None)
-        else:
-            os.environ["COCOON_OUTPUT_DIR"] = previous
-    wall = time.perf_counter() - t0
-    results = extract(executed)
-    (out_dir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    (out_dir / "run.json").write_text(json.dumps(
-        {"chapter": chapter, "parameters": full, "user_parameters": values, "cocoonlib": __version__,
-         "wall_time_s": round(wall, 2), "notebook": str(executed)}, indent=2, sort_keys=True) + "\n")
-    return results
 
 
 def _run(args) -> int:

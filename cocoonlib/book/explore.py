@@ -39,6 +39,7 @@ from cocoonlib.core.units import TEV_GEV
 from cocoonlib.io.data import load_lhaaso_km2a
 from cocoonlib.production import MODELS
 from cocoonlib.sky import diffuse, gamma, gas, neutrino
+from cocoonlib.stats.compare import asymmetric_pulls
 from cocoonlib.source.grammage import DIFFUSION_REGIMES, grammage
 from cocoonlib.transport import bc
 
@@ -314,11 +315,10 @@ def explore_data(defaults: dict | None = None) -> dict:
 # --- the browser's arithmetic, in numpy -------------------------------------------------------------------
 def _best_chi2_in_band(y, err_lo, err_hi, lo, hi, add, n: int = 101) -> tuple[float, float]:
     """min over t of chi^2(lo + t (hi - lo) + add) at the points (model at the points' nodes): the browser's
-    :func:`cocoonlib.sky.diffuse.best_chi2_in_band`."""
+    :func:`cocoonlib.stats.compare.best_chi2_in_band`."""
     best = (np.inf, 0.0)
     for t in np.linspace(0.0, 1.0, n):
-        r = lo + t * (hi - lo) + add - y
-        chi2 = float(np.sum((r / np.where(r > 0, err_hi, err_lo)) ** 2))
+        chi2 = float(np.sum(asymmetric_pulls(lo + t * (hi - lo) + add, y, err_lo, err_hi) ** 2))
         if chi2 < best[0]:
             best = (chi2, float(t))
     return best

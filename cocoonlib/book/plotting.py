@@ -16,7 +16,7 @@ from pathlib import Path
 from cocoonlib.io import paths
 from cocoonlib.core.geometry import SkyWindow
 
-__all__ = ["use_style", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "plot_measurements", "figures_dir",
+__all__ = ["use_style", "BookLogScale", "book_ticks", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "plot_measurements", "figures_dir",
            "save_figure", "save_and_show", "FILE_DPI", "parameters_digest", "figure_metadata", "UNSPECIFIED"]
 
 WINDOW_COLOURS = {"inner": "tab:orange", "outer": "tab:blue", "allsky": "0.5", "user": "tab:green"}
@@ -37,13 +37,15 @@ class _MinorLogLocator(mticker.LogLocator):
         return super().tick_values(vmin, vmax)
 
 
-class _BookLogScale(mscale.LogScale):
-    """The book's log axes: :class:`_MinorLogLocator` unless minor ticks are asked for (``subs=``).
+class BookLogScale(mscale.LogScale):
+    """A log axis with the book's minor ticks (:class:`_MinorLogLocator`) unless minor ticks are asked for
+    (``subs=``), registered under its own name: ``ax.set_xscale("booklog")``. Matplotlib's own "log" scale is left
+    alone; the book's figures get the same ticks from :func:`book_ticks` when they are glued or saved.
 
     Ticks are most of what a figure costs to draw: with fewer minor ticks a two-panel log-log figure draws
     in about two thirds of the time."""
 
-    name = "log"
+    name = "booklog"
 
     def __init__(self, *, base=10, subs=None, nonpositive="clip"):  # no *axis*: matplotlib >= 3.11 form
         super().__init__(None, base=base, subs=subs, nonpositive=nonpositive)
@@ -54,13 +56,25 @@ class _BookLogScale(mscale.LogScale):
             axis.set_minor_locator(_MinorLogLocator(self.base))
 
 
+mscale.register_scale(BookLogScale)
+
+
+def book_ticks(fig) -> None:
+    """Give every log axis of ``fig`` that has matplotlib's default minor locator the book's
+    (:class:`_MinorLogLocator`): the look of :class:`BookLogScale` without touching the "log" scale itself."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log" and type(axis.get_minor_locator()) is mticker.LogLocator:
+                axis.set_minor_locator(_MinorLogLocator(getattr(axis.get_transform(), "base", 10.0)))
+
+
 def use_style() -> None:
-    """The book's matplotlib style (does not change the backend); log axes as :class:`_BookLogScale`.
+    """The book's matplotlib style (does not change the backend or any scale; log axes get the book's minor ticks
+    when a figure is glued or saved, :func:`book_ticks`).
 
     Every figure is laid out tight when drawn (``figure.autolayout``: no ``tight_layout`` calls needed), so
     in a notebook the inline backend is told to show the canvas as drawn instead of drawing it a second
     time to crop it (``bbox_inches=None``)."""
-    mscale.register_scale(_BookLogScale)
     mpl.rcParams.update({
         "figure.figsize": (6.4, 4.2), "figure.dpi": 110, "savefig.dpi": 200, "font.size": 10,
         "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
@@ -144,6 +158,7 @@ def save_figure(fig, name: str, *, chapter: str | None = None, params: Mapping[s
     if not name or any(c in name for c in "/\\ ."):
         raise ValueError(f"figure name {name!r} is not allowed: expected a plain file stem such as 'fig2_gamma'")
     meta = figure_metadata(name, chapter, params)
+    book_ticks(fig)
     d = figures_dir()
     d.mkdir(parents=True, exist_ok=True)
     engine = fig.get_layout_engine()
@@ -185,6 +200,7 @@ def glue_figure(fig, label: str, *, file: str | None = None, chapter: str | None
     from IPython.display import Image
     from myst_nb import glue
 
+    book_ticks(fig)
     if file is not None:
         png = save_figure(fig, file, chapter=chapter, params=params)[1].read_bytes()
     else:

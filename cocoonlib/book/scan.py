@@ -113,7 +113,7 @@ def _kernel_failure(err: BaseException) -> bool:
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
-    from cocoonlib.book.cli import RunError
+    from cocoonlib.book.runner import RunError
 
     cause = err.__cause__
     return (isinstance(err, RunError) and cause is not None
@@ -130,8 +130,8 @@ def run_point(chapter: str, index: int, texts: dict, out_dir: str | Path, fixed:
     write its record ``{"index", "parameters", "results" | None, "error" | None, "wall_time_s"}``.
     Never raises for a bad value or a failing notebook: the error is the record's. A point whose kernel
     failed (not a cell) is run again up to :data:`KERNEL_RETRIES` times; ``"retried_after"`` lists why."""
-    from cocoonlib.book import cli
-    from cocoonlib.book.cli import RunError
+    from cocoonlib.book import runner
+    from cocoonlib.book.runner import RunError
 
     t0 = time.perf_counter()
     where = _point_dir(Path(out_dir), index)
@@ -140,7 +140,7 @@ def run_point(chapter: str, index: int, texts: dict, out_dir: str | Path, fixed:
     for attempt in range(1 + KERNEL_RETRIES):
         try:
             values = {n: parse_cli_value(n, t) for n, t in {**(fixed or {}), **texts}.items()}
-            record["results"], record["error"] = cli.run_chapter(chapter, values, where, timeout=timeout), None
+            record["results"], record["error"] = runner.run_chapter(chapter, values, where, timeout=timeout), None
             break
         except (ParameterError, RunError, ValueError) as err:
             record["error"] = str(err).splitlines()[0] if str(err) else type(err).__name__

@@ -9,7 +9,8 @@ in GeV^-1 per cocoon (particles per GeV emitted over the cocoon's life). The
 target column chi_c/m_p counts all gas as hydrogen (``ism="H"``, as the paper);
 ``ism="H+He"`` splits it into H and He with He/H = ``f_He`` by number (AAfrag only).
 
-A :class:`Production` object builds the cross-section matrices once for its energy
+A :class:`Production` object (one class per model: :class:`KelnerProduction`,
+:class:`AAfragProduction`) builds the cross-section matrices once for its energy
 grids; :meth:`Production.emissivity` then costs a weighted sum, so a change of
 chi0, R0, delta or the spectral parameters is cheap.
 """
@@ -23,7 +24,8 @@ from cocoonlib.source.injection import InjectionSpectrum
 from cocoonlib.core.units import M_PROTON_G
 from cocoonlib.production import aafrag, kelner
 
-__all__ = ["MODELS", "ISM", "SECONDARIES", "Production", "E_DELTA_GEV", "PROJECTILE_PER_DECADE"]
+__all__ = ["MODELS", "ISM", "SECONDARIES", "Production", "KelnerProduction", "AAfragProduction", "E_DELTA_GEV",
+           "PROJECTILE_PER_DECADE"]
 
 #: Default projectile-energy nodes per decade (assumed: for the default cocoon spectrum, R0 = 20 TV, 40
 #: keeps the gamma-ray emissivity within 0.05 % of a grid four times as fine up to 30 TeV, and 0.2 % at
@@ -52,6 +54,10 @@ def _log_grid(lo, hi, per_decade):
 class Production:
     """Emissivity of one cocoon for one secondary (``gamma``, ``nu_e``, ``nu_mu``, ``nu_all``; neutrinos are nu + anti-nu).
 
+    ``Production(secondary, model, E_GeV, ...)`` gives the class of the model: :class:`KelnerProduction` or
+    :class:`AAfragProduction`. Both build their cross-section matrices once and share the interface
+    (:meth:`emissivity`, :meth:`rate_per_H_atom`, :meth:`response_per_H_atom`, :meth:`grammage_operator`).
+
     Parameters
     ----------
     secondary, model : str
@@ -67,52 +73,59 @@ class Production:
     """
 
     E_PROJ_MAX_GEV = 1.0e9
+    model = ""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Production:
+            model = kwargs.get("model", args[1] if len(args) > 1 else None)
+            if model not in _MODEL_CLASSES:
+                raise ValueError(f"production_model = {model!r} is not allowed: expected one of {', '.join(MODELS)}")
+            cls = _MODEL_CLASSES[model]
+        return super().__new__(cls)
 
     def __init__(self, secondary: str, model: str, E_GeV, ism: str = "H", f_He: float = 0.1,
                  per_decade: int = PROJECTILE_PER_DECADE):
+        if model != self.model:
+            raise ValueError(f"production_model = {model!r} is not allowed for {type(self).__name__}: expected "
+                             f"{self.model!r}")
         if secondary not in SECONDARIES:
             raise ValueError(f"secondary = {secondary!r} is not allowed: expected one of {', '.join(SECONDARIES)}")
-        if model not in MODELS:
-            raise ValueError(f"production_model = {model!r} is not allowed: expected one of {', '.join(MODELS)}")
         if ism not in ISM:
             raise ValueError(f"ism = {ism!r} is not allowed: expected one of {', '.join(ISM)}")
-        if model == "kelner" and secondary not in ("gamma", "nu_e", "nu_mu", "nu_all"):
-            raise ValueError(f"secondary = {secondary!r} needs production_model = 'aafrag' (Kelner F's count nu + anti-nu)")
-        if model == "kelner" and ism != "H":
-            raise ValueError("ism = 'H+He' is not allowed with production_model = 'kelner' (no p-He kernels): use 'aafrag'")
-        E = np.atleast_1d(np.asarray(E_GeV, dtype=float))
-        if model == "kelner" and secondary != "gamma" and E.min() < E_DELTA_GEV * (1 - 1e-9):
-            raise ValueError(f"Kelner neutrino emissivities are computed only for E >= {E_DELTA_GEV:g} GeV "
-                             f"([AESB25] App. A); got {E.min():.4g} GeV")
-        self.secondary, self.model, self.E_GeV, self.ism, self.f_He = secondary, model, E, ism, f_He
+        self.secondary, self.E_GeV, self.ism, self.f_He = secondary, np.atleast_1d(np.asarray(E_GeV, float)), ism, f_He
         self.per_decade = per_decade
-        self._build()
-
-    # --- matrices -------------------------------------------------------------------
-    def _build(self):
-        E = self.E_GeV
+        self._check()
         # projectile grid: total energy of the proton / nucleon (Kelner) or of the projectile (AAfrag)
         self.Ep, self.dln = _log_grid(kelner.E_THRESHOLD_GEV * 1.0001, self.E_PROJ_MAX_GEV, self.per_decade)
-        if self.model == "kelner":
-            self._hi = E >= E_DELTA_GEV
-            self._M_full = np.zeros((E.size, self.Ep.size))
-            if self._hi.any():
-                self._M_full[self._hi] = kelner.kernel_matrix(self.secondary, E[self._hi], self.Ep, self.dln)
-            self._M_full_100 = kelner.kernel_matrix(self.secondary, [E_DELTA_GEV], self.Ep, self.dln)[0]
-            self._M_delta = kelner.delta_matrix(E[~self._hi], self.Ep) if (~self._hi).any() else None
-            self._M_delta_100 = kelner.delta_matrix([E_DELTA_GEV], self.Ep)[0]
-        else:
-            self._M = {ch: aafrag.cross_section_matrix(self.secondary, ch, E, self.Ep) * (self.Ep * self.dln)[None, :]
-                       for ch in self.channels}
+        self._build()
 
-    @property
-    def channels(self) -> tuple[str, ...]:
-        """Projectile-target channels summed: p-p, He-p (+ p-He, He-He for ism='H+He' with AAfrag)."""
-        if self.model == "aafrag" and self.ism == "H+He":
-            return ("p-p", "p-He", "He-p", "He-He")
-        return ("p-p", "He-p")
+    # --- what a model provides ----------------------------------------------------------------
+    channels: tuple[str, ...] = ("p-p", "He-p")
 
-    # --- weights ----------------------------------------------------------------------
+    def _check(self):
+        """Raise ValueError for a secondary, ISM or energy the model does not cover."""
+
+    def _build(self):
+        """The cross-section matrices on (E_GeV, Ep)."""
+        raise NotImplementedError
+
+    def _channel_weights(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable):
+        """(channel, projectile weights [GeV^-1 x targets per g], rigidity [GV] of the projectile of each column)."""
+        raise NotImplementedError
+
+    def _apply(self, channel: str, w) -> np.ndarray:
+        """Q(E) of one channel for the projectile weights ``w``."""
+        raise NotImplementedError
+
+    def _response(self, channel: str, w) -> np.ndarray:
+        """:meth:`_apply` resolved by projectile: a matrix whose rows sum to it."""
+        raise NotImplementedError
+
+    def _operator(self) -> tuple[dict, dict | None]:
+        """({channel: matrix M}, the delta-approximation part or None) of :meth:`grammage_operator`."""
+        raise NotImplementedError
+
+    # --- weights ----------------------------------------------------------------------------------
     def _columns(self) -> dict[str, float]:
         """Targets per unit grammage [g^-1]: H only (1/m_p) or H and He with He/H = f_He."""
         if self.ism == "H":
@@ -129,25 +142,11 @@ class Production:
             return A * A * spectrum.per_energy(E_nuc) * chi(spectrum.rigidity_GV(E_nuc))
         return spectrum.per_energy(self.Ep) * chi(spectrum.rigidity_GV(self.Ep))
 
-    def _kelner_weights(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable):
-        """(channel, projectile weights per nucleon) of the Kelner model: protons, and He as A nucleons."""
-        n_p = self._columns()["p"]
-        for ch, sp, superpose in (("p-p", "H", False), ("He-p", "He", True)):
-            yield ch, self._projectile_weights(spectra[sp], chi, superpose) * n_p
-
+    # --- the interface ------------------------------------------------------------------------------
     def emissivity(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, np.ndarray]:
         """Q(E) [GeV^-1 per cocoon] by channel plus ``"total"``; ``spectra`` has keys ``"H"``, ``"He"``;
         ``chi`` maps rigidity [GV] to grammage [g cm^-2]."""
-        out: dict[str, np.ndarray] = {}
-        if self.model == "kelner":
-            for ch, w in self._kelner_weights(spectra, chi):
-                out[ch] = self.from_projectile_weights(w)
-        else:
-            col = self._columns()
-            for ch in self.channels:
-                proj, target = ch.split("-")
-                w = self._projectile_weights(spectra["H" if proj == "p" else "He"], chi, False) * col[target]
-                out[ch] = self._M[ch] @ w
+        out = {ch: self._apply(ch, w) for ch, w, _ in self._channel_weights(spectra, chi)}
         out["total"] = sum(out[ch] for ch in self.channels)
         return out
 
@@ -159,8 +158,7 @@ class Production:
         ``per_energy(E)`` is 4 pi j_E [GeV^-1 cm^-2 s^-1] (:class:`cocoonlib.sky.local_cr.LocalFlux`). It is the
         cocoon emissivity with the injected spectrum replaced by the flux and a unit column, divided by the
         H atoms per gram: the same matrices, the same code path."""
-        unit_column = lambda R: np.ones_like(np.asarray(R, dtype=float))  # noqa: E731  1 g cm^-2
-        per_gram = self.emissivity(fluxes, unit_column)
+        per_gram = self.emissivity(fluxes, _unit_column)
         n_H = self._columns()["p"]
         return {k: v / n_H for k, v in per_gram.items()}
 
@@ -172,41 +170,8 @@ class Production:
         Weighting column p by the cosmic-ray density at that rigidity relative to the local one gives the
         emissivity of gas where the sea has another spectrum (:mod:`cocoonlib.sky.diffuse`). For Kelner, the
         n-tilde of the delta approximation is that of the local flux."""
-        unit_column = lambda R: np.ones_like(np.asarray(R, dtype=float))  # noqa: E731  1 g cm^-2
         n_H = self._columns()["p"]
-        out = {}
-        if self.model == "kelner":
-            for (ch, w), (sp, superpose) in zip(self._kelner_weights(fluxes, unit_column), (("H", False), ("He", True))):
-                r = self._M_full * w[None, :]
-                if self._M_delta is not None:
-                    r[~self._hi] = self._n_tilde(w) * self._M_delta * w[None, :]
-                E_nuc = fluxes[sp].species.A * self.Ep if superpose else self.Ep
-                out[ch] = (r / n_H, fluxes[sp].rigidity_GV(E_nuc))
-            return out
-        col = self._columns()
-        for ch in self.channels:
-            proj, target = ch.split("-")
-            flux = fluxes["H" if proj == "p" else "He"]
-            w = self._projectile_weights(flux, unit_column, False) * col[target]
-            out[ch] = (self._M[ch] * w[None, :] / n_H, flux.rigidity_GV(self.Ep))
-        return out
-
-    def _n_tilde(self, w) -> float:
-        """Full / delta result at 100 GeV; 1 (the delta approximation as it stands) when no projectile of the
-        spectrum reaches 100 GeV photons (e.g. R0 of a few GV), where the ratio is 0/0."""
-        den = float(self._M_delta_100 @ w)
-        return float(self._M_full_100 @ w) / den if den > 0 else 1.0
-
-    def from_projectile_weights(self, w) -> np.ndarray:
-        """Kelner model for an arbitrary projectile spectrum: Q(E) = Int dE_p sigma F/E_p w(E_p) above 100 GeV,
-        n-tilde times the delta approximation below. ``w`` is given on ``self.Ep`` [GeV^-1 x targets cm^-2];
-        the result is in [GeV^-1] (or, for a density in place of a column, a rate per c)."""
-        if self.model != "kelner":
-            raise ValueError("from_projectile_weights belongs to production_model = 'kelner'")
-        Q = self._M_full @ w
-        if self._M_delta is not None:
-            Q[~self._hi] = self._n_tilde(w) * (self._M_delta @ w)
-        return Q
+        return {ch: (self._response(ch, w) / n_H, R) for ch, w, R in self._channel_weights(fluxes, _unit_column)}
 
     def grammage_operator(self, spectra: Mapping[str, InjectionSpectrum]) -> dict:
         """:meth:`emissivity` as a linear map of the grammage on the projectile grid, for a caller that applies
@@ -218,29 +183,119 @@ class Production:
         sum_ch n_ch D["matrix"] @ v_ch instead, n_ch = (D["full_100"] @ v_ch) / (D["delta_100"] @ v_ch) (1 where
         the denominator vanishes): the delta approximation with its n-tilde. ``D`` is None for AAfrag; the
         Kelner channels share one matrix (the same array)."""
-        unit = lambda R: np.ones_like(np.asarray(R, dtype=float))  # noqa: E731  1 g cm^-2
-        out = {"weights": {}, "rigidity_GV": {}, "matrix": {}, "delta": None}
-        if self.model == "kelner":
-            for (ch, w), (sp, superpose) in zip(self._kelner_weights(spectra, unit), (("H", False), ("He", True))):
-                E_nuc = spectra[sp].species.A * self.Ep if superpose else self.Ep
-                out["weights"][ch], out["rigidity_GV"][ch] = w, spectra[sp].rigidity_GV(E_nuc)
-                out["matrix"][ch] = self._M_full
-            if self._M_delta is not None:
-                out["delta"] = {"rows": np.flatnonzero(~self._hi), "matrix": self._M_delta,
-                                "full_100": self._M_full_100, "delta_100": self._M_delta_100}
-            return out
+        matrices, delta = self._operator()
+        out = {"weights": {}, "rigidity_GV": {}, "matrix": {}, "delta": delta}
+        for ch, w, R in self._channel_weights(spectra, _unit_column):
+            out["weights"][ch], out["rigidity_GV"][ch], out["matrix"][ch] = w, R, matrices[ch]
+        return out
+
+
+def _unit_column(R):
+    """A grammage of 1 g cm^-2 at every rigidity."""
+    return np.ones_like(np.asarray(R, dtype=float))
+
+
+class KelnerProduction(Production):
+    """[AESB25] App. A: the KAB06 kernels above 100 GeV, the delta approximation with its n-tilde below (gamma rays;
+    neutrinos exist above 100 GeV only); He-p as A nucleons of energy E/A (superposition); hydrogen gas only."""
+
+    model = "kelner"
+    channels = ("p-p", "He-p")
+
+    def _check(self):
+        if self.secondary not in ("gamma", "nu_e", "nu_mu", "nu_all"):
+            raise ValueError(f"secondary = {self.secondary!r} needs production_model = 'aafrag' (Kelner F's count "
+                             "nu + anti-nu)")
+        if self.ism != "H":
+            raise ValueError("ism = 'H+He' is not allowed with production_model = 'kelner' (no p-He kernels): use 'aafrag'")
+        if self.secondary != "gamma" and self.E_GeV.min() < E_DELTA_GEV * (1 - 1e-9):
+            raise ValueError(f"Kelner neutrino emissivities are computed only for E >= {E_DELTA_GEV:g} GeV "
+                             f"([AESB25] App. A); got {self.E_GeV.min():.4g} GeV")
+
+    def _build(self):
+        E = self.E_GeV
+        self._hi = E >= E_DELTA_GEV
+        self._M_full = np.zeros((E.size, self.Ep.size))
+        if self._hi.any():
+            self._M_full[self._hi] = kelner.kernel_matrix(self.secondary, E[self._hi], self.Ep, self.dln)
+        self._M_full_100 = kelner.kernel_matrix(self.secondary, [E_DELTA_GEV], self.Ep, self.dln)[0]
+        self._M_delta = kelner.delta_matrix(E[~self._hi], self.Ep) if (~self._hi).any() else None
+        self._M_delta_100 = kelner.delta_matrix([E_DELTA_GEV], self.Ep)[0]
+
+    def _channel_weights(self, spectra, chi):
+        """Protons, and He as A nucleons, on hydrogen."""
+        n_p = self._columns()["p"]
+        for ch, sp, superpose in (("p-p", "H", False), ("He-p", "He", True)):
+            E_nuc = spectra[sp].species.A * self.Ep if superpose else self.Ep
+            yield ch, self._projectile_weights(spectra[sp], chi, superpose) * n_p, spectra[sp].rigidity_GV(E_nuc)
+
+    def _apply(self, channel, w):
+        return self.from_projectile_weights(w)
+
+    def _response(self, channel, w):
+        r = self._M_full * w[None, :]
+        if self._M_delta is not None:
+            r[~self._hi] = self._n_tilde(w) * self._M_delta * w[None, :]
+        return r
+
+    def _operator(self):
+        delta = None
+        if self._M_delta is not None:
+            delta = {"rows": np.flatnonzero(~self._hi), "matrix": self._M_delta,
+                     "full_100": self._M_full_100, "delta_100": self._M_delta_100}
+        return {ch: self._M_full for ch in self.channels}, delta
+
+    def _n_tilde(self, w) -> float:
+        """Full / delta result at 100 GeV; 1 (the delta approximation as it stands) when no projectile of the
+        spectrum reaches 100 GeV photons (e.g. R0 of a few GV), where the ratio is 0/0."""
+        den = float(self._M_delta_100 @ w)
+        return float(self._M_full_100 @ w) / den if den > 0 else 1.0
+
+    def from_projectile_weights(self, w) -> np.ndarray:
+        """Kelner model for an arbitrary projectile spectrum: Q(E) = Int dE_p sigma F/E_p w(E_p) above 100 GeV,
+        n-tilde times the delta approximation below. ``w`` is given on ``self.Ep`` [GeV^-1 x targets cm^-2];
+        the result is in [GeV^-1] (or, for a density in place of a column, a rate per c)."""
+        Q = self._M_full @ w
+        if self._M_delta is not None:
+            Q[~self._hi] = self._n_tilde(w) * (self._M_delta @ w)
+        return Q
+
+    def delta_normalisation(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, float]:
+        """n-tilde of the delta approximation per channel: the factor that makes it equal the full KAB06 result
+        at 100 GeV for these spectra ([AESB25] App. A; never a fixed number)."""
+        return {ch: self._n_tilde(w) for ch, w, _ in self._channel_weights(spectra, chi)}
+
+
+class AAfragProduction(Production):
+    """[ICRC25]: AAfrag's differential cross sections (aafragpy) for p-p and He-p, and on a gas with helium
+    (``ism = "H+He"``) also p-He and He-He."""
+
+    model = "aafrag"
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """Projectile-target channels summed: p-p, He-p (+ p-He, He-He for ism='H+He')."""
+        return ("p-p", "p-He", "He-p", "He-He") if self.ism == "H+He" else ("p-p", "He-p")
+
+    def _build(self):
+        self._M = {ch: aafrag.cross_section_matrix(self.secondary, ch, self.E_GeV, self.Ep) * (self.Ep * self.dln)[None, :]
+                   for ch in self.channels}
+
+    def _channel_weights(self, spectra, chi):
         col = self._columns()
         for ch in self.channels:
             proj, target = ch.split("-")
             spectrum = spectra["H" if proj == "p" else "He"]
-            out["weights"][ch] = self._projectile_weights(spectrum, unit, False) * col[target]
-            out["rigidity_GV"][ch] = spectrum.rigidity_GV(self.Ep)
-            out["matrix"][ch] = self._M[ch]
-        return out
+            yield ch, self._projectile_weights(spectrum, chi, False) * col[target], spectrum.rigidity_GV(self.Ep)
 
-    def delta_normalisation(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, float]:
-        """n-tilde of the delta approximation per channel (Kelner model): the factor that makes it equal the
-        full KAB06 result at 100 GeV for these spectra ([AESB25] App. A; never a fixed number)."""
-        if self.model != "kelner":
-            raise ValueError("the delta approximation belongs to production_model = 'kelner'")
-        return {ch: self._n_tilde(w) for ch, w in self._kelner_weights(spectra, chi)}
+    def _apply(self, channel, w):
+        return self._M[channel] @ w
+
+    def _response(self, channel, w):
+        return self._M[channel] * w[None, :]
+
+    def _operator(self):
+        return dict(self._M), None
+
+
+_MODEL_CLASSES = {"kelner": KelnerProduction, "aafrag": AAfragProduction}

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np
-import pandas as pd
 
 from cocoonlib.io import paths
 from cocoonlib.io.array_cache import cached_array, source_digest
@@ -36,7 +35,7 @@ from cocoonlib.core.units import KPC_CM, PER_YR_KPC2_TO_PER_S_CM2
 __all__ = ["CR_SEAS", "UniformSea", "SourceProfileSea", "TransportSea", "CRWeightedGas", "sea_from_name",
            "sea_columns", "sea_columns_by_species",
            "effective_column_cm2", "effective_J", "dge_intensity", "dge_intensity_resolved",
-           "cocoon_intensity", "chi2_against", "photon_index", "best_chi2_in_band", "distance_to_band", "share_of_excess"]
+           "cocoon_intensity", "photon_index", "share_of_excess"]
 
 CR_SEAS = ("transport", "uniform", "sources")
 """The cosmic-ray density across the Galaxy relative to the Sun, g (parameter ``cr_sea``): ``transport`` solves
@@ -322,51 +321,6 @@ def cocoon_intensity(Q_per_cocoon, J_per_yr_kpc2, solid_angle_sr: float):
     """I = Q J / (4 pi Omega) [GeV^-1 cm^-2 s^-1 sr^-1] ([AESB25] eq. 8 averaged over the window), from Q
     [GeV^-1 per cocoon] and J [yr^-1 kpc^-2]."""
     return np.asarray(Q_per_cocoon) * np.asarray(J_per_yr_kpc2) * PER_YR_KPC2_TO_PER_S_CM2 / (4.0 * np.pi * solid_angle_sr)
-
-
-# --- comparison with data ----------------------------------------------------------------------
-def chi2_against(data: pd.DataFrame, E_model, E2I_model):
-    """chi^2 of a model E^2 I(E) against measured points (columns E_GeV, E2_flux, E2_err_lo, E2_err_hi;
-    upper limits skipped): the upper error where the model lies above a point, the lower one below.
-    ``E2I_model`` may hold one model per row: then one chi^2 per row (an array)."""
-    d = data[~data.upper_limit.astype(bool)]
-    m = loglog_interp(d.E_GeV.to_numpy(), E_model, E2I_model)
-    r = m - d.E2_flux.to_numpy()
-    err = np.where(r > 0, d.E2_err_hi.to_numpy(), d.E2_err_lo.to_numpy())
-    chi2 = np.sum((r / err) ** 2, axis=-1)
-    return float(chi2) if np.ndim(chi2) == 0 else chi2
-
-
-def distance_to_band(E_model, E2I_model, band: pd.DataFrame) -> np.ndarray:
-    """Signed distance of a model from a measured band (columns E_GeV, E2_low, E2_best, E2_high), at the band's
-    energies, in units of the band's half-width on the side where the model lies: (model - best)/(high - best)
-    above, (model - best)/(best - low) below. A published fit with its errors (HAWC's power law) is compared
-    this way: as a band, not as points."""
-    m = loglog_interp(band.E_GeV.to_numpy(), E_model, E2I_model)
-    best = band.E2_best.to_numpy()
-    width = np.where(m > best, band.E2_high.to_numpy() - best, best - band.E2_low.to_numpy())
-    return (m - best) / width
-
-
-def share_of_excess(E_GeV: float, E_model, E2I_dge, E2I_cocoon, data: pd.DataFrame) -> tuple[float, float, float]:
-    """(measured E^2 I, excess over the DGE, cocoons / excess) at the measured point nearest ``E_GeV``: what
-    fraction of the measurement's excess over the DGE the cocoons supply (1 = all of it; negative or above 1
-    when the DGE alone overshoots the point or the cocoons overshoot the excess)."""
-    d = data[~data.upper_limit.astype(bool)]
-    i = int(np.argmin(np.abs(np.log(d.E_GeV.to_numpy() / E_GeV))))
-    E, measured = float(d.E_GeV.iloc[i]), float(d.E2_flux.iloc[i])
-    excess = measured - float(loglog_interp(E, E_model, E2I_dge))
-    return measured, excess, float(loglog_interp(E, E_model, E2I_cocoon)) / excess
-
-
-def best_chi2_in_band(data: pd.DataFrame, E_model, E2I_low, E2I_high, E2I_add=0.0, n: int = 101) -> tuple[float, float]:
-    """Smallest chi^2 of the curves low + t (high - low) + add on ``n`` values 0 <= t <= 1, and its t: how
-    well the best curve inside a band describes the data."""
-    lo, hi, add = (np.asarray(v, dtype=float) for v in (E2I_low, E2I_high, E2I_add))
-    ts = np.linspace(0.0, 1.0, n)
-    chi = chi2_against(data, E_model, lo + ts[:, None] * (hi - lo) + add)
-    i = int(np.argmin(chi))
-    return float(chi[i]), float(ts[i])
 
 
 def photon_index(E_model, I_model, E1: float, E2: float) -> float:

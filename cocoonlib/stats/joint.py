@@ -11,7 +11,7 @@
   the network with the cocoon term of grammage chi_c(R; chi0, R0), the transport parameters of ``free_transport``
   free;
 * r runs over the sky regions of the gamma-ray measurements (:data:`REGIONS`); the pulls are those of chapter 3
-  (:func:`cocoonlib.sky.diffuse.chi2_against`: the upper error where the model lies above a point, the lower one
+  (:func:`cocoonlib.stats.compare.chi2_against`: the upper error where the model lies above a point, the lower one
   below). The model is chapter 3's sky: the DGE between its two knee variants (``k``, one number for all regions:
   the knee belongs to the local spectrum) times a normalisation ``a_r`` per region, plus the cocoons, chi0 times
   their flux per unit chi0 U_r(R0). ``a_r`` carries a Gaussian prior of width sigma_r, the spread of the DGE over
@@ -44,6 +44,7 @@ from cocoonlib.io import data
 from cocoonlib.production import Production
 from cocoonlib.sky import diffuse, neutrino
 from cocoonlib.source.grammage import grammage
+from cocoonlib.stats.compare import asymmetric_pulls
 from cocoonlib.transport import bc
 
 __all__ = ["REGIONS", "POINT_REGIONS", "HAWC_REGION", "NU_REGION", "R0_LIMITS_TV", "PRIOR_ENERGY_GEV", "TERMS",
@@ -298,7 +299,7 @@ class JointLikelihood:
 
     def limits(self) -> dict[str, tuple[float, float]]:
         lim = {"chi0": bc.CHI0_LIMITS, "log10_R0_TV": tuple(np.log10(R0_LIMITS_TV)), "delta_c": DELTA_C_LIMITS,
-               "D0": (0.05, 50.0), "delta_gal": (0.1, 1.2), "knee": (0.0, 1.0)}
+               "D0": bc.TRANSPORT_LIMITS["D0"], "delta_gal": bc.TRANSPORT_LIMITS["delta"], "knee": (0.0, 1.0)}
         return {n: lim.get(n, (0.0, 10.0)) for n in self.names}
 
     def start(self) -> dict[str, float]:
@@ -389,8 +390,7 @@ class JointLikelihood:
             pred = self.gamma_prediction(v)
             prior = 0.0
             for r, t in self.regions.items():
-                resid = pred[r]["total"] - self._y[r]
-                pulls2 = (resid / np.where(resid > 0, self._hi[r], self._lo[r])) ** 2
+                pulls2 = asymmetric_pulls(pred[r]["total"], self._y[r], self._lo[r], self._hi[r]) ** 2
                 for name, sl in t.slices().items():
                     out[name] = float(pulls2[sl].sum())
                 prior += ((v[f"norm_{r}"] - self.prior_centres[r]) / t.prior_width) ** 2
@@ -411,8 +411,8 @@ class JointLikelihood:
             for r, t in self.regions.items():
                 lo, hi = self._dge[r]
                 a = v[f"norm_{r}"]
-                resid = a * (lo + v["knee"] * (hi - lo)) + v["chi0"] * self.cocoon_per_chi0(r, R0, dc) - self._y[r]
-                total += float(np.sum((resid / np.where(resid > 0, self._hi[r], self._lo[r])) ** 2))
+                model = a * (lo + v["knee"] * (hi - lo)) + v["chi0"] * self.cocoon_per_chi0(r, R0, dc)
+                total += float(np.sum(asymmetric_pulls(model, self._y[r], self._lo[r], self._hi[r]) ** 2))
                 total += ((a - self.prior_centres[r]) / t.prior_width) ** 2
         return total
 

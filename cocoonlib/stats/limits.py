@@ -2,7 +2,7 @@
 
 A model curve E^2 I(E) is compared with measured points through signed *pulls*,
 (model - data) / sigma, with the upper error of a point where the model lies above
-it and the lower error where it lies below (as :func:`cocoonlib.sky.diffuse.chi2_against`).
+it and the lower error where it lies below (as :func:`cocoonlib.stats.compare.chi2_against`).
 A model *overshoots* when some pull exceeds ``n_sigma``. The appendices ask for the
 largest value of a parameter (R0, chi0) at which the total, DGE plus cocoons, does
 not overshoot any point; the cocoon flux grows monotonically with both, so the limit
@@ -21,22 +21,10 @@ import pandas as pd
 from scipy.optimize import brentq, minimize_scalar
 
 from cocoonlib.core.numerics import loglog_interp
+from cocoonlib.stats.compare import measured_points as _points, pulls
 
 __all__ = ["pulls", "chi2", "overshot_by", "max_pull", "limiting_point", "headroom", "largest_scale", "largest_value",
            "minimise_log"]
-
-
-def _points(data: pd.DataFrame) -> pd.DataFrame:
-    return data[~data.upper_limit.astype(bool)]
-
-
-def pulls(data: pd.DataFrame, E_model, E2I_model) -> np.ndarray:
-    """Signed pulls (model - data) / sigma of every measured point (upper limits skipped), sigma the
-    upper error where the model is above the point and the lower error where it is below."""
-    d = _points(data)
-    m = loglog_interp(d.E_GeV.to_numpy(), E_model, E2I_model)
-    r = m - d.E2_flux.to_numpy()
-    return r / np.where(r > 0, d.E2_err_hi.to_numpy(), d.E2_err_lo.to_numpy())
 
 
 def chi2(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[str, np.ndarray]) -> float:

@@ -1,0 +1,83 @@
+"""Model against measurement: the one definition of a pull, and the comparisons built on it (book, Methods:
+pulls and chi-squared (methods-chi2)).
+
+A measured point with asymmetric errors is compared through the error on the side where the model lies:
+
+    pull = (model - measured) / sigma_hi   if model > measured,
+           (model - measured) / sigma_lo   otherwise,
+
+and chi^2 is the sum of squared pulls. Every comparison of the book with data (chapters 3 and 5, the limits of the
+appendices, the joint fit, the Explore page) goes through :func:`asymmetric_pulls`. A published fit given as a band
+(HAWC's power law) is compared the same way, with the band's two half-widths as the errors
+(:func:`distance_to_band`).
+
+Measured points are DataFrames with columns E_GeV, E2_flux, E2_err_lo, E2_err_hi, upper_limit (the loaders of
+:mod:`cocoonlib.io.data`); models are E^2 I on an energy grid E_model [GeV], interpolated log-log to the points.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cocoonlib.core.numerics import loglog_interp
+
+__all__ = ["asymmetric_pulls", "measured_points", "pulls", "chi2_against", "distance_to_band", "share_of_excess",
+           "best_chi2_in_band"]
+
+
+def asymmetric_pulls(model, measured, err_lo, err_hi) -> np.ndarray:
+    """(model - measured) / sigma with sigma = ``err_hi`` where the model is above and ``err_lo`` where it is below
+    (arrays broadcast; a model may carry leading axes, one model per row)."""
+    r = np.asarray(model, dtype=float) - measured
+    return r / np.where(r > 0, err_hi, err_lo)
+
+
+def measured_points(data: pd.DataFrame) -> pd.DataFrame:
+    """The points of ``data`` that are measurements (upper limits left out)."""
+    return data[~data.upper_limit.astype(bool)]
+
+
+def pulls(data: pd.DataFrame, E_model, E2I_model) -> np.ndarray:
+    """Signed pulls of every measured point (upper limits skipped) for the model E^2 I on ``E_model``; with one
+    model per row of ``E2I_model``, one row of pulls per model."""
+    d = measured_points(data)
+    m = loglog_interp(d.E_GeV.to_numpy(), E_model, E2I_model)
+    return asymmetric_pulls(m, d.E2_flux.to_numpy(), d.E2_err_lo.to_numpy(), d.E2_err_hi.to_numpy())
+
+
+def chi2_against(data: pd.DataFrame, E_model, E2I_model):
+    """chi^2 = sum of squared :func:`pulls`; a float, or one chi^2 per row when ``E2I_model`` holds one model per
+    row."""
+    chi2 = np.sum(pulls(data, E_model, E2I_model) ** 2, axis=-1)
+    return float(chi2) if np.ndim(chi2) == 0 else chi2
+
+
+def distance_to_band(E_model, E2I_model, band: pd.DataFrame) -> np.ndarray:
+    """Signed distance of a model from a measured band (columns E_GeV, E2_low, E2_best, E2_high) at the band's
+    energies, in units of the band's half-width on the side where the model lies: the pull of the model against
+    the band's best curve with the two half-widths as errors. A published fit with its errors (HAWC's power law)
+    is compared this way: as a band, not as points."""
+    m = loglog_interp(band.E_GeV.to_numpy(), E_model, E2I_model)
+    best = band.E2_best.to_numpy()
+    return asymmetric_pulls(m, best, best - band.E2_low.to_numpy(), band.E2_high.to_numpy() - best)
+
+
+def share_of_excess(E_GeV: float, E_model, E2I_dge, E2I_cocoon, data: pd.DataFrame) -> tuple[float, float, float]:
+    """(measured E^2 I, excess over the DGE, cocoons / excess) at the measured point nearest ``E_GeV``: what
+    fraction of the measurement's excess over the DGE the cocoons supply (1 = all of it; negative or above 1
+    when the DGE alone overshoots the point or the cocoons overshoot the excess)."""
+    d = measured_points(data)
+    i = int(np.argmin(np.abs(np.log(d.E_GeV.to_numpy() / E_GeV))))
+    E, measured = float(d.E_GeV.iloc[i]), float(d.E2_flux.iloc[i])
+    excess = measured - float(loglog_interp(E, E_model, E2I_dge))
+    return measured, excess, float(loglog_interp(E, E_model, E2I_cocoon)) / excess
+
+
+def best_chi2_in_band(data: pd.DataFrame, E_model, E2I_low, E2I_high, E2I_add=0.0, n: int = 101) -> tuple[float, float]:
+    """Smallest chi^2 of the curves low + t (high - low) + add on ``n`` values 0 <= t <= 1, and its t: how
+    well the best curve inside a band describes the data."""
+    lo, hi, add = (np.asarray(v, dtype=float) for v in (E2I_low, E2I_high, E2I_add))
+    ts = np.linspace(0.0, 1.0, n)
+    chi = chi2_against(data, E_model, lo + ts[:, None] * (hi - lo) + add)
+    i = int(np.argmin(chi))
+    return float(chi[i]), float(ts[i])
