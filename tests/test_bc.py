@@ -193,3 +193,28 @@ def test_fit_file_round_trip_and_resolve(tmp_path, model, P, monkeypatch):
 def test_bc_parameters_are_validated(name, value):
     with pytest.raises(ParameterError, match=name):
         validate({name: value}, get_chapter("bc").parameters)
+
+
+def test_grammage_crossing_against_root_finding():
+    """The crossing rigidity of chapter 2's figure: the grid interpolation against Brent's method on the continuous
+    functions; and a cocoon grammage that never reaches the Galactic one gives nan with its peak."""
+    from scipy.optimize import brentq
+
+    from cocoonlib.source.grammage import Grammage
+    from cocoonlib.transport.slab import galactic_grammage
+
+    halo = from_params.halo()
+    cocoon = Grammage("constant", 0.4, 20.0)
+    X = lambda R: galactic_grammage(kinematics.T_from_rigidity(R, 12, 6), 12, 6, halo)  # noqa: E731
+    root = brentq(lambda lnR: np.log(cocoon(np.exp(lnR)) / X(np.exp(lnR))), np.log(10.0), np.log(1e5))
+    got = bc.grammage_crossing(halo, cocoon)
+    assert got.R_GV == pytest.approx(np.exp(root), rel=2e-3)
+    never = bc.grammage_crossing(halo, Grammage("exponential", 0.4, 1.0))  # R0 = 1 TV: gone before it could
+    assert np.isnan(never.R_GV) and 0 < never.peak_ratio < 1
+
+
+def test_chi0_verdict_three_ways():
+    letter = (0.4, 0.3, 0.6)
+    assert bc.chi0_verdict(0.35, (0.3, 0.4), letter) == "inside"
+    assert bc.chi0_verdict(0.25, (0.2, 0.31), letter) == "overlaps"
+    assert bc.chi0_verdict(0.2, (0.15, 0.25), letter) == "disjoint"

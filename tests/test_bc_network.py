@@ -7,12 +7,11 @@ from cocoonlib.transport import bc, nuclear, slab as transport
 from cocoonlib.book.chapters import get_chapter
 from cocoonlib.transport.nuclear import Nucleus
 from cocoonlib.book.params import ParameterError, validate
-from cocoonlib.transport.slab import Halo
 from cocoonlib.core import kinematics
 from cocoonlib.book import from_params
 
 pytestmark = pytest.mark.usefixtures("mirror")
-HALO = Halo()
+HALO = from_params.halo()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from cocoonlib.stats import compare
 from cocoonlib.book import chapters
 from cocoonlib.sky import diffuse, gas, local_cr
 from cocoonlib.core.geometry import WINDOWS, SkyWindow, SunCentredRays, line_of_sight_integral
-from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.production import Production, kelner
 from cocoonlib.core.units import MB_CM2
 from cocoonlib.book.params import ParameterError
@@ -51,7 +50,7 @@ def test_isotropic_emission_gives_the_same_intensity_in_every_window(window):
 
 
 def test_J_and_columns_add_up_over_a_split_window():
-    disk = CocoonDisk()
+    disk = from_params.cocoon_disk()
     g = gas.gas_model("nakanishi_sofue")
     whole, a, b = SkyWindow("w", 15, 125, -5, 5), SkyWindow("a", 15, 70, -5, 5), SkyWindow("b", 70, 125, -5, 5)
     lam = np.array([3.0, 30.0, np.inf])
@@ -66,14 +65,14 @@ def test_J_and_columns_add_up_over_a_split_window():
 
 def test_absorption_lengths_must_be_positive():
     with pytest.raises(ValueError, match="absorption_length_kpc"):
-        line_of_sight_integral(CocoonDisk(), WINDOWS["inner"], absorption_length_kpc=[0.0])
+        line_of_sight_integral(from_params.cocoon_disk(), WINDOWS["inner"], absorption_length_kpc=[0.0])
 
 
 def test_uniform_sea_weighting_is_the_gas_itself():
     g = gas.gas_model("galprop")
     uniform = diffuse.sea_columns(g, diffuse.UniformSea(), WINDOWS["outer"], None)
     assert uniform == pytest.approx([gas.window_column_cm2(g, WINDOWS["outer"])], rel=1e-12)
-    steep = diffuse.sea_from_name("sources", CocoonDisk())
+    steep = diffuse.sea_from_name("sources", from_params.cocoon_disk())
     assert steep.basis("H", 8.5, 0.0)[0] == pytest.approx(1.0)
     assert diffuse.sea_columns(g, steep, WINDOWS["inner"], None)[0] > gas.window_column_cm2(g, WINDOWS["inner"])
     with pytest.raises(ValueError, match="cr_sea = 'steep' is not allowed"):
@@ -213,3 +212,17 @@ def test_best_chi2_in_band_equals_the_loop_over_curves():
     best, t = compare.best_chi2_in_band(data, E, lo, hi, n=51)
     loop = [compare.chi2_against(data, E, lo + s * (hi - lo)) for s in np.linspace(0, 1, 51)]
     assert best == pytest.approx(min(loop), rel=1e-12) and t == pytest.approx(np.linspace(0, 1, 51)[np.argmin(loop)])
+
+
+def test_integral_emissivity_of_a_power_law_against_the_closed_form():
+    """q = E^-2.7 per GeV per s: q(>E_th)/4 pi = E_th^-1.7 / (1.7 4 pi) (grid ends far above, trapezoids in ln E)."""
+    E = np.logspace(-1, 4, 2001)
+    got = diffuse.integral_emissivity_per_sr(E, E**-2.7, [0.1, 1.0])
+    want = (np.array([0.1, 1.0]) ** -1.7 - 1e4**-1.7) / (1.7 * 4 * np.pi)
+    assert got == pytest.approx(want, rel=1e-5)
+
+
+def test_hardness_counts_only_beyond_the_margin():
+    assert diffuse.hardness(2.70, 2.71) == "harder than"
+    assert diffuse.hardness(2.71, 2.70) == "softer than"
+    assert diffuse.hardness(2.702, 2.705) == "as hard as"

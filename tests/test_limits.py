@@ -77,3 +77,12 @@ def test_one_pull_for_points_and_bands():
     assert np.allclose(compare.pulls(points, E, model), expected)
     assert np.allclose(compare.distance_to_band(E, model, band), expected)
     assert compare.chi2_against(points, E, model) == pytest.approx(sum(x * x for x in expected))
+
+
+def test_scale_limit_names_the_point_and_its_room():
+    """One point at 10 TeV, flux 1 +- 0.1 (0.5 above): base 0.8, added curve 1 -> s = (1 + 2 x 0.5 - 0.8) / 1 = 1.2,
+    set by that point, with room 2 - (0.8 - 1)/0.1 = 4 sigma."""
+    data = {"w": points([1e4], [1.0], [0.1], [0.5])}
+    lim = limits.scale_limit(data, E, {"w": np.full(E.shape, 0.8)}, {"w": np.ones(E.shape)}, 2.0)
+    assert lim.value == pytest.approx(1.2) and lim.window == "w" and lim.E_GeV == pytest.approx(1e4)
+    assert lim.headroom_sigma == pytest.approx(4.0)

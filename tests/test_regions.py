@@ -85,14 +85,14 @@ def _J_nquad(disk: CocoonDisk, w: SkyWindow) -> float:
 def test_J_of_each_region_against_nquad(name):
     """The cocoon J over each region (the window machinery of chapter 1) against an independent 3-D adaptive
     quadrature of CocoonDisk.density: the cocoon intensity of a region, Q J / (4 pi Omega), scales with it."""
-    disk = CocoonDisk()
+    disk = from_params.cocoon_disk()
     w = regions.sky_window(name)
     assert line_of_sight_integral(disk, w) == pytest.approx(_J_nquad(disk, w), rel=1e-4)
 
 
 def test_negative_longitude_works_with_the_rays():
     """-80 < l < 80 is the same sky as 0-80 plus 280-360, and by the disk's mirror symmetry twice 0-80."""
-    disk = CocoonDisk(z0=0.2, alpha=1.5)
+    disk = from_params.cocoon_disk(z0=0.2, alpha=1.5)
     fermi = regions.sky_window("fermi_inner_galaxy")
     east = line_of_sight_integral(disk, SkyWindow("e", 0.0, 80.0, -8.0, 8.0))
     west = line_of_sight_integral(disk, SkyWindow("w", 280.0, 360.0, -8.0, 8.0))

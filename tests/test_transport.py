@@ -4,14 +4,14 @@ import dataclasses
 import numpy as np
 import pytest
 
+from cocoonlib.book import from_params
 from cocoonlib.transport import slab as transport
 from cocoonlib.core.kinematics import T_from_rigidity, rigidity_from_T
-from cocoonlib.transport.slab import Halo
 from cocoonlib.core.units import C_CM_S, KPC_CM, M_PROTON_G, MB_CM2
 from cocoonlib.core import kinematics
 from cocoonlib.core.units import M_PROTON_GEV
 
-HALO = Halo()
+HALO = from_params.halo()
 
 
 # --- grammage, diffusion, losses (no data needed) ---------------------------------------------

@@ -9,7 +9,6 @@ from scipy.sparse.linalg import spsolve
 from cocoonlib.book import chapters, params
 from cocoonlib.sky import diffuse, gamma
 from cocoonlib.transport import transport2d
-from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.core.kinematics import beta_from_T, rigidity_from_T
 from cocoonlib.book.params import ParameterError
 from cocoonlib.transport.slab import (adiabatic_loss, diffusion_coefficient, galactic_grammage, ionisation_loss,
@@ -83,7 +82,7 @@ def test_infinite_uniform_disk_is_chapter_2s_one_dimensional_model(mirror):
     """With radially uniform sources in a very wide cylinder, the disk intensity at the Sun equals chapter 2's
     weighted slab (grammage X = mu v (1 - e^-xi)/2u, same losses and spallation) at every energy."""
     R = 400.0
-    flat = CocoonDisk(alpha=0.0, beta=0.0, R_disk=R - 1e-6, R_sun=8.5)
+    flat = from_params.cocoon_disk(alpha=0.0, beta=0.0, R_disk=R - 1e-6, R_sun=8.5)
     T = transport2d.T_GRID()
     sea = transport2d.solve_sea("H", PROTONS, flat, HALO, R, n_modes=1000)
     Sigma = flat.rho0 * flat.vertical_integral_kpc() * PER_YR_KPC2_TO_PER_S_CM2

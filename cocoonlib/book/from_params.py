@@ -38,9 +38,18 @@ COCOON_SHAPE_PARAMETERS = ("chi0", "grammage_model", "R0", "delta", "R_cut", "pr
                            "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
 
 
+def with_defaults(P: Params | None = None, **changes) -> dict:
+    """The defaults of every parameter (:data:`cocoonlib.book.params.PARAMETERS`, the one place they are written),
+    overridden by ``P`` and then by ``changes``: what the adapters below take when called without a chapter's
+    parameters (tests, scripts)."""
+    return {**{n: p.default for n, p in PARAMETERS.items()}, **(P or {}), **changes}
+
+
 # --- cocoons ---------------------------------------------------------------------------------------
-def cocoon_disk(P: Params) -> CocoonDisk:
-    """The cocoon birth-rate density of the parameters (R_SN, alpha, beta, R_sun, R_disk, z_profile, z0, h_disk)."""
+def cocoon_disk(P: Params | None = None, **changes) -> CocoonDisk:
+    """The cocoon birth-rate density of the parameters (R_SN, alpha, beta, R_sun, R_disk, z_profile, z0, h_disk;
+    the defaults where ``P`` is None, :func:`with_defaults`)."""
+    P = with_defaults(P, **changes) if P is None or changes else P
     return CocoonDisk(**{k: P[k] for k in CocoonDisk.__dataclass_fields__})
 
 
@@ -80,8 +89,10 @@ def local_cr(P: Params) -> _gamma.LocalCR:
     return _gamma.local_cr_model(R_min_GV=P["R_min_local"], phi_GV=P["phi"], R_rehardening_GV=P["R_rehardening"] * TEV_GEV)
 
 
-def halo(P: Params) -> Halo:
-    """The disk-halo transport of the parameters (D0, delta_gal, ddelta, s_break, R_b, H_halo, v_A, mu_disk, f_He)."""
+def halo(P: Params | None = None, **changes) -> Halo:
+    """The disk-halo transport of the parameters (D0, delta_gal, ddelta, s_break, R_b, H_halo, v_A, mu_disk, f_He;
+    the defaults where ``P`` is None, :func:`with_defaults`)."""
+    P = with_defaults(P, **changes) if P is None or changes else P
     return Halo(D0=P["D0"], delta=P["delta_gal"], ddelta=P["ddelta"], s=P["s_break"], R_b=P["R_b"],
                 H=P["H_halo"], v_A=P["v_A"], mu=P["mu_disk"], f_He=P["f_He"])
 

@@ -17,7 +17,8 @@ from typing import Callable, Mapping
 
 from scipy.special import chdtrc
 
-from cocoonlib.transport.bc import LETTER_CHI0
+from cocoonlib.sky.diffuse import HARDER_BY, hardness
+from cocoonlib.transport.bc import LETTER_CHI0, chi0_verdict
 
 __all__ = ["REPRODUCED", "NOT_REPRODUCED", "NOT_TESTABLE", "VERDICTS", "Claim", "CLAIMS", "claims_of",
            "evaluate", "glue_claims", "missing_measurements"]
@@ -55,7 +56,7 @@ def missing_measurements(*experiments: str) -> list[str]:
 def _chi0(r: Results):
     best, lo, hi = r["chi0_best_g_cm2"], r["chi0_lo_g_cm2"], r["chi0_hi_g_cm2"]
     _, lo_l, hi_l = LETTER_CHI0
-    return (f"{best:.3f} [{lo:.3f}, {hi:.3f}] (1 sigma)", lo_l <= best <= hi_l and hi >= lo_l and lo <= hi_l,
+    return (f"{best:.3f} [{lo:.3f}, {hi:.3f}] (1 sigma)", chi0_verdict(best, (lo, hi)) == "inside",
             f"best fit outside {lo_l}-{hi_l} or 1 sigma interval disjoint from it")
 
 
@@ -86,7 +87,7 @@ def _km2a(r: Results):
 
 def _harder(r: Results):
     a, b = r["index_inner_1_10TeV"], r["index_outer_1_10TeV"]
-    return (f"index {a:.3f} inner, {b:.3f} outer", a < b - 0.005,
+    return (f"index {a:.3f} inner, {b:.3f} outer", hardness(a, b) == "harder than",
             "the cocoon share of the inner window does not exceed the outer one by enough to harden it, and the "
             "cocoon cut-off near R0 steepens both (chapter 3)")
 
@@ -180,7 +181,7 @@ CLAIMS: tuple[Claim, ...] = (
           "chi2 probability > 1 % in both windows (n - 1 degrees of freedom)", _km2a),
     Claim("harder", "gamma", "the cocoons make the inner Galaxy harder than the outer Galaxy",
           "[AESB25] Sec. 4; [ICRC25] abstract", "inner harder",
-          "photon index of the total, 1-10 TeV, smaller in the inner window by > 0.005", _harder),
+          f"photon index of the total, 1-10 TeV, smaller in the inner window by > {HARDER_BY}", _harder),
     Claim("wcda", "gamma", "the model matches the 1-25 TeV diffuse data of LHAASO-WCDA",
           "[AESB25] Fig. 2; [ICRC25] Sec. 3, Fig. 2", "matched",
           "needs the WCDA tables of the two LHAASO windows (Cao et al. 2025, PRL 134, 081002)", _needs("WCDA")),

@@ -35,7 +35,7 @@ from cocoonlib.core.units import KPC_CM, PER_YR_KPC2_TO_PER_S_CM2
 __all__ = ["CR_SEAS", "UniformSea", "SourceProfileSea", "TransportSea", "CRWeightedGas", "sea_from_name",
            "sea_columns", "sea_columns_by_species",
            "effective_column_cm2", "effective_J", "dge_intensity", "dge_intensity_resolved",
-           "cocoon_intensity", "photon_index", "share_of_excess"]
+           "cocoon_intensity", "photon_index", "integral_emissivity_per_sr", "HARDER_BY", "hardness"]
 
 CR_SEAS = ("transport", "uniform", "sources")
 """The cosmic-ray density across the Galaxy relative to the Sun, g (parameter ``cr_sea``): ``transport`` solves
@@ -321,6 +321,31 @@ def cocoon_intensity(Q_per_cocoon, J_per_yr_kpc2, solid_angle_sr: float):
     """I = Q J / (4 pi Omega) [GeV^-1 cm^-2 s^-1 sr^-1] ([AESB25] eq. 8 averaged over the window), from Q
     [GeV^-1 per cocoon] and J [yr^-1 kpc^-2]."""
     return np.asarray(Q_per_cocoon) * np.asarray(J_per_yr_kpc2) * PER_YR_KPC2_TO_PER_S_CM2 / (4.0 * np.pi * solid_angle_sr)
+
+
+def integral_emissivity_per_sr(E_GeV, q_per_GeV_s, E_threshold_GeV) -> np.ndarray:
+    """q(>E_th) / 4 pi [s^-1 sr^-1 per H atom]: the emissivity per H atom ``q_per_GeV_s`` [GeV^-1 s^-1] on the
+    grid ``E_GeV`` integrated above each threshold (trapezoids in ln E, from the first grid energy at or above the
+    threshold), per steradian, as Fermi-LAT's local HI emissivity is quoted (Abdo et al. 2009)."""
+    E, q = np.asarray(E_GeV, dtype=float), np.asarray(q_per_GeV_s, dtype=float)
+    out = []
+    for e in np.atleast_1d(E_threshold_GeV):
+        keep = E >= e
+        out.append(np.trapezoid((q * E)[keep], np.log(E[keep])) / (4.0 * np.pi))
+    return np.array(out)
+
+
+#: how much smaller a photon index must be to count as harder (assumed: the book quotes indices to three decimals
+#: and does not read a difference below 0.005 as a difference in hardness)
+HARDER_BY = 0.005
+
+
+def hardness(index: float, other: float, margin: float = HARDER_BY) -> str:
+    """``"harder than"``, ``"softer than"`` or ``"as hard as"``: a photon index against another, counted as harder
+    or softer only beyond ``margin`` (:data:`HARDER_BY`)."""
+    if index < other - margin:
+        return "harder than"
+    return "softer than" if index > other + margin else "as hard as"
 
 
 def photon_index(E_model, I_model, E1: float, E2: float) -> float:

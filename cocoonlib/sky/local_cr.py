@@ -190,7 +190,7 @@ class FitResult:
         return self.n_points - self.n_free
 
 
-def fit_direct(species: str, R_min_GV: float = 20.0, phi_GV: float = 0.487754) -> FitResult:
+def fit_direct(species: str, R_min_GV: float, phi_GV: float) -> FitResult:
     """Fit the LIS shape of ``species`` to AMS-02, CALET and DAMPE above ``R_min_GV`` (iminuit least squares
     in the flux, total errors; force-field modulation with ``phi_GV``)."""
     from iminuit import Minuit
@@ -249,7 +249,7 @@ def _fit_log(groups, make, start: dict, limits: dict, what: str):
     return m
 
 
-def fit_rehardening(shapes: Mapping[str, SpectrumShape], R_2_GV: float = 1.5e5,
+def fit_rehardening(shapes: Mapping[str, SpectrumShape], R_2_GV: float,
                     R_max_GV: float = 1.0e6) -> tuple[dict, FitResult]:
     """Fit the slope change dg_2 of a re-hardening at ``R_2_GV`` (fixed), common to H and He in rigidity, to
     LHAASO's proton spectrum below ``R_max_GV`` (below the knee). Between the DAMPE softening and the

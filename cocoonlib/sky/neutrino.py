@@ -36,7 +36,8 @@ from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.core.units import TEV_GEV
 
 __all__ = ["PER_FLAVOUR", "IceCubeBand", "icecube_table1", "icecube_bands", "pi0_template_flux", "pi0_fit_scales",
-           "pi0_best_fit_flux", "pi0_powerlaw_flux", "allsky_flux_per_flavour", "gamma_neutrino_ratio"]
+           "pi0_best_fit_flux", "pi0_powerlaw_flux", "allsky_flux_per_flavour", "gamma_neutrino_ratio",
+           "ICECUBE_FLUX_UNIT_GEV"]
 
 PER_FLAVOUR = 1.0 / 3.0
 """Per-flavour (nu + anti-nu) flux at Earth / all-flavour flux at production, after oscillation averaging."""
@@ -58,6 +59,9 @@ _TABLE = "icecube_galactic_plane/Table_1.csv"
 _KRA = {"KRA-gamma 5": "icecube_galactic_plane/IceCube2023_nus_gp_kra5.txt",
         "KRA-gamma 50": "icecube_galactic_plane/IceCube2023_nus_gp_kra50.txt"}
 _ROWS = {"pi0": r"$\pi^0$", "KRA-gamma 5": r"KRA$_\gamma^{5}$", "KRA-gamma 50": r"KRA$_\gamma^{50}$"}  # first column
+
+#: the unit of IceCube's Table 1 fluxes, 1e-12 TeV cm^-2 s^-1, in GeV cm^-2 s^-1
+ICECUBE_FLUX_UNIT_GEV = 1e-12 * TEV_GEV
 
 
 def _value_with_errors(text: str) -> tuple[float, float, float]:
@@ -119,7 +123,7 @@ def pi0_best_fit_flux(E_GeV):
 
 def pi0_powerlaw_flux(E_GeV):
     """This book's former pi0 best fit: E^-2.7 through Table 1's flux at 100 TeV [GeV cm^-2 s^-1] (for comparison)."""
-    norm = icecube_table1().loc["pi0", "best"] * 1e-12 * TEV_GEV  # 1e-12 TeV -> GeV
+    norm = icecube_table1().loc["pi0", "best"] * 1e-12 * TEV_GEV  # 1e-12 TeV -> GeV (ICECUBE_FLUX_UNIT_GEV)
     return norm * (np.asarray(E_GeV, dtype=float) / PI0_PIVOT_GEV) ** (2.0 - PI0_SLOPE)
 
 

@@ -30,17 +30,18 @@ class CocoonDisk(SunCentredRays):
     zero outside the cylinder. The radial part is the SNR surface density of
     Green (2015, MNRAS 454, 1517), as adopted by [AESB25] eq. 1; Z(z) is
     ``exp(-|z|/z0)`` or 1 (``z_profile="uniform"``). rho_0 is fixed by
-    [AESB25] eq. 2, the volume integral of rho being the supernova rate R_SN.
+    [AESB25] eq. 2, the volume integral of rho being the supernova rate R_SN. No defaults here: the book's are
+    those of its parameters (:func:`cocoonlib.book.from_params.cocoon_disk`).
     """
 
-    R_SN: float = 1.0 / 30.0
-    alpha: float = 1.09
-    beta: float = 3.87
-    R_sun: float = 8.5
-    R_disk: float = 15.0
-    z_profile: str = "exponential"
-    z0: float = 0.1
-    h_disk: float = 1.0
+    R_SN: float  # yr^-1
+    alpha: float
+    beta: float
+    R_sun: float  # kpc
+    R_disk: float  # kpc
+    z_profile: str  # "exponential" | "uniform"
+    z0: float  # kpc
+    h_disk: float  # kpc
 
     # --- shape ----------------------------------------------------------------
     def radial_shape(self, r_kpc):

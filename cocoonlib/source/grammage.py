@@ -101,3 +101,7 @@ class Grammage:
 
     def with_chi0(self, chi0: float) -> "Grammage":
         return replace(self, chi0=chi0)
+
+    def with_model(self, model: str) -> "Grammage":
+        """The same parameters in another of :data:`GRAMMAGE_MODELS` (e.g. ``"constant"`` for comparison)."""
+        return replace(self, model=model)

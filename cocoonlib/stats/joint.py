@@ -247,7 +247,7 @@ class JointLikelihood:
 
     def __init__(self, bc_model: bc.BCModel, bc_data: pd.DataFrame, regions: Mapping[str, RegionTerm], *,
                  spectra: Mapping[str, Any], grammage_model: str, chi0: float, R0_TV: float, delta_c: float = 1.0,
-                 R_cut_TV: float = np.inf, free_transport=("D0",), use=("bc", "gamma"), fit_delta_c: bool = False,
+                 R_cut_TV: float = np.inf, free_transport, use=("bc", "gamma"), fit_delta_c: bool = False,
                  prior_centres: Mapping[str, float] | None = None):
         bad = [t for t in use if t not in TERMS]
         if bad or not use:

@@ -14,6 +14,7 @@ cocoons add, not where this book's DGE differs from the data.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import numpy as np
@@ -23,7 +24,7 @@ from scipy.optimize import brentq, minimize_scalar
 from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.stats.compare import measured_points as _points, pulls
 
-__all__ = ["pulls", "chi2", "overshot_by", "max_pull", "limiting_point", "headroom", "largest_scale", "largest_value",
+__all__ = ["pulls", "chi2", "overshot_by", "max_pull", "limiting_point", "headroom", "largest_scale", "ScaleLimit", "scale_limit", "largest_value",
            "minimise_log"]
 
 
@@ -99,6 +100,26 @@ def largest_scale(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, 
         if ok.any():
             s_min = min(s_min, float(np.min(room[ok] / A[ok])))
     return s_min
+
+
+@dataclass(frozen=True)
+class ScaleLimit:
+    """The largest scale of an added curve the data allow, where it is set and how much room the base left there."""
+
+    value: float  #: the largest scale (inf if the added curve vanishes at every kept point)
+    window: str  #: the window of the point that sets it
+    E_GeV: float  #: the energy of that point [GeV]
+    headroom_sigma: float  #: n_sigma minus the base's pull at that point (:func:`headroom`)
+
+
+def scale_limit(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np.ndarray],
+                add: Mapping[str, np.ndarray], n_sigma: float, skip: Mapping[str, np.ndarray] | None = None) -> ScaleLimit:
+    """:func:`largest_scale` of ``add`` over ``base`` with the point that sets it (:func:`limiting_point` of the
+    curves at the limit) and the :func:`headroom` the base leaves there: e.g. the largest chi0 of a cocoon curve
+    given per unit chi0 (appendix on the diffusion regime)."""
+    s = largest_scale(data, E_model, base, add, n_sigma, skip)
+    window, E, _ = limiting_point(data, E_model, {w: base[w] + s * add[w] for w in data}, skip)
+    return ScaleLimit(s, window, E, headroom(data, E_model, base, window, E, n_sigma))
 
 
 def largest_value(pull_of: Callable[[float], float], lo: float, hi: float, n_sigma: float,

@@ -29,7 +29,7 @@ from cocoonlib.io.data import citation, kiss_total_error, load_bc, read_kiss, re
 from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.transport.nuclear import ELEMENTS, NETWORK
 from cocoonlib.core.kinematics import T_from_rigidity
-from cocoonlib.transport.slab import Halo, SlabNetwork, force_field
+from cocoonlib.transport.slab import Halo, SlabNetwork, force_field, galactic_grammage
 from cocoonlib.core.units import M_PROTON_GEV
 
 __all__ = [
@@ -38,6 +38,9 @@ __all__ = [
     "BCModel",
     "BCFit",
     "fit_bc",
+    "chi0_verdict",
+    "GrammageCrossing",
+    "grammage_crossing",
     "BCChi2",
     "minimise_bc",
     "Chi0Profile",
@@ -74,6 +77,41 @@ FIT_FILENAME = "bc_fit.json"
 #: the letter's cocoon grammage: value and range allowed by its B/C fit [g cm^-2] ([AESB25] abstract and
 #: Sec. 3, [ICRC25] Sec. 3); quoted for comparison, never used as a result
 LETTER_CHI0 = (0.4, 0.3, 0.6)
+
+
+def chi0_verdict(best: float, interval: tuple[float, float], letter=LETTER_CHI0) -> str:
+    """Where a fitted chi0 stands against the letter's range ``letter`` = (value, low, high): ``"inside"`` (the best
+    fit lies in the range), ``"overlaps"`` (it does not, but its interval overlaps the range) or ``"disjoint"``."""
+    lo, hi = interval
+    _, lo_l, hi_l = letter
+    if lo_l <= best <= hi_l:
+        return "inside"
+    return "overlaps" if lo <= hi_l and hi >= lo_l else "disjoint"
+
+
+@dataclass(frozen=True)
+class GrammageCrossing:
+    """Where the cocoon grammage reaches the Galactic one: the rigidity [GV] (nan if it never does on the grid),
+    and the largest ratio cocoon / Galactic with its rigidity [GV]."""
+
+    R_GV: float
+    peak_ratio: float
+    R_peak_GV: float
+
+
+def grammage_crossing(halo: Halo, chi_c, A: int = 12, Z: int = 6,
+                      R_GV=np.logspace(0.5, 5.5, 300)) -> GrammageCrossing:
+    """The first rigidity on the grid ``R_GV`` where the cocoon grammage ``chi_c(R)`` [g cm^-2] reaches the Galactic
+    grammage of nucleus (A, Z) in ``halo`` (:func:`cocoonlib.transport.slab.galactic_grammage`), interpolated
+    log-log between the grid points on either side (book, Methods: the secondary ratio (methods-secondary-ratio))."""
+    R = np.asarray(R_GV, dtype=float)
+    ratio = chi_c(R) / galactic_grammage(T_from_rigidity(R, A, Z), A, Z, halo)
+    above = np.flatnonzero(ratio >= 1.0)
+    R_equal = math.nan
+    if above.size and above[0] > 0:
+        i = above[0]
+        R_equal = float(np.exp(np.interp(0.0, np.log(ratio[i - 1:i + 1]), np.log(R[i - 1:i + 1]))))
+    return GrammageCrossing(R_equal, float(ratio.max()), float(R[np.argmax(ratio)]))
 
 
 def isotopes(element: str, network: SlabNetwork | None = None) -> tuple[str, ...]:
@@ -478,7 +516,7 @@ class BCChi2:
     life of this object); chi0 then enters in closed form (:func:`bc_from_basis`), so a step in chi0 alone costs
     no solution."""
 
-    def __init__(self, model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta")):
+    def __init__(self, model: BCModel, data: pd.DataFrame, free_transport):
         for p in free_transport:
             if p not in TRANSPORT_LIMITS:
                 raise ValueError(f"free transport parameter {p!r} is not allowed: expected D0 and/or delta")
@@ -566,7 +604,7 @@ def chi0_interval(m, best_chi0: float, n_sigma: int, profile: Chi0Profile) -> li
     return profile_interval(profile, best_chi0, n_sigma**2)
 
 
-def fit_bc(model: BCModel, data: pd.DataFrame, free_transport=("D0", "delta"), chi0_max: float = 1.5,
+def fit_bc(model: BCModel, data: pd.DataFrame, free_transport, chi0_max: float = 1.5,
            n_profile: int = 31, two_sigma: bool = True) -> BCFit:
     """Fit chi0 (>= 0) and the ``free_transport`` halo parameters to the ``used`` B/C points (:class:`BCChi2`,
     Migrad: :func:`minimise_bc`).

@@ -52,21 +52,22 @@ I_H_GEV, I_HE_GEV = 19e-9, 44e-9
 
 @dataclass(frozen=True)
 class Halo:
-    """Parameters of the disk-halo transport model (Methods, methods-diffusion; defaults: CRAMS after Schroer+2021).
+    """Parameters of the disk-halo transport model (Methods, methods-diffusion). No defaults here: the book's are
+    those of the parameters D0, delta_gal, ... (:func:`cocoonlib.book.from_params.halo`, CRAMS after Schroer+2021).
 
     D0 [1e28 cm^2/s at 1 GV], delta, ddelta, s, R_b [GV], H [kpc], v_A [km/s],
     mu [mg cm^-2], f_He (He/H by number in the ISM).
     """
 
-    D0: float = 2.48255
-    delta: float = 0.565132
-    ddelta: float = 0.22
-    s: float = 0.1
-    R_b: float = 290.0
-    H: float = 7.0
-    v_A: float = 4.4094
-    mu: float = 2.3
-    f_He: float = 0.1
+    D0: float
+    delta: float
+    ddelta: float
+    s: float
+    R_b: float
+    H: float
+    v_A: float
+    mu: float
+    f_He: float
 
     def with_(self, **changes) -> "Halo":
         return replace(self, **changes)
