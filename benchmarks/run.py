@@ -27,6 +27,7 @@
     python benchmarks/run.py --book-only     # only part 7
     python benchmarks/run.py --joint-only    # only part 6
 """
+
 from __future__ import annotations
 
 import time
@@ -70,16 +71,21 @@ def kelner_vs_naima():
     t_ours, q_ours = best_of(ours, 5)
     t_naima, q_naima = best_of(theirs, 1)
     dev = np.max(np.abs(q_ours / q_naima - 1))
-    print(f"Kelner gamma, 100 energies: cocoonlib {1e3 * t_ours:8.2f} ms | naima {1e3 * t_naima:8.1f} ms | "
-          f"speed-up {t_naima / t_ours:7.0f}x | max deviation {100 * dev:.2f} %")
+    print(
+        f"Kelner gamma, 100 energies: cocoonlib {1e3 * t_ours:8.2f} ms | naima {1e3 * t_naima:8.1f} ms | "
+        f"speed-up {t_naima / t_ours:7.0f}x | max deviation {100 * dev:.2f} %"
+    )
     return t_ours, t_naima
 
 
 def aafrag_first_and_repeat():
-    from cocoonlib.source import grammage, injection as sources
     from cocoonlib import production
+    from cocoonlib.source import grammage
+    from cocoonlib.source import injection as sources
 
-    spectra = sources.injection_spectra(dict(E_SN=1e51, E_max=3.0, eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31))
+    spectra = sources.injection_spectra(
+        dict(E_SN=1e51, E_max=3.0, eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31)
+    )
     E = np.logspace(0, 6, 121)
     production.aafrag._cached.cache_clear()
 
@@ -88,15 +94,19 @@ def aafrag_first_and_repeat():
         return prod, prod.emissivity(spectra, lambda R: grammage.grammage(R, "exponential", 0.4, 20.0))
 
     t_first, (prod, _) = best_of(first, 1)
-    t_repeat, _ = best_of(lambda: prod.emissivity(spectra, lambda R: grammage.grammage(R, "exponential", 0.5, 50.0)), 50)
-    print(f"AAfrag gamma, 121 energies: first call {1e3 * t_first:8.1f} ms | after a change of chi0, R0 "
-          f"{1e3 * t_repeat:6.3f} ms | speed-up {t_first / t_repeat:7.0f}x")
+    t_repeat, _ = best_of(
+        lambda: prod.emissivity(spectra, lambda R: grammage.grammage(R, "exponential", 0.5, 50.0)), 50
+    )
+    print(
+        f"AAfrag gamma, 121 energies: first call {1e3 * t_first:8.1f} ms | after a change of chi0, R0 "
+        f"{1e3 * t_repeat:6.3f} ms | speed-up {t_first / t_repeat:7.0f}x"
+    )
 
 
 def bc_model_and_fit():
-    from cocoonlib.transport import bc
     from cocoonlib.book.chapters import get_chapter
     from cocoonlib.book.params import validate
+    from cocoonlib.transport import bc
 
     P = validate({}, get_chapter("bc").parameters)
     t_build, model = best_of(lambda: from_params.bc_model(P), 3)
@@ -104,9 +114,11 @@ def bc_model_and_fit():
     T = data.T_GeV_n[data.used].to_numpy()
     t_eval, _ = best_of(lambda: model.bc(T, 0.4, D0=2.5), 50)
     t_fit, (_, _, fit) = best_of(lambda: from_params.bc_fit(P, model), 1)
-    print(f"B/C: network build {1e3 * t_build:6.1f} ms | one evaluation at {T.size} energies {1e3 * t_eval:5.2f} ms "
-          f"(goal 5 ms: {t_eval / 5e-3:4.2f}x) | fit + {len(fit.profile_chi0)}-point profile + intervals {t_fit:5.2f} s "
-          f"(goal 20 s: {t_fit / 20:4.2f}x; {t_fit / t_eval:6.0f} evaluations' worth)")
+    print(
+        f"B/C: network build {1e3 * t_build:6.1f} ms | one evaluation at {T.size} energies {1e3 * t_eval:5.2f} ms "
+        f"(goal 5 ms: {t_eval / 5e-3:4.2f}x) | fit + {len(fit.profile_chi0)}-point profile + intervals {t_fit:5.2f} s "
+        f"(goal 20 s: {t_fit / 20:4.2f}x; {t_fit / t_eval:6.0f} evaluations' worth)"
+    )
     return t_fit
 
 
@@ -116,26 +128,31 @@ def bc_network_vs_cno(chapter_runs: int = 2):
     intervals (goal <= 3 s), the 71-nucleus GALPROP network, and chapter 2's execution (goal < 5 s)."""
     import nbformat
 
-    from cocoonlib.transport import bc
-    from cocoonlib.io import paths
     from cocoonlib.book.chapters import get_chapter
     from cocoonlib.book.params import validate
+    from cocoonlib.io import paths
+    from cocoonlib.transport import bc
 
     P = validate({}, get_chapter("bc").parameters)
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     T = data.T_GeV_n[data.used].to_numpy()
     rows = {}
-    for label, make in (("C-N-O", lambda: from_params.cno_bc_model(P)), ("full", lambda: from_params.bc_model(P)),
-                        ("GALPROP", lambda: from_params.bc_model({**P, "xsec_fragmentation": "galprop_opt12"}))):
+    for label, make in (
+        ("C-N-O", lambda: from_params.cno_bc_model(P)),
+        ("full", lambda: from_params.bc_model(P)),
+        ("GALPROP", lambda: from_params.bc_model({**P, "xsec_fragmentation": "galprop_opt12"})),
+    ):
         t_build, model = best_of(make, 3)
         t_eval, _ = best_of(lambda: model.bc(T, 0.4, D0=2.5), 50)
         t_fit, _ = best_of(lambda: from_params.bc_fit(P, model), 1 if label == "GALPROP" else 3)
         rows[label] = (len(model.network.order), t_build, t_eval, t_fit)
     for label, (n, t_build, t_eval, t_fit) in rows.items():
-        print(f"B/C network {label:8s} ({n:2d} nuclei): build + abundances {1e3 * t_build:6.1f} ms | one evaluation at "
-              f"{T.size} energies {1e3 * t_eval:5.2f} ms (goal 5 ms: {t_eval / 5e-3:4.2f}x; "
-              f"{t_eval / rows['C-N-O'][2]:4.2f}x C-N-O) | fit + profile + intervals {t_fit:5.2f} s (goal 3 s: "
-              f"{t_fit / 3:4.2f}x; {t_fit / rows['C-N-O'][3]:4.2f}x C-N-O)")
+        print(
+            f"B/C network {label:8s} ({n:2d} nuclei): build + abundances {1e3 * t_build:6.1f} ms | one evaluation at "
+            f"{T.size} energies {1e3 * t_eval:5.2f} ms (goal 5 ms: {t_eval / 5e-3:4.2f}x; "
+            f"{t_eval / rows['C-N-O'][2]:4.2f}x C-N-O) | fit + profile + intervals {t_fit:5.2f} s (goal 3 s: "
+            f"{t_fit / 3:4.2f}x; {t_fit / rows['C-N-O'][3]:4.2f}x C-N-O)"
+        )
     nb = get_chapter("bc").path
     t_ch = min(_execute(nbformat.read(nb, as_version=4), paths.NOTEBOOKS) for _ in range(chapter_runs))
     print(f"chapter 2 ({nb.name}) execution, best of {chapter_runs}: {t_ch:5.2f} s (goal 5 s: {t_ch / 5:4.2f}x)")
@@ -143,10 +160,10 @@ def bc_network_vs_cno(chapter_runs: int = 2):
 
 
 def gamma_sky_parts():
-    from cocoonlib.sky import diffuse, gamma, gas
-    from cocoonlib.sky.absorption import cmb_absorption_length_kpc
     from cocoonlib.book.chapters import chapter_parameters
     from cocoonlib.core.geometry import WINDOWS
+    from cocoonlib.sky import diffuse, gamma, gas
+    from cocoonlib.sky.absorption import cmb_absorption_length_kpc
 
     P = chapter_parameters("gamma", {})
     t_sky, sky = best_of(lambda: from_params.gamma_sky(P), 3)
@@ -154,9 +171,11 @@ def gamma_sky_parts():
     t_q, _ = best_of(lambda: gamma._dge_emissivities(local, gamma._dge_productions(sky.E, P["f_He"])), 3)
     lam = cmb_absorption_length_kpc(sky.E)
     t_col, _ = best_of(lambda: diffuse.effective_column_cm2(gas.gas_model("galprop"), WINDOWS["outer"], lam), 3)
-    print(f"gamma sky ({sky.E.size} energies): whole {1e3 * t_sky:6.0f} ms (chapter goal 20 s: {t_sky / 20:5.3f}x) | "
-          f"local fits {1e3 * t_local:5.0f} ms | DGE emissivities {1e3 * t_q:5.0f} ms | one absorbed column "
-          f"{1e3 * t_col:5.1f} ms ({t_sky / t_col:4.0f} columns' worth)")
+    print(
+        f"gamma sky ({sky.E.size} energies): whole {1e3 * t_sky:6.0f} ms (chapter goal 20 s: {t_sky / 20:5.3f}x) | "
+        f"local fits {1e3 * t_local:5.0f} ms | DGE emissivities {1e3 * t_q:5.0f} ms | one absorbed column "
+        f"{1e3 * t_col:5.1f} ms ({t_sky / t_col:4.0f} columns' worth)"
+    )
 
 
 def transport_sea():
@@ -165,11 +184,11 @@ def transport_sea():
     with absorption, transport sea against the uniform one (array cache off); the chapter's sky with each sea."""
     import os
 
-    from cocoonlib.sky import diffuse, gamma, gas
-    from cocoonlib.transport import transport2d
-    from cocoonlib.sky.absorption import cmb_absorption_length_kpc
     from cocoonlib.book.chapters import chapter_parameters
     from cocoonlib.core.geometry import WINDOWS
+    from cocoonlib.sky import diffuse, gamma, gas
+    from cocoonlib.sky.absorption import cmb_absorption_length_kpc
+    from cocoonlib.transport import transport2d
 
     P = chapter_parameters("gamma", {})
     disk = from_params.cocoon_disk(P)
@@ -187,7 +206,7 @@ def transport_sea():
     try:
         t_tab, _ = best_of(lambda: from_params.transport_sea(P, solutions, disk).factors, 3)
         sea = from_params.transport_sea(P, solutions, disk)
-        sea.factors
+        _ = sea.factors  # computed once here, outside the timing below
         t_tr, _ = best_of(lambda: diffuse.sea_columns_by_species(g, sea, w, lam), 2)
         t_un, _ = best_of(lambda: diffuse.sea_columns_by_species(g, diffuse.UniformSea(), w, lam), 2)
     finally:
@@ -196,11 +215,13 @@ def transport_sea():
         else:
             os.environ["COCOON_ARRAY_CACHE"] = saved
     skies = {s: best_of(lambda: from_params.gamma_sky(P | {"cr_sea": s}), 3)[0] for s in diffuse.CR_SEAS}
-    print(f"transport sea: H + He solved on {solutions['H'].T.size} energies x {transport2d.N_MODES} modes "
-          f"{1e3 * t_solve:5.1f} ms cold (goal 300 ms: {t_solve / 0.3:4.2f}x) | tables + SVD {1e3 * t_tab:5.0f} ms | "
-          f"columns, inner window, H and He, {lam.size} lengths, cache off: transport {1e3 * t_tr:5.0f} ms vs uniform "
-          f"{1e3 * t_un:5.0f} ms ({t_tr / t_un:4.1f}x) | chapter sky, warm cache: " +
-          ", ".join(f"{s} {1e3 * t:4.0f} ms" for s, t in skies.items()))
+    print(
+        f"transport sea: H + He solved on {solutions['H'].T.size} energies x {transport2d.N_MODES} modes "
+        f"{1e3 * t_solve:5.1f} ms cold (goal 300 ms: {t_solve / 0.3:4.2f}x) | tables + SVD {1e3 * t_tab:5.0f} ms | "
+        f"columns, inner window, H and He, {lam.size} lengths, cache off: transport {1e3 * t_tr:5.0f} ms vs uniform "
+        f"{1e3 * t_un:5.0f} ms ({t_tr / t_un:4.1f}x) | chapter sky, warm cache: "
+        + ", ".join(f"{s} {1e3 * t:4.0f} ms" for s, t in skies.items())
+    )
     return t_solve
 
 
@@ -234,8 +255,10 @@ def explore_page_build(repeat: int = 3):
     warm = min(run(env)[0] for _ in range(repeat))
     with tempfile.TemporaryDirectory() as cold_cache:
         cold, size = run({**env, "COCOON_ARRAY_CACHE": cold_cache})
-    print(f"Explore page: directive warm {warm:5.2f} s (goal 3 s: {warm / 3:4.2f}x) | cold array cache {cold:5.1f} s | "
-          f"HTML {size / 1e6:4.2f} MB (goal 3 MB)")
+    print(
+        f"Explore page: directive warm {warm:5.2f} s (goal 3 s: {warm / 3:4.2f}x) | cold array cache {cold:5.1f} s | "
+        f"HTML {size / 1e6:4.2f} MB (goal 3 MB)"
+    )
     return warm, cold
 
 
@@ -245,8 +268,8 @@ def joint_fit(n_pseudo: int = 50):
     injected values by fits of pseudo-data."""
     import math
 
-    from cocoonlib.stats import joint
     from cocoonlib.book.chapters import chapter_parameters
+    from cocoonlib.stats import joint
 
     P = chapter_parameters("joint", {})
     t_setup, (skies, model) = best_of(lambda: (from_params.joint_skies(P), from_params.bc_model(P)), 1)
@@ -259,34 +282,43 @@ def joint_fit(n_pseudo: int = 50):
         return {u: joint.fit_joint(fresh(u)) for u in (("bc",), ("gamma",), ("bc", "gamma"))}
 
     t_fits, f = best_of(fits, 2)
-    t_grid, grid = best_of(lambda: joint.profile_grid(fresh(("bc", "gamma")), np.linspace(0.0, 1.4, 29),
-                                                      np.geomspace(2.0, 1e5, 25)), 2)
+    t_grid, grid = best_of(
+        lambda: joint.profile_grid(fresh(("bc", "gamma")), np.linspace(0.0, 1.4, 29), np.geomspace(2.0, 1e5, 25)), 2
+    )
     L = fresh(("bc", "gamma"))
     t = joint.tension(f["bc",], f["gamma",], f["bc", "gamma"])
     j = f["bc", "gamma"]
-    print(f"joint fit: setup (skies, B/C model) {t_setup:5.2f} s | three fits with Minos (chi0, R0; 1 and 2 sigma) "
-          f"{t_fits:5.2f} s ({', '.join(f'{x.nfcn} calls' for x in f.values())}) | profile grid 29 x 25 {t_grid:5.2f} s | "
-          f"together {t_fits + t_grid:5.2f} s (goal 20 s: {(t_fits + t_grid) / 20:4.2f}x)")
-    print(f"  chi0 = {j.chi0:.4f} [{j.interval('chi0')[0]:.4f}, {j.interval('chi0')[1]:.4f}], R0 = {j.R0_TV:.4g} TV; "
-          f"gamma rays alone chi0 = {f['gamma',].chi0:.3f}; tension {t['difference_sigma']:.2f} sigma, "
-          f"Delta chi2 = {t['delta_chi2']:.2f} ({t['delta_chi2_sigma']:.2f} sigma)")
+    print(
+        f"joint fit: setup (skies, B/C model) {t_setup:5.2f} s | three fits with Minos (chi0, R0; 1 and 2 sigma) "
+        f"{t_fits:5.2f} s ({', '.join(f'{x.nfcn} calls' for x in f.values())}) | profile grid 29 x 25 {t_grid:5.2f} s | "
+        f"together {t_fits + t_grid:5.2f} s (goal 20 s: {(t_fits + t_grid) / 20:4.2f}x)"
+    )
+    print(
+        f"  chi0 = {j.chi0:.4f} [{j.interval('chi0')[0]:.4f}, {j.interval('chi0')[1]:.4f}], R0 = {j.R0_TV:.4g} TV; "
+        f"gamma rays alone chi0 = {f['gamma',].chi0:.3f}; tension {t['difference_sigma']:.2f} sigma, "
+        f"Delta chi2 = {t['delta_chi2']:.2f} ({t['delta_chi2_sigma']:.2f} sigma)"
+    )
 
     D0, err = j.best["D0"], j.errors["D0"]
     sea_P = {**P, "D0": D0}
     t0 = time.perf_counter()
     change = from_params.dge_change_with_D0(sea_P, [D0 - err, D0 + err], joint.REGIONS, (1e3, 1e4))
     bound = from_params.sea_shape_change(sea_P, [D0 - err, D0 + err]).to_numpy().max()
-    print(f"  D0 = {D0:.3f} +- {err:.3f} (joint fit): the DGE (band centre) of the five regions changes by at most "
-          + ", ".join(f"{abs(change[c]).max():.1e} at {c}" for c in change.columns)
-          + f" (the sea's bound: {bound:.1e}); {time.perf_counter() - t0:.0f} s")
+    print(
+        f"  D0 = {D0:.3f} +- {err:.3f} (joint fit): the DGE (band centre) of the five regions changes by at most "
+        + ", ".join(f"{abs(change[c]).max():.1e} at {c}" for c in change.columns)
+        + f" (the sea's bound: {bound:.1e}); {time.perf_counter() - t0:.0f} s"
+    )
     hits, t0 = 0, time.perf_counter()
     injected = {"chi0": 0.4, "log10_R0_TV": 2.0, "D0": 3.1}
     for seed in range(n_pseudo):
         g = joint.fit_joint(L.pseudo_data(injected, np.random.default_rng(seed)), intervals=())
         hits += all(abs(g.best[n] - injected[n]) <= 3 * g.errors[n] for n in ("chi0", "log10_R0_TV"))
     if n_pseudo:
-        print(f"  pseudo-data: injected chi0 = 0.4, R0 = {10 ** 2.0:g} TV within 3 Hesse sigma in {hits}/{n_pseudo} fits "
-              f"({100 * hits / n_pseudo:.0f} %, goal >= 90 %), {time.perf_counter() - t0:.1f} s")
+        print(
+            f"  pseudo-data: injected chi0 = 0.4, R0 = {10**2.0:g} TV within 3 Hesse sigma in {hits}/{n_pseudo} fits "
+            f"({100 * hits / n_pseudo:.0f} %, goal >= 90 %), {time.perf_counter() - t0:.1f} s"
+        )
     return t_fits + t_grid, math.nan if not n_pseudo else hits / n_pseudo
 
 
@@ -298,14 +330,16 @@ def chapter_execution(name: str, repeat: int = 3) -> float:
     """Best of ``repeat`` executions of one chapter, as the book table measures them."""
     import nbformat
 
-    from cocoonlib.io import paths
     from cocoonlib.book.chapters import CHAPTERS
+    from cocoonlib.io import paths
 
     return min(_execute(nbformat.read(CHAPTERS[name].path, as_version=4), paths.NOTEBOOKS) for _ in range(repeat))
 
 
-FLOOR_SOURCE = ("import cocoonlib, cocoonlib.sky.gamma, cocoonlib.transport.bc, cocoonlib.book.plotting\nimport matplotlib.pyplot as plt\n"
-                "plt.plot([1, 10], [1, 10])\nplt.show()")
+FLOOR_SOURCE = (
+    "import cocoonlib, cocoonlib.sky.gamma, cocoonlib.transport.bc, cocoonlib.book.plotting\nimport matplotlib.pyplot as plt\n"
+    "plt.plot([1, 10], [1, 10])\nplt.show()"
+)
 """A floor chapter: start a kernel, import cocoonlib and its stack, plot once."""
 
 FLOOR_CONFIG = """title: floor
@@ -332,8 +366,10 @@ def _build(book_dir, out_dir) -> float:
 
     shutil.rmtree(out_dir, ignore_errors=True)
     t = time.perf_counter()
-    r = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(book_dir), "--path-output",
-                        str(out_dir)], capture_output=True)
+    r = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(book_dir), "--path-output", str(out_dir)],
+        capture_output=True,
+    )
     wall = time.perf_counter() - t
     assert r.returncode == 0, r.stdout.decode()[-2000:]
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -352,9 +388,13 @@ def floor_book(tmp, n_chapters: int) -> float:
     (book / "_config.yml").write_text(FLOOR_CONFIG)
     names = [f"chapter{i}" for i in range(1, n_chapters + 1)]
     (book / "intro.md").write_text("# Floor\n")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n" + "".join(f"- file: {n}\n" for n in names))
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n" + "".join(f"- file: {n}\n" for n in names)
+    )
     for n in names:
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {n}"), nbformat.v4.new_code_cell(FLOOR_SOURCE)])
+        nb = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell(f"# {n}"), nbformat.v4.new_code_cell(FLOOR_SOURCE)]
+        )
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, book / f"{n}.ipynb")
     return _build(book, Path(tmp) / "floor_out")
@@ -371,8 +411,8 @@ def book_table(rows=None, repeat: int = 3):
 
     import nbformat
 
-    from cocoonlib.io import paths
     from cocoonlib.book.chapters import CHAPTERS
+    from cocoonlib.io import paths
 
     rows = rows or []
     n = len(CHAPTERS)
@@ -383,27 +423,38 @@ def book_table(rows=None, repeat: int = 3):
         os.environ.setdefault("COCOON_FIGURES_DIR", str(Path(tmp) / "figures"))
         floor = min(floor_book(Path(tmp) / f"f{i}", n) for i in range(2))
         for name, ch in CHAPTERS.items():
-            chapter_times[name] = min(_execute(nbformat.read(ch.path, as_version=4), paths.NOTEBOOKS) for _ in range(repeat))
+            chapter_times[name] = min(
+                _execute(nbformat.read(ch.path, as_version=4), paths.NOTEBOOKS) for _ in range(repeat)
+            )
         t_run = []
         for i in range(repeat):
             t = time.perf_counter()
-            r = subprocess.run([str(Path(sys.executable).parent / "cocoon"), "run", "model", "-o", str(Path(tmp) / f"run{i}")],
-                               capture_output=True)
+            r = subprocess.run(
+                [str(Path(sys.executable).parent / "cocoon"), "run", "model", "-o", str(Path(tmp) / f"run{i}")],
+                capture_output=True,
+            )
             t_run.append(time.perf_counter() - t)
             assert r.returncode == 0, r.stderr.decode()[-2000:]
         t_book = min(_build(paths.ROOT, Path(tmp) / "book") for _ in range(2))
-    lines = ["| what | time | goal | ratio |", "|---|---|---|---|",
-             f"| floor: a book of {n} notebooks that only import cocoonlib and its stack and plot once, built "
-             f"from clean | {floor:.1f} s | | |",
-             f"| clean build of the whole book (wall) | {t_book:.1f} s | 2.5 x floor = {2.5 * floor:.1f} s | "
-             f"{t_book / floor:.2f} x floor |",
-             f"| one floor chapter: kernel start, imports, one plot | {floor_one:.2f} s | | |"]
+    lines = [
+        "| what | time | goal | ratio |",
+        "|---|---|---|---|",
+        f"| floor: a book of {n} notebooks that only import cocoonlib and its stack and plot once, built "
+        f"from clean | {floor:.1f} s | | |",
+        f"| clean build of the whole book (wall) | {t_book:.1f} s | 2.5 x floor = {2.5 * floor:.1f} s | "
+        f"{t_book / floor:.2f} x floor |",
+        f"| one floor chapter: kernel start, imports, one plot | {floor_one:.2f} s | | |",
+    ]
     for name, t_ch in chapter_times.items():
         goal = CHAPTER_GOALS_S.get(name, 5.0)
-        lines.append(f"| chapter `{name}` ({CHAPTERS[name].notebook}), execution | {t_ch:.1f} s | {goal:g} s | "
-                     f"{t_ch / goal:.2f} |")
-    lines.append(f"| `cocoon run model` end to end (kernel, papermill, results.json) | {min(t_run):.1f} s | 5 s | "
-                 f"{min(t_run) / 5:.2f} |")
+        lines.append(
+            f"| chapter `{name}` ({CHAPTERS[name].notebook}), execution | {t_ch:.1f} s | {goal:g} s | "
+            f"{t_ch / goal:.2f} |"
+        )
+    lines.append(
+        f"| `cocoon run model` end to end (kernel, papermill, results.json) | {min(t_run):.1f} s | 5 s | "
+        f"{min(t_run) / 5:.2f} |"
+    )
     lines += rows
     print("\n".join(lines))
 
@@ -426,17 +477,19 @@ if __name__ == "__main__":
         t_sea = transport_sea()
         t_explore, _ = explore_page_build()
         t_joint, coverage = joint_fit()
-        rows = [f"| Kelner gamma emissivity, 100 energies: cocoonlib vs naima | {1e3 * t_ours:.2f} ms vs "
-                f"{1e3 * t_naima:.0f} ms | | naima / cocoonlib = {t_naima / t_ours:.0f} |",
-                f"| B/C fit with chi0 profile and intervals (chapter 2) | {t_fit:.1f} s | 20 s | {t_fit / 20:.2f} |",
-                f"| 2D transport of H and He, full energy grid, cold | {1e3 * t_sea:.0f} ms | 300 ms | {t_sea / 0.3:.2f} |",
-                f"| B/C evaluation at the data energies, {bc_rows['full'][0]} nuclei (C-N-O: "
-                f"{1e3 * bc_rows['C-N-O'][2]:.2f} ms) | {1e3 * bc_rows['full'][2]:.2f} ms | 5 ms | "
-                f"{bc_rows['full'][2] / 5e-3:.2f} |",
-                f"| B/C fit, profile and intervals, {bc_rows['full'][0]} nuclei (C-N-O: {bc_rows['C-N-O'][3]:.2f} s) | "
-                f"{bc_rows['full'][3]:.2f} s | 3 s | {bc_rows['full'][3] / 3:.2f} |",
-                f"| Explore page in the book build (data from the array cache, Bokeh document, HTML) | "
-                f"{t_explore:.2f} s | 3 s | {t_explore / 3:.2f} |",
-                f"| joint fit of chi0 and R0: three fits with Minos intervals and the profile grid (coverage of 50 "
-                f"pseudo-data fits: {100 * coverage:.0f} %) | {t_joint:.1f} s | 20 s | {t_joint / 20:.2f} |"]
+        rows = [
+            f"| Kelner gamma emissivity, 100 energies: cocoonlib vs naima | {1e3 * t_ours:.2f} ms vs "
+            f"{1e3 * t_naima:.0f} ms | | naima / cocoonlib = {t_naima / t_ours:.0f} |",
+            f"| B/C fit with chi0 profile and intervals (chapter 2) | {t_fit:.1f} s | 20 s | {t_fit / 20:.2f} |",
+            f"| 2D transport of H and He, full energy grid, cold | {1e3 * t_sea:.0f} ms | 300 ms | {t_sea / 0.3:.2f} |",
+            f"| B/C evaluation at the data energies, {bc_rows['full'][0]} nuclei (C-N-O: "
+            f"{1e3 * bc_rows['C-N-O'][2]:.2f} ms) | {1e3 * bc_rows['full'][2]:.2f} ms | 5 ms | "
+            f"{bc_rows['full'][2] / 5e-3:.2f} |",
+            f"| B/C fit, profile and intervals, {bc_rows['full'][0]} nuclei (C-N-O: {bc_rows['C-N-O'][3]:.2f} s) | "
+            f"{bc_rows['full'][3]:.2f} s | 3 s | {bc_rows['full'][3] / 3:.2f} |",
+            f"| Explore page in the book build (data from the array cache, Bokeh document, HTML) | "
+            f"{t_explore:.2f} s | 3 s | {t_explore / 3:.2f} |",
+            f"| joint fit of chi0 and R0: three fits with Minos intervals and the profile grid (coverage of 50 "
+            f"pseudo-data fits: {100 * coverage:.0f} %) | {t_joint:.1f} s | 20 s | {t_joint / 20:.2f} |",
+        ]
     book_table(rows)

@@ -1,4 +1,5 @@
 """Shared test fixtures. The data tests need the mirror (COCOON_DATA_MIRROR), as CI provides."""
+
 from pathlib import Path
 
 import pytest

@@ -1,11 +1,12 @@
 """Pair production on the CMB: threshold, cross section, and the mean free path by a second integration order."""
+
 import numpy as np
 import pytest
 import scipy.constants as sc
 from scipy import integrate
 
-from cocoonlib.sky import absorption
 from cocoonlib.core.units import KPC_CM
+from cocoonlib.sky import absorption
 
 ME = sc.physical_constants["electron mass energy equivalent in MeV"][0] * 1e6  # eV
 
@@ -42,12 +43,22 @@ def test_mean_free_path_by_the_other_integration_order(E_PeV):
         smax = 4 * E * eps
         if smax <= 4 * ME**2:
             return 0.0
-        return integrate.quad(lambda ls: np.exp(2 * ls) * absorption.breit_wheeler_cm2(np.exp(ls)),
-                              np.log(4 * ME**2), np.log(smax), limit=200, epsrel=1e-8)[0]
+        return integrate.quad(
+            lambda ls: np.exp(2 * ls) * absorption.breit_wheeler_cm2(np.exp(ls)),
+            np.log(4 * ME**2),
+            np.log(smax),
+            limit=200,
+            epsrel=1e-8,
+        )[0]
 
     eps_min = ME**2 / E
-    val = integrate.quad(lambda le: np.exp(le) * n(np.exp(le)) / np.exp(2 * le) * inner(np.exp(le)),
-                         np.log(eps_min), np.log(60 * kT), limit=400, epsrel=1e-7)[0] / (8 * E**2)
+    val = integrate.quad(
+        lambda le: np.exp(le) * n(np.exp(le)) / np.exp(2 * le) * inner(np.exp(le)),
+        np.log(eps_min),
+        np.log(60 * kT),
+        limit=400,
+        epsrel=1e-7,
+    )[0] / (8 * E**2)
     lam_ref = 1 / (val * KPC_CM)
     assert absorption.cmb_absorption_length_kpc([E / 1e9])[0] == pytest.approx(lam_ref, rel=2e-3)
 

@@ -1,9 +1,10 @@
 """The disk cache of expensive arrays: same numbers as without it, renewed when its inputs change."""
+
 import numpy as np
 
+from cocoonlib.book import from_params
 from cocoonlib.io import array_cache
 from cocoonlib.production import aafrag
-from cocoonlib.book import from_params
 
 
 def test_cached_array_computes_once_and_reads_back(tmp_path, monkeypatch):
@@ -60,8 +61,8 @@ def test_aafrag_matrix_from_disk_equals_the_computed_one(tmp_path, monkeypatch):
 def test_columns_from_disk_equal_the_integral_and_custom_fields_are_not_cached(tmp_path, monkeypatch):
     from dataclasses import dataclass
 
-    from cocoonlib.sky import diffuse, gas
     from cocoonlib.core.geometry import WINDOWS, line_of_sight_integral
+    from cocoonlib.sky import diffuse, gas
 
     monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
     field = gas.gas_model("bronf_ferr")
@@ -89,10 +90,10 @@ def test_columns_from_disk_equal_the_integral_and_custom_fields_are_not_cached(t
 def test_sea_columns_are_kept_as_node_columns(tmp_path, monkeypatch):
     """The sea-weighted columns are cached at the rigidity nodes (never as the SVD basis's columns): read back equal,
     one file per species and window, and the values equal the uncached integral times the loadings."""
-    from cocoonlib.sky import diffuse, gas
     from cocoonlib.book import params
     from cocoonlib.core.geometry import WINDOWS, line_of_sight_integral
     from cocoonlib.core.units import KPC_CM
+    from cocoonlib.sky import diffuse, gas
 
     monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
     P = params.validate({})

@@ -1,11 +1,11 @@
 """Bands: an interval of chi0 carried to the cocoon and total curves by linearity; D0 and the sea of the DGE."""
+
 import numpy as np
 import pytest
 
+from cocoonlib.book import chapters, from_params
 from cocoonlib.stats import bands
 from cocoonlib.transport import bc
-from cocoonlib.book import chapters
-from cocoonlib.book import from_params
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -58,11 +58,22 @@ def test_bad_intervals_are_refused():
 
 
 def test_interval_and_D0_from_a_fit():
-    fit = bc.BCFit(free=["chi0", "D0"], best={"chi0": 0.3, "D0": 3.0}, errors={"chi0": 0.04, "D0": 0.1},
-                   covariance={"chi0": {"chi0": 0.0016, "D0": 0.0038}, "D0": {"chi0": 0.0038, "D0": 0.01}},
-                   chi2=50.0, ndof=57, chi2_by_experiment={}, n_by_experiment={}, chi0_interval_1sigma=[0.26, 0.34],
-                   chi0_interval_2sigma=[0.22, 0.38], profile_chi0=[], profile_dchi2=[], chi2_no_cocoon=100.0,
-                   best_no_cocoon={})
+    fit = bc.BCFit(
+        free=["chi0", "D0"],
+        best={"chi0": 0.3, "D0": 3.0},
+        errors={"chi0": 0.04, "D0": 0.1},
+        covariance={"chi0": {"chi0": 0.0016, "D0": 0.0038}, "D0": {"chi0": 0.0038, "D0": 0.01}},
+        chi2=50.0,
+        ndof=57,
+        chi2_by_experiment={},
+        n_by_experiment={},
+        chi0_interval_1sigma=[0.26, 0.34],
+        chi0_interval_2sigma=[0.22, 0.38],
+        profile_chi0=[],
+        profile_dchi2=[],
+        chi2_no_cocoon=100.0,
+        best_no_cocoon={},
+    )
     iv = bands.Chi0Interval.from_fit(fit)
     assert (iv.best, iv.ends(1), iv.ends(2)) == (0.3, (0.26, 0.34), (0.22, 0.38))
     assert bands.D0_along_chi0(fit, 0.3) == 3.0
@@ -81,8 +92,12 @@ def test_the_band_of_the_default_chapters_is_chapter_2s_fit(P):
     committed = extract(chapters.CHAPTERS["bc"].path)
     iv = bands.Chi0Interval.from_fit(from_params.chi0_band_fit(P))
     assert (iv.best, iv.lo1, iv.hi1, iv.lo2, iv.hi2) == pytest.approx(
-        [committed[k] for k in ("chi0_best_g_cm2", "chi0_lo_g_cm2", "chi0_hi_g_cm2", "chi0_lo2_g_cm2", "chi0_hi2_g_cm2")],
-        rel=1e-6)
+        [
+            committed[k]
+            for k in ("chi0_best_g_cm2", "chi0_lo_g_cm2", "chi0_hi_g_cm2", "chi0_lo2_g_cm2", "chi0_hi2_g_cm2")
+        ],
+        rel=1e-6,
+    )
     assert from_params.chi0_band_fit({**P, "chi0_band": "none"}) is None
     with pytest.raises(ValueError, match="chi0_band"):
         from_params.chi0_band_fit({**P, "chi0_band": "later"})

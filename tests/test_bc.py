@@ -1,14 +1,15 @@
 """Cross-section tables, the B/C data, the fit and its saved file."""
+
 import json
 
 import numpy as np
 import pytest
 
-from cocoonlib.transport import bc, nuclear
+from cocoonlib.book import from_params
 from cocoonlib.book.chapters import get_chapter
 from cocoonlib.book.params import ParameterError, validate
 from cocoonlib.core import kinematics
-from cocoonlib.book import from_params
+from cocoonlib.transport import bc, nuclear
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -108,8 +109,12 @@ def test_minos_interval_equals_the_profile_crossing(model, P):
     from scipy.optimize import minimize_scalar
 
     def profile(c):
-        r = minimize_scalar(lambda D0: np.sum(((model.bc(T, c, D0=D0) - y) / s) ** 2), bounds=(1.0, 5.0),
-                            method="bounded", options={"xatol": 1e-7})
+        r = minimize_scalar(
+            lambda D0: np.sum(((model.bc(T, c, D0=D0) - y) / s) ** 2),
+            bounds=(1.0, 5.0),
+            method="bounded",
+            options={"xatol": 1e-7},
+        )
         return r.fun - fit.chi2
 
     for n_sigma, interval in ((1, fit.chi0_interval_1sigma), (2, fit.chi0_interval_2sigma)):
@@ -187,9 +192,19 @@ def test_fit_file_round_trip_and_resolve(tmp_path, model, P, monkeypatch):
         bc.load_fit()
 
 
-@pytest.mark.parametrize("name, value", [("T_min_fit", 0.0), ("free_transport", "H"), ("xsec_fragmentation", "webber"),
-                                         ("phi", -0.1), ("y_O", "1.2"), ("ams02_table", "PRL2011"), ("delta_gal", 2.0),
-                                         ("source_abundances", "solar")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("T_min_fit", 0.0),
+        ("free_transport", "H"),
+        ("xsec_fragmentation", "webber"),
+        ("phi", -0.1),
+        ("y_O", "1.2"),
+        ("ams02_table", "PRL2011"),
+        ("delta_gal", 2.0),
+        ("source_abundances", "solar"),
+    ],
+)
 def test_bc_parameters_are_validated(name, value):
     with pytest.raises(ParameterError, match=name):
         validate({name: value}, get_chapter("bc").parameters)

@@ -1,14 +1,16 @@
 """The B/C network of every nucleus the cross-section tables cover (chapter 2): regression to the C-N-O
 network, closed forms, the parts of boron, ghost folding, decays, source abundances, bad input."""
+
 import numpy as np
 import pytest
 
-from cocoonlib.transport import bc, nuclear, slab as transport
+from cocoonlib.book import from_params
 from cocoonlib.book.chapters import get_chapter
-from cocoonlib.transport.nuclear import Nucleus
 from cocoonlib.book.params import ParameterError, validate
 from cocoonlib.core import kinematics
-from cocoonlib.book import from_params
+from cocoonlib.transport import bc, nuclear
+from cocoonlib.transport import slab as transport
+from cocoonlib.transport.nuclear import Nucleus
 
 pytestmark = pytest.mark.usefixtures("mirror")
 HALO = from_params.halo()
@@ -29,20 +31,78 @@ def model(mirror, P):
 #: GeV/n, chi0 = 0.4, the chapter's defaults with y_N, y_O: (total, cocoon part) at the default transport and at
 #: D0 = 3, delta = 0.5
 FIRST_EDITION_BC = {
-    (): ([0.308034024656, 0.28597909333, 0.246444989525, 0.204058266111, 0.162836963377, 0.127106991182,
-          0.099667898482, 0.080918744487, 0.067690306727, 0.056827500375, 0.046692436847, 0.036111980397],
-         [0.031795960141, 0.030125382417, 0.02849478518, 0.027246618762, 0.026241753497, 0.025507477911,
-          0.025013026103, 0.024583669713, 0.023861630751, 0.022464117198, 0.019801182847, 0.015125971462]),
+    (): (
+        [
+            0.308034024656,
+            0.28597909333,
+            0.246444989525,
+            0.204058266111,
+            0.162836963377,
+            0.127106991182,
+            0.099667898482,
+            0.080918744487,
+            0.067690306727,
+            0.056827500375,
+            0.046692436847,
+            0.036111980397,
+        ],
+        [
+            0.031795960141,
+            0.030125382417,
+            0.02849478518,
+            0.027246618762,
+            0.026241753497,
+            0.025507477911,
+            0.025013026103,
+            0.024583669713,
+            0.023861630751,
+            0.022464117198,
+            0.019801182847,
+            0.015125971462,
+        ],
+    ),
     (("D0", 3.0), ("delta", 0.5)): (
-        [0.30036944059, 0.280140537859, 0.244176665887, 0.206148921807, 0.169010833783, 0.136173433512,
-         0.11027661442, 0.092234880256, 0.079262659704, 0.068228623606, 0.057553908419, 0.046178419587],
-        [0.031724156592, 0.030087752109, 0.028512272202, 0.027334195639, 0.026394299233, 0.025699127243,
-         0.025220368463, 0.024793766397, 0.024068300064, 0.022658286643, 0.019968402423, 0.015247717377]),
+        [
+            0.30036944059,
+            0.280140537859,
+            0.244176665887,
+            0.206148921807,
+            0.169010833783,
+            0.136173433512,
+            0.11027661442,
+            0.092234880256,
+            0.079262659704,
+            0.068228623606,
+            0.057553908419,
+            0.046178419587,
+        ],
+        [
+            0.031724156592,
+            0.030087752109,
+            0.028512272202,
+            0.027334195639,
+            0.026394299233,
+            0.025699127243,
+            0.025220368463,
+            0.024793766397,
+            0.024068300064,
+            0.022658286643,
+            0.019968402423,
+            0.015247717377,
+        ],
+    ),
 }
 #: the first edition's fit (notebook 02 at commit f37375a, its recorded key numbers)
-FIRST_EDITION_FIT = {"chi0": 0.32245679357693524, "lo": 0.27480988447582233, "hi": 0.36933429948040786,
-                     "lo2": 0.2263586278622372, "hi2": 0.4155095321946728, "chi2": 50.428035508665324,
-                     "D0": 2.6686241278148337, "dchi2": 41.40159697865922}
+FIRST_EDITION_FIT = {
+    "chi0": 0.32245679357693524,
+    "lo": 0.27480988447582233,
+    "hi": 0.36933429948040786,
+    "lo2": 0.2263586278622372,
+    "hi2": 0.4155095321946728,
+    "chi2": 50.428035508665324,
+    "D0": 2.6686241278148337,
+    "dchi2": 41.40159697865922,
+}
 
 
 @pytest.mark.parametrize("changes", list(FIRST_EDITION_BC))
@@ -60,9 +120,16 @@ def test_cno_network_reproduces_the_first_edition(P, changes):
 
 def test_cno_network_reproduces_the_first_edition_fit(P):
     _, _, fit = from_params.bc_fit(P, from_params.cno_bc_model(P))
-    got = {"chi0": fit.chi0, "lo": fit.chi0_interval_1sigma[0], "hi": fit.chi0_interval_1sigma[1],
-           "lo2": fit.chi0_interval_2sigma[0], "hi2": fit.chi0_interval_2sigma[1], "chi2": fit.chi2,
-           "D0": fit.best["D0"], "dchi2": fit.delta_chi2_no_cocoon}
+    got = {
+        "chi0": fit.chi0,
+        "lo": fit.chi0_interval_1sigma[0],
+        "hi": fit.chi0_interval_1sigma[1],
+        "lo2": fit.chi0_interval_2sigma[0],
+        "hi2": fit.chi0_interval_2sigma[1],
+        "chi2": fit.chi2,
+        "D0": fit.best["D0"],
+        "dchi2": fit.delta_chi2_no_cocoon,
+    }
     assert got == pytest.approx(FIRST_EDITION_FIT, rel=1e-6)
 
 
@@ -71,8 +138,23 @@ def test_default_network_is_every_nucleus_of_the_tables():
     """evoli2019 + tripathi99: C, N, O isotopes and the five heavy parents of the table (20Ne, 24Mg, 28Si, 32S,
     56Fe), boron, and 10Be before 10B; 14C is folded into 14N. galprop_opt12 covers every isotope up to iron."""
     keys = [n.key for n in nuclear.network_nuclei("evoli2019", "tripathi99")]
-    assert keys == ["56Fe", "32S", "28Si", "24Mg", "20Ne", "18O", "17O", "16O", "15N", "14N", "13C", "12C", "11B",
-                    "10Be", "10B"]
+    assert keys == [
+        "56Fe",
+        "32S",
+        "28Si",
+        "24Mg",
+        "20Ne",
+        "18O",
+        "17O",
+        "16O",
+        "15N",
+        "14N",
+        "13C",
+        "12C",
+        "11B",
+        "10Be",
+        "10B",
+    ]
     full = nuclear.network_nuclei("galprop_opt12", "tripathi99")
     zs = {n.Z for n in full}
     assert zs == set(range(4, 29))  # Be (10Be only) to Ni
@@ -176,7 +258,9 @@ def test_ghost_folding_conserves_the_produced_flux():
     assert kept["12C"] == pytest.approx(0.994) and lost["4He"] == pytest.approx(2 * 0.006)
 
     def closed(g):  # every step of every chain from g has branching ratios adding up to one
-        return g not in ghosts or (abs(sum(n for _, n in ghosts[g]) - 1) < 1e-9 and all(closed(c) for c, _ in ghosts[g]))
+        return g not in ghosts or (
+            abs(sum(n for _, n in ghosts[g]) - 1) < 1e-9 and all(closed(c) for c, _ in ghosts[g])
+        )
 
     checked = [g for g in ghosts if closed(g)]
     assert len(checked) > 150
@@ -238,8 +322,12 @@ def test_crams_abundances_follow_the_crams_code(model):
     assert (q["C"], q["O"], q["Fe"], q["B"]) == (3.98879e-3, 7.15129e-3, 6.8e-3, 0.0)
     ab = bc.crams_abundances(model.network)
     g = model.network.gamma_nuclei
-    assert ab["16O"] / ab["12C"] == pytest.approx(q["O"] * 99.7628 / (q["C"] * 98.8922) * (16 / 12) ** (3 - g), rel=1e-12)
-    assert ab["56Fe"] / ab["12C"] == pytest.approx(q["Fe"] * 100.0 / (q["C"] * 98.8922) * (56 / 12) ** (3 - g), rel=1e-12)
+    assert ab["16O"] / ab["12C"] == pytest.approx(
+        q["O"] * 99.7628 / (q["C"] * 98.8922) * (16 / 12) ** (3 - g), rel=1e-12
+    )
+    assert ab["56Fe"] / ab["12C"] == pytest.approx(
+        q["Fe"] * 100.0 / (q["C"] * 98.8922) * (56 / 12) ** (3 - g), rel=1e-12
+    )
     assert "11B" not in ab and "10B" not in ab
     assert bc.crams_left_out(model.network) == ["Na", "Al", "P", "Ar", "Ca", "Cr", "Ni"]
 

@@ -25,6 +25,7 @@ session, then:
 
 ``COCOON_BOOK_OUTPUT`` keeps the build in that directory (CI keeps it as an artefact).
 """
+
 from __future__ import annotations
 
 import math
@@ -39,11 +40,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cocoonlib.book import citation, scorecard
-from cocoonlib.io import paths
+from cocoonlib.book import citation, from_params, scorecard
 from cocoonlib.book.chapters import CHAPTERS
 from cocoonlib.book.results import extract
-from cocoonlib.book import from_params
+from cocoonlib.io import paths
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
@@ -73,7 +73,9 @@ def book(tmp_path_factory):
     run = subprocess.run([str(jb), "build", str(paths.ROOT), "--path-output", str(out)], capture_output=True, text=True)
     seconds = time.perf_counter() - t
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    warnings = [line for line in (run.stdout + run.stderr).splitlines() if "WARNING" in line and "Kernel is running" not in line]
+    warnings = [
+        line for line in (run.stdout + run.stderr).splitlines() if "WARNING" in line and "Kernel is running" not in line
+    ]
     assert not warnings, "\n".join(warnings)
     return out / "_build" / "html", out / "_build" / "jupyter_execute", seconds
 
@@ -94,12 +96,23 @@ def browser(tmp_path_factory):
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (requirements.txt)")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 # no network, as for an archived copy of the book: no name resolves, every request that
-                 # still goes out is sent to a closed port on this machine
-                 "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-                 "--window-size=1280,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        # no network, as for an archived copy of the book: no name resolves, every request that
+        # still goes out is sent to a closed port on this machine
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         options.add_argument(flag)
     from selenium.webdriver.chrome.service import Service
 
@@ -126,7 +139,8 @@ def _open(browser, html: Path, page: str) -> None:
         "const done = arguments[arguments.length - 1];"
         "const mj = window.MathJax;"
         "if (mj && mj.startup && mj.startup.promise) { mj.startup.promise.then(() => done(true), () => done(false)); }"
-        "else { done(false); }")
+        "else { done(false); }"
+    )
 
 
 RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
@@ -148,7 +162,8 @@ def test_page_in_a_real_browser(book, browser, page):
 
     # every image decoded and non-empty
     images = browser.execute_script(
-        "return [...document.querySelectorAll('main img')].map(i => [i.src, i.complete, i.naturalWidth, i.naturalHeight])")
+        "return [...document.querySelectorAll('main img')].map(i => [i.src, i.complete, i.naturalWidth, i.naturalHeight])"
+    )
     assert all(ok and w > 0 and h > 0 for _, ok, w, h in images), [i for i in images if not (i[1] and i[2] and i[3])]
 
     chapter = next((c for c in CHAPTERS.values() if page.endswith(c.notebook.removesuffix(".ipynb"))), None)
@@ -174,13 +189,16 @@ def test_math_renders_offline(book, browser, page):
     _open(browser, html, page)
     visible = browser.execute_script("return document.body.innerText")
     raw = sorted({m.group(0) for m in RAW_TEX.finditer(visible)})
-    assert not raw, f"{page}: raw TeX {raw} in the page, e.g. ...{visible[max(0, RAW_TEX.search(visible).start() - 60):][:120]!r}"
+    assert not raw, (
+        f"{page}: raw TeX {raw} in the page, e.g. ...{visible[max(0, RAW_TEX.search(visible).start() - 60) :][:120]!r}"
+    )
     scripts = browser.execute_script("return [...document.scripts].map(s => s.src).filter(s => /mathjax/i.test(s))")
     assert all(src.startswith((html / "_static" / "mathjax").as_uri()) for src in scripts), scripts
     n_math = browser.execute_script("return document.querySelectorAll('.math').length")
     if n_math:
-        assert browser.execute_script("return document.querySelectorAll('mjx-container').length") >= n_math, \
+        assert browser.execute_script("return document.querySelectorAll('mjx-container').length") >= n_math, (
             f"{page}: MathJax typeset fewer formulas than the page has"
+        )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -335,9 +353,11 @@ def test_explore_page_draws_cocoonlib_curves_and_redraws_fast(book, browser, cap
         name, value = ("chi0", 0.1 + 0.1 * i) if i % 2 else ("R0", (3 * i) % len(explore.R0_NODES_TV))
         redraws.append(browser.execute_async_script(_MOVE_AND_TIME, name, value)[1])
     with capsys.disabled():
-        print(f"\nExplore page: {size / 1e6:.2f} MB; redraw after a move: median {np.median(redraws):.1f} ms, largest "
-              f"{max(redraws):.1f} ms ({len(redraws)} moves); largest difference from cocoonlib: cocoon curve "
-              f"{worst['cocoon']:.1e}, B/C {worst['bc']:.1e}")
+        print(
+            f"\nExplore page: {size / 1e6:.2f} MB; redraw after a move: median {np.median(redraws):.1f} ms, largest "
+            f"{max(redraws):.1f} ms ({len(redraws)} moves); largest difference from cocoonlib: cocoon curve "
+            f"{worst['cocoon']:.1e}, B/C {worst['bc']:.1e}"
+        )
     shown = browser.find_element("css selector", "#cocoon-explore-numbers").text
     assert "cocoon share at 1 TeV" in shown and "LHAASO-KM2A" in shown, shown
     assert max(worst.values()) <= 0.01, worst

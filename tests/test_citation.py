@@ -1,4 +1,5 @@
 """The compendium's citation is derived from CITATION.cff (version, date, authors, repository) and the commit."""
+
 import pytest
 
 from cocoonlib.book import citation
@@ -9,7 +10,7 @@ def test_bibtex_entry_parses_and_carries_the_cff_fields():
 
     cff = citation.read_cff()
     bib = parse_string(citation.compendium_bibtex(cff, "0123456789abcdef" * 2 + "01234567"), "bibtex")
-    (key, entry), = bib.entries.items()
+    ((key, entry),) = bib.entries.items()
     assert entry.type == "software" and key == "cocoonbook_v" + cff["version"].replace(".", "_")
     f = entry.fields
     assert f["version"] == cff["version"] and f["year"] == str(cff["date-released"])[:4]
@@ -28,8 +29,13 @@ def test_text_citation_and_footer_name_version_and_commit():
 
 
 def test_authors_people_and_entities():
-    cff = {"authors": [{"family-names": "Blasi", "given-names": "Pasquale"}, {"name": "The Team"},
-                       {"family-names": "Evoli", "given-names": "Carmelo"}]}
+    cff = {
+        "authors": [
+            {"family-names": "Blasi", "given-names": "Pasquale"},
+            {"name": "The Team"},
+            {"family-names": "Evoli", "given-names": "Carmelo"},
+        ]
+    }
     assert citation.authors_text(cff) == "Pasquale Blasi, The Team and Carmelo Evoli"
 
 

@@ -1,4 +1,5 @@
 """The `cocoon` command end to end (subprocess: the installed console script)."""
+
 import json
 import shutil
 import subprocess
@@ -36,8 +37,18 @@ def test_list():
         assert name in r.stdout
 
 
-@pytest.mark.parametrize("args", [["-p", "chi0", "-1"], ["-p", "chi0", "abc"], ["-p", "R0", "0"], ["-p", "R_SN", "0"],
-                                  ["-p", "delta", "3"], ["-p", "grammage_model", "gauss"], ["-p", "bogus", "1"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-p", "chi0", "-1"],
+        ["-p", "chi0", "abc"],
+        ["-p", "R0", "0"],
+        ["-p", "R_SN", "0"],
+        ["-p", "delta", "3"],
+        ["-p", "grammage_model", "gauss"],
+        ["-p", "bogus", "1"],
+    ],
+)
 def test_invalid_parameter_stops_before_any_work(tmp_path, args):
     out = tmp_path / "out"
     r = run("run", "model", *args, "-o", str(out))
@@ -95,7 +106,9 @@ def test_run_joint_writes_the_issue_keys(tmp_path, mirror):
     assert res["chi0_joint_lo_g_cm2"] < res["chi0_joint_best_g_cm2"] < res["chi0_joint_hi_g_cm2"]
     assert res["R0_joint_lo_TV"] < res["R0_joint_best_TV"] <= res["R0_joint_hi_TV"]
     assert res["chi0_joint_with_icecube_g_cm2"] == res["chi0_joint_best_g_cm2"]
-    assert res["ndof_joint"] == 81 and res["tension_bc_gamma_sigma"] >= 0 and res["delta_chi2_joint_vs_separate"] > -1e-3
+    assert (
+        res["ndof_joint"] == 81 and res["tension_bc_gamma_sigma"] >= 0 and res["delta_chi2_joint_vs_separate"] > -1e-3
+    )
 
 
 def test_run_r0_writes_R0_max(tmp_path, mirror):
@@ -128,7 +141,9 @@ def test_scan_rows_equal_single_runs(tmp_path, mirror):
     assert len(table) == 4 and (out / "scan.png").stat().st_size > 0 and (out / "scan.pdf").exists()
     assert json.loads((out / "scan.json").read_text())["complete"] is True
     for _, row in table.iterrows():
-        single = run_chapter("model", tmp_path / f"single{row.point}", ("chi0", f"{row.chi0:g}"), ("n_gas", f"{row.n_gas:g}"))
+        single = run_chapter(
+            "model", tmp_path / f"single{row.point}", ("chi0", f"{row.chi0:g}"), ("n_gas", f"{row.n_gas:g}")
+        )
         for key, value in single.items():
             assert row[key] == pytest.approx(value, rel=1e-12), key
 
@@ -165,19 +180,26 @@ def _fake_chapter(errors):
     return run, calls
 
 
-@pytest.mark.parametrize("cause, runs, ok", [
-    ("kernel", 2, True),   # a kernel that died or did not start: the point is run again
-    ("cell", 1, False),    # a cell that raised: the same inputs would raise again
-    ("timeout", 1, False),  # a cell slower than --timeout: not run again
-])
+@pytest.mark.parametrize(
+    "cause, runs, ok",
+    [
+        ("kernel", 2, True),  # a kernel that died or did not start: the point is run again
+        ("cell", 1, False),  # a cell that raised: the same inputs would raise again
+        ("timeout", 1, False),  # a cell slower than --timeout: not run again
+    ],
+)
 def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, capsys, cause, runs, ok):
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from cocoonlib.book import runner, scan as scan_mod
+    from cocoonlib.book import runner
+    from cocoonlib.book import scan as scan_mod
 
-    err = {"kernel": DeadKernelError("Kernel died"), "timeout": CellTimeoutError("slow"),
-           "cell": PapermillExecutionError(0, 1, "boom", "ValueError", "bad", [])}[cause]
+    err = {
+        "kernel": DeadKernelError("Kernel died"),
+        "timeout": CellTimeoutError("slow"),
+        "cell": PapermillExecutionError(0, 1, "boom", "ValueError", "bad", []),
+    }[cause]
     fake, calls = _fake_chapter([err])
     monkeypatch.setattr(runner, "run_chapter", fake)
     rec = scan_mod.run_point("model", 3, {"chi0": "0.4"}, tmp_path)
@@ -194,13 +216,17 @@ def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, cap
                 pass
 
         scan_mod._report(rec, Bar())
-        assert "point 3: the kernel failed (chapter 'model' failed: attempt 1); ran the point again" in capsys.readouterr().err
+        assert (
+            "point 3: the kernel failed (chapter 'model' failed: attempt 1); ran the point again"
+            in capsys.readouterr().err
+        )
 
 
 def test_point_kernel_failing_twice_is_a_failed_point(tmp_path, monkeypatch):
     from nbclient.exceptions import DeadKernelError
 
-    from cocoonlib.book import runner, scan as scan_mod
+    from cocoonlib.book import runner
+    from cocoonlib.book import scan as scan_mod
 
     fake, calls = _fake_chapter([DeadKernelError("a"), DeadKernelError("b")])
     monkeypatch.setattr(runner, "run_chapter", fake)
@@ -208,9 +234,17 @@ def test_point_kernel_failing_twice_is_a_failed_point(tmp_path, monkeypatch):
     assert len(calls) == 1 + scan_mod.KERNEL_RETRIES and rec["error"] == "chapter 'model' failed: attempt 2"
 
 
-@pytest.mark.parametrize("args", [["--grid", "chi0"], ["--grid", "bogus=1,2"], ["--grid", "chi0=1", "--grid", "chi0=2"],
-                                  ["--grid", "chi0=1", "-p", "n_gas", "-3"], ["--grid", "chi0=1", "--plot", "nope"],
-                                  ["--grid", "chi0=1", "-j", "0"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--grid", "chi0"],
+        ["--grid", "bogus=1,2"],
+        ["--grid", "chi0=1", "--grid", "chi0=2"],
+        ["--grid", "chi0=1", "-p", "n_gas", "-3"],
+        ["--grid", "chi0=1", "--plot", "nope"],
+        ["--grid", "chi0=1", "-j", "0"],
+    ],
+)
 def test_scan_bad_specification_stops_before_any_work(tmp_path, args):
     out = tmp_path / "scan"
     r = scan("model", *args, "-o", str(out))
@@ -228,8 +262,13 @@ def test_interrupted_scan_leaves_no_complete_looking_table(tmp_path, mirror):
     out = tmp_path / "scan"
     out.mkdir()
     (out / "scan.csv").write_text("point,chi0\n0,0.1\n")  # an earlier, finished scan
-    p = subprocess.Popen([COCOON, "scan", "model", "--grid", "chi0=0.2,0.3,0.4,0.5", "-o", str(out), "-j", "1", "-q"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    p = subprocess.Popen(
+        [COCOON, "scan", "model", "--grid", "chi0=0.2,0.3,0.4,0.5", "-o", str(out), "-j", "1", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     first = out / "points" / "0000" / "point.json"
     t0 = time.time()
     while not first.exists() and time.time() - t0 < 300 and p.poll() is None:
@@ -247,6 +286,7 @@ def test_interrupted_scan_leaves_no_complete_looking_table(tmp_path, mirror):
 
 def test_save_figure_writes_pdf_and_png(tmp_path, monkeypatch):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -263,9 +303,10 @@ def test_save_figure_writes_pdf_and_png(tmp_path, monkeypatch):
 
 def test_save_and_show_displays_the_saved_png_and_closes_the_figure(tmp_path, monkeypatch):
     import matplotlib
+
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import IPython.display
+    import matplotlib.pyplot as plt
 
     from cocoonlib.book import plotting
 
@@ -282,4 +323,7 @@ def test_save_and_show_displays_the_saved_png_and_closes_the_figure(tmp_path, mo
     assert img.data == png and (tmp_path / "fig9_show.pdf").stat().st_size > 1000
     w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     # cropped to the tight box: smaller than the full canvas at the file resolution, larger than nothing
-    assert 0.5 * 4 * plotting.FILE_DPI < w < 4 * plotting.FILE_DPI and 0.5 * 3 * plotting.FILE_DPI < h <= 3 * plotting.FILE_DPI
+    assert (
+        0.5 * 4 * plotting.FILE_DPI < w < 4 * plotting.FILE_DPI
+        and 0.5 * 3 * plotting.FILE_DPI < h <= 3 * plotting.FILE_DPI
+    )

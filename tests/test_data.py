@@ -1,4 +1,5 @@
 """The data layer: registry integrity, hash errors, missing files, loaders."""
+
 import csv
 import re
 import shutil
@@ -18,8 +19,11 @@ def test_registry_entries_are_complete():
         assert re.fullmatch(r"https://raw\.githubusercontent\.com/[\w.-]+/[\w.-]+/[0-9a-f]{40}/.+", e.url), name
         assert e.licence and e.reference, name
     no_doi = set(reg.index[reg.doi == ""])
-    assert no_doi <= {"spallation_xsec/crams/xsecs_total_CROSEC_0.1_100_1.1.txt",
-                      "spallation_xsec/xs4gcr/ghost_list.txt", "spallation_xsec/dragon2/README"}
+    assert no_doi <= {
+        "spallation_xsec/crams/xsecs_total_CROSEC_0.1_100_1.1.txt",
+        "spallation_xsec/xs4gcr/ghost_list.txt",
+        "spallation_xsec/dragon2/README",
+    }
 
 
 def test_every_registered_file_matches_the_mirror(mirror):
@@ -117,7 +121,8 @@ def _write_table(path, window="inner", units="GeV cm^-2 s^-1 sr^-1"):
     path.write_text(
         "# experiment: LHAASO-WCDA\n# reference: Cao et al. 2025, PRL 134, 081002\n# doi: 10.1103/PhysRevLett.134.081002\n"
         f"# window: {window}\n# quantity: gamma_E2_intensity\n# units: {units}\n"
-        "E_GeV,E2_flux,E2_err_lo,E2_err_hi\n1000,2e-7,1e-8,1e-8\n3000,1.5e-7,1e-8,1e-8\n")
+        "E_GeV,E2_flux,E2_err_lo,E2_err_hi\n1000,2e-7,1e-8,1e-8\n3000,1.5e-7,1e-8,1e-8\n"
+    )
 
 
 def test_user_measurement_table_is_picked_up(tmp_path, mirror):
@@ -164,9 +169,15 @@ def test_measurements_folder_feeds_its_region(measurements_copy, mirror):
 
 
 def test_every_region_has_its_registered_points(mirror):
-    expected = {"inner": {"LHAASO-KM2A"}, "outer": {"LHAASO-KM2A"}, "tibet_25l100": {"Tibet AS+MD", "ARGO-YBJ"},
-                "tibet_50l200": {"Tibet AS+MD"}, "fermi_inner_galaxy": {"Fermi-LAT"}, "hawc_43l73": set(),
-                "allsky": set()}
+    expected = {
+        "inner": {"LHAASO-KM2A"},
+        "outer": {"LHAASO-KM2A"},
+        "tibet_25l100": {"Tibet AS+MD", "ARGO-YBJ"},
+        "tibet_50l200": {"Tibet AS+MD"},
+        "fermi_inner_galaxy": {"Fermi-LAT"},
+        "hawc_43l73": set(),
+        "allsky": set(),
+    }
     assert set(expected) == set(regions.regions())
     for region, experiments in expected.items():
         df = data.load_diffuse_measurements(region)

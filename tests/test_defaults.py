@@ -1,6 +1,7 @@
 """Defaults are written once, in cocoonlib.book.params.PARAMETERS: the physics classes that carry the book's model
 (Halo, CocoonDisk, the local fits) have none, and where a physics function keeps a default for convenience under
 a parameter's name, it equals the parameter's default (in the function's units)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,9 +17,16 @@ from cocoonlib.book.params import PARAMETERS
 
 PHYSICS_LAYERS = ("core", "io", "source", "production", "transport", "sky", "stats")
 #: argument name in the physics -> (parameter, factor from the parameter's unit to the argument's)
-ALIASES = {"R0_TV": ("R0", 1.0), "R_cut_TV": ("R_cut", 1.0), "delta_c": ("delta", 1.0), "E_SN_erg": ("E_SN", 1.0),
-           "E_max_GeV": ("E_max", 1.0e6), "R_sun_kpc": ("R_sun", 1.0), "R_gal_kpc": ("R_gal", 1.0),
-           "phi_GV": ("phi", 1.0)}
+ALIASES = {
+    "R0_TV": ("R0", 1.0),
+    "R_cut_TV": ("R_cut", 1.0),
+    "delta_c": ("delta", 1.0),
+    "E_SN_erg": ("E_SN", 1.0),
+    "E_max_GeV": ("E_max", 1.0e6),
+    "R_sun_kpc": ("R_sun", 1.0),
+    "R_gal_kpc": ("R_gal", 1.0),
+    "phi_GV": ("phi", 1.0),
+}
 #: defaults that mean "none of it" rather than a value of the model: no cocoon grammage, no cut-off, the grid as is
 NEUTRAL = {("chi0", 0.0), ("R_cut", math.inf), ("R_cut_TV", math.inf), ("grid_scale", 1)}
 #: arguments that share a parameter's name but not its meaning
@@ -41,11 +49,17 @@ def _physics_defaults():
                 if inspect.isclass(obj):
                     funcs = [(f"{name}.{k}", v) for k, v in vars(obj).items() if inspect.isfunction(v)]
                     if dataclasses.is_dataclass(obj):
-                        out += [(f"{mod.__name__}.{name}", f.name, f.default) for f in dataclasses.fields(obj)
-                                if f.default is not dataclasses.MISSING]
+                        out += [
+                            (f"{mod.__name__}.{name}", f.name, f.default)
+                            for f in dataclasses.fields(obj)
+                            if f.default is not dataclasses.MISSING
+                        ]
                 for qual, f in funcs:
-                    out += [(f"{mod.__name__}.{qual}", a, p.default) for a, p in inspect.signature(f).parameters.items()
-                            if p.default is not inspect.Parameter.empty]
+                    out += [
+                        (f"{mod.__name__}.{qual}", a, p.default)
+                        for a, p in inspect.signature(f).parameters.items()
+                        if p.default is not inspect.Parameter.empty
+                    ]
     return out
 
 
@@ -64,8 +78,11 @@ def mismatches(defaults) -> list[str]:
         if name is None or arg in OTHER_MEANING or default is None or (arg, default) in NEUTRAL:
             continue
         want, have = PARAMETERS[name].default, AS_WORD.get(arg, {}).get(default, default)
-        same = have == want if isinstance(want, str) or isinstance(have, (str, tuple)) else \
-            have == pytest.approx(want * factor, rel=1e-12)
+        same = (
+            have == want
+            if isinstance(want, str) or isinstance(have, (str, tuple))
+            else have == pytest.approx(want * factor, rel=1e-12)
+        )
         if not same:
             wrong.append(f"{where}({arg}={default!r}) but parameter {name} = {want!r}")
     return wrong

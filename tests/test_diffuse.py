@@ -1,21 +1,20 @@
 """Diffuse intensities: the uniform-sea identity, window averages, absorption, and the chapter's sky."""
+
 import math
 from dataclasses import dataclass
 
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 from scipy import integrate
 
-from cocoonlib.stats import compare
-from cocoonlib.book import chapters
-from cocoonlib.sky import diffuse, gas, local_cr
-from cocoonlib.core.geometry import WINDOWS, SkyWindow, SunCentredRays, line_of_sight_integral
-from cocoonlib.production import Production, kelner
-from cocoonlib.core.units import MB_CM2
+from cocoonlib.book import chapters, from_params
 from cocoonlib.book.params import ParameterError
-from cocoonlib.book import from_params
-
+from cocoonlib.core.geometry import WINDOWS, SkyWindow, SunCentredRays, line_of_sight_integral
+from cocoonlib.core.units import MB_CM2
+from cocoonlib.production import Production, kelner
+from cocoonlib.sky import diffuse, gas, local_cr
+from cocoonlib.stats import compare
 
 SIGMA = 5.0
 
@@ -30,7 +29,7 @@ class GaussianAroundSun(SunCentredRays):
         raise NotImplementedError
 
     def ray_density(self, s_kpc, l_rad, b_rad):
-        return np.exp(-(np.asarray(s_kpc) / SIGMA) ** 2)
+        return np.exp(-((np.asarray(s_kpc) / SIGMA) ** 2))
 
     def ray_bounds_kpc(self):
         return 40.0, 40.0  # far beyond the Gaussian
@@ -59,8 +58,9 @@ def test_J_and_columns_add_up_over_a_split_window():
         assert np.allclose(J[0], J[1] + J[2], rtol=1e-4)
     # the mean column is the solid-angle weighted mean of the halves
     cols = [diffuse.effective_column_cm2(g, w, None) for w in (whole, a, b)]
-    assert cols[0] == pytest.approx((cols[1] * a.solid_angle_sr + cols[2] * b.solid_angle_sr) / whole.solid_angle_sr,
-                                    rel=1e-4)
+    assert cols[0] == pytest.approx(
+        (cols[1] * a.solid_angle_sr + cols[2] * b.solid_angle_sr) / whole.solid_angle_sr, rel=1e-4
+    )
 
 
 def test_absorption_lengths_must_be_positive():
@@ -103,8 +103,11 @@ def test_rate_per_H_atom_against_a_direct_integration():
     E = np.array([300.0, 3e3, 3e4])
     q = Production("gamma", "kelner", E).rate_per_H_atom(fluxes)["total"]
     for Ei, qi in zip(E, q):
-        f = lambda lnEp: (fluxes["H"].per_energy(np.exp(lnEp)) * kelner.sigma_inel_mb(np.exp(lnEp)) * MB_CM2  # noqa: E731
-                          * kelner.F_gamma(Ei / np.exp(lnEp), np.exp(lnEp)))
+
+        def f(lnEp, Ei=Ei):
+            Ep = np.exp(lnEp)
+            return fluxes["H"].per_energy(Ep) * kelner.sigma_inel_mb(Ep) * MB_CM2 * kelner.F_gamma(Ei / Ep, Ep)
+
         ref = integrate.quad(f, np.log(max(Ei, kelner.E_P_MIN_GEV)), np.log(1e9), limit=400, epsrel=1e-8)[0]
         assert qi == pytest.approx(ref, rel=5e-3)
 
@@ -116,6 +119,7 @@ def test_dge_and_cocoon_intensity_units():
 
 def test_chi2_uses_the_error_on_the_side_of_the_model():
     import pandas as pd
+
     d = pd.DataFrame({"E_GeV": [1e4], "E2_flux": [1.0], "E2_err_lo": [0.1], "E2_err_hi": [0.5], "upper_limit": [False]})
     E = np.array([1e3, 1e5])
     assert compare.chi2_against(d, E, np.array([2.0, 2.0])) == pytest.approx(4.0)
@@ -173,8 +177,11 @@ def test_with_cocoons_equals_a_full_rebuild(mirror, sky):
     """GammaSky.with_cocoons changes only the cocoon emissivity: it must equal a sky built from scratch with
     the same change (a second, independent route), leave the DGE alone, and refuse non-cocoon parameters."""
     P = chapters.chapter_parameters("gamma", {})
-    for change in ({"R0": 50.0}, {"grammage_model": "advection_diffusion", "delta": 0.5},
-                   {"grammage_model": "advection_diffusion_cutoff", "R_cut": 300.0}):
+    for change in (
+        {"R0": 50.0},
+        {"grammage_model": "advection_diffusion", "delta": 0.5},
+        {"grammage_model": "advection_diffusion_cutoff", "R_cut": 300.0},
+    ):
         fast = sky.with_cocoons(**change)
         full = from_params.gamma_sky({**P, **change})
         for w in sky.windows:
@@ -204,11 +211,17 @@ def test_loglog_interp_rows_equal_numpy_interp_row_by_row():
 
 
 def test_best_chi2_in_band_equals_the_loop_over_curves():
-
     E = np.geomspace(10, 1e6, 80)
     lo, hi = 1e-8 * (E / 10) ** -0.7, 3e-8 * (E / 10) ** -0.6
-    data = pd.DataFrame({"E_GeV": [3e4, 1e5, 3e5, 1e6], "E2_flux": [1.5e-10, 8e-11, 4e-11, 3e-11],
-                         "E2_err_lo": [2e-11] * 4, "E2_err_hi": [3e-11] * 4, "upper_limit": [False] * 3 + [True]})
+    data = pd.DataFrame(
+        {
+            "E_GeV": [3e4, 1e5, 3e5, 1e6],
+            "E2_flux": [1.5e-10, 8e-11, 4e-11, 3e-11],
+            "E2_err_lo": [2e-11] * 4,
+            "E2_err_hi": [3e-11] * 4,
+            "upper_limit": [False] * 3 + [True],
+        }
+    )
     best, t = compare.best_chi2_in_band(data, E, lo, hi, n=51)
     loop = [compare.chi2_against(data, E, lo + s * (hi - lo)) for s in np.linspace(0, 1, 51)]
     assert best == pytest.approx(min(loop), rel=1e-12) and t == pytest.approx(np.linspace(0, 1, 51)[np.argmin(loop)])

@@ -1,22 +1,29 @@
 """The Explore page's data (cocoonlib.book.explore) against cocoonlib itself: what the page computes from its embedded
 tables, at a given position of its controls, equals what the chapters' functions give for the same parameters.
 The browser's own arithmetic is checked against cocoonlib in tests/test_book.py."""
+
 import re
 
 import numpy as np
 import pytest
 
-from cocoonlib.stats import compare
+from cocoonlib.book import explore, explore_page, from_params
+from cocoonlib.book.params import ParameterError
 from cocoonlib.io import data
 from cocoonlib.sky import gamma, neutrino
-from cocoonlib.book import explore, explore_page
-from cocoonlib.book.params import ParameterError
-from cocoonlib.book import from_params
+from cocoonlib.stats import compare
 
 SETTINGS = [
     explore.Setting(),
-    explore.Setting(chi0=0.85, R0=5.0, form="kolmogorov", production_model="aafrag", gas_model="nakanishi_sofue",
-                    cr_sea="uniform", dge_production_model="kelner"),
+    explore.Setting(
+        chi0=0.85,
+        R0=5.0,
+        form="kolmogorov",
+        production_model="aafrag",
+        gas_model="nakanishi_sofue",
+        cr_sea="uniform",
+        dge_production_model="kelner",
+    ),
     explore.Setting(chi0=0.15, R0=200.0, form="bohm_cutoff", gas_model="bronf_ferr", cr_sea="sources"),
     explore.Setting(chi0=1.5, R0=1.0, form="kraichnan", production_model="kelner"),
 ]
@@ -117,7 +124,9 @@ def test_cocoon_emissivity_from_the_embedded_operator(page_data):
     for part, secondary in (("gamma", "gamma"), ("neutrino", "nu_all")):
         E = page_data[part]["E"]
         for m, prod in from_params.cocoon_productions(P, E, secondary).items():
-            _close(explore.cocoon_emissivity(page_data[part]["operator"][m], chi), prod.emissivity(spectra, chi)["total"])
+            _close(
+                explore.cocoon_emissivity(page_data[part]["operator"][m], chi), prod.emissivity(spectra, chi)["total"]
+            )
 
 
 def test_band_storage_keeps_every_non_zero_element():
@@ -129,10 +138,13 @@ def test_band_storage_keeps_every_non_zero_element():
 
 
 def test_settings_off_the_page_are_refused_in_one_line():
-    for bad, match in (({"R0": 25.0}, "R0 = 25.0 is not allowed"), ({"chi0": 2.0}, "chi0 = 2.0 is not allowed"),
-                       ({"form": "constant"}, "form = 'constant' is not allowed"),
-                       ({"cr_sea": "flat"}, "cr_sea = 'flat' is not allowed"),
-                       ({"chi0": "0.4"}, "chi0 = '0.4' is not allowed")):
+    for bad, match in (
+        ({"R0": 25.0}, "R0 = 25.0 is not allowed"),
+        ({"chi0": 2.0}, "chi0 = 2.0 is not allowed"),
+        ({"form": "constant"}, "form = 'constant' is not allowed"),
+        ({"cr_sea": "flat"}, "cr_sea = 'flat' is not allowed"),
+        ({"chi0": "0.4"}, "chi0 = '0.4' is not allowed"),
+    ):
         with pytest.raises(ParameterError, match=match) as e:
             explore.Setting(**bad)
         assert "\n" not in str(e.value)
@@ -146,8 +158,12 @@ def test_every_default_is_a_node_of_the_page():
 
 
 def test_packing_for_the_cache_keeps_the_tree():
-    tree = {"a": np.arange(3.0), "b": {"c": np.ones(2, dtype=np.float32), "d": [1, 2.5, "x", None]}, "e": "text",
-            "f": [np.zeros(2, dtype=np.int32), {"g": np.float64(0.5)}]}
+    tree = {
+        "a": np.arange(3.0),
+        "b": {"c": np.ones(2, dtype=np.float32), "d": [1, 2.5, "x", None]},
+        "e": "text",
+        "f": [np.zeros(2, dtype=np.int32), {"g": np.float64(0.5)}],
+    }
     back = explore_page._unpack(explore_page._pack(tree))
     np.testing.assert_array_equal(back["a"], tree["a"])
     assert back["b"]["c"].dtype == np.float32 and back["b"]["d"] == [1, 2.5, "x", None]
@@ -167,6 +183,18 @@ def test_page_html_loads_nothing_from_the_network(page_data):
     outside_scripts = re.sub(r"<script>.*?</script>", "", html, flags=re.S)
     assert not re.search(r"(?:src|href)=", outside_scripts)
     assert "Bokeh" in html
-    for name in ("chi0", "R0", "form", "production_model", "gas_model", "cr_sea", "dge_production_model",
-                 "gamma_inner", "gamma_outer", "neutrino", "bc", "numbers"):
+    for name in (
+        "chi0",
+        "R0",
+        "form",
+        "production_model",
+        "gas_model",
+        "cr_sea",
+        "dge_production_model",
+        "gamma_inner",
+        "gamma_outer",
+        "neutrino",
+        "bc",
+        "numbers",
+    ):
         assert f'"name":"{name}"' in html, name

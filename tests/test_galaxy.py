@@ -1,4 +1,5 @@
 """Cocoon density and line-of-sight integrals against closed forms and a second method."""
+
 import numpy as np
 import pytest
 from scipy import integrate, special
@@ -17,8 +18,9 @@ DISKS = {
 @pytest.mark.parametrize("disk", DISKS.values(), ids=DISKS.keys())
 def test_volume_integral_is_supernova_rate(disk):
     """[AESB25] eq. 2: the volume integral of rho is R_SN (independent 2-D quadrature)."""
-    val = integrate.dblquad(lambda z, r: 2 * np.pi * r * disk.density(r, z), 0, disk.R_disk,
-                            -disk.h_disk, disk.h_disk, epsrel=1e-10)[0]
+    val = integrate.dblquad(
+        lambda z, r: 2 * np.pi * r * disk.density(r, z), 0, disk.R_disk, -disk.h_disk, disk.h_disk, epsrel=1e-10
+    )[0]
     assert val == pytest.approx(disk.R_SN, rel=1e-7)
 
 
@@ -34,8 +36,15 @@ def test_unbounded_radial_integral_closed_form():
 def test_finite_radial_integral_incomplete_gamma(R_disk, expected):
     """Finite disk: the unbounded closed form times the regularised lower incomplete gamma function."""
     d = from_params.cocoon_disk(R_disk=R_disk)
-    closed = (2 * np.pi * np.exp(d.beta) * special.gamma(d.alpha + 2) * d.R_sun**2 * d.beta ** (-(d.alpha + 2))
-              * special.gammainc(d.alpha + 2, d.beta * R_disk / d.R_sun))
+    closed = (
+        2
+        * np.pi
+        * np.exp(d.beta)
+        * special.gamma(d.alpha + 2)
+        * d.R_sun**2
+        * d.beta ** (-(d.alpha + 2))
+        * special.gammainc(d.alpha + 2, d.beta * R_disk / d.R_sun)
+    )
     assert d.radial_integral_kpc2() == pytest.approx(closed, rel=1e-9)
     assert closed == pytest.approx(expected, abs=0.01)  # independent values (Methods, methods-cocoon-density)
 
@@ -63,11 +72,13 @@ def test_additivity_of_windows():
     """J is additive: inner + outer = 15-235 deg, and two half skies make the whole sky."""
     d = from_params.cocoon_disk()
     both = SkyWindow("15-235", 15.0, 235.0, -5.0, 5.0)
-    assert line_of_sight_integral(d, WINDOWS["inner"]) + line_of_sight_integral(d, WINDOWS["outer"]) == \
-        pytest.approx(line_of_sight_integral(d, both), rel=1e-7)
+    assert line_of_sight_integral(d, WINDOWS["inner"]) + line_of_sight_integral(d, WINDOWS["outer"]) == pytest.approx(
+        line_of_sight_integral(d, both), rel=1e-7
+    )
     halves = [SkyWindow("a", 0, 180, -90, 90), SkyWindow("b", 180, 360, -90, 90)]
     assert sum(line_of_sight_integral(d, w) for w in halves) == pytest.approx(
-        line_of_sight_integral(d, WINDOWS["allsky"]), rel=1e-6)
+        line_of_sight_integral(d, WINDOWS["allsky"]), rel=1e-6
+    )
 
 
 def test_pole_window_closed_form():
@@ -93,7 +104,9 @@ def test_longitude_profile_integrates_to_window():
     """Summing dJ/dl over 1-degree bins reproduces J of the window."""
     d = from_params.cocoon_disk()
     l = np.arange(15.0, 125.0, 0.25) + 0.125
-    assert np.sum(column_per_longitude(d, l)) * 0.25 == pytest.approx(line_of_sight_integral(d, WINDOWS["inner"]), rel=1e-3)
+    assert np.sum(column_per_longitude(d, l)) * 0.25 == pytest.approx(
+        line_of_sight_integral(d, WINDOWS["inner"]), rel=1e-3
+    )
 
 
 def test_line_of_sight_integral_of_several_densities_at_once():
@@ -118,10 +131,12 @@ def test_line_of_sight_integral_of_several_densities_at_once():
         def density(self, r_kpc, z_kpc):
             return CocoonDisk.density(self, r_kpc, z_kpc) * np.exp(-np.asarray(r_kpc) / 5.0)
 
+    fields = {k: getattr(disk, k) for k in CocoonDisk.__dataclass_fields__}
+    stacked, second = Stacked(**fields), Second(**fields)
     w, lam = WINDOWS["inner"], np.array([2.0, 30.0, np.inf])
-    both = line_of_sight_integral(Stacked(), w)
-    assert both == pytest.approx([line_of_sight_integral(disk, w), line_of_sight_integral(Second(), w)], rel=1e-12)
-    both = line_of_sight_integral(Stacked(), w, absorption_length_kpc=lam)
+    both = line_of_sight_integral(stacked, w)
+    assert both == pytest.approx([line_of_sight_integral(disk, w), line_of_sight_integral(second, w)], rel=1e-12)
+    both = line_of_sight_integral(stacked, w, absorption_length_kpc=lam)
     assert both.shape == (3, 2)
     assert both[:, 0] == pytest.approx(line_of_sight_integral(disk, w, absorption_length_kpc=lam), rel=1e-12)
-    assert both[:, 1] == pytest.approx(line_of_sight_integral(Second(), w, absorption_length_kpc=lam), rel=1e-12)
+    assert both[:, 1] == pytest.approx(line_of_sight_integral(second, w, absorption_length_kpc=lam), rel=1e-12)

@@ -1,11 +1,12 @@
 """Gas models: transcription, column densities, window additivity."""
+
 import numpy as np
 import pytest
 
-from cocoonlib.sky import gas
-from cocoonlib.io.data import read_transcribed
 from cocoonlib.core.geometry import WINDOWS, SkyWindow
 from cocoonlib.core.units import KPC_CM
+from cocoonlib.io.data import read_transcribed
+from cocoonlib.sky import gas
 
 
 def _eval_expression(expr, R):

@@ -1,4 +1,5 @@
 """Grammage models (limits, fixed points) and single-cocoon properties (independent unit algebra)."""
+
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
@@ -23,7 +24,9 @@ def test_advection_diffusion_limits(delta):
 
 def test_constant_is_the_large_R0_limit():
     R = np.logspace(0, 4, 5)
-    np.testing.assert_allclose(grammage.grammage(R, "exponential", 0.4, 1e6), grammage.grammage(R, "constant", 0.4), rtol=1e-5)
+    np.testing.assert_allclose(
+        grammage.grammage(R, "exponential", 0.4, 1e6), grammage.grammage(R, "constant", 0.4), rtol=1e-5
+    )
 
 
 def test_unknown_model():
@@ -38,8 +41,10 @@ def test_residence_time_against_astropy():
     assert tau == pytest.approx(0.2528, rel=1e-3)  # Methods, methods-cocoon-conditions
 
 
-@pytest.mark.parametrize("R_SN, R_d, h, expected", [(1 / 30, 15, 0.1, 160), (1 / 30, 15, 0.2, 200), (1 / 30, 10, 0.1, 121),
-                                                    (1 / 50, 15, 0.1, 188)])
+@pytest.mark.parametrize(
+    "R_SN, R_d, h, expected",
+    [(1 / 30, 15, 0.1, 160), (1 / 30, 15, 0.2, 200), (1 / 30, 10, 0.1, 121), (1 / 50, 15, 0.1, 188)],
+)
 def test_size_bound_reference_values(R_SN, R_d, h, expected):
     """Independent values of the size bound, rounded to ~2 % (Methods, methods-cocoon-conditions)."""
     n = cocoons.live_cocoons(R_SN, cocoons.residence_time_Myr(0.4, 1.0))

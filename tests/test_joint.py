@@ -1,5 +1,6 @@
 """The joint likelihood of chi0 and R0 (B/C and gamma rays): exact pieces against second methods, chapter 2 recovered
 with the gamma-ray terms off, injected parameters recovered from Asimov and pseudo-data, bad input."""
+
 import math
 import os
 
@@ -7,9 +8,8 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from cocoonlib.book import chapters
+from cocoonlib.book import chapters, from_params
 from cocoonlib.stats import joint
-from cocoonlib.book import from_params
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -90,6 +90,7 @@ def test_observables_select_grid_nodes_and_hawc_reads_one_on_its_own_curve(skies
         joint._selection(sky.E, [1.2345e3])
     h = joint.hawc_observable(sky.E)
     from cocoonlib.io import data
+
     best = data.hawc_band(sky.E).E2_best.to_numpy()
     assert (h.rows @ best)[0] == pytest.approx(1.0) and (h.rows @ (1.3 * best))[0] == pytest.approx(1.3)
     assert h.s_lo[0] > 0 and h.s_hi[0] > 0 and h.y[0] == 1.0
@@ -181,6 +182,7 @@ def test_icecube_enters_as_one_pull_on_the_allsky_neutrinos(P, model, terms):
     L = from_params.joint_likelihood(P, skies_nu, model, use=("bc", "gamma", "icecube"), terms=all_terms)
     assert "norm_allsky" in L.names and L.regions["allsky"].y.size == 1
     from cocoonlib.sky import neutrino
+
     curves = L.curves(L.start(), "allsky")
     sky = skies_nu["allsky"]
     assert np.allclose(curves["dge"], neutrino.allsky_flux_per_flavour(0.5 * sum(sky.dge_band("allsky"))))
@@ -223,6 +225,12 @@ def test_pseudo_data_cover_the_injected_values(P, skies, model, terms):
 
 def test_results_of_the_chapter_are_declared():
     keys = chapters.get_chapter("joint").results
-    for k in ("chi0_joint_best_g_cm2", "chi0_joint_lo_g_cm2", "chi0_joint_hi_g_cm2", "R0_joint_best_TV",
-              "chi0_gamma_only_best_g_cm2", "tension_bc_gamma_sigma"):
+    for k in (
+        "chi0_joint_best_g_cm2",
+        "chi0_joint_lo_g_cm2",
+        "chi0_joint_hi_g_cm2",
+        "R0_joint_best_TV",
+        "chi0_gamma_only_best_g_cm2",
+        "tension_bc_gamma_sigma",
+    ):
         assert k in keys

@@ -1,5 +1,6 @@
 """The package imports one way: each layer of cocoonlib uses only the layers below it, and no modules import
 each other in a circle (README: the layout)."""
+
 from __future__ import annotations
 
 import ast
@@ -66,7 +67,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(m)
         for d in sorted(graph.get(m, ())):
             if state.get(d) == "open":
-                return path[path.index(d):] + [d]
+                return path[path.index(d) :] + [d]
             if d not in state and (found := visit(d)):
                 return found
         state[m] = "done"

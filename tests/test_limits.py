@@ -1,10 +1,10 @@
 """Limits of the appendices: pulls, the closed-form largest scale against root finding, search edge cases."""
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from cocoonlib.stats import compare
-from cocoonlib.stats import limits
+from cocoonlib.stats import compare, limits
 
 E = np.logspace(3, 6, 31)  # GeV
 
@@ -32,11 +32,14 @@ def test_largest_scale_matches_root_finding_for_power_laws():
     base = {"a": 0.4 * (E / 1e3) ** -0.3}
     add = {"a": 0.1 * (E / 1e3) ** 0.2}
     s = limits.largest_scale(data, E, base, add, 2.0)
-    x, status = limits.largest_value(lambda k: limits.max_pull(data, E, {"a": base["a"] + k * add["a"]}), 1e-3, 1e3, 2.0,
-                                     rtol=1e-10)
+    x, status = limits.largest_value(
+        lambda k: limits.max_pull(data, E, {"a": base["a"] + k * add["a"]}), 1e-3, 1e3, 2.0, rtol=1e-10
+    )
     assert status == "found" and x == pytest.approx(s, rel=1e-8)
     # by hand: point i allows (D + 2 sigma_hi - B) / A
-    by_hand = (np.array([1.0, 0.5, 0.2]) + 2 * np.array([0.1, 0.05, 0.04]) - 0.4 * (Ep / 1e3) ** -0.3) / (0.1 * (Ep / 1e3) ** 0.2)
+    by_hand = (np.array([1.0, 0.5, 0.2]) + 2 * np.array([0.1, 0.05, 0.04]) - 0.4 * (Ep / 1e3) ** -0.3) / (
+        0.1 * (Ep / 1e3) ** 0.2
+    )
     assert s == pytest.approx(by_hand.min(), rel=1e-10)
 
 
@@ -70,8 +73,15 @@ def test_one_pull_for_points_and_bands():
 
     E = np.array([1e3, 1e4])
     model = np.array([3.0, 0.5])  # above the point at 1 TeV, below it at 10 TeV
-    points = pd.DataFrame({"E_GeV": E, "E2_flux": [2.0, 1.0], "E2_err_lo": [0.2, 0.25], "E2_err_hi": [0.5, 0.4],
-                           "upper_limit": [False, False]})
+    points = pd.DataFrame(
+        {
+            "E_GeV": E,
+            "E2_flux": [2.0, 1.0],
+            "E2_err_lo": [0.2, 0.25],
+            "E2_err_hi": [0.5, 0.4],
+            "upper_limit": [False, False],
+        }
+    )
     band = pd.DataFrame({"E_GeV": E, "E2_best": [2.0, 1.0], "E2_low": [1.8, 0.75], "E2_high": [2.5, 1.4]})
     expected = [(3.0 - 2.0) / 0.5, (0.5 - 1.0) / 0.25]
     assert np.allclose(compare.pulls(points, E, model), expected)

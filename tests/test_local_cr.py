@@ -1,11 +1,12 @@
 """Local H and He spectra: the broken power law, the force field, unit conversions and the fits."""
+
 import numpy as np
 import pytest
 from scipy import integrate
 
 from cocoonlib.book.params import PARAMETERS
-from cocoonlib.sky import local_cr
 from cocoonlib.core.kinematics import HELIUM, PROTON
+from cocoonlib.sky import local_cr
 
 SHAPE = local_cr.SpectrumShape(K=0.045, gamma=2.85, R_h=400.0, dg_h=-0.2, R_s=2e4, dg_s=0.3)
 
@@ -56,7 +57,9 @@ def test_kinetic_energy_tables_convert_to_rigidity():
 
 @pytest.fixture(scope="module")
 def fits(mirror):
-    return {sp: local_cr.fit_direct(sp, PARAMETERS['R_min_local'].default, PARAMETERS['phi'].default) for sp in ("H", "He")}
+    return {
+        sp: local_cr.fit_direct(sp, PARAMETERS["R_min_local"].default, PARAMETERS["phi"].default) for sp in ("H", "He")
+    }
 
 
 def test_direct_fits_describe_the_data(fits):
@@ -74,7 +77,9 @@ def test_direct_fits_describe_the_data(fits):
 
 
 def test_knee_variants_bracket_each_other_above_the_knee(fits):
-    base, reh = local_cr.fit_rehardening({sp: f.shape for sp, f in fits.items()}, PARAMETERS['R_rehardening'].default * 1e3)
+    base, reh = local_cr.fit_rehardening(
+        {sp: f.shape for sp, f in fits.items()}, PARAMETERS["R_rehardening"].default * 1e3
+    )
     assert base["H"].dg_2 < 0  # LHAASO protons are harder than the DAMPE softening
     shapes = {v: local_cr.fit_knee(base, v)[0] for v in local_cr.KNEE_VARIANTS}
     for v in local_cr.KNEE_VARIANTS:

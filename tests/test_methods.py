@@ -1,5 +1,6 @@
 """The Methods part of the book: every section names its source, confidence, parameters and code, and every
 name it gives exists (functions in cocoonlib, parameters in cocoonlib.book.params, keys in the bibliography)."""
+
 import importlib
 import importlib.util
 import re
@@ -8,8 +9,8 @@ import sys
 import pytest
 import yaml
 
-from cocoonlib.io import paths
 from cocoonlib.book.params import PARAMETERS, TAGS
+from cocoonlib.io import paths
 
 METHODS = paths.BOOK / "methods"
 PAGES = sorted(METHODS.glob("*.md"))
@@ -116,13 +117,22 @@ def test_the_papers_shorthand_is_defined_for_readers():
 
 
 def test_no_page_of_the_book_cites_a_file_outside_the_repository():
-    for page in [*paths.BOOK.rglob("*.md"), *paths.BOOK.rglob("*.ipynb")]:
+    pages = [
+        *paths.BOOK.rglob("*.md"),
+        *paths.BOOK.rglob("*.ipynb"),
+        *paths.NOTEBOOKS.glob("*.ipynb"),
+        *(paths.ROOT / "cocoonlib").rglob("*.py"),
+        paths.ROOT / "README.md",
+    ]
+    for page in pages:
         text = page.read_text()
         assert SPEC not in text and "/work/shared" not in text, page
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("replace_physics_refs", paths.ROOT / "tools" / "replace_physics_refs.py")
+    spec = importlib.util.spec_from_file_location(
+        "replace_physics_refs", paths.ROOT / "tools" / "replace_physics_refs.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod  # its dataclass needs to find its module
     spec.loader.exec_module(mod)
@@ -139,8 +149,10 @@ def test_every_label_the_replacement_tool_uses_exists():
 def test_replacement_tool_rewrites_known_citations_and_reports_the_rest(tmp_path, capsys):
     tool = _tool()
     f = tmp_path / "example.py"
-    f.write_text(f'"""See {SPEC} 6.2 and {SPEC} sections 5 and 8; {SPEC} 3.2-3.3,\n{SPEC}\nsection 7, '
-                 f'then {SPEC} 9.9 and a bare {SPEC}."""\n')
+    f.write_text(
+        f'"""See {SPEC} 6.2 and {SPEC} sections 5 and 8; {SPEC} 3.2-3.3,\n{SPEC}\nsection 7, '
+        f'then {SPEC} 9.9 and a bare {SPEC}."""\n'
+    )
     before = f.read_text()
     assert tool.main([str(f)]) == 1  # dry run: two citations cannot be mapped
     assert f.read_text() == before
@@ -148,7 +160,9 @@ def test_replacement_tool_rewrites_known_citations_and_reports_the_rest(tmp_path
     assert "CANNOT MAP" in report and f"'{SPEC} 9.9'" in report and "2 cannot be mapped" in report
     assert tool.main(["--write", str(f)]) == 1
     after = f.read_text()
-    assert "See Methods, methods-diffusion and Methods, methods-sky and methods-dge; Methods, methods-grammage,\n" in after
+    assert (
+        "See Methods, methods-diffusion and Methods, methods-sky and methods-dge; Methods, methods-grammage,\n" in after
+    )
     assert f"Methods,\nmethods-cocoon-conditions, then {SPEC} 9.9 and a bare {SPEC}." in after
     assert tool.replacement(f"{SPEC} 6.1, 6.5") == "Methods, methods-slab-transport and methods-secondary-ratio"
 

@@ -1,17 +1,19 @@
 """Neutrinos: flavour convention, the gamma-neutrino relation, IceCube's table and bands."""
+
 import numpy as np
 import pytest
 
-from cocoonlib.book import chapters
-from cocoonlib.sky import local_cr, neutrino
-from cocoonlib.production import Production, flavours_at_earth
+from cocoonlib.book import chapters, from_params
 from cocoonlib.core.units import PER_YR_KPC2_TO_PER_S_CM2
+from cocoonlib.production import Production, flavours_at_earth
+from cocoonlib.sky import local_cr, neutrino
 from cocoonlib.source import cocoon_disk
-from cocoonlib.book import from_params
 
 SHAPE = local_cr.SpectrumShape(K=0.045, gamma=2.7, R_h=1e9, dg_h=-0.01, R_s=1e10, dg_s=0.01)
-FLUXES = {"H": local_cr.LocalFlux(local_cr.PROTON, SHAPE),
-          "He": local_cr.LocalFlux(local_cr.HELIUM, local_cr.SpectrumShape(**{**SHAPE.__dict__, "K": 0.0}))}
+FLUXES = {
+    "H": local_cr.LocalFlux(local_cr.PROTON, SHAPE),
+    "He": local_cr.LocalFlux(local_cr.HELIUM, local_cr.SpectrumShape(**{**SHAPE.__dict__, "K": 0.0})),
+}
 
 
 def test_flavours_at_earth_are_close_to_equal():

@@ -1,4 +1,5 @@
 """Parameter validation: every bad value stops with one line naming the parameter."""
+
 import ast
 import json
 import math
@@ -9,13 +10,38 @@ from cocoonlib.book.chapters import CHAPTERS
 from cocoonlib.book.params import PARAMETERS, TAGS, ParameterError, parse_cli_value, provenance_table, validate
 
 INVALID = [
-    ("chi0", -0.4), ("chi0", 0.0), ("chi0", 11.0), ("chi0", "0.4"), ("chi0", True), ("chi0", math.nan),
-    ("R0", 0.0), ("R0", -20.0), ("R0", math.inf), ("R_SN", 0.0), ("R_SN", -1 / 30), ("delta", 0.0), ("delta", 2.5),
-    ("grammage_model", "gaussian"), ("grammage_model", 1), ("z_profile", "gaussian"), ("gamma_p", 5.0),
-    ("gamma_He", "hard"), ("eps_p", 1.5), ("E_max", 0.0), ("n_gas", -1.0), ("grid_scale", 1.5), ("grid_scale", 0),
-    ("user_window", [10, 5, -5, 5]), ("user_window", [0, 10, -5]), ("user_window", "0,10,-5,5"),
-    ("user_window", [0, 400, -5, 5]), ("user_window", [0, 10, -95, 5]), ("alpha", -1.0), ("beta", 0.0),
-    ("production_model", "sibyll"), ("ism_composition", "He"),
+    ("chi0", -0.4),
+    ("chi0", 0.0),
+    ("chi0", 11.0),
+    ("chi0", "0.4"),
+    ("chi0", True),
+    ("chi0", math.nan),
+    ("R0", 0.0),
+    ("R0", -20.0),
+    ("R0", math.inf),
+    ("R_SN", 0.0),
+    ("R_SN", -1 / 30),
+    ("delta", 0.0),
+    ("delta", 2.5),
+    ("grammage_model", "gaussian"),
+    ("grammage_model", 1),
+    ("z_profile", "gaussian"),
+    ("gamma_p", 5.0),
+    ("gamma_He", "hard"),
+    ("eps_p", 1.5),
+    ("E_max", 0.0),
+    ("n_gas", -1.0),
+    ("grid_scale", 1.5),
+    ("grid_scale", 0),
+    ("user_window", [10, 5, -5, 5]),
+    ("user_window", [0, 10, -5]),
+    ("user_window", "0,10,-5,5"),
+    ("user_window", [0, 400, -5, 5]),
+    ("user_window", [0, 10, -95, 5]),
+    ("alpha", -1.0),
+    ("beta", 0.0),
+    ("production_model", "sibyll"),
+    ("ism_composition", "He"),
 ]
 
 
@@ -32,8 +58,10 @@ def test_unknown_name():
         validate({"chi_0": 0.4})
 
 
-@pytest.mark.parametrize("values, name", [({"R_sun": 16.0}, "R_sun"), ({"z0": 2.0, "h_disk": 1.0}, "z0"),
-                                          ({"ism_composition": "H+He"}, "ism_composition")])
+@pytest.mark.parametrize(
+    "values, name",
+    [({"R_sun": 16.0}, "R_sun"), ({"z0": 2.0, "h_disk": 1.0}, "z0"), ({"ism_composition": "H+He"}, "ism_composition")],
+)
 def test_inconsistent_combinations(values, name):
     with pytest.raises(ParameterError, match=f"^{name}"):
         validate(values)
@@ -46,9 +74,15 @@ def test_defaults_valid_and_coerced():
     assert set(v) == set(PARAMETERS)
 
 
-@pytest.mark.parametrize("name, text, expected", [("chi0", "0.5", 0.5), ("grid_scale", "2", 2),
-                                                  ("user_window", "0,10,-1,1", [0.0, 10.0, -1.0, 1.0]),
-                                                  ("grammage_model", "constant", "constant")])
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("chi0", "0.5", 0.5),
+        ("grid_scale", "2", 2),
+        ("user_window", "0,10,-1,1", [0.0, 10.0, -1.0, 1.0]),
+        ("grammage_model", "constant", "constant"),
+    ],
+)
 def test_cli_parsing(name, text, expected):
     assert parse_cli_value(name, text) == expected
 
@@ -74,11 +108,18 @@ def test_notebook_parameters_cell_matches_declarations(chapter):
     assert len(cells) == 1
     assigned = {}
     for node in ast.parse("".join(cells[0]["source"])).body:
-        assigned[node.targets[0].id] = ast.literal_eval(node.value) if not isinstance(node.value, ast.BinOp) else eval(
-            compile(ast.Expression(node.value), "<cell>", "eval"))
+        assigned[node.targets[0].id] = (
+            ast.literal_eval(node.value)
+            if not isinstance(node.value, ast.BinOp)
+            else eval(compile(ast.Expression(node.value), "<cell>", "eval"))
+        )
     assert list(assigned) == list(chapter.parameters)
     for name, value in assigned.items():
-        assert value == pytest.approx(PARAMETERS[name].default) if isinstance(value, float) else value == PARAMETERS[name].default
+        assert (
+            value == pytest.approx(PARAMETERS[name].default)
+            if isinstance(value, float)
+            else value == PARAMETERS[name].default
+        )
 
 
 def test_list_parameter():

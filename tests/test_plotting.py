@@ -1,4 +1,5 @@
 """The book's figure style."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -19,7 +20,9 @@ def test_log_axes_have_minor_ticks_at_2_and_5_only():
     minor = minor[(minor > 1) & (minor < 1e4)]
     mantissa = np.round(minor / 10 ** np.floor(np.log10(minor)), 6)
     assert set(mantissa) == {2.0, 5.0}
-    assert list(ax.xaxis.get_majorticklocs()[(ax.xaxis.get_majorticklocs() >= 1) & (ax.xaxis.get_majorticklocs() <= 1e4)]) == [1, 10, 100, 1e3, 1e4]
+    assert list(
+        ax.xaxis.get_majorticklocs()[(ax.xaxis.get_majorticklocs() >= 1) & (ax.xaxis.get_majorticklocs() <= 1e4)]
+    ) == [1, 10, 100, 1e3, 1e4]
     plt.close(fig)
 
 
@@ -61,8 +64,14 @@ def test_saved_figures_say_chapter_parameters_and_commit(tmp_path, monkeypatch):
 
     from cocoonlib.book import provenance
 
-    P = {"chi0": 0.4, "R0": 20.0, "grammage_model": "exponential", "R0_grid": [5.0, 10.0], "R_cut": float("inf"),
-         "grid_scale": np.int64(1)}
+    P = {
+        "chi0": 0.4,
+        "R0": 20.0,
+        "grammage_model": "exponential",
+        "R0_grid": [5.0, 10.0],
+        "R_cut": float("inf"),
+        "grid_scale": np.int64(1),
+    }
     pdf, png = _saved(tmp_path, monkeypatch, chapter="bc", params=P)
     digest, commit = plotting.parameters_digest(P), provenance.book_commit()
     assert len(digest) == 12 and int(digest, 16) >= 0

@@ -1,4 +1,5 @@
 """Secondary production against independent oracles: naima (Kelner06), direct aafragpy calls, limits."""
+
 import warnings
 
 import astropy.units as u
@@ -7,10 +8,10 @@ import pytest
 from astropy.constants import c
 from scipy.integrate import quad
 
-from cocoonlib.source.grammage import grammage
-from cocoonlib.production import Production, flavours_at_earth, kelner, oscillation_matrix
-from cocoonlib.source.injection import injection_spectra
 from cocoonlib.core.units import M_PROTON_G
+from cocoonlib.production import Production, flavours_at_earth, kelner, oscillation_matrix
+from cocoonlib.source.grammage import grammage
+from cocoonlib.source.injection import injection_spectra
 
 SPECTRA = injection_spectra(eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31)
 
@@ -25,7 +26,9 @@ def test_reference_values_of_the_kernels():
     assert kelner.F_gamma(0.01, 1e3) == pytest.approx(176.52, rel=1e-4)
     assert kelner.F_e(0.1, 1e3) == pytest.approx(1.8206, rel=1e-4)
     assert kelner.F_numu1(0.1, 1e3) == pytest.approx(1.2489, rel=1e-4)
-    np.testing.assert_allclose(kelner.sigma_inel_mb([1e2, 1e3, 1e4, 1e5, 1e6]), [31.30, 34.30, 39.95, 48.26, 59.22], rtol=2e-4)
+    np.testing.assert_allclose(
+        kelner.sigma_inel_mb([1e2, 1e3, 1e4, 1e5, 1e6]), [31.30, 34.30, 39.95, 48.26, 59.22], rtol=2e-4
+    )
     assert kelner.E_THRESHOLD_GEV == pytest.approx(1.22, abs=0.005)
 
 
@@ -39,13 +42,16 @@ def test_energy_fractions():
 
 def test_flavour_sums():
     x, Ep = np.logspace(-3, -0.01, 50), 1e4
-    np.testing.assert_allclose(kelner.F_secondary("nu_all", x, Ep),
-                               kelner.F_secondary("nu_mu", x, Ep) + kelner.F_secondary("nu_e", x, Ep))
+    np.testing.assert_allclose(
+        kelner.F_secondary("nu_all", x, Ep), kelner.F_secondary("nu_mu", x, Ep) + kelner.F_secondary("nu_e", x, Ep)
+    )
     E = np.logspace(2, 5, 13)
     parts = [Production(s, "aafrag", E).emissivity(SPECTRA, chi)["total"] for s in ("nu_e", "nu_mu", "nu_all")]
     np.testing.assert_allclose(parts[0] + parts[1], parts[2], rtol=0.02)  # 'nu_all' is the sum of the four tables
-    single = {s: Production(s, "aafrag", E).emissivity(SPECTRA, chi)["total"]
-              for s in ("nu_e_only", "anti_nu_e", "nu_mu_only", "anti_nu_mu")}
+    single = {
+        s: Production(s, "aafrag", E).emissivity(SPECTRA, chi)["total"]
+        for s in ("nu_e_only", "anti_nu_e", "nu_mu_only", "anti_nu_mu")
+    }
     np.testing.assert_allclose(single["nu_e_only"] + single["anti_nu_e"], parts[0], rtol=1e-12)
     np.testing.assert_allclose(single["nu_mu_only"] + single["anti_nu_mu"], parts[1], rtol=1e-12)
     with pytest.raises(ValueError, match="aafrag"):
@@ -68,8 +74,9 @@ def test_kelner_against_naima():
     np.testing.assert_allclose(ours, ref, rtol=0.02)
 
 
-@pytest.mark.parametrize("secondary, code, channel", [("gamma", "gam", "p-p"), ("nu_all", "nu_all", "He-p"),
-                                                      ("gamma", "gam", "He-He")])
+@pytest.mark.parametrize(
+    "secondary, code, channel", [("gamma", "gam", "p-p"), ("nu_all", "nu_all", "He-p"), ("gamma", "gam", "He-He")]
+)
 def test_aafrag_path_against_direct_aafragpy(secondary, code, channel):
     """Our AAfrag emissivity for one channel vs aafragpy.get_cross_section + get_spectrum on a fine grid (0.1 %)."""
     import aafragpy
@@ -102,15 +109,22 @@ def test_delta_approximation_joins_at_100_GeV():
 def test_aafrag_over_kelner_ratio():
     """An independent computation (Methods, methods-production-compared): AAfrag/Kelner p-p for the cocoon spectrum 1.07/0.94/0.83/0.62/0.35."""
     E = np.array([10.0, 100.0, 1e3, 1e4, 1e5])
-    r = (Production("gamma", "aafrag", E).emissivity(SPECTRA, chi)["p-p"]
-         / Production("gamma", "kelner", E).emissivity(SPECTRA, chi)["p-p"])
+    r = (
+        Production("gamma", "aafrag", E).emissivity(SPECTRA, chi)["p-p"]
+        / Production("gamma", "kelner", E).emissivity(SPECTRA, chi)["p-p"]
+    )
     np.testing.assert_allclose(r, [1.07, 0.94, 0.83, 0.62, 0.35], rtol=0.04)
 
 
-@pytest.mark.parametrize("kwargs, match", [(dict(secondary="nu_all", model="kelner", E_GeV=[10.0]), "100 GeV"),
-                                           (dict(secondary="gamma", model="kelner", E_GeV=[1e3], ism="H+He"), "H\\+He"),
-                                           (dict(secondary="photon", model="aafrag", E_GeV=[1e3]), "secondary"),
-                                           (dict(secondary="gamma", model="sibyll", E_GeV=[1e3]), "production_model")])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(secondary="nu_all", model="kelner", E_GeV=[10.0]), "100 GeV"),
+        (dict(secondary="gamma", model="kelner", E_GeV=[1e3], ism="H+He"), "H\\+He"),
+        (dict(secondary="photon", model="aafrag", E_GeV=[1e3]), "secondary"),
+        (dict(secondary="gamma", model="sibyll", E_GeV=[1e3]), "production_model"),
+    ],
+)
 def test_outside_validity_is_an_error(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Production(**kwargs)
@@ -142,10 +156,12 @@ def test_aafragpy_leaves_global_state_alone():
     import subprocess
     import sys
 
-    code = ("import warnings, sys; from cocoonlib.production import aafrag;"
-            "n = len(warnings.filters); p = list(sys.path); aafrag.table_range_GeV('p-p');"
-            "import numpy as np; aafrag.cross_section_matrix('gamma', 'p-p', [10.0], np.logspace(0.2, 3, 30));"
-            "assert len(warnings.filters) == n and sys.path == p, 'global state changed'")
+    code = (
+        "import warnings, sys; from cocoonlib.production import aafrag;"
+        "n = len(warnings.filters); p = list(sys.path); aafrag.table_range_GeV('p-p');"
+        "import numpy as np; aafrag.cross_section_matrix('gamma', 'p-p', [10.0], np.logspace(0.2, 3, 30));"
+        "assert len(warnings.filters) == n and sys.path == p, 'global state changed'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -156,9 +172,9 @@ def test_delta_approximation_near_threshold_against_quadrature(E):
     grid node below it must not enter (it did, with a singular weight, before this test)."""
     from scipy import integrate
 
+    from cocoonlib.core.units import M_PI0_GEV, M_PROTON_GEV, MB_CM2
     from cocoonlib.production import kelner
     from cocoonlib.production.emissivity import _log_grid
-    from cocoonlib.core.units import M_PI0_GEV, M_PROTON_GEV, MB_CM2
 
     Ep, _ = _log_grid(kelner.E_THRESHOLD_GEV * 1.0001, 1e9, 40)
     w = Ep**-2.7
@@ -175,9 +191,16 @@ def test_delta_approximation_near_threshold_against_quadrature(E):
     assert np.isfinite(got) and got == pytest.approx(ref, rel=0.02)
 
 
-@pytest.mark.parametrize("model, secondary, ism", [("kelner", "gamma", "H"), ("aafrag", "gamma", "H"),
-                                                   ("aafrag", "gamma", "H+He"), ("kelner", "nu_all", "H"),
-                                                   ("aafrag", "nu_all", "H")])
+@pytest.mark.parametrize(
+    "model, secondary, ism",
+    [
+        ("kelner", "gamma", "H"),
+        ("aafrag", "gamma", "H"),
+        ("aafrag", "gamma", "H+He"),
+        ("kelner", "nu_all", "H"),
+        ("aafrag", "nu_all", "H"),
+    ],
+)
 def test_grammage_operator_rebuilds_the_emissivity(model, secondary, ism):
     """Q = sum_ch M_ch (w_ch chi(R_ch)), n-tilde times the delta rows for Kelner: the emissivity for any grammage,
     including one so steep (R0 = 1 GV) that no projectile reaches 100 GeV photons (n-tilde = 1 there)."""
@@ -185,8 +208,11 @@ def test_grammage_operator_rebuilds_the_emissivity(model, secondary, ism):
     prod = Production(secondary, model, E, ism=ism)
     op = prod.grammage_operator(SPECTRA)
     assert set(op["matrix"]) == set(prod.channels)
-    for g in (chi, lambda R: grammage(R, "advection_diffusion", 0.7, 3.0, 1 / 3),
-              lambda R: grammage(R, "exponential", 0.4, 1e-3)):
+    for g in (
+        chi,
+        lambda R: grammage(R, "advection_diffusion", 0.7, 3.0, 1 / 3),
+        lambda R: grammage(R, "exponential", 0.4, 1e-3),
+    ):
         Q = 0.0
         for ch, M in op["matrix"].items():
             v = op["weights"][ch] * g(op["rigidity_GV"][ch])

@@ -1,12 +1,12 @@
 """The sky regions of the measurements: the table, its mask factors, and J over each region by a second method."""
+
 import numpy as np
 import pytest
 from scipy import integrate
 
-from cocoonlib.book import from_params
-from cocoonlib.book import params
-from cocoonlib.io import paths, regions
+from cocoonlib.book import from_params, params
 from cocoonlib.core.geometry import WINDOWS, SkyWindow, line_of_sight_integral
+from cocoonlib.io import paths, regions
 from cocoonlib.source.cocoon_disk import CocoonDisk
 
 NEW_REGIONS = ["tibet_25l100", "tibet_50l200", "hawc_43l73", "fermi_inner_galaxy"]
@@ -46,7 +46,9 @@ def test_malformed_region_row_names_it(tmp_path, monkeypatch):
     try:
         with pytest.raises(ValueError, match="region row 8: bounds must satisfy l_min < l_max"):
             regions.regions()
-        bad.write_text(paths.SKY_REGIONS.read_text().replace("oops,100,50", "oops,50,100").replace(",X,,", ",X,mask_x,"))
+        bad.write_text(
+            paths.SKY_REGIONS.read_text().replace("oops,100,50", "oops,50,100").replace(",X,,", ",X,mask_x,")
+        )
         regions.regions.cache_clear()
         assert regions.region("oops").mask_parameter == "mask_x"  # the table is data; the book checks the name
         with pytest.raises(ValueError, match="mask_parameter 'mask_x' is not a parameter"):
@@ -77,8 +79,11 @@ def _J_nquad(disk: CocoonDisk, w: SkyWindow) -> float:
 
     deg = np.pi / 180
     l_opts = {**opts, "points": [0.0]} if w.l_min < 0 < w.l_max else opts  # the ray through the Galactic centre
-    return integrate.nquad(integrand, [s_range, (w.b_min * deg, w.b_max * deg), (w.l_min * deg, w.l_max * deg)],
-                           opts=[s_opts, {**opts, "points": [0.0]}, l_opts])[0]
+    return integrate.nquad(
+        integrand,
+        [s_range, (w.b_min * deg, w.b_max * deg), (w.l_min * deg, w.l_max * deg)],
+        opts=[s_opts, {**opts, "points": [0.0]}, l_opts],
+    )[0]
 
 
 @pytest.mark.parametrize("name", NEW_REGIONS + ["inner", "outer"])

@@ -6,6 +6,7 @@
 * doubling every integration grid (``grid_scale = 2``) moves no key number of any chapter by more than 0.5 % (a limit
   of the appendices set by a point the DGE alone nearly reaches: no more than a 2e-3 sigma change of the pulls).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,13 +22,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cli import COCOON
 
 from cocoonlib.book import cli
-from cocoonlib.io import data
 from cocoonlib.book.chapters import CHAPTERS
 from cocoonlib.book.params import PARAMETERS
 from cocoonlib.book.results import extract
-from test_cli import COCOON
+from cocoonlib.io import data
 
 pytestmark = pytest.mark.skipif(COCOON is None, reason="the cocoon console script is not installed")
 
@@ -67,8 +68,15 @@ def test_changed_byte_stops_the_chapter_naming_the_file(tmp_path, mirror):
 def test_no_mirror_and_no_network_names_the_file_and_the_variable(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != data.MIRROR_ENV}
     # an empty cache, and every download through a proxy that refuses (port 9: discard, nothing listens)
-    env.update({data.CACHE_ENV: str(tmp_path / "cache"), "HTTPS_PROXY": "http://127.0.0.1:9",
-                "HTTP_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "NO_PROXY": ""})
+    env.update(
+        {
+            data.CACHE_ENV: str(tmp_path / "cache"),
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "HTTP_PROXY": "http://127.0.0.1:9",
+            "https_proxy": "http://127.0.0.1:9",
+            "NO_PROXY": "",
+        }
+    )
     r = cocoon_run("bc", tmp_path / "out", env)
     assert r.returncode == 1
     line = error_line(r)
@@ -78,12 +86,15 @@ def test_no_mirror_and_no_network_names_the_file_and_the_variable(tmp_path):
 
 # --- invalid parameter sets ------------------------------------------------------------------
 
+
 def _outside(p) -> st.SearchStrategy[str]:
     """Texts that parameter p must refuse."""
     garbage = st.sampled_from(["abc", "nan", "", "1e", "0x", "one", "--", "-x"])
     if p.kind == "choice":
-        return st.one_of(garbage, st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
-                         .filter(lambda t: t not in p.choices))
+        return st.one_of(
+            garbage,
+            st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(lambda t: t not in p.choices),
+        )
     if p.kind == "window":
         return st.sampled_from(["abc", "10,20", "1,2,3", "0,0,0,0,0"])
     lo, hi, lo_in, hi_in = p.bounds
@@ -140,6 +151,7 @@ def test_at_least_twenty_distinct_invalid_sets_are_generated():
 
 
 # --- doubled integration grids ---------------------------------------------------------------
+
 
 def test_doubling_every_grid_moves_no_key_number_by_more_than_half_a_percent(tmp_path, mirror):
     def run(chapter):

@@ -1,12 +1,12 @@
 """The reproduction scorecard and the provenance page: verdicts follow from the numbers, the book's
 introduction shows every claim, every reference can be found."""
+
 import re
 
-
-from cocoonlib.io import paths
 from cocoonlib.book import provenance, scorecard
 from cocoonlib.book.chapters import CHAPTERS
 from cocoonlib.book.results import extract
+from cocoonlib.io import paths
 
 
 def committed_results(chapter):
@@ -26,8 +26,12 @@ def test_every_claim_belongs_to_a_chapter_and_reads_only_its_keys():
 def test_verdicts_follow_the_numbers():
     bc = committed_results("bc")
     assert scorecard.evaluate("bc", {**bc, "chi0_best_g_cm2": 0.4})[0]["verdict"] == scorecard.REPRODUCED
-    assert scorecard.evaluate("bc", {**bc, "chi0_best_g_cm2": 0.8, "chi0_lo_g_cm2": 0.7,
-                                     "chi0_hi_g_cm2": 0.9})[0]["verdict"] == scorecard.NOT_REPRODUCED
+    assert (
+        scorecard.evaluate("bc", {**bc, "chi0_best_g_cm2": 0.8, "chi0_lo_g_cm2": 0.7, "chi0_hi_g_cm2": 0.9})[0][
+            "verdict"
+        ]
+        == scorecard.NOT_REPRODUCED
+    )
     rows = {r["key"]: r for r in scorecard.evaluate("bc", {**bc, "delta_chi2_no_cocoon": 1.0})}
     assert rows["nonzero"]["verdict"] == scorecard.NOT_REPRODUCED
     model = committed_results("model")
@@ -44,7 +48,9 @@ def test_verdicts_follow_the_numbers():
     assert scorecard.evaluate("joint", {**close, "tension_pg_sigma": 2.5})[0]["verdict"] == scorecard.NOT_REPRODUCED
     nu = committed_results("neutrino")
     high = {**nu, "E2F_total_100TeV_max": 3e-8}
-    assert {r["key"]: r["verdict"] for r in scorecard.evaluate("neutrino", high)}["nu_level"] == scorecard.NOT_REPRODUCED
+    assert {r["key"]: r["verdict"] for r in scorecard.evaluate("neutrino", high)}[
+        "nu_level"
+    ] == scorecard.NOT_REPRODUCED
 
 
 def test_missing_data_makes_a_claim_untestable(monkeypatch):
@@ -71,8 +77,9 @@ def test_committed_chapters_glue_every_scorecard_field():
 
 def _bib_entries():
     text = (paths.BOOK / "references.bib").read_text()
-    return {m.group(1): body for m, body in
-            ((re.match(r"@\w+\{([^,]+),", e), e) for e in re.split(r"\n(?=@)", text)) if m}
+    return {
+        m.group(1): body for m, body in ((re.match(r"@\w+\{([^,]+),", e), e) for e in re.split(r"\n(?=@)", text)) if m
+    }
 
 
 def test_every_reference_has_a_doi_url_or_a_stated_reason():

@@ -1,11 +1,12 @@
 """Injection spectra: normalisation closed form, energy closure, reference values."""
+
 import numpy as np
 import pytest
 from scipy.special import gamma as Gamma
 
 from cocoonlib.core.kinematics import HELIUM, PROTON
-from cocoonlib.source.injection import InjectionSpectrum, injection_spectra, momentum_integral
 from cocoonlib.core.units import ERG_GEV
+from cocoonlib.source.injection import InjectionSpectrum, injection_spectra, momentum_integral
 
 DEFAULTS = dict(E_SN_erg=1e51, E_max_GeV=3.0e6, eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31)
 

@@ -1,15 +1,15 @@
 """Galactic transport (weighted slab): closed forms, limits and the force field."""
+
 import dataclasses
 
 import numpy as np
 import pytest
 
 from cocoonlib.book import from_params
-from cocoonlib.transport import slab as transport
-from cocoonlib.core.kinematics import T_from_rigidity, rigidity_from_T
-from cocoonlib.core.units import C_CM_S, KPC_CM, M_PROTON_G, MB_CM2
 from cocoonlib.core import kinematics
-from cocoonlib.core.units import M_PROTON_GEV
+from cocoonlib.core.kinematics import T_from_rigidity, rigidity_from_T
+from cocoonlib.core.units import C_CM_S, KPC_CM, M_PROTON_G, M_PROTON_GEV, MB_CM2
+from cocoonlib.transport import slab as transport
 
 HALO = from_params.halo()
 

@@ -1,20 +1,26 @@
 """The 2D disk-halo model of the cosmic-ray sea (cocoonlib.transport.transport2d), each against something independent:
 a finite-volume solution of the same equation written here, chapter 2's 1D model in the limit of an infinite
 disk, the pure-diffusion limit, and the consistency of the tables the DGE uses."""
+
 import numpy as np
 import pytest
 from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
-from cocoonlib.book import chapters, params
+from cocoonlib.book import chapters, from_params, params
+from cocoonlib.book.params import ParameterError
+from cocoonlib.core.kinematics import beta_from_T, rigidity_from_T
+from cocoonlib.core.units import C_CM_S, KPC_CM, MB_CM2, PER_YR_KPC2_TO_PER_S_CM2
 from cocoonlib.sky import diffuse, gamma
 from cocoonlib.transport import transport2d
-from cocoonlib.core.kinematics import beta_from_T, rigidity_from_T
-from cocoonlib.book.params import ParameterError
-from cocoonlib.transport.slab import (adiabatic_loss, diffusion_coefficient, galactic_grammage, ionisation_loss,
-                                 mean_ism_mass_g, slab_solution)
-from cocoonlib.core.units import C_CM_S, KPC_CM, MB_CM2, PER_YR_KPC2_TO_PER_S_CM2
-from cocoonlib.book import from_params
+from cocoonlib.transport.slab import (
+    adiabatic_loss,
+    diffusion_coefficient,
+    galactic_grammage,
+    ionisation_loss,
+    mean_ism_mass_g,
+    slab_solution,
+)
 
 P = params.validate({})
 HALO = from_params.halo(P)
@@ -88,16 +94,21 @@ def test_infinite_uniform_disk_is_chapter_2s_one_dimensional_model(mirror):
     Sigma = flat.rho0 * flat.vertical_integral_kpc() * PER_YR_KPC2_TO_PER_S_CM2
     Q = Sigma * transport2d._injection_per_T(PROTONS, T, 1, 1) / (4 * np.pi * HALO.mu * 1e-3)
     spall = transport2d.inelastic_cross_section_mb("H", T, HALO.f_He) * MB_CM2 / mean_ism_mass_g(HALO.f_He)
-    one_d = slab_solution(T, Q, 1.0 / galactic_grammage(T, 1, 1, HALO) + spall,
-                          ionisation_loss(T, 1, 1, HALO.f_He) + adiabatic_loss(T, HALO))
+    one_d = slab_solution(
+        T,
+        Q,
+        1.0 / galactic_grammage(T, 1, 1, HALO) + spall,
+        ionisation_loss(T, 1, 1, HALO.f_He) + adiabatic_loss(T, HALO),
+    )
     assert sea.at_sun() == pytest.approx(one_d, rel=5e-4)
 
 
 def test_pure_diffusion_ratio_does_not_depend_on_energy(mirror):
     """With advection, losses and spallation off the equation is D times a fixed operator: D factors out and the
     density relative to the Sun is the same at every energy."""
-    sea = transport2d.solve_sea("He", from_params.injection_spectra(P)["He"], DISK, HALO, 20.0, losses=False, advection=False,
-                                spallation=False)
+    sea = transport2d.solve_sea(
+        "He", from_params.injection_spectra(P)["He"], DISK, HALO, 20.0, losses=False, advection=False, spallation=False
+    )
     below_cutoff = sea.rigidity_GV[sea.rigidity_GV < 1e6][::10]  # beyond, the injected spectrum underflows to 0
     g = sea.ratio_to_sun([2.0, 4.0, 12.0, 18.0], [0.0, 0.0, 0.3, 0.0], below_cutoff)
     assert np.ptp(g, axis=1) == pytest.approx(0.0, abs=1e-10)
@@ -118,6 +129,7 @@ def test_ratio_is_one_at_the_sun_and_the_modes_are_converged(mirror):
     rate = lambda r: DISK.radial_shape(r)  # noqa: E731
     c = transport2d.source_coefficients(rate, 20.0, DISK.R_disk, transport2d.N_MODES)
     from scipy.special import j0
+
     r = np.array([3.0, 6.0, 8.5])
     assert j0(np.outer(r, zeta) / 20.0) @ c == pytest.approx(rate(r), rel=2e-3)
 
@@ -176,10 +188,23 @@ def test_transport_source_fit_reads_chapter_2s_saved_transport(tmp_path, monkeyp
     from cocoonlib.transport import bc
 
     monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path))
-    fit = bc.BCFit(free=["chi0", "D0"], best={"chi0": 0.3, "D0": 3.1}, errors={}, covariance={}, chi2=1.0, ndof=1,
-                   chi2_by_experiment={}, n_by_experiment={}, chi0_interval_1sigma=[0.2, 0.4],
-                   chi0_interval_2sigma=[0.1, 0.5], profile_chi0=[], profile_dchi2=[], chi2_no_cocoon=5.0,
-                   best_no_cocoon={}, settings={"halo": {"D0": 3.1, "H_halo": 5.0, "v_A": 3.0}})
+    fit = bc.BCFit(
+        free=["chi0", "D0"],
+        best={"chi0": 0.3, "D0": 3.1},
+        errors={},
+        covariance={},
+        chi2=1.0,
+        ndof=1,
+        chi2_by_experiment={},
+        n_by_experiment={},
+        chi0_interval_1sigma=[0.2, 0.4],
+        chi0_interval_2sigma=[0.1, 0.5],
+        profile_chi0=[],
+        profile_dchi2=[],
+        chi2_no_cocoon=5.0,
+        best_no_cocoon={},
+        settings={"halo": {"D0": 3.1, "H_halo": 5.0, "v_A": 3.0}},
+    )
     bc.save_fit(fit)
     Pg = chapters.chapter_parameters("gamma", {"transport_source": "fit"})
     halo = from_params.transport_halo(Pg)

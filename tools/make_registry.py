@@ -12,6 +12,7 @@ commit, and joins the DOI and bibliography key from data/doi_map.csv.
   appended to its data-set name (if the name does not say so already), so that every table of the book
   shows it ("digitised"/"digitisations" is SOURCES.md's word; IceCube's folder "Digitized Tables" holds a table).
 """
+
 from __future__ import annotations
 
 import csv
@@ -90,8 +91,21 @@ def main(argv):
     for r in out:
         d = dois.get(r["reference"], {})
         r["doi"], r["bibkey"] = d.get("doi", ""), d.get("bibkey", "")
-    fields = ["name", "dataset", "reference", "doi", "bibkey", "licence", "url", "sha256", "bytes",
-              "repository", "commit", "path_in_repository", "units"]
+    fields = [
+        "name",
+        "dataset",
+        "reference",
+        "doi",
+        "bibkey",
+        "licence",
+        "url",
+        "sha256",
+        "bytes",
+        "repository",
+        "commit",
+        "path_in_repository",
+        "units",
+    ]
     with (ROOT / "data" / "registry.csv").open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields)
         w.writeheader()

@@ -19,6 +19,7 @@ The report lists every rewrite as ``file:line: old -> new`` and every citation i
 status is 1 if there is any, so that nothing is left behind unnoticed. Notebooks are rewritten as text:
 the replacements contain no character that JSON would escape.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,18 +35,37 @@ SKIP_DIRS = {".venv", "venv", "_build", ".git", "__pycache__", ".ipynb_checkpoin
 
 #: section of the specification -> label of the book's Methods part that now carries it
 SECTIONS: dict[str, str] = {
-    "1": "methods-cocoon-density", "1.1": "methods-cocoon-density", "1.2": "methods-cocoon-density",
-    "2": "methods-injection", "2.1": "methods-injection", "2.2": "methods-injection",
-    "3": "methods-grammage", "3.1": "methods-cocoon-conditions", "3.2": "methods-grammage",
-    "3.3": "methods-grammage-advection-diffusion", "3.4": "methods-cocoon-conditions",
-    "4": "methods-production", "4.1": "methods-emissivity", "4.2": "methods-kelner",
-    "4.3": "methods-delta-approximation", "4.4": "methods-helium-superposition", "4.5": "methods-aafrag",
+    "1": "methods-cocoon-density",
+    "1.1": "methods-cocoon-density",
+    "1.2": "methods-cocoon-density",
+    "2": "methods-injection",
+    "2.1": "methods-injection",
+    "2.2": "methods-injection",
+    "3": "methods-grammage",
+    "3.1": "methods-cocoon-conditions",
+    "3.2": "methods-grammage",
+    "3.3": "methods-grammage-advection-diffusion",
+    "3.4": "methods-cocoon-conditions",
+    "4": "methods-production",
+    "4.1": "methods-emissivity",
+    "4.2": "methods-kelner",
+    "4.3": "methods-delta-approximation",
+    "4.4": "methods-helium-superposition",
+    "4.5": "methods-aafrag",
     "4.6": "methods-production-compared",
-    "5": "methods-sky", "5.1": "methods-line-of-sight", "5.2": "methods-sky-windows",
-    "5.3": "methods-neutrino-bands", "5.4": "methods-intensity",
-    "6": "methods-transport", "6.1": "methods-slab-transport", "6.2": "methods-diffusion",
-    "6.3": "methods-cross-sections", "6.4": "methods-cocoon-secondaries", "6.5": "methods-secondary-ratio",
-    "6.6": "methods-force-field", "6.7": "methods-bc-fit",
+    "5": "methods-sky",
+    "5.1": "methods-line-of-sight",
+    "5.2": "methods-sky-windows",
+    "5.3": "methods-neutrino-bands",
+    "5.4": "methods-intensity",
+    "6": "methods-transport",
+    "6.1": "methods-slab-transport",
+    "6.2": "methods-diffusion",
+    "6.3": "methods-cross-sections",
+    "6.4": "methods-cocoon-secondaries",
+    "6.5": "methods-secondary-ratio",
+    "6.6": "methods-force-field",
+    "6.7": "methods-bc-fit",
     "7": "methods-cocoon-conditions",
     "8": "methods-dge",
 }
@@ -53,29 +73,20 @@ SECTIONS: dict[str, str] = {
 #: whole phrases rewritten before the generic rule: bare citations, and wording that only the old file
 #: made true (it quoted numbers the book computes, or the book's Methods put elsewhere)
 PHRASES: dict[str, str] = {
-    "Confidence tags (as in the physics specification, ``PHYSICS.md``):":
-        "Confidence tags (as in the book, Methods, methods-confidence):",
-    "0.061 / 0.050 for F_e / F_numu1 (PHYSICS.md).":
-        "0.061 / 0.050 for F_e / F_numu1 (an independent implementation; Methods, methods-kelner).",
-    "# He: PHYSICS.md puts the cut-off at the same energy, this book at the same rigidity (factor Z): 0.4 % apart":
-        "# He: a cut-off at the same energy (the reference value) and this book's at the same rigidity "
-        "(factor Z, Methods, methods-injection) are 0.4 % apart",
-    "PHYSICS.md 4.2 reference values (independent implementation)":
-        "Reference values of an independent implementation (Methods, methods-kelner)",
-    "PHYSICS.md 4.6 (independent computation):":
-        "An independent computation (Methods, methods-production-compared):",
-    "PHYSICS.md 2.2 (independent computation):":
-        "An independent computation (Methods, methods-injection):",
-    "PHYSICS.md 6.2 lists X_gal of carbon at the CRAMS defaults (computed there independently, to 2-3 digits).":
-        "X_gal of carbon at the CRAMS defaults from an independent computation, to 2-3 digits "
-        "(Methods, methods-diffusion).",
-    "PHYSICS.md section 7 table (rounded to ~2 %).":
-        "Independent values of the size bound, rounded to ~2 % (Methods, methods-cocoon-conditions).",
+    "Confidence tags (as in the physics specification, ``PHYSICS.md``):": "Confidence tags (as in the book, Methods, methods-confidence):",
+    "0.061 / 0.050 for F_e / F_numu1 (PHYSICS.md).": "0.061 / 0.050 for F_e / F_numu1 (an independent implementation; Methods, methods-kelner).",
+    "# He: PHYSICS.md puts the cut-off at the same energy, this book at the same rigidity (factor Z): 0.4 % apart": "# He: a cut-off at the same energy (the reference value) and this book's at the same rigidity "
+    "(factor Z, Methods, methods-injection) are 0.4 % apart",
+    "PHYSICS.md 4.2 reference values (independent implementation)": "Reference values of an independent implementation (Methods, methods-kelner)",
+    "PHYSICS.md 4.6 (independent computation):": "An independent computation (Methods, methods-production-compared):",
+    "PHYSICS.md 2.2 (independent computation):": "An independent computation (Methods, methods-injection):",
+    "PHYSICS.md 6.2 lists X_gal of carbon at the CRAMS defaults (computed there independently, to 2-3 digits).": "X_gal of carbon at the CRAMS defaults from an independent computation, to 2-3 digits "
+    "(Methods, methods-diffusion).",
+    "PHYSICS.md section 7 table (rounded to ~2 %).": "Independent values of the size bound, rounded to ~2 % (Methods, methods-cocoon-conditions).",
     "# PHYSICS.md 1.1 values": "# independent values (Methods, methods-cocoon-density)",
     "the number of PHYSICS.md 5.1": "the number of Methods, methods-intensity",
     "PHYSICS.md 6.2 quotes 7.0 TV": "an independent computation gives 7.0 TV",
-    "PHYSICS.md 6.5 (derived from 6.1 and 6.4":
-        "Methods, methods-secondary-ratio (derived from the transport equation and the cocoon source term",
+    "PHYSICS.md 6.5 (derived from 6.1 and 6.4": "Methods, methods-secondary-ratio (derived from the transport equation and the cocoon source term",
 }
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -135,7 +146,7 @@ def rewrite(text: str, path: Path) -> tuple[str, list[Change]]:
         changes.append(Change(path, line_of(m.start()), m.group(0), new))
         if new is not None:
             broken = re.search(r"\s*\n\s*", m.group(0))  # a citation split over two lines stays split
-            out.append(text[last:m.start()] + (new.replace(" ", broken.group(0), 1) if broken else new))
+            out.append(text[last : m.start()] + (new.replace(" ", broken.group(0), 1) if broken else new))
             last = m.end()
     out.append(text[last:])
     return "".join(out), sorted(changes, key=lambda c: c.line)
@@ -173,8 +184,10 @@ def main(argv=None) -> int:
     unmapped = [c for c in all_changes if c.new is None]
     for c in mapped:
         print(c)
-    print(f"\n{len(mapped)} citation(s) {'rewritten' if args.write else 'to rewrite (dry run)'} "
-          f"in {len({c.path for c in mapped})} file(s); {len(unmapped)} cannot be mapped")
+    print(
+        f"\n{len(mapped)} citation(s) {'rewritten' if args.write else 'to rewrite (dry run)'} "
+        f"in {len({c.path for c in mapped})} file(s); {len(unmapped)} cannot be mapped"
+    )
     for c in unmapped:
         print(c)
     return 1 if unmapped else 0

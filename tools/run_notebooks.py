@@ -7,6 +7,7 @@ The notebooks run in ``notebooks/`` with the default parameters (chapter 2 first
 reading its saved fit finds it); execution timestamps are dropped, so that a re-execution that changes
 no number changes no byte of the committed outputs. Set ``COCOON_DATA_MIRROR`` first when offline.
 """
+
 from __future__ import annotations
 
 import sys

@@ -27,6 +27,7 @@ BokehJS and the page's data inline (:func:`cocoonlib.book.explore_page.page_html
 of cocoonlib and every file of ``data/`` (:func:`cocoonlib.book.explore_page.cache_inputs`): an edit of any of them
 makes Sphinx read it again.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,11 +1,13 @@
 """The book's chapters: notebook, accepted parameters, and the key numbers each reports."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
-from cocoonlib.io import paths
 from cocoonlib.book.params import ParameterError, validate
+from cocoonlib.io import paths
 
 __all__ = ["Chapter", "CHAPTERS", "get_chapter", "chapter_parameters", "check_saved_fit", "FIT_SOURCES"]
 
@@ -26,22 +28,64 @@ class Chapter:
 
 
 #: the cocoon model after chi0 (grammage, production, distribution, injection): chapters 1, 3, 4
-_COCOONS = ("R0", "grammage_model", "delta", "R_cut", "production_model", "ism_composition", "R_SN", "alpha", "beta", "R_sun",
-            "R_disk", "z_profile", "z0", "h_disk", "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
+_COCOONS = (
+    "R0",
+    "grammage_model",
+    "delta",
+    "R_cut",
+    "production_model",
+    "ism_composition",
+    "R_SN",
+    "alpha",
+    "beta",
+    "R_sun",
+    "R_disk",
+    "z_profile",
+    "z0",
+    "h_disk",
+    "E_SN",
+    "eps_p",
+    "gamma_p",
+    "eps_He",
+    "gamma_He",
+    "E_max",
+)
 #: the cocoons without the grammage's form (the delta appendix sets the form itself)
 _COCOONS_NO_FORM = tuple(p for p in _COCOONS if p not in ("grammage_model", "delta"))
 #: the conventional diffuse emission (local cosmic-ray sea, gas, cross sections): chapters 3, 4
-_CR_SEA = ("gas_model", "dge_production_model", "f_He", "cr_sea", "R_min_local", "phi", "R_rehardening",
-           "R_gal", "transport_source", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk")
+_CR_SEA = (
+    "gas_model",
+    "dge_production_model",
+    "f_He",
+    "cr_sea",
+    "R_min_local",
+    "phi",
+    "R_rehardening",
+    "R_gal",
+    "transport_source",
+    "D0",
+    "delta_gal",
+    "ddelta",
+    "s_break",
+    "R_b",
+    "H_halo",
+    "v_A",
+    "mu_disk",
+)
+
 
 def _chi0_ranges(keys) -> dict[str, str]:
     """The range keys of chapters 3 and 4: each key's smallest and largest value for chi0 across the 1 sigma interval
     of B/C (parameter chi0_band), and that interval."""
     out = {}
     for k in keys:
-        out[f"{k}_chi0_min"] = f"smallest {k} for chi0 across the 1 sigma interval of B/C (chi0_band; {k} itself if 'none')"
+        out[f"{k}_chi0_min"] = (
+            f"smallest {k} for chi0 across the 1 sigma interval of B/C (chi0_band; {k} itself if 'none')"
+        )
         out[f"{k}_chi0_max"] = f"largest {k} for chi0 across the 1 sigma interval of B/C"
-    out["chi0_band_lo_g_cm2"] = "lower end of the 1 sigma interval of chi0 drawn as bands (chi0_band; the chapter's chi0 if 'none')"
+    out["chi0_band_lo_g_cm2"] = (
+        "lower end of the 1 sigma interval of chi0 drawn as bands (chi0_band; the chapter's chi0 if 'none')"
+    )
     out["chi0_band_hi_g_cm2"] = "upper end of that interval [g cm^-2]"
     return out
 
@@ -72,10 +116,33 @@ CHAPTERS: dict[str, Chapter] = {
             name="bc",
             notebook="02_bc_fit.ipynb",
             title="The B/C ratio and the cocoon grammage",
-            parameters=("grammage_model", "R0", "delta", "R_cut", "xsec_fragmentation", "xsec_inelastic", "ams02_table",
-                        "T_min_fit", "free_transport", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo",
-                        "v_A", "mu_disk", "f_He", "phi", "gamma_nuclei", "y_N", "y_O", "source_abundances", "chi0_scan_max",
-                        "grid_scale"),
+            parameters=(
+                "grammage_model",
+                "R0",
+                "delta",
+                "R_cut",
+                "xsec_fragmentation",
+                "xsec_inelastic",
+                "ams02_table",
+                "T_min_fit",
+                "free_transport",
+                "D0",
+                "delta_gal",
+                "ddelta",
+                "s_break",
+                "R_b",
+                "H_halo",
+                "v_A",
+                "mu_disk",
+                "f_He",
+                "phi",
+                "gamma_nuclei",
+                "y_N",
+                "y_O",
+                "source_abundances",
+                "chi0_scan_max",
+                "grid_scale",
+            ),
             results={
                 "chi0_best_g_cm2": "best-fit cocoon grammage chi0 [g cm^-2]",
                 "chi0_lo_g_cm2": "lower end of the 1 sigma interval of chi0 (profile, Delta chi^2 = 1) [g cm^-2]",
@@ -90,23 +157,34 @@ CHAPTERS: dict[str, Chapter] = {
                 "delta_chi2_no_cocoon": "chi^2(chi0 = 0, transport refitted) - chi^2(best)",
                 "D0_best_1e28_cm2_s": "best-fit D0 [1e28 cm^2 s^-1]",
                 "bc_cocoon_fraction_1TeV_n": "cocoon share of B/C at 1 TeV/n at the best fit",
-                **{f"BC_chi0_{c}_{e}GeVn": f"TOA B/C at {e} GeV/n, chi0 = {c[0]}.{c[1]} g cm^-2 of the chapter's "
-                                           f"grammage model, at the chapter's transport (fitted, or the defaults "
-                                           f"when free_transport is none)"
-                   for c in ("00", "04", "08") for e in (10, 100, 1000)},
+                **{
+                    f"BC_chi0_{c}_{e}GeVn": f"TOA B/C at {e} GeV/n, chi0 = {c[0]}.{c[1]} g cm^-2 of the chapter's "
+                    f"grammage model, at the chapter's transport (fitted, or the defaults "
+                    f"when free_transport is none)"
+                    for c in ("00", "04", "08")
+                    for e in (10, 100, 1000)
+                },
                 "boron_share_heavy_100GeVn": "share of the boron at 100 GeV/n made from injected nuclei heavier than "
-                                             "O, chi0 = 0, at the chapter's transport",
+                "O, chi0 = 0, at the chapter's transport",
             },
         ),
         Chapter(
             name="gamma",
             notebook="03_gamma_rays.ipynb",
             title="Diffuse gamma rays from the inner and outer Galaxy",
-            parameters=("chi0", "chi0_source", "chi0_band", *_COCOONS, *_CR_SEA, "mask_inner", "cmb_absorption",
-                        "grid_scale"),
+            parameters=(
+                "chi0",
+                "chi0_source",
+                "chi0_band",
+                *_COCOONS,
+                *_CR_SEA,
+                "mask_inner",
+                "cmb_absorption",
+                "grid_scale",
+            ),
             results={
                 "E2I_cocoon_inner_1TeV": "E^2 I of the cocoons at 1 TeV, inner window, after the mask factor "
-                                         "[GeV cm^-2 s^-1 sr^-1]",
+                "[GeV cm^-2 s^-1 sr^-1]",
                 "E2I_cocoon_outer_1TeV": "E^2 I of the cocoons at 1 TeV, outer window [GeV cm^-2 s^-1 sr^-1]",
                 "E2I_dge_inner_1TeV_min": "lower edge of the DGE band at 1 TeV, inner window, after the mask factor",
                 "E2I_dge_inner_1TeV_max": "upper edge of the DGE band at 1 TeV, inner window, after the mask factor",
@@ -121,10 +199,10 @@ CHAPTERS: dict[str, Chapter] = {
                 "index_inner_1_10TeV": "mean photon index of the total (DGE band centre + cocoons) between 1 and 10 TeV, inner",
                 "index_outer_1_10TeV": "mean photon index of the total between 1 and 10 TeV, outer window",
                 "cr_density_ratio_r4kpc_1TeV": "proton density of the 2D transport model at r = 4 kpc, z = 0, "
-                                               "kinetic energy 1 TeV, relative to the Sun",
+                "kinetic energy 1 TeV, relative to the Sun",
                 "cr_density_ratio_r12kpc_1TeV": "the same at r = 12 kpc",
                 "eps_p_implied": "proton injection efficiency for which the transport model's proton flux at the Sun "
-                                 "equals the local fit at 100 GV (the parameter eps_p is 0.05)",
+                "equals the local fit at 100 GV (the parameter eps_p is 0.05)",
                 "n_tibet_25l100": "Tibet AS+MD points compared, 25 < l < 100 deg, |b| < 5 deg",
                 "n_tibet_50l200": "Tibet AS+MD points compared, 50 < l < 200 deg, |b| < 5 deg",
                 "n_argo_25l100": "ARGO-YBJ points compared, 25 < l < 100 deg, |b| < 5 deg",
@@ -132,20 +210,28 @@ CHAPTERS: dict[str, Chapter] = {
                 "chi2_tibet_50l200": "chi^2 of the best total curve inside the band against Tibet AS+MD, 50 < l < 200 deg",
                 "chi2_argo_25l100": "chi^2 of the best total curve inside the band against ARGO-YBJ, 25 < l < 100 deg",
                 "E2I_cocoon_tibet_25l100_1TeV": "E^2 I of the cocoons at 1 TeV, 25 < l < 100 deg, after its mask factor "
-                                                "[GeV cm^-2 s^-1 sr^-1]",
+                "[GeV cm^-2 s^-1 sr^-1]",
                 "E2I_cocoon_tibet_50l200_1TeV": "E^2 I of the cocoons at 1 TeV, 50 < l < 200 deg [GeV cm^-2 s^-1 sr^-1]",
                 "E2I_dge_tibet_25l100_1TeV": "E^2 I of the DGE (band centre) at 1 TeV, 25 < l < 100 deg "
-                                             "[GeV cm^-2 s^-1 sr^-1]",
+                "[GeV cm^-2 s^-1 sr^-1]",
                 "cocoon_share_of_argo_excess_1TeV": "cocoons / (ARGO-YBJ - DGE band centre) at the ARGO-YBJ point nearest "
-                                                    "1 TeV, 25 < l < 100 deg",
+                "1 TeV, 25 < l < 100 deg",
                 "ratio_dge_to_fermi_pi0_10GeV": "this book's DGE (band centre) / the Fermi-LAT team's pi0 model at 10 GeV, "
-                                                "|l| < 80 deg, |b| < 8 deg",
+                "|l| < 80 deg, |b| < 8 deg",
                 "hawc_distance_10TeV": "total (DGE band centre + cocoons) minus HAWC's power law at 10 TeV, in half-widths "
-                                       "of its band, 43 < l < 73 deg, |b| < 4 deg",
+                "of its band, 43 < l < 73 deg, |b| < 4 deg",
                 "hawc_distance_30TeV": "the same at 30 TeV",
                 "hawc_distance_100TeV": "the same at 100 TeV",
-                **_chi0_ranges(("cocoon_fraction_inner_1TeV", "cocoon_fraction_outer_1TeV", "chi2_km2a_inner",
-                                "chi2_km2a_outer", "cocoon_share_of_argo_excess_1TeV", "hawc_distance_10TeV")),
+                **_chi0_ranges(
+                    (
+                        "cocoon_fraction_inner_1TeV",
+                        "cocoon_fraction_outer_1TeV",
+                        "chi2_km2a_inner",
+                        "chi2_km2a_outer",
+                        "cocoon_share_of_argo_excess_1TeV",
+                        "hawc_distance_10TeV",
+                    )
+                ),
             },
         ),
         Chapter(
@@ -166,14 +252,23 @@ CHAPTERS: dict[str, Chapter] = {
             name="r0",
             notebook="05_appendix_R0.ipynb",
             title="Appendix: the cut-off rigidity R0",
-            parameters=("chi0", "chi0_source", *_COCOONS, *_CR_SEA, "mask_inner", "cmb_absorption", "R0_grid",
-                        "n_sigma", "grid_scale"),
+            parameters=(
+                "chi0",
+                "chi0_source",
+                *_COCOONS,
+                *_CR_SEA,
+                "mask_inner",
+                "cmb_absorption",
+                "R0_grid",
+                "n_sigma",
+                "grid_scale",
+            ),
             results={
                 "R0_max_TV": "largest R0 at which DGE min + cocoons exceeds no measured point by more than n_sigma "
-                             "(points the DGE alone exceeds set aside) [TV]",
+                "(points the DGE alone exceeds set aside) [TV]",
                 "R0_max_found": "1 if R0_max lies inside the search range 1-10^4 TV, 0 if it is a bound",
                 "R0_max_headroom_sigma": "n_sigma minus the pull of the DGE alone at the point that sets R0_max: the "
-                                         "room the cocoons had there (a small value makes the limit ill-conditioned)",
+                "room the cocoons had there (a small value makes the limit ill-conditioned)",
                 "R0_best_TV": "R0 that minimises the chi^2 of DGE min + cocoons, both windows [TV]",
                 "chi2_R0_best": "that minimum chi^2 (both windows)",
                 "chi2_R0_chapter": "chi^2 (both windows) at the chapter's R0",
@@ -188,27 +283,56 @@ CHAPTERS: dict[str, Chapter] = {
             name="delta",
             notebook="06_appendix_delta.ipynb",
             title="Appendix: the energy dependence of the cocoon grammage",
-            parameters=("chi0", "chi0_source", "ad_grammage_model", *_COCOONS_NO_FORM, *_CR_SEA, "mask_inner",
-                        "cmb_absorption", "n_sigma", "grid_scale"),
+            parameters=(
+                "chi0",
+                "chi0_source",
+                "ad_grammage_model",
+                *_COCOONS_NO_FORM,
+                *_CR_SEA,
+                "mask_inner",
+                "cmb_absorption",
+                "n_sigma",
+                "grid_scale",
+            ),
             results={
-                **{f"chi0_max_{n}_g_cm2": f"largest chi0 at which DGE min + cocoons ({n}) exceeds no measured "
-                                          f"point by more than n_sigma [g cm^-2]"
-                   for n in ("kolmogorov", "kraichnan", "bohm", "exponential")},
-                **{f"chi0_max_{n}_headroom_sigma": f"n_sigma minus the pull of the DGE alone at the point that sets "
-                                                   f"chi0_max ({n}): the room the cocoons had there"
-                   for n in ("kolmogorov", "kraichnan", "bohm", "exponential")},
-                **{f"ratio_{n}_exp_{e}TeV": f"cocoon flux, {n} / exponential model, at {e} TeV (same chi0, R0)"
-                   for n in ("kolmogorov", "kraichnan", "bohm") for e in (1, 10, 100)},
+                **{
+                    f"chi0_max_{n}_g_cm2": f"largest chi0 at which DGE min + cocoons ({n}) exceeds no measured "
+                    f"point by more than n_sigma [g cm^-2]"
+                    for n in ("kolmogorov", "kraichnan", "bohm", "exponential")
+                },
+                **{
+                    f"chi0_max_{n}_headroom_sigma": f"n_sigma minus the pull of the DGE alone at the point that sets "
+                    f"chi0_max ({n}): the room the cocoons had there"
+                    for n in ("kolmogorov", "kraichnan", "bohm", "exponential")
+                },
+                **{
+                    f"ratio_{n}_exp_{e}TeV": f"cocoon flux, {n} / exponential model, at {e} TeV (same chi0, R0)"
+                    for n in ("kolmogorov", "kraichnan", "bohm")
+                    for e in (1, 10, 100)
+                },
             },
         ),
         Chapter(
             name="joint",
             notebook="07_joint_fit.ipynb",
             title="One fit of chi0 and R0 to B/C and the gamma rays",
-            parameters=("chi0", *_COCOONS, "xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
-                        "free_transport", "gamma_nuclei", "source_abundances",
-                        *(p for p in _CR_SEA if p != "transport_source"), "mask_inner", "cmb_absorption", "icecube_term",
-                        "norm_prior_scale", "grid_scale"),
+            parameters=(
+                "chi0",
+                *_COCOONS,
+                "xsec_fragmentation",
+                "xsec_inelastic",
+                "ams02_table",
+                "T_min_fit",
+                "free_transport",
+                "gamma_nuclei",
+                "source_abundances",
+                *(p for p in _CR_SEA if p != "transport_source"),
+                "mask_inner",
+                "cmb_absorption",
+                "icecube_term",
+                "norm_prior_scale",
+                "grid_scale",
+            ),
             results={
                 "chi0_joint_best_g_cm2": "best-fit chi0 of the joint fit (B/C and gamma rays) [g cm^-2]",
                 "chi0_joint_lo_g_cm2": "lower end of the 1 sigma profile interval of chi0, joint fit [g cm^-2]",
@@ -216,7 +340,7 @@ CHAPTERS: dict[str, Chapter] = {
                 "R0_joint_best_TV": "best-fit R0 of the joint fit [TV]",
                 "R0_joint_lo_TV": "lower end of the 1 sigma profile interval of R0, joint fit [TV]",
                 "R0_joint_hi_TV": "upper end of the 1 sigma profile interval of R0, joint fit [TV] (inf stored as "
-                                  "the limit 1e5 TV with R0_joint_hi_found = 0)",
+                "the limit 1e5 TV with R0_joint_hi_found = 0)",
                 "R0_joint_hi_found": "1 if the upper end of R0's interval lies below the limit of the fit, 0 otherwise",
                 "chi2_joint": "chi^2 of the joint fit (priors included)",
                 "ndof_joint": "points + priors - free parameters of the joint fit",
@@ -226,14 +350,14 @@ CHAPTERS: dict[str, Chapter] = {
                 "chi0_gamma_only_hi_g_cm2": "upper end of the 1 sigma interval of chi0, gamma rays alone [g cm^-2]",
                 "R0_gamma_only_best_TV": "best R0 of the gamma rays alone [TV]",
                 "tension_bc_gamma_sigma": "best chi0 of the gamma rays alone minus that of B/C alone, over the "
-                                          "quadrature sum of their 1 sigma half-widths facing each other",
+                "quadrature sum of their 1 sigma half-widths facing each other",
                 "delta_chi2_joint_vs_separate": "chi^2 of the joint fit minus those of B/C alone and gamma rays alone",
                 "tension_pg_sigma": "that Delta chi^2 as a two-sided Gaussian significance (dof: the parameters both "
-                                    "share)",
+                "share)",
                 "chi0_joint_with_icecube_g_cm2": "best chi0 of the joint fit with IceCube's pi0 fit as one more term "
-                                                 "[g cm^-2]",
+                "[g cm^-2]",
                 "sea_change_D0_1sigma": "largest relative change of the sea's density within the gas layer when D0 "
-                                        "moves by its 1 sigma error of the joint fit (bounds the DGE's change)",
+                "moves by its 1 sigma error of the joint fit (bounds the DGE's change)",
             },
         ),
     ]
@@ -273,5 +397,7 @@ def check_saved_fit(P: Mapping[str, Any], folder=None) -> None:
 
             path = (Path(folder) if folder is not None else outputs_dir()) / FIT_FILENAME
             if not path.is_file():
-                raise ParameterError(f"{name} = 'fit' is not allowed here: no B/C fit is saved at {path}; run chapter 2 "
-                                     f"first (cocoon run bc -o DIR, or build the book) or use {name} = 'parameter'")
+                raise ParameterError(
+                    f"{name} = 'fit' is not allowed here: no B/C fit is saved at {path}; run chapter 2 "
+                    f"first (cocoon run bc -o DIR, or build the book) or use {name} = 'parameter'"
+                )

@@ -5,16 +5,24 @@ functions (through the Sphinx extension ``book/_ext/cocoon_book.py``): the compe
 version of ``CITATION.cff`` and the git commit the book was built from, as BibTeX and as text, and the
 BibTeX entries of the letter and the proceeding as ``book/references.bib`` holds them.
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from cocoonlib.io import paths
 
-__all__ = ["read_cff", "book_version", "authors_text", "compendium_bibtex", "compendium_text", "bib_entry",
-           "footer_html"]
+__all__ = [
+    "read_cff",
+    "book_version",
+    "authors_text",
+    "compendium_bibtex",
+    "compendium_text",
+    "bib_entry",
+    "footer_html",
+]
 
 
 def read_cff(path: str | Path | None = None) -> dict:
@@ -77,11 +85,13 @@ def compendium_bibtex(cff: dict, commit: str) -> str:
 def compendium_text(cff: dict, commit: str) -> str:
     """The compendium's citation as one line of text, with version and commit."""
     doi = f" doi:{cff['doi']}." if cff.get("doi") else ""
-    return (f"{authors_text(cff)} ({str(cff['date-released'])[:4]}). {cff['title']}. "
-            f"Version {book_version(cff)}, commit {commit}. {cff['repository-code']}.{doi}")
+    return (
+        f"{authors_text(cff)} ({str(cff['date-released'])[:4]}). {cff['title']}. "
+        f"Version {book_version(cff)}, commit {commit}. {cff['repository-code']}.{doi}"
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bib_entries(path: str) -> dict[str, str]:
     text = Path(path).read_text()
     out = {}
@@ -106,5 +116,7 @@ def footer_html(cff: dict, commit: str) -> str:
     from html import escape
 
     short = commit[:12] + ("+changes" if commit.endswith("+changes") else "")
-    return (f'<p class="cocoon-build">Built from cocoon-book version {escape(book_version(cff))}, '
-            f'commit <code title="{escape(commit)}">{escape(short)}</code>.</p>')
+    return (
+        f'<p class="cocoon-build">Built from cocoon-book version {escape(book_version(cff))}, '
+        f'commit <code title="{escape(commit)}">{escape(short)}</code>.</p>'
+    )

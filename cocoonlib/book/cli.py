@@ -11,6 +11,7 @@ chapter writes for other chapters (chapter 2: bc_fit.json) also go to DIR.
 Exit status: 0 success, 2 invalid input, 1 the notebook failed (``scan``: at least one point failed
 or is missing), 130 interrupted. ``scan`` is described in :mod:`cocoonlib.book.scan`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,6 +23,7 @@ from cocoonlib import __version__
 from cocoonlib.book.chapters import CHAPTERS, get_chapter
 from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value
 from cocoonlib.book.runner import RunError, run_chapter
+from cocoonlib.io import paths
 
 __all__ = ["main", "run_chapter"]
 
@@ -41,11 +43,14 @@ def _list(args) -> int:
 
 
 def _run(args) -> int:
+    paths.require_root()
     ch = get_chapter(args.chapter)
     values = {}
     for name, text in args.param or []:
         if name not in ch.parameters:
-            raise ParameterError(f"unknown parameter {name!r} for chapter {ch.name!r}: allowed are {', '.join(ch.parameters)}")
+            raise ParameterError(
+                f"unknown parameter {name!r} for chapter {ch.name!r}: allowed are {', '.join(ch.parameters)}"
+            )
         values[name] = parse_cli_value(name, text)
     results = run_chapter(ch.name, values, Path(args.output), timeout=args.timeout)
     print(json.dumps(results, indent=2, sort_keys=True))
@@ -54,6 +59,7 @@ def _run(args) -> int:
 
 
 def _scan(args) -> int:
+    paths.require_root()
     from cocoonlib.book import scan
 
     spec = scan.parse_grid(args.chapter, args.grid, args.param)  # names and fixed values checked before any work
@@ -71,14 +77,25 @@ def _scan(args) -> int:
     else:
         if args.jobs is not None and args.jobs < 1:
             raise ParameterError(f"--jobs {args.jobs} is not allowed: expected a positive integer")
-        summary = scan.run_scan(spec, out, workers=args.jobs, progress=not args.quiet, resume=args.resume,
-                                timeout=args.timeout, keys=args.plot, x=args.x)
+        summary = scan.run_scan(
+            spec,
+            out,
+            workers=args.jobs,
+            progress=not args.quiet,
+            resume=args.resume,
+            timeout=args.timeout,
+            keys=args.plot,
+            x=args.x,
+        )
     for f in summary["failures"]:
         params = ", ".join(f"{k}={v}" for k, v in f.items() if k not in ("point", "error"))
         print(f"cocoon: point {f['point']} failed ({params}): {f['error']}", file=sys.stderr)
     table = "scan.csv" if summary["complete"] else "scan.incomplete.csv"
-    print(f"{summary['n_ok']} of {summary['n_points']} points succeeded, {summary['n_failed']} failed, "
-          f"{summary['n_missing']} missing; wrote {out / table}", file=sys.stderr)
+    print(
+        f"{summary['n_ok']} of {summary['n_points']} points succeeded, {summary['n_failed']} failed, "
+        f"{summary['n_missing']} missing; wrote {out / table}",
+        file=sys.stderr,
+    )
     return 0 if summary["n_ok"] == summary["n_points"] else 1
 
 
@@ -91,29 +108,59 @@ def build_parser() -> argparse.ArgumentParser:
     p_list.set_defaults(func=_list)
     p_run = sub.add_parser("run", help="execute a chapter with papermill and write DIR/results.json")
     p_run.add_argument("chapter", choices=list(CHAPTERS))
-    p_run.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                       help="set a parameter (repeatable); windows as l_min,l_max,b_min,b_max")
+    p_run.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (repeatable); windows as l_min,l_max,b_min,b_max",
+    )
     p_run.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     p_run.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
     p_run.set_defaults(func=_run)
     p_scan = sub.add_parser("scan", help="run a chapter on a grid of parameters (in parallel) and write DIR/scan.csv")
     p_scan.add_argument("chapter", choices=list(CHAPTERS))
-    p_scan.add_argument("--grid", action="append", required=True, metavar="NAME=V1,V2,...",
-                        help="a scanned parameter and its values (repeatable; the grid is the product); "
-                             "values of list parameters (windows, R0_grid) are separated by ';'")
-    p_scan.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                        help="a parameter fixed for every point (repeatable)")
+    p_scan.add_argument(
+        "--grid",
+        action="append",
+        required=True,
+        metavar="NAME=V1,V2,...",
+        help="a scanned parameter and its values (repeatable; the grid is the product); "
+        "values of list parameters (windows, R0_grid) are separated by ';'",
+    )
+    p_scan.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="a parameter fixed for every point (repeatable)",
+    )
     p_scan.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
-    p_scan.add_argument("-j", "--jobs", type=int, default=None,
-                        help="worker processes (default: the number of cores; 1 runs the points one after another)")
-    p_scan.add_argument("--resume", action="store_true",
-                        help="keep points of DIR that already succeeded with the same parameters")
-    p_scan.add_argument("--only", type=int, default=None, metavar="I",
-                        help="run point I only (0-based), e.g. as one task of a batch array job")
-    p_scan.add_argument("--collect", action="store_true",
-                        help="run nothing: assemble the points in DIR into scan.csv and the figure")
-    p_scan.add_argument("--plot", action="append", metavar="KEY",
-                        help="result key(s) for the summary figure (repeatable; default: all)")
+    p_scan.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: the number of cores; 1 runs the points one after another)",
+    )
+    p_scan.add_argument(
+        "--resume", action="store_true", help="keep points of DIR that already succeeded with the same parameters"
+    )
+    p_scan.add_argument(
+        "--only",
+        type=int,
+        default=None,
+        metavar="I",
+        help="run point I only (0-based), e.g. as one task of a batch array job",
+    )
+    p_scan.add_argument(
+        "--collect", action="store_true", help="run nothing: assemble the points in DIR into scan.csv and the figure"
+    )
+    p_scan.add_argument(
+        "--plot", action="append", metavar="KEY", help="result key(s) for the summary figure (repeatable; default: all)"
+    )
     p_scan.add_argument("--x", metavar="NAME", help="scanned parameter on the x axis (default: the first --grid)")
     p_scan.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p_scan.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
@@ -136,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(_values_not_options(sys.argv[1:] if argv is None else argv))
     try:
         return args.func(args)
-    except (ParameterError, ValueError) as err:
+    except (ParameterError, ValueError, FileNotFoundError) as err:
         print(f"cocoon: error: {err}", file=sys.stderr)
         return 2
     except RunError as err:

@@ -25,6 +25,7 @@ chapter 2 fits at its defaults (D0 free), held fixed while chi0 and the grammage
 :func:`evaluate` is the browser's arithmetic in numpy on the embedded arrays; the tests compare it with
 cocoonlib's own functions at the same parameters, and the numbers the browser draws with both.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -39,17 +40,48 @@ from cocoonlib.core.units import TEV_GEV
 from cocoonlib.io.data import load_lhaaso_km2a
 from cocoonlib.production import MODELS
 from cocoonlib.sky import diffuse, gamma, gas, neutrino
-from cocoonlib.stats.compare import asymmetric_pulls
 from cocoonlib.source.grammage import DIFFUSION_REGIMES, grammage
+from cocoonlib.stats.compare import asymmetric_pulls
 from cocoonlib.transport import bc
 
-__all__ = ["R0_NODES_TV", "GRAMMAGE_FORMS", "GrammageForm", "CHI0_SLIDER", "Setting", "chapter_defaults",
-           "explore_data", "encode_operator", "band_matvec", "cocoon_emissivity", "evaluate", "E_SHARE_GEV"]
+__all__ = [
+    "R0_NODES_TV",
+    "GRAMMAGE_FORMS",
+    "GrammageForm",
+    "CHI0_SLIDER",
+    "Setting",
+    "chapter_defaults",
+    "explore_data",
+    "encode_operator",
+    "band_matvec",
+    "cocoon_emissivity",
+    "evaluate",
+    "E_SHARE_GEV",
+]
 
 #: the R0 values the page offers [TV] (assumed: the 1-1.5-2-3-5-7 series from 1 TV to 1 PV; it holds the
 #: default 20 TV and every value of the R0 appendix's default grid)
-R0_NODES_TV = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0, 70.0, 100.0, 150.0, 200.0, 300.0, 500.0,
-               700.0, 1000.0)
+R0_NODES_TV = (
+    1.0,
+    1.5,
+    2.0,
+    3.0,
+    5.0,
+    7.0,
+    10.0,
+    15.0,
+    20.0,
+    30.0,
+    50.0,
+    70.0,
+    100.0,
+    150.0,
+    200.0,
+    300.0,
+    500.0,
+    700.0,
+    1000.0,
+)
 
 #: the chi0 slider [g cm^-2]: (first, last, step); last = the upper end of chapter 2's chi0 profile
 CHI0_SLIDER = (0.01, PARAMETERS["chi0_scan_max"].default, 0.01)
@@ -76,15 +108,20 @@ _R_CUT = PARAMETERS["R_cut"].default
 #: the forms of the cocoon grammage the page offers: the letter's exponential ([AESB25] eq. 6) and the
 #: advection-to-diffusion form of its App. C for the three turbulence regimes, and with the cut-off at R_cut
 GRAMMAGE_FORMS = {
-    "exponential": GrammageForm("exponential, eq. 6 of the letter", "exponential", PARAMETERS["delta"].default,
-                                _R_CUT),
-    "kolmogorov": GrammageForm("advection-diffusion, delta = 1/3", "advection_diffusion",
-                               DIFFUSION_REGIMES["kolmogorov"], _R_CUT),
-    "kraichnan": GrammageForm("advection-diffusion, delta = 1/2", "advection_diffusion",
-                              DIFFUSION_REGIMES["kraichnan"], _R_CUT),
+    "exponential": GrammageForm("exponential, eq. 6 of the letter", "exponential", PARAMETERS["delta"].default, _R_CUT),
+    "kolmogorov": GrammageForm(
+        "advection-diffusion, delta = 1/3", "advection_diffusion", DIFFUSION_REGIMES["kolmogorov"], _R_CUT
+    ),
+    "kraichnan": GrammageForm(
+        "advection-diffusion, delta = 1/2", "advection_diffusion", DIFFUSION_REGIMES["kraichnan"], _R_CUT
+    ),
     "bohm": GrammageForm("advection-diffusion, delta = 1", "advection_diffusion", DIFFUSION_REGIMES["bohm"], _R_CUT),
-    "bohm_cutoff": GrammageForm(f"advection-diffusion, delta = 1, cut-off at {_R_CUT:g} TV",
-                                "advection_diffusion_cutoff", DIFFUSION_REGIMES["bohm"], _R_CUT),
+    "bohm_cutoff": GrammageForm(
+        f"advection-diffusion, delta = 1, cut-off at {_R_CUT:g} TV",
+        "advection_diffusion_cutoff",
+        DIFFUSION_REGIMES["bohm"],
+        _R_CUT,
+    ),
 }
 
 
@@ -111,8 +148,10 @@ class Setting:
         if not lo <= PARAMETERS["chi0"].check(self.chi0) <= hi:
             raise ParameterError(f"chi0 = {self.chi0!r} is not allowed on the Explore page: expected {lo:g} to {hi:g}")
         if self.R0 not in R0_NODES_TV:
-            raise ParameterError(f"R0 = {self.R0!r} is not allowed on the Explore page: expected one of "
-                                 f"{', '.join(f'{r:g}' for r in R0_NODES_TV)} TV")
+            raise ParameterError(
+                f"R0 = {self.R0!r} is not allowed on the Explore page: expected one of "
+                f"{', '.join(f'{r:g}' for r in R0_NODES_TV)} TV"
+            )
         if self.form not in GRAMMAGE_FORMS:
             raise ParameterError(f"form = {self.form!r} is not allowed: expected one of {', '.join(GRAMMAGE_FORMS)}")
         for name in ("production_model", "gas_model", "cr_sea", "dge_production_model"):
@@ -123,8 +162,13 @@ class Setting:
         f = GRAMMAGE_FORMS[self.form]
         values = {"R0": self.R0, "grammage_model": f.model, "delta": f.delta, "R_cut": f.R_cut}
         if chapter != "bc":
-            values |= {"chi0": self.chi0, "production_model": self.production_model, "gas_model": self.gas_model,
-                       "cr_sea": self.cr_sea, "dge_production_model": self.dge_production_model}
+            values |= {
+                "chi0": self.chi0,
+                "production_model": self.production_model,
+                "gas_model": self.gas_model,
+                "cr_sea": self.cr_sea,
+                "dge_production_model": self.dge_production_model,
+            }
         return validate(values, CHAPTERS[chapter].parameters)
 
 
@@ -139,8 +183,13 @@ def _band(M) -> dict:
     stop = np.where(any_nz, M.shape[1] - nz[:, ::-1].argmax(axis=1), 0)
     offset = np.concatenate([[0], np.cumsum(stop - start)[:-1]])
     values = np.concatenate([M[i, a:b] for i, (a, b) in enumerate(zip(start, stop))] or [np.zeros(0)])
-    return {"start": start.astype(np.int32), "stop": stop.astype(np.int32), "offset": offset.astype(np.int32),
-            "values": values.astype(np.float32), "shape": list(M.shape)}
+    return {
+        "start": start.astype(np.int32),
+        "stop": stop.astype(np.int32),
+        "offset": offset.astype(np.int32),
+        "values": values.astype(np.float32),
+        "shape": list(M.shape),
+    }
 
 
 def band_matvec(B: dict, v) -> np.ndarray:
@@ -148,7 +197,7 @@ def band_matvec(B: dict, v) -> np.ndarray:
     out = np.zeros(B["shape"][0])
     values = B["values"].astype(float)
     for i, (a, b, o) in enumerate(zip(B["start"], B["stop"], B["offset"])):
-        out[i] = values[o:o + b - a] @ v[a:b]
+        out[i] = values[o : o + b - a] @ v[a:b]
     return out
 
 
@@ -163,12 +212,25 @@ def encode_operator(op: dict) -> dict:
         if id(M) not in names:
             names[id(M)] = f"m{len(names)}"
             matrices[names[id(M)]] = _band(M)
-        channels.append({"name": ch, "w": np.asarray(op["weights"][ch], dtype=float),
-                         "R_GV": np.asarray(op["rigidity_GV"][ch], dtype=float), "matrix": names[id(M)]})
+        channels.append(
+            {
+                "name": ch,
+                "w": np.asarray(op["weights"][ch], dtype=float),
+                "R_GV": np.asarray(op["rigidity_GV"][ch], dtype=float),
+                "matrix": names[id(M)],
+            }
+        )
     d = op["delta"]
-    delta = None if d is None else {"rows": np.asarray(d["rows"], dtype=np.int32), "matrix": _band(d["matrix"]),
-                                    "full_100": np.asarray(d["full_100"], dtype=float),
-                                    "delta_100": np.asarray(d["delta_100"], dtype=float)}
+    delta = (
+        None
+        if d is None
+        else {
+            "rows": np.asarray(d["rows"], dtype=np.int32),
+            "matrix": _band(d["matrix"]),
+            "full_100": np.asarray(d["full_100"], dtype=float),
+            "delta_100": np.asarray(d["delta_100"], dtype=float),
+        }
+    )
     return {"channels": channels, "matrices": matrices, "delta": delta}
 
 
@@ -215,8 +277,10 @@ def _cocoon_factor(sky: gamma.GammaSky, window: str) -> np.ndarray:
 
 def _operators(P, E, secondary) -> dict:
     spectra = from_params.injection_spectra(P)
-    return {m: encode_operator(prod.grammage_operator(spectra))
-            for m, prod in from_params.cocoon_productions(P, E, secondary).items()}
+    return {
+        m: encode_operator(prod.grammage_operator(spectra))
+        for m, prod in from_params.cocoon_productions(P, E, secondary).items()
+    }
 
 
 def _gamma_part(P) -> dict:
@@ -228,15 +292,26 @@ def _gamma_part(P) -> dict:
         "E": E,
         "windows": list(gamma.GAMMA_WINDOWS),
         "mask": {w: float(sky.mask[w]) for w in gamma.GAMMA_WINDOWS},
-        "geometry": {w: [sky.windows[w].l_min, sky.windows[w].l_max, sky.windows[w].b_min, sky.windows[w].b_max]
-                     for w in gamma.GAMMA_WINDOWS},
+        "geometry": {
+            w: [sky.windows[w].l_min, sky.windows[w].l_max, sky.windows[w].b_min, sky.windows[w].b_max]
+            for w in gamma.GAMMA_WINDOWS
+        },
         "cocoon_factor": {w: _cocoon_factor(sky, w) for w in gamma.GAMMA_WINDOWS},
-        "dge": {_key(s, g, m, w): _band_edges(skies[s].dge_band(w, g, m))
-                for s, g, m, w in product(diffuse.CR_SEAS, gas.GAS_MODELS, MODELS, gamma.GAMMA_WINDOWS)},
-        "km2a": {w: {"E": d.E_GeV.to_numpy(float), "y": d.E2_flux.to_numpy(float),
-                     "err_lo": d.E2_err_lo.to_numpy(float), "err_hi": d.E2_err_hi.to_numpy(float),
-                     "index": _nearest_node(E, d.E_GeV.to_numpy(float)), "reference": str(d.reference.iloc[0])}
-                 for w, d in km2a.items()},
+        "dge": {
+            _key(s, g, m, w): _band_edges(skies[s].dge_band(w, g, m))
+            for s, g, m, w in product(diffuse.CR_SEAS, gas.GAS_MODELS, MODELS, gamma.GAMMA_WINDOWS)
+        },
+        "km2a": {
+            w: {
+                "E": d.E_GeV.to_numpy(float),
+                "y": d.E2_flux.to_numpy(float),
+                "err_lo": d.E2_err_lo.to_numpy(float),
+                "err_hi": d.E2_err_hi.to_numpy(float),
+                "index": _nearest_node(E, d.E_GeV.to_numpy(float)),
+                "reference": str(d.reference.iloc[0]),
+            }
+            for w, d in km2a.items()
+        },
         "share_index": _nearest_node(E, E_SHARE_GEV),
         "operator": _operators(P, E, "gamma"),
     }
@@ -244,16 +319,22 @@ def _gamma_part(P) -> dict:
 
 def _neutrino_part(P) -> dict:
     E = gamma.energy_grid(P["grid_scale"], 2, 6)  # as chapter 4: Kelner neutrinos exist above 100 GeV only
-    skies = {s: from_params.gamma_sky({**P, "cr_sea": s}, E, secondary="nu_all", window_names=("allsky",))
-             for s in diffuse.CR_SEAS}
+    skies = {
+        s: from_params.gamma_sky({**P, "cr_sea": s}, E, secondary="nu_all", window_names=("allsky",))
+        for s in diffuse.CR_SEAS
+    }
     flavour = neutrino.allsky_flux_per_flavour
     return {
         "E": E,
         "cocoon_factor": flavour(_cocoon_factor(skies[P["cr_sea"]], "allsky")),
-        "dge": {_key(s, g, m): _band_edges(flavour(np.stack(skies[s].dge_band("allsky", g, m))))
-                for s, g, m in product(diffuse.CR_SEAS, gas.GAS_MODELS, MODELS)},
-        "icecube": {name: {"E": b.E_GeV, "best": b.best, "low": b.low, "high": b.high}
-                    for name, b in neutrino.icecube_bands().items()},
+        "dge": {
+            _key(s, g, m): _band_edges(flavour(np.stack(skies[s].dge_band("allsky", g, m))))
+            for s, g, m in product(diffuse.CR_SEAS, gas.GAS_MODELS, MODELS)
+        },
+        "icecube": {
+            name: {"E": b.E_GeV, "best": b.best, "low": b.low, "high": b.high}
+            for name, b in neutrino.icecube_bands().items()
+        },
         "operator": _operators(P, E, "nu_all"),
     }
 
@@ -269,22 +350,36 @@ def _bc_part(Pb) -> dict:
     T = np.union1d(np.geomspace(*BC_T_RANGE), fitted.T_GeV_n.to_numpy(float))
     basis = {}
     for (name, f), (i, R0) in product(GRAMMAGE_FORMS.items(), enumerate(R0_NODES_TV)):
-        m = from_params.bc_model({**Pb, "grammage_model": f.model, "R0": R0, "delta": f.delta, "R_cut": f.R_cut},
-                                 model.abundances, model.network)
+        m = from_params.bc_model(
+            {**Pb, "grammage_model": f.model, "R0": R0, "delta": f.delta, "R_cut": f.R_cut},
+            model.abundances,
+            model.network,
+        )
         basis[_key(name, str(i))] = m.bc_basis(T, **transport)
     first = next(iter(basis.values()))
     return {
         "T": T,
         "transport": {k: float(v) for k, v in transport.items()},
         "chi0_fit": float(fit.chi0),
-        "B_gal": first["B_gal"].astype(np.float32), "C_gal": first["C_gal"].astype(np.float32),
-        "cocoon": {k: {"B": b["B_coc"].astype(np.float32), "C": b["C_coc"].astype(np.float32)}
-                   for k, b in basis.items()},
-        "data": {e: {"T": d.T_GeV_n.to_numpy(float), "y": d.BC.to_numpy(float), "sigma": d.sigma.to_numpy(float),
-                     "reference": str(d.reference.iloc[0])}
-                 for e, d in data.groupby("experiment", sort=False)},
-        "fitted": {"index": _nearest_node(T, fitted.T_GeV_n), "y": fitted.BC.to_numpy(float),
-                   "sigma": fitted.sigma.to_numpy(float)},
+        "B_gal": first["B_gal"].astype(np.float32),
+        "C_gal": first["C_gal"].astype(np.float32),
+        "cocoon": {
+            k: {"B": b["B_coc"].astype(np.float32), "C": b["C_coc"].astype(np.float32)} for k, b in basis.items()
+        },
+        "data": {
+            e: {
+                "T": d.T_GeV_n.to_numpy(float),
+                "y": d.BC.to_numpy(float),
+                "sigma": d.sigma.to_numpy(float),
+                "reference": str(d.reference.iloc[0]),
+            }
+            for e, d in data.groupby("experiment", sort=False)
+        },
+        "fitted": {
+            "index": _nearest_node(T, fitted.T_GeV_n),
+            "y": fitted.BC.to_numpy(float),
+            "sigma": fitted.sigma.to_numpy(float),
+        },
         "T_min_fit": float(Pb["T_min_fit"]),
     }
 
@@ -296,14 +391,22 @@ def explore_data(defaults: dict | None = None) -> dict:
     P, Pb = defaults["gamma"], defaults["bc"]
     return {
         "controls": {
-            "chi0": list(CHI0_SLIDER), "chi0_default": float(P["chi0"]),
-            "R0_TV": list(R0_NODES_TV), "R0_default": R0_NODES_TV.index(P["R0"]), "TEV_GEV": TEV_GEV,
-            "forms": {k: {"label": f.label, "model": f.model, "delta": f.delta, "R_cut": f.R_cut}
-                      for k, f in GRAMMAGE_FORMS.items()},
+            "chi0": list(CHI0_SLIDER),
+            "chi0_default": float(P["chi0"]),
+            "R0_TV": list(R0_NODES_TV),
+            "R0_default": R0_NODES_TV.index(P["R0"]),
+            "TEV_GEV": TEV_GEV,
+            "forms": {
+                k: {"label": f.label, "model": f.model, "delta": f.delta, "R_cut": f.R_cut}
+                for k, f in GRAMMAGE_FORMS.items()
+            },
             "form_default": "exponential",
-            "production_models": list(MODELS), "production_model_default": P["production_model"],
-            "gas_models": list(gas.GAS_MODELS), "gas_model_default": P["gas_model"],
-            "seas": list(diffuse.CR_SEAS), "cr_sea_default": P["cr_sea"],
+            "production_models": list(MODELS),
+            "production_model_default": P["production_model"],
+            "gas_models": list(gas.GAS_MODELS),
+            "gas_model_default": P["gas_model"],
+            "seas": list(diffuse.CR_SEAS),
+            "cr_sea_default": P["cr_sea"],
             "dge_production_model_default": P["dge_production_model"],
         },
         "gamma": _gamma_part(P),
@@ -342,7 +445,9 @@ def evaluate(data: dict, s: Setting) -> dict:
         i = g["share_index"]
         at = lambda x: x[k["index"]]  # noqa: E731
         out["gamma"][w] = {
-            "cocoon": c, "dge_lo": lo, "dge_hi": hi,
+            "cocoon": c,
+            "dge_lo": lo,
+            "dge_hi": hi,
             "share": c[i] / (c[i] + 0.5 * (lo[i] + hi[i])),
             "chi2_km2a": _best_chi2_in_band(k["y"], k["err_lo"], k["err_hi"], at(lo), at(hi), at(c))[0],
             "chi2_km2a_dge": _best_chi2_in_band(k["y"], k["err_lo"], k["err_hi"], at(lo), at(hi), 0.0)[0],
@@ -350,8 +455,11 @@ def evaluate(data: dict, s: Setting) -> dict:
     n = data["neutrino"]
     band = n["dge"][_key(s.cr_sea, s.gas_model, s.dge_production_model)]
     lo, hi = band["lo"], band["hi"]
-    out["neutrino"] = {"cocoon": n["cocoon_factor"] * cocoon_emissivity(n["operator"][s.production_model], chi),
-                       "dge_lo": lo, "dge_hi": hi}
+    out["neutrino"] = {
+        "cocoon": n["cocoon_factor"] * cocoon_emissivity(n["operator"][s.production_model], chi),
+        "dge_lo": lo,
+        "dge_hi": hi,
+    }
     b = data["bc"]
     coc = b["cocoon"][_key(s.form, str(R0_NODES_TV.index(s.R0)))]
     basis = {"B_gal": b["B_gal"], "C_gal": b["C_gal"], "B_coc": coc["B"], "C_coc": coc["C"]}

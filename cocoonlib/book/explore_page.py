@@ -14,6 +14,7 @@ Models the tests read back by name: the widgets ``chi0``, ``R0`` (an index into 
 cocoon)
 and ``numbers`` (name, value).
 """
+
 from __future__ import annotations
 
 import io
@@ -89,6 +90,7 @@ def _unpack(packed: np.ndarray):
 def cached_explore_data() -> dict:
     """:func:`cocoonlib.book.explore.explore_data` at the chapters' defaults, from the array cache when nothing it
     depends on has changed (:func:`cache_inputs`)."""
+
     def compute():
         from cocoonlib.book.explore import explore_data
 
@@ -100,17 +102,31 @@ def cached_explore_data() -> dict:
 # --- the Bokeh document ---------------------------------------------------------------------------------
 _BAND, _TOTAL, _COCOON = "#1f77b4", "#daa520", "#d62728"
 _EXPERIMENT_STYLE = {"AMS-02": ("circle", "#1f77b4"), "CALET": ("square", "#2ca02c"), "DAMPE": ("diamond", "#d62728")}
-_ICECUBE = {"pi0": ("IceCube, pi0 template", "#666666"), "KRA-gamma 5": ("IceCube, KRA-gamma 5", "#17becf"),
-            "KRA-gamma 50": ("IceCube, KRA-gamma 50", "#e377c2")}
+_ICECUBE = {
+    "pi0": ("IceCube, pi0 template", "#666666"),
+    "KRA-gamma 5": ("IceCube, KRA-gamma 5", "#17becf"),
+    "KRA-gamma 50": ("IceCube, KRA-gamma 50", "#e377c2"),
+}
 E2I_LABEL = "E\u00b2 I(E) [GeV cm\u207b\u00b2 s\u207b\u00b9 sr\u207b\u00b9]"
 
 
 def _figure(title, x_label, y_label, x_range, y_range):
     from bokeh.plotting import figure
 
-    p = figure(title=title, x_axis_type="log", y_axis_type="log", x_range=x_range, y_range=y_range, height=330,
-               sizing_mode="stretch_width", min_width=300, tools="pan,wheel_zoom,box_zoom,reset,save",
-               toolbar_location="above", x_axis_label=x_label, y_axis_label=y_label)
+    p = figure(
+        title=title,
+        x_axis_type="log",
+        y_axis_type="log",
+        x_range=x_range,
+        y_range=y_range,
+        height=330,
+        sizing_mode="stretch_width",
+        min_width=300,
+        tools="pan,wheel_zoom,box_zoom,reset,save",
+        toolbar_location="above",
+        x_axis_label=x_label,
+        y_axis_label=y_label,
+    )
     p.title.text_font_size = "10pt"
     p.toolbar.autohide = True
     # axes and title on the overlay layer: a move of a control repaints the layer of the curves only
@@ -134,6 +150,7 @@ def _finish_legend(p, location="bottom_left"):
 def _band_and_curves(p, source, with_legend: bool):
     """DGE band, DGE + cocoons band, cocoons: each band with its centre line (below ~100 TeV the two knees nearly
     coincide and the band is thinner than a line)."""
+
     def label(text):
         return {"legend_label": text} if with_legend else {}
 
@@ -152,8 +169,18 @@ def _points(p, x, y, lo, hi, marker, colour, label, mask=1.0):
     from bokeh.models import ColumnDataSource, Whisker
 
     src = ColumnDataSource({"x": x, "y": y, "lower": y - lo, "upper": y + hi})
-    p.add_layout(Whisker(source=src, base="x", lower="lower", upper="upper", line_color=colour,
-                         upper_head=None, lower_head=None, **_STATIC))
+    p.add_layout(
+        Whisker(
+            source=src,
+            base="x",
+            lower="lower",
+            upper="upper",
+            line_color=colour,
+            upper_head=None,
+            lower_head=None,
+            **_STATIC,
+        )
+    )
     p.scatter("x", "y", source=src, marker=marker, size=6, color=colour, legend_label=label, **_STATIC)
 
 
@@ -169,31 +196,70 @@ def _controls(C):
     lo, hi, step = C["chi0"]
     forms = [(k, f["label"]) for k, f in C["forms"].items()]
     return {
-        "chi0": Slider(name="chi0", title="chi0 [g cm\u207b\u00b2]", start=lo, end=hi, step=step,
-                       value=C["chi0_default"], format="0.00", sizing_mode="stretch_width"),
-        "R0": Slider(name="R0", title="R0", start=0, end=len(C["R0_TV"]) - 1, step=1, value=C["R0_default"],
-                     format=CustomJSTickFormatter(args={"nodes": C["R0_TV"]}, code="return nodes[tick] + ' TV'"),
-                     sizing_mode="stretch_width"),
-        "form": Select(name="form", title="cocoon grammage", options=forms, value=C["form_default"],
-                       sizing_mode="stretch_width"),
-        "production_model": Select(name="production_model", title="cocoons: cross sections",
-                                   options=C["production_models"], value=C["production_model_default"],
-                                   sizing_mode="stretch_width"),
-        "gas_model": Select(name="gas_model", title="DGE: gas model", options=C["gas_models"],
-                            value=C["gas_model_default"], sizing_mode="stretch_width"),
-        "cr_sea": Select(name="cr_sea", title="DGE: cosmic-ray sea", options=C["seas"], value=C["cr_sea_default"],
-                         sizing_mode="stretch_width"),
-        "dge_production_model": Select(name="dge_production_model", title="DGE: cross sections",
-                                       options=C["production_models"], value=C["dge_production_model_default"],
-                                       sizing_mode="stretch_width"),
+        "chi0": Slider(
+            name="chi0",
+            title="chi0 [g cm\u207b\u00b2]",
+            start=lo,
+            end=hi,
+            step=step,
+            value=C["chi0_default"],
+            format="0.00",
+            sizing_mode="stretch_width",
+        ),
+        "R0": Slider(
+            name="R0",
+            title="R0",
+            start=0,
+            end=len(C["R0_TV"]) - 1,
+            step=1,
+            value=C["R0_default"],
+            format=CustomJSTickFormatter(args={"nodes": C["R0_TV"]}, code="return nodes[tick] + ' TV'"),
+            sizing_mode="stretch_width",
+        ),
+        "form": Select(
+            name="form", title="cocoon grammage", options=forms, value=C["form_default"], sizing_mode="stretch_width"
+        ),
+        "production_model": Select(
+            name="production_model",
+            title="cocoons: cross sections",
+            options=C["production_models"],
+            value=C["production_model_default"],
+            sizing_mode="stretch_width",
+        ),
+        "gas_model": Select(
+            name="gas_model",
+            title="DGE: gas model",
+            options=C["gas_models"],
+            value=C["gas_model_default"],
+            sizing_mode="stretch_width",
+        ),
+        "cr_sea": Select(
+            name="cr_sea",
+            title="DGE: cosmic-ray sea",
+            options=C["seas"],
+            value=C["cr_sea_default"],
+            sizing_mode="stretch_width",
+        ),
+        "dge_production_model": Select(
+            name="dge_production_model",
+            title="DGE: cross sections",
+            options=C["production_models"],
+            value=C["dge_production_model_default"],
+            sizing_mode="stretch_width",
+        ),
     }
 
 
 def _gamma_figure(G, w, source, with_legend):
     l_min, l_max, _, b_max = G["geometry"][w]
     note = f", models \u00d7 {G['mask'][w]:g}" if G["mask"][w] != 1 else ""
-    p = _figure(f"{w} window: {l_min:g}\u00b0 < l < {l_max:g}\u00b0, |b| < {b_max:g}\u00b0{note}", "E [GeV]",
-                E2I_LABEL, (1.0, 1.5e6), (1e-10, 3e-5))
+    p = _figure(
+        f"{w} window: {l_min:g}\u00b0 < l < {l_max:g}\u00b0, |b| < {b_max:g}\u00b0{note}",
+        "E [GeV]",
+        E2I_LABEL,
+        (1.0, 1.5e6),
+        (1e-10, 3e-5),
+    )
     _band_and_curves(p, source, with_legend)
     k = G["km2a"][w]
     _points(p, k["E"], k["y"], k["err_lo"], k["err_hi"], "circle", "black", "LHAASO-KM2A")
@@ -207,24 +273,48 @@ def _bc_figure(B, source):
     from bokeh.models import BoxAnnotation
 
     fitted = ", ".join(f"{k} = {v:.3g}" for k, v in B["transport"].items())
-    p = _figure(f"B/C at chapter 2's fitted transport ({fitted})", "kinetic energy per nucleon T [GeV/n]", "B/C",
-                (0.4, 2.0e4), (0.008, 0.5))
+    p = _figure(
+        f"B/C at chapter 2's fitted transport ({fitted})",
+        "kinetic energy per nucleon T [GeV/n]",
+        "B/C",
+        (0.4, 2.0e4),
+        (0.008, 0.5),
+    )
     p.add_layout(BoxAnnotation(right=B["T_min_fit"], fill_color="#cccccc", fill_alpha=0.4, **_STATIC))
     for exp, d in B["data"].items():
         marker, colour = _EXPERIMENT_STYLE.get(exp, ("triangle", "#9467bd"))
         _points(p, d["T"], d["y"], d["sigma"], d["sigma"], marker, colour, exp)
-    p.line(B["T"], B["B_gal"] / B["C_gal"], color="#555555", line_dash="dotted", line_width=1.5,
-           legend_label="chi0 = 0", **_STATIC)
+    p.line(
+        B["T"],
+        B["B_gal"] / B["C_gal"],
+        color="#555555",
+        line_dash="dotted",
+        line_width=1.5,
+        legend_label="chi0 = 0",
+        **_STATIC,
+    )
     p.line("x", "total", source=source, color="black", line_width=2, legend_label="B/C")
-    p.line("x", "cocoon", source=source, color="#ff7f0e", line_dash="dashdot", line_width=1.5,
-           legend_label="boron made in the cocoons")
+    p.line(
+        "x",
+        "cocoon",
+        source=source,
+        color="#ff7f0e",
+        line_dash="dashdot",
+        line_width=1.5,
+        legend_label="boron made in the cocoons",
+    )
     _finish_legend(p)
     return p
 
 
 def _neutrino_figure(N, source):
-    p = _figure("neutrinos, all sky, one flavour (\u03bd + anti-\u03bd)", "E [GeV]",
-                "E\u00b2 F per flavour [GeV cm\u207b\u00b2 s\u207b\u00b9]", (1e2, 1e6), (1e-11, 1e-5))
+    p = _figure(
+        "neutrinos, all sky, one flavour (\u03bd + anti-\u03bd)",
+        "E [GeV]",
+        "E\u00b2 F per flavour [GeV cm\u207b\u00b2 s\u207b\u00b9]",
+        (1e2, 1e6),
+        (1e-11, 1e-5),
+    )
     for name, b in N["icecube"].items():
         label, colour = _ICECUBE.get(name, (name, "#7f7f7f"))
         p.varea(b["E"], b["low"], b["high"], fill_color=colour, fill_alpha=0.3, legend_label=label, **_STATIC)
@@ -250,9 +340,10 @@ def page_html(data: dict | None = None) -> str:
     sources["bc"] = _empty_source("bc", ("x", "total", "cocoon"))
     sources["numbers"] = _empty_source("numbers", ("name", "value"))
     widgets = _controls(data["controls"])
-    redraw = CustomJS(args={"data": data, "widgets": widgets, "sources": sources, "numbers_id": NUMBERS_ID},
-                      code=JS.read_text())
-    for name, w in widgets.items():
+    redraw = CustomJS(
+        args={"data": data, "widgets": widgets, "sources": sources, "numbers_id": NUMBERS_ID}, code=JS.read_text()
+    )
+    for w in widgets.values():
         w.js_on_change("value", redraw)
 
     G = data["gamma"]
@@ -262,9 +353,10 @@ def page_html(data: dict | None = None) -> str:
         row(widgets["chi0"], widgets["R0"], sizing_mode="stretch_width"),
         row(widgets["form"], widgets["production_model"], sizing_mode="stretch_width"),
         row(widgets["gas_model"], widgets["cr_sea"], widgets["dge_production_model"], sizing_mode="stretch_width"),
-        sizing_mode="stretch_width", name="cocoon_explore_controls")
-    plots = gridplot([figures[:2], figures[2:]], sizing_mode="stretch_width", toolbar_location=None,
-                     merge_tools=False)
+        sizing_mode="stretch_width",
+        name="cocoon_explore_controls",
+    )
+    plots = gridplot([figures[:2], figures[2:]], sizing_mode="stretch_width", toolbar_location=None, merge_tools=False)
     doc = Document()
     for root in (controls, plots):
         doc.add_root(root)

@@ -9,9 +9,11 @@ Bands and the joint fit: :func:`chi0_band_fit`, :func:`sea_shape_change`, :func:
 :func:`dge_change_with_D0`, :func:`cocoon_productions`, :func:`joint_skies`, :func:`joint_region_terms`,
 :func:`joint_likelihood`.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,21 +23,42 @@ from cocoonlib.core.units import PEV_GEV, TEV_GEV
 from cocoonlib.io import regions
 from cocoonlib.sky import gamma as _gamma
 from cocoonlib.sky.gas import GAS_MODELS
-from cocoonlib.stats import bands as _bands
-from cocoonlib.stats import joint as _joint
 from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.source.grammage import Grammage
 from cocoonlib.source.injection import injection_spectra as _injection_spectra
-from cocoonlib.transport.bc import (BCFit, BCModel, bc_fit_data, bc_from_basis, fit_bc, load_fit, resolve_chi0,
-                                    source_abundances)
+from cocoonlib.stats import bands as _bands
+from cocoonlib.stats import joint as _joint
+from cocoonlib.transport.bc import (
+    BCFit,
+    BCModel,
+    bc_fit_data,
+    bc_from_basis,
+    fit_bc,
+    load_fit,
+    resolve_chi0,
+    source_abundances,
+)
 from cocoonlib.transport.nuclear import NETWORK
 from cocoonlib.transport.slab import Halo, SlabNetwork
 
 Params = Mapping[str, Any]
 
 #: the book's parameters that change only the emissivity of one cocoon (not the DGE, not J): cocoonlib.sky.gamma.GammaSky.with_cocoons
-COCOON_SHAPE_PARAMETERS = ("chi0", "grammage_model", "R0", "delta", "R_cut", "production_model", "ism_composition",
-                           "E_SN", "eps_p", "gamma_p", "eps_He", "gamma_He", "E_max")
+COCOON_SHAPE_PARAMETERS = (
+    "chi0",
+    "grammage_model",
+    "R0",
+    "delta",
+    "R_cut",
+    "production_model",
+    "ism_composition",
+    "E_SN",
+    "eps_p",
+    "gamma_p",
+    "eps_He",
+    "gamma_He",
+    "E_max",
+)
 
 
 def with_defaults(P: Params | None = None, **changes) -> dict:
@@ -55,14 +78,21 @@ def cocoon_disk(P: Params | None = None, **changes) -> CocoonDisk:
 
 def injection_spectra(P: Params) -> dict:
     """The H and He spectra of one source (eps_p, gamma_p, eps_He, gamma_He, E_SN [erg], E_max [PeV])."""
-    return _injection_spectra(eps_p=P["eps_p"], gamma_p=P["gamma_p"], eps_He=P["eps_He"], gamma_He=P["gamma_He"],
-                              E_SN_erg=P["E_SN"], E_max_GeV=P["E_max"] * PEV_GEV)
+    return _injection_spectra(
+        eps_p=P["eps_p"],
+        gamma_p=P["gamma_p"],
+        eps_He=P["eps_He"],
+        gamma_He=P["gamma_He"],
+        E_SN_erg=P["E_SN"],
+        E_max_GeV=P["E_max"] * PEV_GEV,
+    )
 
 
 def grammage(P: Params, chi0: float | None = None) -> Grammage:
     """chi_c(R) of the parameters (grammage_model, chi0 unless given, R0 [TV], delta, R_cut [TV])."""
-    return Grammage(P["grammage_model"], P["chi0"] if chi0 is None else chi0, P["R0"], P["delta"],
-                    P.get("R_cut", np.inf))
+    return Grammage(
+        P["grammage_model"], P["chi0"] if chi0 is None else chi0, P["R0"], P["delta"], P.get("R_cut", np.inf)
+    )
 
 
 def cocoons(P: Params, chi0: float | None = None) -> _gamma.CocoonModel:
@@ -73,28 +103,42 @@ def cocoons(P: Params, chi0: float | None = None) -> _gamma.CocoonModel:
 def cocoon_factory(P: Params):
     """A function of changes of the parameters in :data:`COCOON_SHAPE_PARAMETERS` that checks
     each like a chapter parameter and returns the cocoon model (for :meth:`GammaSky.with_cocoons`)."""
+
     def build(**changes) -> _gamma.CocoonModel:
         for name, value in changes.items():
             if name not in COCOON_SHAPE_PARAMETERS:
-                raise ParameterError(f"{name!r} cannot be changed by with_cocoons: allowed are "
-                                     f"{', '.join(COCOON_SHAPE_PARAMETERS)}")
+                raise ParameterError(
+                    f"{name!r} cannot be changed by with_cocoons: allowed are {', '.join(COCOON_SHAPE_PARAMETERS)}"
+                )
             changes[name] = PARAMETERS[name].check(value)
         return cocoons({**P, **changes})
+
     return build
 
 
 # --- the sea and the sky -----------------------------------------------------------------------------
 def local_cr(P: Params) -> _gamma.LocalCR:
     """The local H and He spectra fitted with the parameters (R_min_local [GV], phi [GV], R_rehardening [TV])."""
-    return _gamma.local_cr_model(R_min_GV=P["R_min_local"], phi_GV=P["phi"], R_rehardening_GV=P["R_rehardening"] * TEV_GEV)
+    return _gamma.local_cr_model(
+        R_min_GV=P["R_min_local"], phi_GV=P["phi"], R_rehardening_GV=P["R_rehardening"] * TEV_GEV
+    )
 
 
 def halo(P: Params | None = None, **changes) -> Halo:
     """The disk-halo transport of the parameters (D0, delta_gal, ddelta, s_break, R_b, H_halo, v_A, mu_disk, f_He;
     the defaults where ``P`` is None, :func:`with_defaults`)."""
     P = with_defaults(P, **changes) if P is None or changes else P
-    return Halo(D0=P["D0"], delta=P["delta_gal"], ddelta=P["ddelta"], s=P["s_break"], R_b=P["R_b"],
-                H=P["H_halo"], v_A=P["v_A"], mu=P["mu_disk"], f_He=P["f_He"])
+    return Halo(
+        D0=P["D0"],
+        delta=P["delta_gal"],
+        ddelta=P["ddelta"],
+        s=P["s_break"],
+        R_b=P["R_b"],
+        H=P["H_halo"],
+        v_A=P["v_A"],
+        mu=P["mu_disk"],
+        f_He=P["f_He"],
+    )
 
 
 def transport_halo(P: Params) -> Halo:
@@ -109,14 +153,25 @@ def transport_halo(P: Params) -> Halo:
 
 def transport_solutions(P: Params, disk: CocoonDisk | None = None) -> dict:
     """{species: GalacticSea} of the parameters (:func:`cocoonlib.sky.gamma.transport_solutions`)."""
-    return _gamma.transport_solutions(disk=cocoon_disk(P) if disk is None else disk, spectra=injection_spectra(P),
-                                      halo=transport_halo(P), R_gal_kpc=P["R_gal"], grid_scale=P.get("grid_scale", 1))
+    return _gamma.transport_solutions(
+        disk=cocoon_disk(P) if disk is None else disk,
+        spectra=injection_spectra(P),
+        halo=transport_halo(P),
+        R_gal_kpc=P["R_gal"],
+        grid_scale=P.get("grid_scale", 1),
+    )
 
 
 def transport_sea(P: Params, solutions: dict, disk: CocoonDisk | None = None):
     """The tabulated transport sea of the parameters (:func:`cocoonlib.sky.gamma.transport_sea`)."""
-    return _gamma.transport_sea(solutions, disk=cocoon_disk(P) if disk is None else disk, spectra=injection_spectra(P),
-                                halo=transport_halo(P), R_gal_kpc=P["R_gal"], grid_scale=P.get("grid_scale", 1))
+    return _gamma.transport_sea(
+        solutions,
+        disk=cocoon_disk(P) if disk is None else disk,
+        spectra=injection_spectra(P),
+        halo=transport_halo(P),
+        R_gal_kpc=P["R_gal"],
+        grid_scale=P.get("grid_scale", 1),
+    )
 
 
 def mask_factors(P: Params, names) -> dict[str, float]:
@@ -131,8 +186,14 @@ def mask_factors(P: Params, names) -> dict[str, float]:
     return out
 
 
-def gamma_sky(P: Params, E_GeV=None, gas_models=None, secondary: str = "gamma", window_names=_gamma.GAMMA_WINDOWS,
-              compare_seas: bool = False) -> _gamma.GammaSky:
+def gamma_sky(
+    P: Params,
+    E_GeV=None,
+    gas_models=None,
+    secondary: str = "gamma",
+    window_names=_gamma.GAMMA_WINDOWS,
+    compare_seas: bool = False,
+) -> _gamma.GammaSky:
     """Everything the gamma-ray chapter plots, from a validated parameter dict of chapter ``gamma`` (or of a chapter
     with the same cocoon and sea parameters): :func:`cocoonlib.sky.gamma.build_sky` with chi0 resolved
     (``chi0_source``), the regions ``window_names`` of ``data/sky_regions.csv`` and their mask factors.
@@ -143,12 +204,25 @@ def gamma_sky(P: Params, E_GeV=None, gas_models=None, secondary: str = "gamma", 
     E = _gamma.sky_energies(grid_scale, window_names) if E_GeV is None else np.asarray(E_GeV, dtype=float)
     chi0 = resolve_chi0(P["chi0"], P["chi0_source"])
     sky = _gamma.build_sky(
-        E=E, windows={w: regions.sky_window(w) for w in window_names}, masks=mask_factors(P, window_names),
-        disk=cocoon_disk(P), local=local_cr(P), cocoons=cocoons(P, chi0), halo=transport_halo(P),
-        R_gal_kpc=P["R_gal"], gas_models=tuple(gas_models or GAS_MODELS), default_gas=P["gas_model"],
-        dge_model=P["dge_production_model"], sea=P["cr_sea"], f_He=P["f_He"], R_sun_kpc=P["R_sun"],
-        cmb_absorption=P.get("cmb_absorption", "on") == "on", secondary=secondary, grid_scale=grid_scale,
-        compare_seas=compare_seas)
+        E=E,
+        windows={w: regions.sky_window(w) for w in window_names},
+        masks=mask_factors(P, window_names),
+        disk=cocoon_disk(P),
+        local=local_cr(P),
+        cocoons=cocoons(P, chi0),
+        halo=transport_halo(P),
+        R_gal_kpc=P["R_gal"],
+        gas_models=tuple(gas_models or GAS_MODELS),
+        default_gas=P["gas_model"],
+        dge_model=P["dge_production_model"],
+        sea=P["cr_sea"],
+        f_He=P["f_He"],
+        R_sun_kpc=P["R_sun"],
+        cmb_absorption=P.get("cmb_absorption", "on") == "on",
+        secondary=secondary,
+        grid_scale=grid_scale,
+        compare_seas=compare_seas,
+    )
     params = {**P, "chi0": chi0}
     sky.params, sky.cocoon_factory = params, cocoon_factory(params)
     return sky
@@ -171,13 +245,29 @@ NETWORK_PARAMETERS = ("xsec_fragmentation", "xsec_inelastic", "f_He", "gamma_nuc
 def bc_network(P: dict, nuclei=None) -> SlabNetwork:
     """The B/C network of a validated parameter dict (built once, then solved many times): every nucleus the
     cross-section tables cover, or ``nuclei`` (:data:`cocoonlib.transport.nuclear.NETWORK`: the C-N-O network)."""
-    return SlabNetwork(P["xsec_fragmentation"], P["xsec_inelastic"], P["f_He"], P["gamma_nuclei"],
-                       per_decade=ENERGY_PER_DECADE * P.get("grid_scale", 1), nuclei=nuclei)
+    return SlabNetwork(
+        P["xsec_fragmentation"],
+        P["xsec_inelastic"],
+        P["f_He"],
+        P["gamma_nuclei"],
+        per_decade=ENERGY_PER_DECADE * P.get("grid_scale", 1),
+        nuclei=nuclei,
+    )
 
 
 #: the parameters the source abundances depend on, besides the network's
-ABUNDANCE_PARAMETERS = ("source_abundances", "D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk",
-                        "phi")
+ABUNDANCE_PARAMETERS = (
+    "source_abundances",
+    "D0",
+    "delta_gal",
+    "ddelta",
+    "s_break",
+    "R_b",
+    "H_halo",
+    "v_A",
+    "mu_disk",
+    "phi",
+)
 
 
 def bc_model(P: dict, abundances: dict | None = None, network: SlabNetwork | None = None) -> BCModel:
@@ -185,8 +275,7 @@ def bc_model(P: dict, abundances: dict | None = None, network: SlabNetwork | Non
     unless one made from the same :data:`NETWORK_PARAMETERS` is given), with the source abundances of
     ``P['source_abundances']`` (:func:`source_abundances`, computed at the parameters' transport) unless given."""
     net = bc_network(P) if network is None else network
-    model = BCModel(net, halo(P), P["phi"], {}, P["grammage_model"], P["R0"], P["delta"],
-                    P.get("R_cut", np.inf))
+    model = BCModel(net, halo(P), P["phi"], {}, P["grammage_model"], P["R0"], P["delta"], P.get("R_cut", np.inf))
     if abundances is None:
         abundances = source_abundances(P.get("source_abundances", "fit"), model)
     return model.with_abundances(abundances)
@@ -199,21 +288,37 @@ def cno_bc_model(P: dict, network: SlabNetwork | None = None) -> BCModel:
     return bc_model(P, {"C": 1.0, "N": P["y_N"], "O": P["y_O"]}, net)
 
 
-def bc_fit(P: dict, model: BCModel | None = None, n_profile: int | None = None,
-                    two_sigma: bool = True) -> tuple[BCModel, pd.DataFrame, BCFit]:
+def bc_fit(
+    P: dict, model: BCModel | None = None, n_profile: int | None = None, two_sigma: bool = True
+) -> tuple[BCModel, pd.DataFrame, BCFit]:
     """Model, data and fit for a validated parameter dict (the chapter's defaults unless changed)."""
     model = bc_model(P) if model is None else model
     data = bc_fit_data(P["ams02_table"], P["T_min_fit"])
     extra = {} if n_profile is None else {"n_profile": n_profile}
     fit = fit_bc(model, data, FREE_TRANSPORT[P["free_transport"]], P["chi0_scan_max"], two_sigma=two_sigma, **extra)
-    fit.settings = {k: P[k] for k in ("xsec_fragmentation", "xsec_inelastic", "ams02_table", "T_min_fit",
-                                      "free_transport", "grammage_model", "R0", "delta", "R_cut", "phi", "y_N", "y_O",
-                                      "source_abundances")
-                    if k in P}
+    fit.settings = {
+        k: P[k]
+        for k in (
+            "xsec_fragmentation",
+            "xsec_inelastic",
+            "ams02_table",
+            "T_min_fit",
+            "free_transport",
+            "grammage_model",
+            "R0",
+            "delta",
+            "R_cut",
+            "phi",
+            "y_N",
+            "y_O",
+            "source_abundances",
+        )
+        if k in P
+    }
     # the transport the fit was made with, by parameter name, best-fit values in place (read by transport_source = fit)
-    fit.settings["halo"] = {k: P[k] for k in ("D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk",
-                                              "f_He")} | {name: fit.best[p] for p, name in (("D0", "D0"), ("delta", "delta_gal"))
-                                                          if p in fit.best}
+    fit.settings["halo"] = {
+        k: P[k] for k in ("D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk", "f_He")
+    } | {name: fit.best[p] for p, name in (("D0", "D0"), ("delta", "delta_gal")) if p in fit.best}
     fit.settings["nuclei"] = len(model.network.order)
     fit.settings["abundances"] = {k: float(v) for k, v in model.abundances.items()}
     return model, data, fit
@@ -222,14 +327,20 @@ def bc_fit(P: dict, model: BCModel | None = None, n_profile: int | None = None,
 def bc_variant_row(fit: BCFit, P: dict) -> dict:
     """One row of :func:`bc_fit_variants` from a fit and the parameters it was made with."""
     return {
-        "chi0": fit.chi0, "chi0_lo": fit.chi0_interval_1sigma[0], "chi0_hi": fit.chi0_interval_1sigma[1],
-        "chi2": fit.chi2, "ndof": fit.ndof, "D0": fit.best.get("D0", P["D0"]),
-        "delta_gal": fit.best.get("delta", P["delta_gal"]), "delta_chi2_no_cocoon": fit.delta_chi2_no_cocoon,
+        "chi0": fit.chi0,
+        "chi0_lo": fit.chi0_interval_1sigma[0],
+        "chi0_hi": fit.chi0_interval_1sigma[1],
+        "chi2": fit.chi2,
+        "ndof": fit.ndof,
+        "D0": fit.best.get("D0", P["D0"]),
+        "delta_gal": fit.best.get("delta", P["delta_gal"]),
+        "delta_chi2_no_cocoon": fit.delta_chi2_no_cocoon,
     }
 
 
-def bc_fit_variants(P: dict, variants: dict[str, dict], model: BCModel | None = None,
-                 variant_models: dict[str, BCModel] | None = None) -> pd.DataFrame:
+def bc_fit_variants(
+    P: dict, variants: dict[str, dict], model: BCModel | None = None, variant_models: dict[str, BCModel] | None = None
+) -> pd.DataFrame:
     """Refit B/C for each ``label -> {parameter: value}`` change of ``P``; one row per variant.
 
     Columns: chi0, chi0_lo, chi0_hi (1 sigma), chi2, ndof, D0, delta_gal, delta_chi2_no_cocoon.
@@ -248,8 +359,14 @@ def bc_fit_variants(P: dict, variants: dict[str, dict], model: BCModel | None = 
         if variant_models and label in variant_models:
             models.setdefault(key, variant_models[label])
         if key not in models:
-            same_net = next((m.network for k, m in models.items() if k[:len(NETWORK_PARAMETERS)] ==
-                             key[:len(NETWORK_PARAMETERS)]), None)
+            same_net = next(
+                (
+                    m.network
+                    for k, m in models.items()
+                    if k[: len(NETWORK_PARAMETERS)] == key[: len(NETWORK_PARAMETERS)]
+                ),
+                None,
+            )
             models[key] = bc_model(Q, network=same_net)
         base = models[key]
         m = bc_model(Q, base.abundances, base.network)
@@ -269,8 +386,17 @@ def compare_bc_networks(P: dict, model: BCModel, fit: BCFit, energies=(10.0, 100
     the profile and the 2 sigma interval.
     """
     cno = cno_bc_model(P)
-    secondaries = BCModel(model.network, model.halo, model.phi, model.abundances, model.grammage_model, model.R0,
-                          model.delta_c, model.R_cut, cocoon_daughters="secondaries")
+    secondaries = BCModel(
+        model.network,
+        model.halo,
+        model.phi,
+        model.abundances,
+        model.grammage_model,
+        model.R0,
+        model.delta_c,
+        model.R_cut,
+        cocoon_daughters="secondaries",
+    )
     cols = {}
     for label, m in (("C-N-O network", cno), ("cocoon term on secondaries only", secondaries), ("this chapter", model)):
         f = fit if m is model else bc_fit(P, m, n_profile=0, two_sigma=False)[2]
@@ -279,10 +405,16 @@ def compare_bc_networks(P: dict, model: BCModel, fit: BCFit, energies=(10.0, 100
         for c0 in (0.0, 0.4):
             for E, v in zip(energies, bc_from_basis(basis, c0)["total"]):
                 col[f"B/C at {E:g} GeV/n, chi0 = {c0:g}"] = float(v)
-        col.update({"chi0": f.chi0, "chi0 1 sigma low": f.chi0_interval_1sigma[0],
-                    "chi0 1 sigma high": f.chi0_interval_1sigma[1], "chi2": f.chi2,
-                    **{f"{p} (fitted)": f.best[p] for p in f.free if p != "chi0"},
-                    "Delta chi2 without cocoons": f.delta_chi2_no_cocoon})
+        col.update(
+            {
+                "chi0": f.chi0,
+                "chi0 1 sigma low": f.chi0_interval_1sigma[0],
+                "chi0 1 sigma high": f.chi0_interval_1sigma[1],
+                "chi2": f.chi2,
+                **{f"{p} (fitted)": f.best[p] for p in f.free if p != "chi0"},
+                "Delta chi2 without cocoons": f.delta_chi2_no_cocoon,
+            }
+        )
         cols[label] = col
     return pd.DataFrame(cols)
 
@@ -315,8 +447,10 @@ def sea_shape_change(P: Params, D0_values, reference_D0: float | None = None, **
     base = {**P, "transport_source": "parameter"}
     ref = base["D0"] if reference_D0 is None else reference_D0
     reference = transport_solutions({**base, "D0": float(ref)})
-    rows = {float(d): _bands.sea_density_change(reference, transport_solutions({**base, "D0": float(d)}), **where)
-            for d in np.atleast_1d(D0_values)}
+    rows = {
+        float(d): _bands.sea_density_change(reference, transport_solutions({**base, "D0": float(d)}), **where)
+        for d in np.atleast_1d(D0_values)
+    }
     out = pd.DataFrame(rows).T
     out.index.name = f"D0 (reference {ref:.4g})"
     return out
@@ -332,8 +466,9 @@ def sea_change_of_fit(P: Params, fit: BCFit, n_sigma: float = 1.0) -> pd.DataFra
     return sea_shape_change(base, [D0 - n_sigma * err, D0 + n_sigma * err], reference_D0=D0)
 
 
-def dge_change_with_D0(P: Params, D0_values, windows, energies_GeV=(1.0e3, 1.0e4),
-                       reference_D0: float | None = None) -> pd.DataFrame:
+def dge_change_with_D0(
+    P: Params, D0_values, windows, energies_GeV=(1.0e3, 1.0e4), reference_D0: float | None = None
+) -> pd.DataFrame:
     """DGE(D0) / DGE(reference D0) - 1 (band centre, the chapter's gas model and sea) in each window at each energy,
     for each of ``D0_values``: rows (D0, window), one column per energy. A new sky per D0 (the sea's columns are
     computed again unless cached: seconds per window)."""
@@ -359,7 +494,9 @@ def dge_change_with_D0(P: Params, D0_values, windows, energies_GeV=(1.0e3, 1.0e4
 def cocoon_productions(P: Params, E, secondary: str = "gamma") -> dict:
     """{production model: Production} of the cocoons of the parameters on the energies E
     (:func:`cocoonlib.sky.gamma.cocoon_productions`: ``ism_composition``, ``grid_scale``)."""
-    return _gamma.cocoon_productions(E=E, secondary=secondary, ism=P["ism_composition"], grid_scale=P.get("grid_scale", 1))
+    return _gamma.cocoon_productions(
+        E=E, secondary=secondary, ism=P["ism_composition"], grid_scale=P.get("grid_scale", 1)
+    )
 
 
 #: the skies of the joint fit's regions, built as chapter 3 builds them (the LHAASO windows; the other
@@ -376,13 +513,15 @@ def joint_skies(P: Params, neutrinos: bool = False) -> dict:
         sky = gamma_sky(Q, window_names=windows)
         out.update({w: sky for w in windows if w in _joint.REGIONS})
     if neutrinos:
-        out[_joint.NU_REGION] = gamma_sky(Q, _gamma.energy_grid(P["grid_scale"], 2, 6), secondary="nu_all",
-                                          window_names=(_joint.NU_REGION,))
+        out[_joint.NU_REGION] = gamma_sky(
+            Q, _gamma.energy_grid(P["grid_scale"], 2, 6), secondary="nu_all", window_names=(_joint.NU_REGION,)
+        )
     return out
 
 
-def joint_region_terms(P: Params, skies: Mapping[str, Any], prior_scale: float = 1.0,
-                       widths: Mapping[str, float] | None = None) -> dict:
+def joint_region_terms(
+    P: Params, skies: Mapping[str, Any], prior_scale: float = 1.0, widths: Mapping[str, float] | None = None
+) -> dict:
     """:func:`cocoonlib.stats.joint.region_terms` of the skies with the cocoon production matrices of the parameters
     (``production_model``, ``ism_composition``, ``grid_scale``) on each sky's energies."""
     productions = {}
@@ -392,15 +531,32 @@ def joint_region_terms(P: Params, skies: Mapping[str, Any], prior_scale: float =
     return _joint.region_terms(skies, productions, prior_scale, widths)
 
 
-def joint_likelihood(P: Params, skies: Mapping[str, Any], bc_model_: BCModel | None = None,
-                     bc_data: pd.DataFrame | None = None, use=("bc", "gamma"), fit_delta_c: bool = False,
-                     prior_scale: float = 1.0, terms: Mapping[str, Any] | None = None) -> "_joint.JointLikelihood":
+def joint_likelihood(
+    P: Params,
+    skies: Mapping[str, Any],
+    bc_model_: BCModel | None = None,
+    bc_data: pd.DataFrame | None = None,
+    use=("bc", "gamma"),
+    fit_delta_c: bool = False,
+    prior_scale: float = 1.0,
+    terms: Mapping[str, Any] | None = None,
+) -> _joint.JointLikelihood:
     """The joint likelihood of a validated parameter dict (chapter ``joint``): chapter 2's model and data, the
     regions of ``skies`` (or the ready ``terms``), the transport parameters ``P['free_transport']`` free."""
     model = bc_model(P) if bc_model_ is None else bc_model_
     d = bc_fit_data(P["ams02_table"], P["T_min_fit"]) if bc_data is None else bc_data
     regions_ = joint_region_terms(P, skies, prior_scale) if terms is None else terms
-    return _joint.JointLikelihood(model, d, regions_, spectra=injection_spectra(P), grammage_model=P["grammage_model"],
-                                  chi0=P["chi0"], R0_TV=P["R0"], delta_c=P["delta"], R_cut_TV=P.get("R_cut", np.inf),
-                                  free_transport=FREE_TRANSPORT[P["free_transport"]], use=use,
-                                  fit_delta_c=fit_delta_c)
+    return _joint.JointLikelihood(
+        model,
+        d,
+        regions_,
+        spectra=injection_spectra(P),
+        grammage_model=P["grammage_model"],
+        chi0=P["chi0"],
+        R0_TV=P["R0"],
+        delta_c=P["delta"],
+        R_cut_TV=P.get("R_cut", np.inf),
+        free_transport=FREE_TRANSPORT[P["free_transport"]],
+        use=use,
+        fit_delta_c=fit_delta_c,
+    )

@@ -22,11 +22,13 @@ Confidence tags (as in the book, Methods, methods-confidence):
 A bad value raises :class:`ParameterError` whose message is a single line
 naming the parameter and what is allowed, before any computation starts.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,213 +149,771 @@ PARAMETERS: dict[str, Parameter] = {
     p.name: p
     for p in [
         # --- source grammage (Methods, methods-grammage) ---
-        _p("chi0", 0.4, "g cm^-2", "float", r"\chi_{c,0}", "grammage accumulated in a cocoon at low rigidity",
-           "V", "[AESB25] abstract and B/C fit; [ICRC25] eq. 4 and Sec. 3 (allowed 0.3-0.6)", _OPEN_POS(10.0)),
-        _p("R0", 20.0, "TV", "float", r"R_0", "rigidity scale of the grammage fall-off",
-           "V", "[ICRC25] eq. 4 ('we fix R0 = 20 TV'); lost in the [AESB25] copy, App. B wording agrees",
-           _OPEN_POS(1.0e5)),
-        _p("grammage_model", "exponential", "", "choice", r"\chi_c(R)", "energy dependence of the cocoon grammage",
-           "V", "exponential: [AESB25] eq. 6 = [ICRC25] eq. 4 (V); advection_diffusion: [AESB25] App. C eq. 15, "
-           "form reconstructed (I); advection_diffusion_cutoff: the second candidate of Methods, methods-grammage-advection-diffusion (I); "
-           "constant: the R0 -> infinity limit, as in Evoli+2019 (V-code)",
-           choices=GRAMMAGE_CHOICES),
-        _p("delta", 1.0, "", "float", r"\delta", "slope of the diffusion coefficient inside the cocoon "
-           "(advection_diffusion model only)", "I",
-           "[AESB25] App. C considers 1/3, 1/2 and 1; assumed default 1 (Bohm), the case App. C finds compatible "
-           "with both Fermi-LAT and LHAASO", (0.0, 2.0, False, True)),
-        _p("R_cut", 1000.0, "TV", "float", r"R_{cut}", "exponential cut-off of the advection_diffusion_cutoff "
-           "grammage (that model only)", "I", "assumed: 1 PV, where particles would leave a star-cluster bubble "
-           "freely (a size limit); not in the letter; R_cut -> infinity gives advection_diffusion",
-           _OPEN_POS(1.0e6)),
+        _p(
+            "chi0",
+            0.4,
+            "g cm^-2",
+            "float",
+            r"\chi_{c,0}",
+            "grammage accumulated in a cocoon at low rigidity",
+            "V",
+            "[AESB25] abstract and B/C fit; [ICRC25] eq. 4 and Sec. 3 (allowed 0.3-0.6)",
+            _OPEN_POS(10.0),
+        ),
+        _p(
+            "R0",
+            20.0,
+            "TV",
+            "float",
+            r"R_0",
+            "rigidity scale of the grammage fall-off",
+            "V",
+            "[ICRC25] eq. 4 ('we fix R0 = 20 TV'); lost in the [AESB25] copy, App. B wording agrees",
+            _OPEN_POS(1.0e5),
+        ),
+        _p(
+            "grammage_model",
+            "exponential",
+            "",
+            "choice",
+            r"\chi_c(R)",
+            "energy dependence of the cocoon grammage",
+            "V",
+            "exponential: [AESB25] eq. 6 = [ICRC25] eq. 4 (V); advection_diffusion: [AESB25] App. C eq. 15, "
+            "form reconstructed (I); advection_diffusion_cutoff: the second candidate of Methods, methods-grammage-advection-diffusion (I); "
+            "constant: the R0 -> infinity limit, as in Evoli+2019 (V-code)",
+            choices=GRAMMAGE_CHOICES,
+        ),
+        _p(
+            "delta",
+            1.0,
+            "",
+            "float",
+            r"\delta",
+            "slope of the diffusion coefficient inside the cocoon (advection_diffusion model only)",
+            "I",
+            "[AESB25] App. C considers 1/3, 1/2 and 1; assumed default 1 (Bohm), the case App. C finds compatible "
+            "with both Fermi-LAT and LHAASO",
+            (0.0, 2.0, False, True),
+        ),
+        _p(
+            "R_cut",
+            1000.0,
+            "TV",
+            "float",
+            r"R_{cut}",
+            "exponential cut-off of the advection_diffusion_cutoff grammage (that model only)",
+            "I",
+            "assumed: 1 PV, where particles would leave a star-cluster bubble "
+            "freely (a size limit); not in the letter; R_cut -> infinity gives advection_diffusion",
+            _OPEN_POS(1.0e6),
+        ),
         # --- secondary production (Methods, methods-production) ---
-        _p("production_model", "kelner", "", "choice", r"d\sigma/dE", "hadronic cross sections for gamma rays "
-           "and neutrinos", "V", "kelner: Kelner+2006 with delta approximation below 100 GeV, as [AESB25] App. A; "
-           "aafrag: AAfrag (Koldobskiy+2021) through aafragpy 2.0.4, as [ICRC25] eq. 2", choices=("kelner", "aafrag")),
-        _p("ism_composition", "H", "", "choice", r"n_{He}/n_H", "target gas inside the cocoons", "V",
-           "H: all gas counted as hydrogen, as [AESB25]/[ICRC25]; H+He: He/H = 0.1 by number (AAfrag only, "
-           "Methods, methods-emissivity, tag I)", choices=("H", "H+He")),
+        _p(
+            "production_model",
+            "kelner",
+            "",
+            "choice",
+            r"d\sigma/dE",
+            "hadronic cross sections for gamma rays and neutrinos",
+            "V",
+            "kelner: Kelner+2006 with delta approximation below 100 GeV, as [AESB25] App. A; "
+            "aafrag: AAfrag (Koldobskiy+2021) through aafragpy 2.0.4, as [ICRC25] eq. 2",
+            choices=("kelner", "aafrag"),
+        ),
+        _p(
+            "ism_composition",
+            "H",
+            "",
+            "choice",
+            r"n_{He}/n_H",
+            "target gas inside the cocoons",
+            "V",
+            "H: all gas counted as hydrogen, as [AESB25]/[ICRC25]; H+He: He/H = 0.1 by number (AAfrag only, "
+            "Methods, methods-emissivity, tag I)",
+            choices=("H", "H+He"),
+        ),
         # --- cocoon distribution (Methods, methods-cocoon-density) ---
-        _p("R_SN", 1.0 / 30.0, "yr^-1", "float", r"\mathcal{R}_{SN}", "Galactic supernova (cocoon birth) rate",
-           "I", "lost in [AESB25]; 1/30 per yr hard-wired in CRAMS (Evoli+2019, include/cgs.h) (V-code)",
-           _OPEN_POS(1.0)),
-        _p("alpha", 1.09, "", "float", r"\alpha", "power-law index of the radial SNR profile",
-           "V-code", "Green 2015 fit, as implemented in two public codes (Methods, methods-cocoon-density)", (0.0, 10.0, True, True)),
-        _p("beta", 3.87, "", "float", r"\beta", "exponential index of the radial SNR profile",
-           "V-code", "Green 2015 fit, as implemented in two public codes (Methods, methods-cocoon-density)", _OPEN_POS(20.0)),
-        _p("R_sun", 8.5, "kpc", "float", r"R_\odot", "Galactocentric distance of the Sun",
-           "I", "value of Green 2015's fit; [AESB25] states R_sun explicitly but the number is lost",
-           _OPEN_POS(20.0)),
-        _p("R_disk", 15.0, "kpc", "float", r"R_d", "radius of the cocoon disk (density zero beyond)",
-           "I", "lost in [AESB25]; 15 kpc holds 96 % of the unbounded Green profile", _OPEN_POS(50.0)),
-        _p("z_profile", "exponential", "", "choice", r"Z(z)", "vertical profile of the cocoon density",
-           "I", "the third Green-2015 'fitting parameter' of [AESB25] is lost; exp(-|z|/z0) assumed, "
-           "a uniform slab |z| < h_disk offered as alternative", choices=("exponential", "uniform")),
-        _p("z0", 0.1, "kpc", "float", r"z_0", "vertical scale height of exp(-|z|/z0)",
-           "I", "assumed: typical SNR/OB scale height; public Green-2015 codes use 0.1 or 0.095 kpc",
-           _OPEN_POS(5.0)),
-        _p("h_disk", 1.0, "kpc", "float", r"h_d", "half-height at which the density is truncated",
-           "I", "lost in [AESB25]; only truncates the exponential (1 kpc = 10 z0)", _OPEN_POS(10.0)),
+        _p(
+            "R_SN",
+            1.0 / 30.0,
+            "yr^-1",
+            "float",
+            r"\mathcal{R}_{SN}",
+            "Galactic supernova (cocoon birth) rate",
+            "I",
+            "lost in [AESB25]; 1/30 per yr hard-wired in CRAMS (Evoli+2019, include/cgs.h) (V-code)",
+            _OPEN_POS(1.0),
+        ),
+        _p(
+            "alpha",
+            1.09,
+            "",
+            "float",
+            r"\alpha",
+            "power-law index of the radial SNR profile",
+            "V-code",
+            "Green 2015 fit, as implemented in two public codes (Methods, methods-cocoon-density)",
+            (0.0, 10.0, True, True),
+        ),
+        _p(
+            "beta",
+            3.87,
+            "",
+            "float",
+            r"\beta",
+            "exponential index of the radial SNR profile",
+            "V-code",
+            "Green 2015 fit, as implemented in two public codes (Methods, methods-cocoon-density)",
+            _OPEN_POS(20.0),
+        ),
+        _p(
+            "R_sun",
+            8.5,
+            "kpc",
+            "float",
+            r"R_\odot",
+            "Galactocentric distance of the Sun",
+            "I",
+            "value of Green 2015's fit; [AESB25] states R_sun explicitly but the number is lost",
+            _OPEN_POS(20.0),
+        ),
+        _p(
+            "R_disk",
+            15.0,
+            "kpc",
+            "float",
+            r"R_d",
+            "radius of the cocoon disk (density zero beyond)",
+            "I",
+            "lost in [AESB25]; 15 kpc holds 96 % of the unbounded Green profile",
+            _OPEN_POS(50.0),
+        ),
+        _p(
+            "z_profile",
+            "exponential",
+            "",
+            "choice",
+            r"Z(z)",
+            "vertical profile of the cocoon density",
+            "I",
+            "the third Green-2015 'fitting parameter' of [AESB25] is lost; exp(-|z|/z0) assumed, "
+            "a uniform slab |z| < h_disk offered as alternative",
+            choices=("exponential", "uniform"),
+        ),
+        _p(
+            "z0",
+            0.1,
+            "kpc",
+            "float",
+            r"z_0",
+            "vertical scale height of exp(-|z|/z0)",
+            "I",
+            "assumed: typical SNR/OB scale height; public Green-2015 codes use 0.1 or 0.095 kpc",
+            _OPEN_POS(5.0),
+        ),
+        _p(
+            "h_disk",
+            1.0,
+            "kpc",
+            "float",
+            r"h_d",
+            "half-height at which the density is truncated",
+            "I",
+            "lost in [AESB25]; only truncates the exponential (1 kpc = 10 z0)",
+            _OPEN_POS(10.0),
+        ),
         # --- injection (Methods, methods-injection) ---
-        _p("E_SN", 1.0e51, "erg", "float", r"E_{SN}", "kinetic energy of one supernova",
-           "V", "[AESB25] Sec. 2; CRAMS E_SN = 1e51 erg", _OPEN_POS(1.0e54)),
-        _p("eps_p", 0.05, "", "float", r"\epsilon_p", "fraction of E_SN given to protons",
-           "I", "numbers lost in [AESB25] ('consistent with Evoli+2019'); CRAMS post-2021 fit 0.0507 (V-code)",
-           _OPEN_POS(1.0)),
-        _p("gamma_p", 4.37, "", "float", r"\gamma_p", "proton injection slope in momentum, Q ~ p^-gamma",
-           "I", "numbers lost in [AESB25]; CRAMS post-2021 fit 4.37486 (V-code)", (3.0, 5.0, False, False)),
-        _p("eps_He", 0.025, "", "float", r"\epsilon_{He}", "fraction of E_SN given to helium",
-           "I", "numbers lost in [AESB25] ('a lower efficiency'); CRAMS fit 0.0254 (V-code)", _OPEN_POS(1.0)),
-        _p("gamma_He", 4.31, "", "float", r"\gamma_{He}", "helium injection slope in momentum",
-           "I", "numbers lost in [AESB25] ('slightly harder'); CRAMS fit 4.30995 (V-code)",
-           (3.0, 5.0, False, False)),
-        _p("E_max", 3.0, "PeV", "float", r"E_{max}", "cut-off of the injection spectra (acts on rigidity: "
-           "exp(-R Z e/E_max))", "I", "[AESB25] 'up to the knee'; value lost; irrelevant for cocoons once R0 << E_max",
-           _OPEN_POS(1.0e4)),
+        _p(
+            "E_SN",
+            1.0e51,
+            "erg",
+            "float",
+            r"E_{SN}",
+            "kinetic energy of one supernova",
+            "V",
+            "[AESB25] Sec. 2; CRAMS E_SN = 1e51 erg",
+            _OPEN_POS(1.0e54),
+        ),
+        _p(
+            "eps_p",
+            0.05,
+            "",
+            "float",
+            r"\epsilon_p",
+            "fraction of E_SN given to protons",
+            "I",
+            "numbers lost in [AESB25] ('consistent with Evoli+2019'); CRAMS post-2021 fit 0.0507 (V-code)",
+            _OPEN_POS(1.0),
+        ),
+        _p(
+            "gamma_p",
+            4.37,
+            "",
+            "float",
+            r"\gamma_p",
+            "proton injection slope in momentum, Q ~ p^-gamma",
+            "I",
+            "numbers lost in [AESB25]; CRAMS post-2021 fit 4.37486 (V-code)",
+            (3.0, 5.0, False, False),
+        ),
+        _p(
+            "eps_He",
+            0.025,
+            "",
+            "float",
+            r"\epsilon_{He}",
+            "fraction of E_SN given to helium",
+            "I",
+            "numbers lost in [AESB25] ('a lower efficiency'); CRAMS fit 0.0254 (V-code)",
+            _OPEN_POS(1.0),
+        ),
+        _p(
+            "gamma_He",
+            4.31,
+            "",
+            "float",
+            r"\gamma_{He}",
+            "helium injection slope in momentum",
+            "I",
+            "numbers lost in [AESB25] ('slightly harder'); CRAMS fit 4.30995 (V-code)",
+            (3.0, 5.0, False, False),
+        ),
+        _p(
+            "E_max",
+            3.0,
+            "PeV",
+            "float",
+            r"E_{max}",
+            "cut-off of the injection spectra (acts on rigidity: exp(-R Z e/E_max))",
+            "I",
+            "[AESB25] 'up to the knee'; value lost; irrelevant for cocoons once R0 << E_max",
+            _OPEN_POS(1.0e4),
+        ),
         # --- cocoon interior (Methods, methods-cocoon-conditions) ---
-        _p("n_gas", 1.0, "cm^-3", "float", r"n_{gas}", "gas density inside a cocoon (enters only tau_c and N_c)",
-           "I", "cancels in every flux; 1 cm^-3 reproduces the ~0.3 Myr of [AESB25] abstract", _OPEN_POS(1.0e6)),
+        _p(
+            "n_gas",
+            1.0,
+            "cm^-3",
+            "float",
+            r"n_{gas}",
+            "gas density inside a cocoon (enters only tau_c and N_c)",
+            "I",
+            "cancels in every flux; 1 cm^-3 reproduces the ~0.3 Myr of [AESB25] abstract",
+            _OPEN_POS(1.0e6),
+        ),
         # --- Galactic transport for B/C (Methods, methods-transport; chapter 2) ---
-        _p("xsec_fragmentation", "evoli2019", "", "choice", r"\sigma_{k\to s}", "partial (cumulative) "
-           "fragmentation cross sections", "V-code", "evoli2019: DRAGON2 default table (Evoli et al. 2018, 2019 "
-           "update), the parametrisation of the authors' CRAMS code; galprop_opt12: GALPROP option 12 in USINE v3.5 "
-           "format", choices=("evoli2019", "galprop_opt12")),
-        _p("xsec_inelastic", "tripathi99", "", "choice", r"\sigma_{inel}", "total inelastic cross sections of "
-           "the nuclei", "V-code", "CRAMS v1.1 tables: Tripathi et al. 1999 (CRAMS default) or CROSEC",
-           choices=("tripathi99", "crosec")),
-        _p("ams02_table", "PRL2018", "", "choice", r"-", "which AMS-02 B/C table is fitted", "V",
-           "PRL2018: Aguilar+2018 PRL 120, 021101 as cited by [ICRC25] (SSDC export, stat+sys combined); "
-           "PRL2016: PRL 117, 231102 (CRDB, stat and sys separate)", choices=("PRL2018", "PRL2016")),
-        _p("T_min_fit", 20.0, "GeV/n", "float", r"T_{min}", "lowest kinetic energy per nucleon of the fitted "
-           "B/C points", "I", "Methods, methods-bc-fit (the paper's cut is not recoverable): above ~20 GeV/n solar "
-           "modulation and low-energy cross sections matter little", (0.5, 1000.0, True, True)),
-        _p("free_transport", "D0", "", "choice", r"-", "transport parameters fitted together with chi0",
-           "I", "assumed: D0 absorbs the ~10 % cross-section normalisation; delta stays at the value of the "
-           "group's joint fits (CRAMS after Schroer+2021) because B/C above 20 GeV/n alone cannot separate delta "
-           "from chi0 (the chapter shows the D0+delta fit too)", choices=("D0", "D0+delta", "none")),
-        _p("D0", 2.48255, "1e28 cm^2 s^-1", "float", r"D_0", "diffusion coefficient at 1 GV (start value "
-           "if fitted)", "V-code", "CRAMS default after Schroer+2021 (Methods, methods-diffusion)", _OPEN_POS(100.0)),
-        _p("delta_gal", 0.565132, "", "float", r"\delta_{gal}", "slope of the Galactic diffusion coefficient "
-           "below the break", "V-code", "CRAMS default after Schroer+2021 (Methods, methods-diffusion)", (0.1, 1.2, True, True)),
-        _p("ddelta", 0.22, "", "float", r"\Delta\delta", "change of slope at the diffusion break", "V-code",
-           "CRAMS default after Schroer+2021; 0.2 in Evoli+2019 (Methods, methods-diffusion)", (0.0, 1.0, True, True)),
-        _p("s_break", 0.1, "", "float", r"s", "smoothness of the diffusion break", "V-code",
-           "CRAMS and Evoli+2019 (Methods, methods-diffusion)", (0.01, 1.0, True, True)),
-        _p("R_b", 290.0, "GV", "float", r"R_b", "rigidity of the diffusion break", "V-code",
-           "CRAMS default after Schroer+2021; 312 GV in Evoli+2019 (Methods, methods-diffusion)", _OPEN_POS(1.0e5)),
-        _p("H_halo", 7.0, "kpc", "float", r"H", "half-height of the magnetised halo", "V-code",
-           "CRAMS default after Schroer+2021 (Methods, methods-slab-transport)", _OPEN_POS(50.0)),
-        _p("v_A", 4.4094, "km s^-1", "float", r"v_A", "advection speed away from the disk", "V-code",
-           "CRAMS default after Schroer+2021 (Methods, methods-slab-transport)", _OPEN_POS(1000.0)),
-        _p("mu_disk", 2.3, "mg cm^-2", "float", r"\mu", "surface density of the gas disk", "V-code",
-           "CRAMS default (Methods, methods-slab-transport)", _OPEN_POS(100.0)),
-        _p("f_He", 0.1, "", "float", r"f_{He}", "He/H number ratio of the interstellar gas (B/C transport; target of the diffuse emission)", "V-code",
-           "CRAMS docs and code before 2022 (0.08 since; Methods, methods-slab-transport)", (0.0, 1.0, True, True)),
-        _p("phi", 0.487754, "GV", "float", r"\phi", "force-field solar modulation potential", "V-code",
-           "CRAMS default after Schroer+2021 (Methods, methods-force-field)", (0.0, 2.0, True, True)),
-        _p("gamma_nuclei", 4.33, "", "float", r"\gamma_{nuc}", "injection slope in momentum of C, N, O",
-           "V-code", "CRAMS v1.1 nucleilist.csv", (3.0, 5.0, False, False)),
-        _p("y_N", 0.101, "", "float", r"y_N", "source abundance of N relative to C at equal T/n, C-N-O network "
-           "(the comparison with the first edition of chapter 2)", "I",
-           "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
-           "the calibration", (0.0, 10.0, True, True)),
-        _p("y_O", 1.22, "", "float", r"y_O", "source abundance of O relative to C at equal T/n, C-N-O network "
-           "(the comparison with the first edition of chapter 2)", "I",
-           "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
-           "the calibration", (0.0, 10.0, True, True)),
-        _p("source_abundances", "fit", "", "choice", r"q_Z", "source abundances of the nuclei of the B/C network",
-           "I", "fit: C, N, O, Ne, Mg, Si, Fe calibrated to AMS-02 fluxes (20-1000 GV) at the chapter's transport, "
-           "other elements in CRAMS proportion to their nearest calibrated neighbour (assumed: the letter gives no "
-           "composition); crams: the injection abundances of CRAMS v1.1 (V-code)", choices=("fit", "crams")),
-        _p("chi0_scan_max", 1.5, "g cm^-2", "float", r"-", "upper bound of the chi0 profile drawn", "num",
-           "numerical: the profile spans the best fit -+ 4.5 Hesse errors (bc.PROFILE_HALF_WIDTH), cut here; the "
-           "intervals come from Minos and do not depend on it", _OPEN_POS(20.0)),
+        _p(
+            "xsec_fragmentation",
+            "evoli2019",
+            "",
+            "choice",
+            r"\sigma_{k\to s}",
+            "partial (cumulative) fragmentation cross sections",
+            "V-code",
+            "evoli2019: DRAGON2 default table (Evoli et al. 2018, 2019 "
+            "update), the parametrisation of the authors' CRAMS code; galprop_opt12: GALPROP option 12 in USINE v3.5 "
+            "format",
+            choices=("evoli2019", "galprop_opt12"),
+        ),
+        _p(
+            "xsec_inelastic",
+            "tripathi99",
+            "",
+            "choice",
+            r"\sigma_{inel}",
+            "total inelastic cross sections of the nuclei",
+            "V-code",
+            "CRAMS v1.1 tables: Tripathi et al. 1999 (CRAMS default) or CROSEC",
+            choices=("tripathi99", "crosec"),
+        ),
+        _p(
+            "ams02_table",
+            "PRL2018",
+            "",
+            "choice",
+            r"-",
+            "which AMS-02 B/C table is fitted",
+            "V",
+            "PRL2018: Aguilar+2018 PRL 120, 021101 as cited by [ICRC25] (SSDC export, stat+sys combined); "
+            "PRL2016: PRL 117, 231102 (CRDB, stat and sys separate)",
+            choices=("PRL2018", "PRL2016"),
+        ),
+        _p(
+            "T_min_fit",
+            20.0,
+            "GeV/n",
+            "float",
+            r"T_{min}",
+            "lowest kinetic energy per nucleon of the fitted B/C points",
+            "I",
+            "Methods, methods-bc-fit (the paper's cut is not recoverable): above ~20 GeV/n solar "
+            "modulation and low-energy cross sections matter little",
+            (0.5, 1000.0, True, True),
+        ),
+        _p(
+            "free_transport",
+            "D0",
+            "",
+            "choice",
+            r"-",
+            "transport parameters fitted together with chi0",
+            "I",
+            "assumed: D0 absorbs the ~10 % cross-section normalisation; delta stays at the value of the "
+            "group's joint fits (CRAMS after Schroer+2021) because B/C above 20 GeV/n alone cannot separate delta "
+            "from chi0 (the chapter shows the D0+delta fit too)",
+            choices=("D0", "D0+delta", "none"),
+        ),
+        _p(
+            "D0",
+            2.48255,
+            "1e28 cm^2 s^-1",
+            "float",
+            r"D_0",
+            "diffusion coefficient at 1 GV (start value if fitted)",
+            "V-code",
+            "CRAMS default after Schroer+2021 (Methods, methods-diffusion)",
+            _OPEN_POS(100.0),
+        ),
+        _p(
+            "delta_gal",
+            0.565132,
+            "",
+            "float",
+            r"\delta_{gal}",
+            "slope of the Galactic diffusion coefficient below the break",
+            "V-code",
+            "CRAMS default after Schroer+2021 (Methods, methods-diffusion)",
+            (0.1, 1.2, True, True),
+        ),
+        _p(
+            "ddelta",
+            0.22,
+            "",
+            "float",
+            r"\Delta\delta",
+            "change of slope at the diffusion break",
+            "V-code",
+            "CRAMS default after Schroer+2021; 0.2 in Evoli+2019 (Methods, methods-diffusion)",
+            (0.0, 1.0, True, True),
+        ),
+        _p(
+            "s_break",
+            0.1,
+            "",
+            "float",
+            r"s",
+            "smoothness of the diffusion break",
+            "V-code",
+            "CRAMS and Evoli+2019 (Methods, methods-diffusion)",
+            (0.01, 1.0, True, True),
+        ),
+        _p(
+            "R_b",
+            290.0,
+            "GV",
+            "float",
+            r"R_b",
+            "rigidity of the diffusion break",
+            "V-code",
+            "CRAMS default after Schroer+2021; 312 GV in Evoli+2019 (Methods, methods-diffusion)",
+            _OPEN_POS(1.0e5),
+        ),
+        _p(
+            "H_halo",
+            7.0,
+            "kpc",
+            "float",
+            r"H",
+            "half-height of the magnetised halo",
+            "V-code",
+            "CRAMS default after Schroer+2021 (Methods, methods-slab-transport)",
+            _OPEN_POS(50.0),
+        ),
+        _p(
+            "v_A",
+            4.4094,
+            "km s^-1",
+            "float",
+            r"v_A",
+            "advection speed away from the disk",
+            "V-code",
+            "CRAMS default after Schroer+2021 (Methods, methods-slab-transport)",
+            _OPEN_POS(1000.0),
+        ),
+        _p(
+            "mu_disk",
+            2.3,
+            "mg cm^-2",
+            "float",
+            r"\mu",
+            "surface density of the gas disk",
+            "V-code",
+            "CRAMS default (Methods, methods-slab-transport)",
+            _OPEN_POS(100.0),
+        ),
+        _p(
+            "f_He",
+            0.1,
+            "",
+            "float",
+            r"f_{He}",
+            "He/H number ratio of the interstellar gas (B/C transport; target of the diffuse emission)",
+            "V-code",
+            "CRAMS docs and code before 2022 (0.08 since; Methods, methods-slab-transport)",
+            (0.0, 1.0, True, True),
+        ),
+        _p(
+            "phi",
+            0.487754,
+            "GV",
+            "float",
+            r"\phi",
+            "force-field solar modulation potential",
+            "V-code",
+            "CRAMS default after Schroer+2021 (Methods, methods-force-field)",
+            (0.0, 2.0, True, True),
+        ),
+        _p(
+            "gamma_nuclei",
+            4.33,
+            "",
+            "float",
+            r"\gamma_{nuc}",
+            "injection slope in momentum of C, N, O",
+            "V-code",
+            "CRAMS v1.1 nucleilist.csv",
+            (3.0, 5.0, False, False),
+        ),
+        _p(
+            "y_N",
+            0.101,
+            "",
+            "float",
+            r"y_N",
+            "source abundance of N relative to C at equal T/n, C-N-O network "
+            "(the comparison with the first edition of chapter 2)",
+            "I",
+            "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
+            "the calibration",
+            (0.0, 10.0, True, True),
+        ),
+        _p(
+            "y_O",
+            1.22,
+            "",
+            "float",
+            r"y_O",
+            "source abundance of O relative to C at equal T/n, C-N-O network "
+            "(the comparison with the first edition of chapter 2)",
+            "I",
+            "computed: fitted to AMS-02 C/O and N/O (20-1000 GV) at the default transport; chapter 2 repeats "
+            "the calibration",
+            (0.0, 10.0, True, True),
+        ),
+        _p(
+            "source_abundances",
+            "fit",
+            "",
+            "choice",
+            r"q_Z",
+            "source abundances of the nuclei of the B/C network",
+            "I",
+            "fit: C, N, O, Ne, Mg, Si, Fe calibrated to AMS-02 fluxes (20-1000 GV) at the chapter's transport, "
+            "other elements in CRAMS proportion to their nearest calibrated neighbour (assumed: the letter gives no "
+            "composition); crams: the injection abundances of CRAMS v1.1 (V-code)",
+            choices=("fit", "crams"),
+        ),
+        _p(
+            "chi0_scan_max",
+            1.5,
+            "g cm^-2",
+            "float",
+            r"-",
+            "upper bound of the chi0 profile drawn",
+            "num",
+            "numerical: the profile spans the best fit -+ 4.5 Hesse errors (bc.PROFILE_HALF_WIDTH), cut here; the "
+            "intervals come from Minos and do not depend on it",
+            _OPEN_POS(20.0),
+        ),
         # --- gamma-ray sky (Methods, methods-sky and methods-dge; chapter 3) ---
-        _p("chi0_source", "parameter", "", "choice", r"-", "where chi0 comes from: this chapter's chi0, or the "
-           "best fit saved by the B/C chapter (outputs/bc_fit.json)", "I",
-           "assumed: 'parameter' keeps each chapter runnable alone; 'fit' chains it to chapter 2",
-           choices=("parameter", "fit")),
-        _p("chi0_band", "refit", "", "choice", r"-", "the interval of chi0 drawn as bands on the cocoon and total "
-           "curves: B/C refitted here with this chapter's grammage model, R0 and transport ('refit'), the fit saved "
-           "by the B/C chapter ('fit', outputs/bc_fit.json), or no band ('none')", "I",
-           "assumed: 'refit' keeps each chapter runnable alone and its band consistent with its own R0; with the "
-           "book's defaults it is chapter 2's fit; 'fit' follows a rerun of chapter 2", choices=("refit", "fit", "none")),
-        _p("gas_model", "galprop", "", "choice", r"n_H(r,z)", "3-D gas model of the conventional diffuse emission "
-           "(the other two are always shown as well)", "I",
-           "assumed: the GALPROP model (Gordon & Burton 1976 HI, Bronfman+1988 CO) lies between the other two "
-           "in both windows; tables in data/transcribed/gasmodel_*", choices=("nakanishi_sofue", "bronf_ferr", "galprop")),
-        _p("dge_production_model", "aafrag", "", "choice", r"d\sigma/dE", "cross sections of the conventional "
-           "diffuse emission", "I", "assumed: AAfrag is the only model here with p-He and He-He (the He of the "
-           "gas); the paper's DGE came from HERMES maps (De la Torre Luque+2023) that are not reachable",
-           choices=("aafrag", "kelner")),
-        _p("cr_sea", "transport", "", "choice", r"g(r, z, R)", "cosmic-ray density across the Galaxy relative to "
-           "the Sun, which lights the gas of the conventional diffuse emission", "I",
-           "assumed: 'transport' solves chapter 2's disk-halo model in 2D for the cocoons as sources (the letter's "
-           "DGE came from DRAGON2 transport, De la Torre Luque+2023); 'uniform' is the local sea everywhere; "
-           "'sources' follows the Green 2015 source profile, the steepest gradient one can argue for",
-           choices=("transport", "uniform", "sources")),
-        _p("R_gal", 20.0, "kpc", "float", r"R_{gal}", "radius of the cosmic-ray cylinder of the 2D transport model "
-           "(density zero beyond)", "I", "assumed: 20 kpc, the radial boundary of DRAGON2/GALPROP-type models "
-           "(Maurin+2001 use 20 kpc too); the outer window is the most sensitive to it", _OPEN_POS(200.0)),
-        _p("transport_source", "parameter", "", "choice", r"-", "where the transport parameters of the 2D sea come "
-           "from: this chapter's D0, delta_gal, ... or the fit saved by the B/C chapter (outputs/bc_fit.json)", "I",
-           "assumed: 'parameter' keeps each chapter runnable alone; 'fit' uses the transport chapter 2 fits to B/C",
-           choices=("parameter", "fit")),
-        _p("R_min_local", 20.0, "GV", "float", r"R_{min}", "lowest rigidity of the fitted direct H and He data",
-           "I", "assumed: above 20 GV the force field is accurate enough; the DGE above 1 GeV needs protons above "
-           "~10 GeV", (1.0, 1000.0, True, True)),
-        _p("R_rehardening", 150.0, "TV", "float", r"R_2", "rigidity of the re-hardening between the DAMPE "
-           "softening and the knee", "R", "GRAPES-3 (PRL 132, 051002, 2024) sees the proton spectrum harden at "
-           "~166 TeV; the slope change is fitted to LHAASO protons below 1 PeV", (20.0, 1000.0, True, True)),
-        _p("mask_inner", 0.65, "", "float", r"f_{mask}", "factor on every model curve of the inner window for "
-           "LHAASO's source masks", "V", "[AESB25] Sec. 3 and [ICRC25], after Zhang+2023 (ApJ 957, 43)",
-           (0.0, 1.0, False, True)),
+        _p(
+            "chi0_source",
+            "parameter",
+            "",
+            "choice",
+            r"-",
+            "where chi0 comes from: this chapter's chi0, or the "
+            "best fit saved by the B/C chapter (outputs/bc_fit.json)",
+            "I",
+            "assumed: 'parameter' keeps each chapter runnable alone; 'fit' chains it to chapter 2",
+            choices=("parameter", "fit"),
+        ),
+        _p(
+            "chi0_band",
+            "refit",
+            "",
+            "choice",
+            r"-",
+            "the interval of chi0 drawn as bands on the cocoon and total "
+            "curves: B/C refitted here with this chapter's grammage model, R0 and transport ('refit'), the fit saved "
+            "by the B/C chapter ('fit', outputs/bc_fit.json), or no band ('none')",
+            "I",
+            "assumed: 'refit' keeps each chapter runnable alone and its band consistent with its own R0; with the "
+            "book's defaults it is chapter 2's fit; 'fit' follows a rerun of chapter 2",
+            choices=("refit", "fit", "none"),
+        ),
+        _p(
+            "gas_model",
+            "galprop",
+            "",
+            "choice",
+            r"n_H(r,z)",
+            "3-D gas model of the conventional diffuse emission (the other two are always shown as well)",
+            "I",
+            "assumed: the GALPROP model (Gordon & Burton 1976 HI, Bronfman+1988 CO) lies between the other two "
+            "in both windows; tables in data/transcribed/gasmodel_*",
+            choices=("nakanishi_sofue", "bronf_ferr", "galprop"),
+        ),
+        _p(
+            "dge_production_model",
+            "aafrag",
+            "",
+            "choice",
+            r"d\sigma/dE",
+            "cross sections of the conventional diffuse emission",
+            "I",
+            "assumed: AAfrag is the only model here with p-He and He-He (the He of the "
+            "gas); the paper's DGE came from HERMES maps (De la Torre Luque+2023) that are not reachable",
+            choices=("aafrag", "kelner"),
+        ),
+        _p(
+            "cr_sea",
+            "transport",
+            "",
+            "choice",
+            r"g(r, z, R)",
+            "cosmic-ray density across the Galaxy relative to "
+            "the Sun, which lights the gas of the conventional diffuse emission",
+            "I",
+            "assumed: 'transport' solves chapter 2's disk-halo model in 2D for the cocoons as sources (the letter's "
+            "DGE came from DRAGON2 transport, De la Torre Luque+2023); 'uniform' is the local sea everywhere; "
+            "'sources' follows the Green 2015 source profile, the steepest gradient one can argue for",
+            choices=("transport", "uniform", "sources"),
+        ),
+        _p(
+            "R_gal",
+            20.0,
+            "kpc",
+            "float",
+            r"R_{gal}",
+            "radius of the cosmic-ray cylinder of the 2D transport model (density zero beyond)",
+            "I",
+            "assumed: 20 kpc, the radial boundary of DRAGON2/GALPROP-type models "
+            "(Maurin+2001 use 20 kpc too); the outer window is the most sensitive to it",
+            _OPEN_POS(200.0),
+        ),
+        _p(
+            "transport_source",
+            "parameter",
+            "",
+            "choice",
+            r"-",
+            "where the transport parameters of the 2D sea come "
+            "from: this chapter's D0, delta_gal, ... or the fit saved by the B/C chapter (outputs/bc_fit.json)",
+            "I",
+            "assumed: 'parameter' keeps each chapter runnable alone; 'fit' uses the transport chapter 2 fits to B/C",
+            choices=("parameter", "fit"),
+        ),
+        _p(
+            "R_min_local",
+            20.0,
+            "GV",
+            "float",
+            r"R_{min}",
+            "lowest rigidity of the fitted direct H and He data",
+            "I",
+            "assumed: above 20 GV the force field is accurate enough; the DGE above 1 GeV needs protons above ~10 GeV",
+            (1.0, 1000.0, True, True),
+        ),
+        _p(
+            "R_rehardening",
+            150.0,
+            "TV",
+            "float",
+            r"R_2",
+            "rigidity of the re-hardening between the DAMPE softening and the knee",
+            "R",
+            "GRAPES-3 (PRL 132, 051002, 2024) sees the proton spectrum harden at "
+            "~166 TeV; the slope change is fitted to LHAASO protons below 1 PeV",
+            (20.0, 1000.0, True, True),
+        ),
+        _p(
+            "mask_inner",
+            0.65,
+            "",
+            "float",
+            r"f_{mask}",
+            "factor on every model curve of the inner window for LHAASO's source masks",
+            "V",
+            "[AESB25] Sec. 3 and [ICRC25], after Zhang+2023 (ApJ 957, 43)",
+            (0.0, 1.0, False, True),
+        ),
         # mask factors of the other sky regions (data/sky_regions.csv): 1 where no factor is published
-        _p("mask_outer", 1.0, "", "float", r"f_{mask}", "factor on every model curve of the LHAASO outer window",
-           "I", "assumed: [AESB25] applies a mask factor to the inner window only; none is published for the outer "
-           "one", (0.0, 1.0, False, True)),
-        _p("mask_tibet_25l100", 1.0, "", "float", r"f_{mask}", "factor on every model curve of 25 < l < 100 deg, "
-           "|b| < 5 deg (Tibet AS+MD and ARGO-YBJ)", "I", "assumed: Tibet AS+MD (Amenomori+2021) and ARGO-YBJ "
-           "(Bartoli+2015) mask their sources but publish no factor for a diffuse model, so the model is unmasked",
-           (0.0, 1.0, False, True)),
-        _p("mask_tibet_50l200", 1.0, "", "float", r"f_{mask}", "factor on every model curve of 50 < l < 200 deg, "
-           "|b| < 5 deg (Tibet AS+MD)", "I", "assumed: Tibet AS+MD (Amenomori+2021) masks its sources but publishes "
-           "no factor for a diffuse model, so the model is unmasked", (0.0, 1.0, False, True)),
-        _p("mask_hawc_43l73", 1.0, "", "float", r"f_{mask}", "factor on every model curve of 43 < l < 73 deg, "
-           "|b| < 4 deg (HAWC)", "I", "assumed: HAWC (Alfaro+2024) removes the sources it detects but publishes no "
-           "factor for a diffuse model, so the model is unmasked", (0.0, 1.0, False, True)),
-        _p("mask_fermi_inner_galaxy", 1.0, "", "float", r"f_{mask}", "factor on every model curve of |l| < 80 deg, "
-           "|b| < 8 deg (Fermi-LAT)", "I", "assumed: the LAT team's data and pi0 model of this region (Ackermann+2012 "
-           "Fig. 17) cover the whole region, with no source mask", (0.0, 1.0, False, True)),
-        _p("cmb_absorption", "on", "", "choice", r"e^{-\tau}", "absorption of gamma rays by pair production on "
-           "the CMB", "V", "physics: Gould & Schreder 1967; matters above ~100 TeV (Methods, methods-dge)",
-           choices=("on", "off")),
+        _p(
+            "mask_outer",
+            1.0,
+            "",
+            "float",
+            r"f_{mask}",
+            "factor on every model curve of the LHAASO outer window",
+            "I",
+            "assumed: [AESB25] applies a mask factor to the inner window only; none is published for the outer one",
+            (0.0, 1.0, False, True),
+        ),
+        _p(
+            "mask_tibet_25l100",
+            1.0,
+            "",
+            "float",
+            r"f_{mask}",
+            "factor on every model curve of 25 < l < 100 deg, |b| < 5 deg (Tibet AS+MD and ARGO-YBJ)",
+            "I",
+            "assumed: Tibet AS+MD (Amenomori+2021) and ARGO-YBJ "
+            "(Bartoli+2015) mask their sources but publish no factor for a diffuse model, so the model is unmasked",
+            (0.0, 1.0, False, True),
+        ),
+        _p(
+            "mask_tibet_50l200",
+            1.0,
+            "",
+            "float",
+            r"f_{mask}",
+            "factor on every model curve of 50 < l < 200 deg, |b| < 5 deg (Tibet AS+MD)",
+            "I",
+            "assumed: Tibet AS+MD (Amenomori+2021) masks its sources but publishes "
+            "no factor for a diffuse model, so the model is unmasked",
+            (0.0, 1.0, False, True),
+        ),
+        _p(
+            "mask_hawc_43l73",
+            1.0,
+            "",
+            "float",
+            r"f_{mask}",
+            "factor on every model curve of 43 < l < 73 deg, |b| < 4 deg (HAWC)",
+            "I",
+            "assumed: HAWC (Alfaro+2024) removes the sources it detects but publishes no "
+            "factor for a diffuse model, so the model is unmasked",
+            (0.0, 1.0, False, True),
+        ),
+        _p(
+            "mask_fermi_inner_galaxy",
+            1.0,
+            "",
+            "float",
+            r"f_{mask}",
+            "factor on every model curve of |l| < 80 deg, |b| < 8 deg (Fermi-LAT)",
+            "I",
+            "assumed: the LAT team's data and pi0 model of this region (Ackermann+2012 "
+            "Fig. 17) cover the whole region, with no source mask",
+            (0.0, 1.0, False, True),
+        ),
+        _p(
+            "cmb_absorption",
+            "on",
+            "",
+            "choice",
+            r"e^{-\tau}",
+            "absorption of gamma rays by pair production on the CMB",
+            "V",
+            "physics: Gould & Schreder 1967; matters above ~100 TeV (Methods, methods-dge)",
+            choices=("on", "off"),
+        ),
         # --- appendices: R0 and delta (Methods, methods-grammage) ---
-        _p("R0_grid", [5.0, 10.0, 20.0, 50.0, 100.0], "TV", "floats", r"R_0", "the R0 values drawn in the R0 "
-           "appendix (Fig. 4 analogue)", "I", "Methods, methods-grammage: the letter's Fig. 4 values are lost; 5-100 TV "
-           "spans 'negligible' to 'overshoots'", _OPEN_POS(1.0e5)),
-        _p("n_sigma", 2.0, "", "float", r"n_\sigma", "a model is compatible with a measurement if it lies no more "
-           "than n_sigma errors above any point", "I", "assumed: 2 sigma, the criterion asked for in issue 7; "
-           "the upper error of each point (stat and sys in quadrature)", (0.0, 10.0, False, True)),
-        _p("ad_grammage_model", "advection_diffusion", "", "choice", r"\chi_c(R)", "the advection-to-diffusion "
-           "form compared with the exponential model in the delta appendix", "I",
-           "[AESB25] App. C eq. 15 is lost; Methods, methods-grammage-advection-diffusion gives two candidates, the first recommended",
-           choices=("advection_diffusion", "advection_diffusion_cutoff")),
+        _p(
+            "R0_grid",
+            [5.0, 10.0, 20.0, 50.0, 100.0],
+            "TV",
+            "floats",
+            r"R_0",
+            "the R0 values drawn in the R0 appendix (Fig. 4 analogue)",
+            "I",
+            "Methods, methods-grammage: the letter's Fig. 4 values are lost; 5-100 TV "
+            "spans 'negligible' to 'overshoots'",
+            _OPEN_POS(1.0e5),
+        ),
+        _p(
+            "n_sigma",
+            2.0,
+            "",
+            "float",
+            r"n_\sigma",
+            "a model is compatible with a measurement if it lies no more than n_sigma errors above any point",
+            "I",
+            "assumed: 2 sigma, the criterion asked for in issue 7; "
+            "the upper error of each point (stat and sys in quadrature)",
+            (0.0, 10.0, False, True),
+        ),
+        _p(
+            "ad_grammage_model",
+            "advection_diffusion",
+            "",
+            "choice",
+            r"\chi_c(R)",
+            "the advection-to-diffusion form compared with the exponential model in the delta appendix",
+            "I",
+            "[AESB25] App. C eq. 15 is lost; Methods, methods-grammage-advection-diffusion gives two candidates, the first recommended",
+            choices=("advection_diffusion", "advection_diffusion_cutoff"),
+        ),
         # --- the joint fit of chi0 and R0 (chapter joint) ---
-        _p("icecube_term", "off", "", "choice", r"-", "whether IceCube's pi0 template fit enters the joint likelihood "
-           "(as one Gaussian pull on the all-sky neutrino flux along the template's spectrum)", "I",
-           "assumed: off, because a template fit measures the normalisation of a fixed morphology, not the Galactic "
-           "flux; the chapter shows the fit with it on as well", choices=("off", "on")),
-        _p("norm_prior_scale", 1.0, "", "float", r"s_{prior}", "multiplies the width of the Gaussian prior on each "
-           "region's DGE normalisation (the spread of the three gas models there)", "I",
-           "assumed: 1, the gas-model spread as the uncertainty of the DGE; the chapter shows 2 as well",
-           (0.0, 100.0, False, True)),
+        _p(
+            "icecube_term",
+            "off",
+            "",
+            "choice",
+            r"-",
+            "whether IceCube's pi0 template fit enters the joint likelihood "
+            "(as one Gaussian pull on the all-sky neutrino flux along the template's spectrum)",
+            "I",
+            "assumed: off, because a template fit measures the normalisation of a fixed morphology, not the Galactic "
+            "flux; the chapter shows the fit with it on as well",
+            choices=("off", "on"),
+        ),
+        _p(
+            "norm_prior_scale",
+            1.0,
+            "",
+            "float",
+            r"s_{prior}",
+            "multiplies the width of the Gaussian prior on each "
+            "region's DGE normalisation (the spread of the three gas models there)",
+            "I",
+            "assumed: 1, the gas-model spread as the uncertainty of the DGE; the chapter shows 2 as well",
+            (0.0, 100.0, False, True),
+        ),
         # --- sky windows and numerics ---
-        _p("user_window", [25.0, 100.0, -5.0, 5.0], "deg", "window", r"(l, b)", "an extra sky window "
-           "[l_min, l_max, b_min, b_max] for which J is reported", "I",
-           "assumed default: Tibet AS-gamma region A (25 < l < 100 deg, |b| < 5 deg)"),
-        _p("grid_scale", 1, "", "int", r"-", "multiplies the number of points of every integration grid",
-           "num", "numerical: 1 is converged to better than 0.1 % (see the convergence checks)",
-           (1, 8, True, True)),
+        _p(
+            "user_window",
+            [25.0, 100.0, -5.0, 5.0],
+            "deg",
+            "window",
+            r"(l, b)",
+            "an extra sky window [l_min, l_max, b_min, b_max] for which J is reported",
+            "I",
+            "assumed default: Tibet AS-gamma region A (25 < l < 100 deg, |b| < 5 deg)",
+        ),
+        _p(
+            "grid_scale",
+            1,
+            "",
+            "int",
+            r"-",
+            "multiplies the number of points of every integration grid",
+            "num",
+            "numerical: 1 is converged to better than 0.1 % (see the convergence checks)",
+            (1, 8, True, True),
+        ),
     ]
 }
 
@@ -398,8 +958,10 @@ def _check_consistency(v: Mapping[str, Any]) -> None:
             f"R_gal > R_disk = {v['R_disk']!r} kpc"
         )
     if v.get("production_model") == "kelner" and v.get("ism_composition") == "H+He":
-        raise ParameterError("ism_composition = 'H+He' is not allowed with production_model = 'kelner' (no p-He "
-                             "kernels): use production_model = 'aafrag' or ism_composition = 'H'")
+        raise ParameterError(
+            "ism_composition = 'H+He' is not allowed with production_model = 'kelner' (no p-He "
+            "kernels): use production_model = 'aafrag' or ism_composition = 'H'"
+        )
     if v.get("z_profile") == "exponential" and "z0" in v and "h_disk" in v and v["z0"] > v["h_disk"]:
         raise ParameterError(
             f"z0 = {v['z0']!r} is not allowed: the scale height must not exceed the truncation h_disk = {v['h_disk']!r} kpc"

@@ -1,9 +1,12 @@
 """One figure style for the book, and the cosmetics that would clutter the notebooks."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -11,13 +14,25 @@ import matplotlib.scale as mscale
 import matplotlib.ticker as mticker
 import numpy as np
 
-from pathlib import Path
-
-from cocoonlib.io import paths
 from cocoonlib.core.geometry import SkyWindow
+from cocoonlib.io import paths
 
-__all__ = ["use_style", "BookLogScale", "book_ticks", "WINDOW_COLOURS", "shade_windows", "draw_window_rays", "plot_measurements", "figures_dir",
-           "save_figure", "save_and_show", "FILE_DPI", "parameters_digest", "figure_metadata", "UNSPECIFIED"]
+__all__ = [
+    "use_style",
+    "BookLogScale",
+    "book_ticks",
+    "WINDOW_COLOURS",
+    "shade_windows",
+    "draw_window_rays",
+    "plot_measurements",
+    "figures_dir",
+    "save_figure",
+    "save_and_show",
+    "FILE_DPI",
+    "parameters_digest",
+    "figure_metadata",
+    "UNSPECIFIED",
+]
 
 WINDOW_COLOURS = {"inner": "tab:orange", "outer": "tab:blue", "allsky": "0.5", "user": "tab:green"}
 
@@ -75,11 +90,21 @@ def use_style() -> None:
     Every figure is laid out tight when drawn (``figure.autolayout``: no ``tight_layout`` calls needed), so
     in a notebook the inline backend is told to show the canvas as drawn instead of drawing it a second
     time to crop it (``bbox_inches=None``)."""
-    mpl.rcParams.update({
-        "figure.figsize": (6.4, 4.2), "figure.dpi": 110, "savefig.dpi": 200, "font.size": 10,
-        "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
-        "legend.frameon": False, "image.cmap": "magma", "figure.autolayout": True,
-    })
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (6.4, 4.2),
+            "figure.dpi": 110,
+            "savefig.dpi": 200,
+            "font.size": 10,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+            "image.cmap": "magma",
+            "figure.autolayout": True,
+        }
+    )
     from IPython import get_ipython
 
     if get_ipython() is not None and "inline" in mpl.get_backend():
@@ -118,8 +143,9 @@ def _canonical_json(params: Mapping[str, Any]) -> str:
     return json.dumps(dict(params), sort_keys=True, separators=(",", ":"), default=plain)
 
 
-def figure_metadata(name: str, chapter: str | None = None, params: Mapping[str, Any] | None = None,
-                    commit: str | None = None) -> dict[str, dict[str, Any]]:
+def figure_metadata(
+    name: str, chapter: str | None = None, params: Mapping[str, Any] | None = None, commit: str | None = None
+) -> dict[str, dict[str, Any]]:
     """The metadata :func:`save_figure` writes, ``{"pdf": info dict, "png": text chunks}``: the figure's name,
     the chapter, the digest of the parameters (:func:`parameters_digest`) and the git commit of the book
     (:func:`cocoonlib.book.provenance.book_commit` unless given). No date: the same figure, chapter, parameters and
@@ -133,11 +159,21 @@ def figure_metadata(name: str, chapter: str | None = None, params: Mapping[str, 
     chapter = chapter or UNSPECIFIED
     digest = parameters_digest(params)
     keywords = f"chapter={chapter}; parameters-sha256={digest}; commit={commit}"
-    pdf = {"Title": name, "Subject": f"cocoon-book, chapter {chapter}, figure {name}", "Keywords": keywords,
-           "Creator": f"cocoon-book commit {commit}", "CreationDate": None}
-    png = {"Title": name, "Description": f"cocoon-book, chapter {chapter}, figure {name}; {keywords}",
-           "Source": f"cocoon-book commit {commit}", "cocoon-chapter": chapter,
-           "cocoon-parameters-sha256": digest, "cocoon-commit": commit}
+    pdf = {
+        "Title": name,
+        "Subject": f"cocoon-book, chapter {chapter}, figure {name}",
+        "Keywords": keywords,
+        "Creator": f"cocoon-book commit {commit}",
+        "CreationDate": None,
+    }
+    png = {
+        "Title": name,
+        "Description": f"cocoon-book, chapter {chapter}, figure {name}; {keywords}",
+        "Source": f"cocoon-book commit {commit}",
+        "cocoon-chapter": chapter,
+        "cocoon-parameters-sha256": digest,
+        "cocoon-commit": commit,
+    }
     if params is not None:
         png["cocoon-parameters"] = _canonical_json(params)
     return {"pdf": pdf, "png": png}
@@ -189,8 +225,9 @@ def save_and_show(fig, name: str, *, chapter: str | None = None, params: Mapping
     plt.close(fig)
 
 
-def glue_figure(fig, label: str, *, file: str | None = None, chapter: str | None = None,
-                params: Mapping[str, Any] | None = None) -> None:
+def glue_figure(
+    fig, label: str, *, file: str | None = None, chapter: str | None = None, params: Mapping[str, Any] | None = None
+) -> None:
     """Glue ``fig`` under ``label`` for a numbered, captioned figure of the book (a ``{glue:figure}`` directive
     with ``:name: label`` and the caption places it), and close it. With ``file`` the figure is first saved as
     ``file``.pdf and .png (:func:`save_figure`, with ``chapter`` and ``params`` in their metadata) and the page
@@ -208,8 +245,11 @@ def glue_figure(fig, label: str, *, file: str | None = None, chapter: str | None
         fig.savefig(buf, format="png", bbox_inches="tight", dpi=FILE_DPI)
         png = buf.getvalue()
     width_px = int.from_bytes(png[16:20], "big")  # PNG header: IHDR width
-    glue(label, Image(data=png, format="png", width=round(width_px * mpl.rcParams["figure.dpi"] / FILE_DPI)),
-         display=False)
+    glue(
+        label,
+        Image(data=png, format="png", width=round(width_px * mpl.rcParams["figure.dpi"] / FILE_DPI)),
+        display=False,
+    )
     plt.close(fig)
 
 
@@ -220,7 +260,14 @@ def shade_windows(ax, windows: list[SkyWindow], wrap: float = 360.0) -> None:
         lo, hi = w.l_min % wrap, w.l_max % wrap
         spans = [(lo, hi)] if lo < hi else [(lo, wrap), (0.0, hi)]
         for i, (a, b) in enumerate(spans):
-            ax.axvspan(a, b, color=c, alpha=0.15, lw=0, label=f"{w.name}: {w.l_min:g} < l < {w.l_max:g} deg" if i == 0 else None)
+            ax.axvspan(
+                a,
+                b,
+                color=c,
+                alpha=0.15,
+                lw=0,
+                label=f"{w.name}: {w.l_min:g} < l < {w.l_max:g} deg" if i == 0 else None,
+            )
 
 
 def draw_window_rays(ax, windows: list[SkyWindow], R_sun: float, length: float = 30.0) -> None:
@@ -246,12 +293,30 @@ def plot_measurements(ax, data, scale: float = 1.0) -> None:
         marker, colour = _MARKERS.get(exp, (next(others, "o"), None))
         ul = d.upper_limit.astype(bool)
         pts = d[~ul]
-        ax.errorbar(pts.E_GeV, scale * pts.E2_flux, yerr=[scale * pts.E2_err_lo, scale * pts.E2_err_hi],
-                    fmt=marker, color=colour, ms=4, capsize=2, label=exp, zorder=5)
+        ax.errorbar(
+            pts.E_GeV,
+            scale * pts.E2_flux,
+            yerr=[scale * pts.E2_err_lo, scale * pts.E2_err_hi],
+            fmt=marker,
+            color=colour,
+            ms=4,
+            capsize=2,
+            label=exp,
+            zorder=5,
+        )
         if ul.any():
             lim = d[ul]
-            ax.errorbar(lim.E_GeV, scale * lim.E2_flux, yerr=0.3 * scale * lim.E2_flux, uplims=True, fmt=marker,
-                        color=colour, ms=3, ls="none", zorder=5)
+            ax.errorbar(
+                lim.E_GeV,
+                scale * lim.E2_flux,
+                yerr=0.3 * scale * lim.E2_flux,
+                uplims=True,
+                fmt=marker,
+                color=colour,
+                ms=3,
+                ls="none",
+                zorder=5,
+            )
 
 
 def close(fig) -> None:

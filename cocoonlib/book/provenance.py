@@ -3,6 +3,7 @@
 The book's page *Data and software* shows these tables; citations are MyST ``{cite:p}`` roles, so the
 page links each file to the bibliography.
 """
+
 from __future__ import annotations
 
 import platform
@@ -16,8 +17,22 @@ from cocoonlib.io import data, paths
 __all__ = ["KEY_PACKAGES", "registry_markdown", "transcribed_markdown", "software_versions", "book_commit"]
 
 #: the libraries whose versions the book prints (the full pinned list is requirements.txt)
-KEY_PACKAGES = ("numpy", "scipy", "matplotlib", "pandas", "astropy", "aafragpy", "iminuit", "pooch", "papermill",
-                "jupyter-book", "myst-nb", "nbval", "naima", "bokeh")
+KEY_PACKAGES = (
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "pandas",
+    "astropy",
+    "aafragpy",
+    "iminuit",
+    "pooch",
+    "papermill",
+    "jupyter-book",
+    "myst-nb",
+    "nbval",
+    "naima",
+    "bokeh",
+)
 
 
 def _cite(bibkeys: str) -> str:
@@ -32,13 +47,17 @@ def _escape(text: str) -> str:
 def registry_markdown() -> str:
     """One row per registered file: data set, citation, DOI, source (repository at commit), licence, sha256."""
     reg = data.registry()
-    rows = ["| file | data set | citation | DOI | source (repository @ commit) | licence | sha256 |",
-            "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| file | data set | citation | DOI | source (repository @ commit) | licence | sha256 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, e in reg.iterrows():
         doi = f"[{e['doi']}](https://doi.org/{e['doi']})" if isinstance(e["doi"], str) and e["doi"] else "-"
         source = f"[{e['repository']} @ {str(e['commit'])[:10]}]({e['url']})"
-        rows.append(f"| `{name}` | {_escape(e['dataset'])} | {_cite(e['bibkey'])} | {doi} | {source} | "
-                    f"{_escape(e['licence'])} | `{e['sha256']}` |")
+        rows.append(
+            f"| `{name}` | {_escape(e['dataset'])} | {_cite(e['bibkey'])} | {doi} | {source} | "
+            f"{_escape(e['licence'])} | `{e['sha256']}` |"
+        )
     return "\n".join(rows)
 
 

@@ -6,12 +6,13 @@ each number (``<chapter>_<key>``) for use in the book's prose, and glues the cha
 reproduction scorecard (:mod:`cocoonlib.book.scorecard`). Nothing is
 written to disk by the notebook: :func:`extract` reads the executed notebook.
 """
+
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from cocoonlib.book.chapters import get_chapter
 

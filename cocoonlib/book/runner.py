@@ -1,10 +1,11 @@
 """Run one chapter notebook with parameters: what `cocoon run` and `cocoon scan` share.
 
 The chapter is executed by papermill in its own kernel, in the output directory, with ``COCOON_OUTPUT_DIR``
-pointing there (files a chapter writes, such as chapter 2's ``bc_fit.json``, land next to its results). The
+pointing there and ``COCOON_BOOK_ROOT`` at the book's folder (an installed package run elsewhere finds it) (files a chapter writes, such as chapter 2's ``bc_fit.json``, land next to its results). The
 variable is given to the kernel's environment only: the calling process's environment is left alone, so that
 runs in threads or one after the other cannot see each other's directories.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ from jupyter_client.manager import AsyncKernelManager
 from cocoonlib import __version__
 from cocoonlib.book.chapters import check_saved_fit, get_chapter
 from cocoonlib.book.params import validate
+from cocoonlib.io import paths
 
 __all__ = ["RunError", "run_chapter", "kernel_manager_with_env"]
 
@@ -59,17 +61,37 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(
-            str(ch.path), str(executed), parameters=values, kernel_name="python3", cwd=str(out_dir),
-            progress_bar=False, log_output=False, execution_timeout=timeout,
+            str(ch.path),
+            str(executed),
+            parameters=values,
+            kernel_name="python3",
+            cwd=str(out_dir),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
             request_save_on_cell_execute=False,  # written once at the end (and on a cell error): not after every cell
-            kernel_manager_class=kernel_manager_with_env({"COCOON_OUTPUT_DIR": str(out_dir.resolve())}),
+            kernel_manager_class=kernel_manager_with_env(
+                {"COCOON_OUTPUT_DIR": str(out_dir.resolve()), paths.ROOT_ENV: str(paths.require_root())}
+            ),
         )
     except Exception as err:  # papermill wraps the cell error
         raise RunError(f"chapter {chapter!r} failed: {_first_line(err)} (executed notebook: {executed})") from err
     wall = time.perf_counter() - t0
     results = extract(executed)
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    (out_dir / "run.json").write_text(json.dumps(
-        {"chapter": chapter, "parameters": full, "user_parameters": values, "cocoonlib": __version__,
-         "wall_time_s": round(wall, 2), "notebook": str(executed)}, indent=2, sort_keys=True) + "\n")
+    (out_dir / "run.json").write_text(
+        json.dumps(
+            {
+                "chapter": chapter,
+                "parameters": full,
+                "user_parameters": values,
+                "cocoonlib": __version__,
+                "wall_time_s": round(wall, 2),
+                "notebook": str(executed),
+            },
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
     return results

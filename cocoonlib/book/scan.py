@@ -22,6 +22,7 @@ The same points run anywhere: :func:`run_point` does one point and :func:`collec
 directory of points, so a batch array job (``--only I``, then ``--collect``) or a Dask cluster
 (``client.map(run_point, ...)``) needs no change of code; see the README.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -63,10 +64,14 @@ class ScanSpec:
         results = get_chapter(self.chapter).results
         for k in keys or []:
             if k not in results:
-                raise ParameterError(f"--plot {k!r} is not allowed: expected a result key of {self.chapter!r}, "
-                                     f"one of {', '.join(results)}")
+                raise ParameterError(
+                    f"--plot {k!r} is not allowed: expected a result key of {self.chapter!r}, "
+                    f"one of {', '.join(results)}"
+                )
         if x is not None and x not in self.grid:
-            raise ParameterError(f"--x {x!r} is not allowed: expected a scanned parameter, one of {', '.join(self.grid)}")
+            raise ParameterError(
+                f"--x {x!r} is not allowed: expected a scanned parameter, one of {', '.join(self.grid)}"
+            )
         return list(keys or results), x or next(iter(self.grid))
 
     def to_json(self) -> dict:
@@ -85,7 +90,9 @@ def parse_grid(chapter: str, specs: list[str], fixed: list[tuple[str, str]] | No
         if not sep or not values.strip():
             raise ParameterError(f"--grid {spec!r} is not allowed: expected NAME=V1,V2,... (e.g. R0=10,20,50)")
         if name not in ch.parameters:
-            raise ParameterError(f"unknown parameter {name!r} for chapter {ch.name!r}: allowed are {', '.join(ch.parameters)}")
+            raise ParameterError(
+                f"unknown parameter {name!r} for chapter {ch.name!r}: allowed are {', '.join(ch.parameters)}"
+            )
         if name in grid:
             raise ParameterError(f"--grid {name} is given twice: give all its values in one --grid")
         sep_v = ";" if PARAMETERS[name].kind in _LIST_KINDS else ","
@@ -95,7 +102,9 @@ def parse_grid(chapter: str, specs: list[str], fixed: list[tuple[str, str]] | No
     fixed_texts = {}
     for name, text in fixed or []:
         if name not in ch.parameters:
-            raise ParameterError(f"unknown parameter {name!r} for chapter {ch.name!r}: allowed are {', '.join(ch.parameters)}")
+            raise ParameterError(
+                f"unknown parameter {name!r} for chapter {ch.name!r}: allowed are {', '.join(ch.parameters)}"
+            )
         if name in grid:
             raise ParameterError(f"{name!r} is both scanned (--grid) and fixed (-p): choose one")
         parse_cli_value(name, text)  # a fixed value is wrong for every point: stop before any work
@@ -116,16 +125,20 @@ def _kernel_failure(err: BaseException) -> bool:
     from cocoonlib.book.runner import RunError
 
     cause = err.__cause__
-    return (isinstance(err, RunError) and cause is not None
-            and not isinstance(cause, (PapermillExecutionError, CellTimeoutError)))
+    return (
+        isinstance(err, RunError)
+        and cause is not None
+        and not isinstance(cause, (PapermillExecutionError, CellTimeoutError))
+    )
 
 
 def _point_dir(out_dir: Path, index: int) -> Path:
     return Path(out_dir) / "points" / f"{index:04d}"
 
 
-def run_point(chapter: str, index: int, texts: dict, out_dir: str | Path, fixed: dict | None = None,
-              timeout: int = 1800) -> dict:
+def run_point(
+    chapter: str, index: int, texts: dict, out_dir: str | Path, fixed: dict | None = None, timeout: int = 1800
+) -> dict:
     """Run one point (parameter texts as on the command line) into ``out_dir/points/NNNN``; return and
     write its record ``{"index", "parameters", "results" | None, "error" | None, "wall_time_s"}``.
     Never raises for a bad value or a failing notebook: the error is the record's. A point whose kernel
@@ -178,8 +191,14 @@ def collect(spec: ScanSpec, out_dir: str | Path, plot: bool = True, keys=None, x
             failures.append({"point": i, **texts, "error": rec["error"]})
             continue
         values = {n: parse_cli_value(n, t) for n, t in texts.items()}
-        rows.append({"point": i, **{n: _cell(v) for n, v in values.items()},
-                     **{k: rec["results"][k] for k in ch.results}, "wall_time_s": rec["wall_time_s"]})
+        rows.append(
+            {
+                "point": i,
+                **{n: _cell(v) for n, v in values.items()},
+                **{k: rec["results"][k] for k in ch.results},
+                "wall_time_s": rec["wall_time_s"],
+            }
+        )
     table = pd.DataFrame(rows, columns=["point", *spec.grid, *ch.results, "wall_time_s"])
     complete = not missing
     _remove_tables(out_dir)
@@ -188,8 +207,14 @@ def collect(spec: ScanSpec, out_dir: str | Path, plot: bool = True, keys=None, x
         _write_atomic_csv(pd.DataFrame(failures), out_dir / "failures.csv")
     if plot and len(table):
         plot_scan(table, spec, out_dir, keys, x)
-    return {"n_points": len(points), "n_ok": len(rows), "n_failed": len(failures), "n_missing": len(missing),
-            "complete": complete, "failures": failures}
+    return {
+        "n_points": len(points),
+        "n_ok": len(rows),
+        "n_failed": len(failures),
+        "n_missing": len(missing),
+        "complete": complete,
+        "failures": failures,
+    }
 
 
 def _remove_tables(out_dir: Path) -> None:
@@ -202,8 +227,17 @@ def _cell(v):
     return ",".join(f"{x:g}" for x in v) if isinstance(v, list) else v
 
 
-def run_scan(spec: ScanSpec, out_dir: str | Path, workers: int | None = None, progress: bool = True,
-             resume: bool = False, plot: bool = True, timeout: int = 1800, keys=None, x: str | None = None) -> dict:
+def run_scan(
+    spec: ScanSpec,
+    out_dir: str | Path,
+    workers: int | None = None,
+    progress: bool = True,
+    resume: bool = False,
+    plot: bool = True,
+    timeout: int = 1800,
+    keys=None,
+    x: str | None = None,
+) -> dict:
     """Run every point of ``spec`` (``workers`` processes, default the number of cores; 1 runs in this
     process), then :func:`collect`. With ``resume`` a point whose point.json exists with the same
     parameters and no error is not run again. On KeyboardInterrupt the points still running are
@@ -236,7 +270,9 @@ def run_scan(spec: ScanSpec, out_dir: str | Path, workers: int | None = None, pr
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp.get_context("spawn")) as pool:
-                futures = [pool.submit(run_point, spec.chapter, i, texts, out_dir, spec.fixed, timeout) for i, texts in todo]
+                futures = [
+                    pool.submit(run_point, spec.chapter, i, texts, out_dir, spec.fixed, timeout) for i, texts in todo
+                ]
                 try:
                     for fut in as_completed(futures):
                         _report(fut.result(), bar)
@@ -246,13 +282,28 @@ def run_scan(spec: ScanSpec, out_dir: str | Path, workers: int | None = None, pr
     except KeyboardInterrupt:
         bar.close()
         summary = collect(spec, out_dir, plot=False)
-        _write_json(out_dir / "scan.json", {**meta, **_counts(summary), "complete": False, "interrupted": True,
-                                            "wall_time_s": round(time.perf_counter() - t0, 2)})
+        _write_json(
+            out_dir / "scan.json",
+            {
+                **meta,
+                **_counts(summary),
+                "complete": False,
+                "interrupted": True,
+                "wall_time_s": round(time.perf_counter() - t0, 2),
+            },
+        )
         raise
     bar.close()
     summary = collect(spec, out_dir, plot=plot, keys=keys, x=x)
-    _write_json(out_dir / "scan.json", {**meta, **_counts(summary), "complete": summary["complete"],
-                                        "wall_time_s": round(time.perf_counter() - t0, 2)})
+    _write_json(
+        out_dir / "scan.json",
+        {
+            **meta,
+            **_counts(summary),
+            "complete": summary["complete"],
+            "wall_time_s": round(time.perf_counter() - t0, 2),
+        },
+    )
     return summary
 
 
@@ -260,8 +311,11 @@ def _report(rec: dict, bar) -> None:
     for error in rec.get("retried_after", []):
         bar.write(f"point {rec['index']}: the kernel failed ({error}); ran the point again", file=sys.stderr)
     if rec["error"] is not None:
-        bar.write(f"point {rec['index']} failed ({', '.join(f'{k}={v}' for k, v in rec['parameters'].items())}): "
-                  f"{rec['error']}", file=sys.stderr)
+        bar.write(
+            f"point {rec['index']} failed ({', '.join(f'{k}={v}' for k, v in rec['parameters'].items())}): "
+            f"{rec['error']}",
+            file=sys.stderr,
+        )
     bar.update(1)
 
 
@@ -295,14 +349,16 @@ def plot_scan(table: pd.DataFrame, spec: ScanSpec, out_dir: str | Path | None = 
         for label, g in groups:
             label = label if isinstance(label, tuple) else (label,)
             xs = g[x].to_numpy() if numeric else np.arange(len(g))
-            ax.plot(xs, g[key].to_numpy(), "o-", ms=3, label=", ".join(f"{n}={v}" for n, v in zip(others, label)) or None)
+            ax.plot(
+                xs, g[key].to_numpy(), "o-", ms=3, label=", ".join(f"{n}={v}" for n, v in zip(others, label)) or None
+            )
         if numeric and table[x].min() > 0 and table[x].max() >= 10 * table[x].min():
             ax.set_xscale("log")
         if not numeric:
             ax.set_xticks(np.arange(len(table[x].unique())), table[x].unique(), rotation=30, fontsize=7)
         ax.set_xlabel(f"{x} [{PARAMETERS[x].unit}]" if PARAMETERS[x].unit else x)
         ax.set_title(key, fontsize=8)
-    for ax in list(axes.flat)[len(keys):]:
+    for ax in list(axes.flat)[len(keys) :]:
         ax.set_visible(False)
     if others:
         axes.flat[0].legend(fontsize=6)

@@ -4,6 +4,7 @@ Geometry: Galactocentric cylindrical coordinates (r, z) in kpc; the Sun at
 (x, y, z) = (R_sun, 0, 0); Galactic longitude l measured from the direction of
 the Galactic centre, positive towards +y; latitude b from the plane.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ class SkyWindow:
         """Omega = (l_max - l_min) [rad] * (sin b_max - sin b_min)."""
         return (self.l_max - self.l_min) * DEG_RAD * (np.sin(self.b_max * DEG_RAD) - np.sin(self.b_min * DEG_RAD))
 
-    def mirrored(self) -> "SkyWindow":
+    def mirrored(self) -> SkyWindow:
         """The window reflected through l -> -l."""
         return SkyWindow(self.name + " (l -> -l)", -self.l_max, -self.l_min, self.b_min, self.b_max)
 

@@ -3,6 +3,7 @@ kinematics of the weighted slab (every nucleon has the proton mass, p_n = sqrt(T
 
 Units: energies GeV (total energy E unless written T), momentum GeV/c, rigidity GV.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,7 +1,8 @@
 """Small numerical helpers shared by several modules."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -24,7 +25,7 @@ def loglog_interp(x, xp, fp):
     return np.exp(lf[..., i] + w * (lf[..., i + 1] - lf[..., i]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights on [-1, 1] (numpy's, computed once per n; read-only)."""
     x, w = np.polynomial.legendre.leggauss(n)

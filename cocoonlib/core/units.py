@@ -11,6 +11,7 @@ costs a quarter of a second per chapter): the tests check every value against :m
 and :mod:`astropy.constants`. Conversion factors are plain floats so that the physics modules work on
 bare numpy arrays.
 """
+
 from __future__ import annotations
 
 import hepunits as _hu

@@ -10,13 +10,14 @@ unreadable file is recomputed and replaced.
 Where: ``$COCOON_ARRAY_CACHE``; ``off`` disables the cache; by default the ``arrays`` folder of the data
 cache (:func:`cocoonlib.io.data.cache_dir`). To clear it, delete the folder (:func:`cache_folder`).
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 

@@ -18,13 +18,13 @@ To clear the cache, delete the directory returned by :func:`cache_dir`.
 
 Loaders return pandas DataFrames whose columns carry their units in the name.
 """
+
 from __future__ import annotations
 
 import os
+import warnings
 from functools import lru_cache, partial
 from pathlib import Path
-
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -34,8 +34,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="IProgress not found")
     import pooch
 
-from cocoonlib.io import paths, regions
 from cocoonlib.core.units import MEV_GEV, TEV_GEV
+from cocoonlib.io import paths, regions
 
 __all__ = [
     "MIRROR_ENV",
@@ -134,8 +134,12 @@ def fetch(name: str) -> Path:
         _check_hash(name, path, entry["sha256"])
         return path
     store = pooch.create(
-        path=cache_dir(), base_url="", registry={name: f"sha256:{entry['sha256']}"},
-        urls={name: entry["url"]}, allow_updates=False, retry_if_failed=0,
+        path=cache_dir(),
+        base_url="",
+        registry={name: f"sha256:{entry['sha256']}"},
+        urls={name: entry["url"]},
+        allow_updates=False,
+        retry_if_failed=0,
     )
     cached = cache_dir() / name
     try:
@@ -146,7 +150,9 @@ def fetch(name: str) -> Path:
                 f"data file '{name}' in the cache ({cached}) does not match the registry sha256 "
                 f"{entry['sha256']}: it is not replaced automatically; delete it to download it again"
             ) from err
-        raise DataIntegrityError(f"data file '{name}' downloaded from {entry['url']} does not match the registry sha256") from err
+        raise DataIntegrityError(
+            f"data file '{name}' downloaded from {entry['url']} does not match the registry sha256"
+        ) from err
     except Exception as err:  # network errors come in many classes (requests, urllib3, OSError)
         raise DataUnavailableError(
             f"data file '{name}' is not in the cache {cache_dir()} and could not be downloaded from "
@@ -218,14 +224,33 @@ def load_bc(experiment: str) -> pd.DataFrame:
         raise ValueError(f"experiment = {experiment!r} is not allowed: expected one of {', '.join(BC_TABLES)}")
     name = BC_TABLES[experiment]
     if name.endswith("PRL2018.txt"):
-        raw = pd.read_csv(fetch(name), comment="#", sep=r"\s+", header=None,
-                          names=["x", "xlo", "xhi", "y", "err_lo", "err_hi"])
-        df = pd.DataFrame({"T_GeV_n": raw.x, "BC": raw.y, "stat_lo": np.nan, "stat_hi": np.nan,
-                           "sys_lo": np.nan, "sys_hi": np.nan, "err_lo": raw.err_lo, "err_hi": raw.err_hi})
+        raw = pd.read_csv(
+            fetch(name), comment="#", sep=r"\s+", header=None, names=["x", "xlo", "xhi", "y", "err_lo", "err_hi"]
+        )
+        df = pd.DataFrame(
+            {
+                "T_GeV_n": raw.x,
+                "BC": raw.y,
+                "stat_lo": np.nan,
+                "stat_hi": np.nan,
+                "sys_lo": np.nan,
+                "sys_hi": np.nan,
+                "err_lo": raw.err_lo,
+                "err_hi": raw.err_hi,
+            }
+        )
     else:
         k = read_kiss(name)
-        df = pd.DataFrame({"T_GeV_n": k.x, "BC": k.y, "stat_lo": k.stat_lo, "stat_hi": k.stat_hi,
-                           "sys_lo": k.sys_lo, "sys_hi": k.sys_hi})
+        df = pd.DataFrame(
+            {
+                "T_GeV_n": k.x,
+                "BC": k.y,
+                "stat_lo": k.stat_lo,
+                "stat_hi": k.stat_hi,
+                "sys_lo": k.sys_lo,
+                "sys_hi": k.sys_hi,
+            }
+        )
         df["err_lo"] = np.hypot(k.stat_lo, k.sys_lo)
         df["err_hi"] = np.hypot(k.stat_hi, k.sys_hi)
     e = registry().loc[name]
@@ -236,8 +261,19 @@ def load_bc(experiment: str) -> pd.DataFrame:
 # --- diffuse gamma-ray measurements -------------------------------------------------------
 #: The columns every diffuse gamma-ray measurement table is converted to.
 #: E2_flux and its errors: E^2 times the intensity averaged over the window, GeV cm^-2 s^-1 sr^-1.
-DIFFUSE_COLUMNS = ["experiment", "window", "E_GeV", "E_lo_GeV", "E_hi_GeV", "E2_flux", "E2_err_lo",
-                   "E2_err_hi", "upper_limit", "reference", "doi"]
+DIFFUSE_COLUMNS = [
+    "experiment",
+    "window",
+    "E_GeV",
+    "E_lo_GeV",
+    "E_hi_GeV",
+    "E2_flux",
+    "E2_err_lo",
+    "E2_err_hi",
+    "upper_limit",
+    "reference",
+    "doi",
+]
 
 KM2A_TABLES = {
     "inner": "lhaaso_km2a_diffuse/LHAASO_KM2A_2023_TableS2_inner.txt",
@@ -254,20 +290,35 @@ def load_lhaaso_km2a(window: str) -> pd.DataFrame:
     No mask factor is applied: the data are as published.
     """
     if window not in KM2A_TABLES:
-        raise ValueError(f"window = {window!r} is not allowed for LHAASO-KM2A: expected one of {', '.join(KM2A_TABLES)}")
+        raise ValueError(
+            f"window = {window!r} is not allowed for LHAASO-KM2A: expected one of {', '.join(KM2A_TABLES)}"
+        )
     name = KM2A_TABLES[window]
-    t = pd.read_csv(fetch(name), comment="#", sep=r"\s+", header=None,
-                    names=["logE_lo", "logE_hi", "E_TeV", "phi", "stat_lo", "stat_hi", "sys"])
+    t = pd.read_csv(
+        fetch(name),
+        comment="#",
+        sep=r"\s+",
+        header=None,
+        names=["logE_lo", "logE_hi", "E_TeV", "phi", "stat_lo", "stat_hi", "sys"],
+    )
     E = t.E_TeV * TEV_GEV
     to_e2 = E**2 / TEV_GEV  # phi per TeV -> per GeV, times E^2 in GeV^2
     e = registry().loc[name]
-    df = pd.DataFrame({
-        "experiment": "LHAASO-KM2A", "window": window, "E_GeV": E,
-        "E_lo_GeV": 10**t.logE_lo * TEV_GEV, "E_hi_GeV": 10**t.logE_hi * TEV_GEV,
-        "E2_flux": t.phi * to_e2, "E2_err_lo": np.hypot(t.stat_lo, t.sys) * to_e2,
-        "E2_err_hi": np.hypot(t.stat_hi, t.sys) * to_e2, "upper_limit": False,
-        "reference": e["reference"], "doi": e["doi"],
-    })
+    df = pd.DataFrame(
+        {
+            "experiment": "LHAASO-KM2A",
+            "window": window,
+            "E_GeV": E,
+            "E_lo_GeV": 10**t.logE_lo * TEV_GEV,
+            "E_hi_GeV": 10**t.logE_hi * TEV_GEV,
+            "E2_flux": t.phi * to_e2,
+            "E2_err_lo": np.hypot(t.stat_lo, t.sys) * to_e2,
+            "E2_err_hi": np.hypot(t.stat_hi, t.sys) * to_e2,
+            "upper_limit": False,
+            "reference": e["reference"],
+            "doi": e["doi"],
+        }
+    )
     return df[DIFFUSE_COLUMNS]
 
 
@@ -290,20 +341,31 @@ def read_measurement_table(path: str | Path) -> pd.DataFrame:
     if head["units"] != _UNITS:
         raise ValueError(f"{path}: units = {head['units']!r}; the table must be in {_UNITS!r}")
     if head["window"] not in regions.regions():
-        raise ValueError(f"{path}: window = {head['window']!r} is not a region of data/sky_regions.csv: expected one "
-                         f"of {', '.join(regions.regions())}")
+        raise ValueError(
+            f"{path}: window = {head['window']!r} is not a region of data/sky_regions.csv: expected one "
+            f"of {', '.join(regions.regions())}"
+        )
     t = pd.read_csv(path, comment="#")
     need = ["E_GeV", "E2_flux", "E2_err_lo", "E2_err_hi"]
     if any(c not in t.columns for c in need):
         raise ValueError(f"{path}: columns must include {', '.join(need)}; found {', '.join(t.columns)}")
     if not (np.all(t.E_GeV > 0) and np.all(t.E2_err_lo >= 0) and np.all(t.E2_err_hi >= 0)):
         raise ValueError(f"{path}: energies must be > 0 and errors >= 0")
-    out = pd.DataFrame({
-        "experiment": head["experiment"], "window": head["window"], "E_GeV": t.E_GeV,
-        "E_lo_GeV": t.get("E_lo_GeV", np.nan), "E_hi_GeV": t.get("E_hi_GeV", np.nan),
-        "E2_flux": t.E2_flux, "E2_err_lo": t.E2_err_lo, "E2_err_hi": t.E2_err_hi,
-        "upper_limit": t.get("upper_limit", False), "reference": head["reference"], "doi": head.get("doi", ""),
-    })
+    out = pd.DataFrame(
+        {
+            "experiment": head["experiment"],
+            "window": head["window"],
+            "E_GeV": t.E_GeV,
+            "E_lo_GeV": t.get("E_lo_GeV", np.nan),
+            "E_hi_GeV": t.get("E_hi_GeV", np.nan),
+            "E2_flux": t.E2_flux,
+            "E2_err_lo": t.E2_err_lo,
+            "E2_err_hi": t.E2_err_hi,
+            "upper_limit": t.get("upper_limit", False),
+            "reference": head["reference"],
+            "doi": head.get("doi", ""),
+        }
+    )
     out["upper_limit"] = out["upper_limit"].astype(bool)
     return out[DIFFUSE_COLUMNS]
 
@@ -340,8 +402,10 @@ TIBET_TABLES = {
 FERMI_FIG17_POINTS = "fermi_diffuse/Ackermann2012_diffuse_Fig17.txt"
 FERMI_FIG17_CURVES = "fermi_diffuse/plot_fermi_gamma.csv"
 HAWC_POWERLAW = "secondary/hawc_2024_diffuse_powerlaw_43l73.csv"
-ICECUBE_PI0_TEMPLATE = {"log10_E_GeV": "icecube_galactic_plane/fermi_pi0_gamma_ray_energies.npy",
-                        "E2_flux": "icecube_galactic_plane/fermi_pi0_gamma_ray_allsky_average_E2Phi_2.7_extrapol.npy"}
+ICECUBE_PI0_TEMPLATE = {
+    "log10_E_GeV": "icecube_galactic_plane/fermi_pi0_gamma_ray_energies.npy",
+    "E2_flux": "icecube_galactic_plane/fermi_pi0_gamma_ray_allsky_average_E2Phi_2.7_extrapol.npy",
+}
 _E27_WEIGHT = 0.7  # the digitised Tibet/ARGO tables give E^2.7 dN/dE: E^2 dN/dE = that times E^-0.7 (E in GeV)
 
 
@@ -359,13 +423,21 @@ def _points(experiment: str, region: str, groups: dict, prefix: str, edges: bool
     E = best.x.to_numpy() * TEV_GEV
     weight = E**-_E27_WEIGHT
     reference, doi = _PUBLICATIONS[experiment]
-    return pd.DataFrame({
-        "experiment": experiment, "window": region, "E_GeV": E,
-        "E_lo_GeV": groups[f"{prefix}XLower"].x.to_numpy() * TEV_GEV if edges else np.nan,
-        "E_hi_GeV": groups[f"{prefix}XUpper"].x.to_numpy() * TEV_GEV if edges else np.nan,
-        "E2_flux": best.y.to_numpy() * weight, "E2_err_lo": (best.y - lower.y).to_numpy() * weight,
-        "E2_err_hi": (upper.y - best.y).to_numpy() * weight, "upper_limit": False, "reference": reference, "doi": doi,
-    })[DIFFUSE_COLUMNS]
+    return pd.DataFrame(
+        {
+            "experiment": experiment,
+            "window": region,
+            "E_GeV": E,
+            "E_lo_GeV": groups[f"{prefix}XLower"].x.to_numpy() * TEV_GEV if edges else np.nan,
+            "E_hi_GeV": groups[f"{prefix}XUpper"].x.to_numpy() * TEV_GEV if edges else np.nan,
+            "E2_flux": best.y.to_numpy() * weight,
+            "E2_err_lo": (best.y - lower.y).to_numpy() * weight,
+            "E2_err_hi": (upper.y - best.y).to_numpy() * weight,
+            "upper_limit": False,
+            "reference": reference,
+            "doi": doi,
+        }
+    )[DIFFUSE_COLUMNS]
 
 
 def load_tibet_asmd(region: str) -> pd.DataFrame:
@@ -377,7 +449,9 @@ def load_tibet_asmd(region: str) -> pd.DataFrame:
     E^2 I = (E^2.7 dN/dE) E^-0.7 [GeV cm^-2 s^-1 sr^-1]. As published: no mask factor.
     """
     if region not in TIBET_TABLES:
-        raise ValueError(f"region = {region!r} is not allowed for Tibet AS+MD: expected one of {', '.join(TIBET_TABLES)}")
+        raise ValueError(
+            f"region = {region!r} is not allowed for Tibet AS+MD: expected one of {', '.join(TIBET_TABLES)}"
+        )
     return _points("Tibet AS+MD", region, _xy_groups(TIBET_TABLES[region]), "Tibet", edges=True)
 
 
@@ -396,12 +470,21 @@ def load_fermi_inner_galaxy() -> pd.DataFrame:
     """
     e = registry().loc[FERMI_FIG17_POINTS]
     t = pd.read_csv(fetch(FERMI_FIG17_POINTS), comment="#", sep=r"\s+", header=None, names=["E", "lo", "mid", "hi"])
-    return pd.DataFrame({
-        "experiment": "Fermi-LAT", "window": "fermi_inner_galaxy", "E_GeV": t.E * MEV_GEV, "E_lo_GeV": np.nan,
-        "E_hi_GeV": np.nan, "E2_flux": t.mid * MEV_GEV, "E2_err_lo": (t.mid - t.lo) * MEV_GEV,
-        "E2_err_hi": (t.hi - t.mid) * MEV_GEV, "upper_limit": False,
-        "reference": "Ackermann et al. 2012, ApJ 750, 3, Fig. 17 (digitised)", "doi": e["doi"],
-    })[DIFFUSE_COLUMNS]
+    return pd.DataFrame(
+        {
+            "experiment": "Fermi-LAT",
+            "window": "fermi_inner_galaxy",
+            "E_GeV": t.E * MEV_GEV,
+            "E_lo_GeV": np.nan,
+            "E_hi_GeV": np.nan,
+            "E2_flux": t.mid * MEV_GEV,
+            "E2_err_lo": (t.mid - t.lo) * MEV_GEV,
+            "E2_err_hi": (t.hi - t.mid) * MEV_GEV,
+            "upper_limit": False,
+            "reference": "Ackermann et al. 2012, ApJ 750, 3, Fig. 17 (digitised)",
+            "doi": e["doi"],
+        }
+    )[DIFFUSE_COLUMNS]
 
 
 FERMI_FIG17_COMPONENTS = {"pi0": "Fermi_fig17_pi0", "total": "Fermi_fig17_total", "data": "Fermi_fig17_data"}
@@ -415,11 +498,16 @@ def load_fermi_fig17_curve(component: str) -> pd.DataFrame:
     Columns ``E_GeV``, ``E2_flux`` [GeV cm^-2 s^-1 sr^-1], sorted in energy; ``attrs``: reference, doi, region.
     """
     if component not in FERMI_FIG17_COMPONENTS:
-        raise ValueError(f"component = {component!r} is not allowed: expected one of {', '.join(FERMI_FIG17_COMPONENTS)}")
+        raise ValueError(
+            f"component = {component!r} is not allowed: expected one of {', '.join(FERMI_FIG17_COMPONENTS)}"
+        )
     g = _xy_groups(FERMI_FIG17_CURVES)[FERMI_FIG17_COMPONENTS[component]]
     df = pd.DataFrame({"E_GeV": g.x, "E2_flux": g.y}).sort_values("E_GeV", ignore_index=True)
-    df.attrs = {"reference": "Ackermann et al. 2012, ApJ 750, 3, Fig. 17 (digitised)",
-                "doi": registry().loc[FERMI_FIG17_CURVES, "doi"], "region": "fermi_inner_galaxy"}
+    df.attrs = {
+        "reference": "Ackermann et al. 2012, ApJ 750, 3, Fig. 17 (digitised)",
+        "doi": registry().loc[FERMI_FIG17_CURVES, "doi"],
+        "region": "fermi_inner_galaxy",
+    }
     return df
 
 
@@ -433,10 +521,16 @@ def load_hawc_powerlaw() -> dict:
     """
     t = read_transcribed(HAWC_POWERLAW).set_index("quantity")["value"].astype(float)
     reference, doi = _PUBLICATIONS["HAWC"]
-    return {"index": float(t["index"]), "E0_GeV": float(t["E0_GeV"]), "N0": float(t["N0"]),
-            "N0_err_lo": float(np.hypot(t["N0_stat"], t["N0_sys_down"])),
-            "N0_err_hi": float(np.hypot(t["N0_stat"], t["N0_sys_up"])),
-            "region": "hawc_43l73", "reference": reference, "doi": doi}
+    return {
+        "index": float(t["index"]),
+        "E0_GeV": float(t["E0_GeV"]),
+        "N0": float(t["N0"]),
+        "N0_err_lo": float(np.hypot(t["N0_stat"], t["N0_sys_down"])),
+        "N0_err_hi": float(np.hypot(t["N0_stat"], t["N0_sys_up"])),
+        "region": "hawc_43l73",
+        "reference": reference,
+        "doi": doi,
+    }
 
 
 def hawc_band(E_GeV) -> pd.DataFrame:
@@ -450,8 +544,14 @@ def hawc_band(E_GeV) -> pd.DataFrame:
         raise ValueError("E_GeV must be > 0")
     h = load_hawc_powerlaw()
     shape = E**2 * (E / h["E0_GeV"]) ** -h["index"]
-    df = pd.DataFrame({"E_GeV": E, "E2_low": (h["N0"] - h["N0_err_lo"]) * shape, "E2_best": h["N0"] * shape,
-                       "E2_high": (h["N0"] + h["N0_err_hi"]) * shape})
+    df = pd.DataFrame(
+        {
+            "E_GeV": E,
+            "E2_low": (h["N0"] - h["N0_err_lo"]) * shape,
+            "E2_best": h["N0"] * shape,
+            "E2_high": (h["N0"] + h["N0_err_hi"]) * shape,
+        }
+    )
     df.attrs = {k: h[k] for k in ("region", "reference", "doi")}
     return df
 
@@ -465,8 +565,10 @@ def load_icecube_pi0_template() -> pd.DataFrame:
     if log_E.shape != e2.shape:
         raise DataError(f"{ICECUBE_PI0_TEMPLATE}: energies and fluxes differ in length ({log_E.size}, {e2.size})")
     df = pd.DataFrame({"E_GeV": 10.0**log_E, "E2_flux": e2})
-    df.attrs = {"reference": registry().loc[ICECUBE_PI0_TEMPLATE["E2_flux"], "reference"],
-                "doi": registry().loc[ICECUBE_PI0_TEMPLATE["E2_flux"], "doi"]}
+    df.attrs = {
+        "reference": registry().loc[ICECUBE_PI0_TEMPLATE["E2_flux"], "reference"],
+        "doi": registry().loc[ICECUBE_PI0_TEMPLATE["E2_flux"], "doi"],
+    }
     return df
 
 

@@ -10,14 +10,15 @@ the region for the sources the measurement masks (``mask_inner`` = 0.65 for the 
 
 Measurement tables in ``data/measurements/`` name their region in the ``# window:`` header.
 """
+
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cocoonlib.io import paths
 from cocoonlib.core.geometry import SkyWindow
+from cocoonlib.io import paths
 
 __all__ = ["Region", "regions", "region", "sky_window"]
 
@@ -41,17 +42,20 @@ class Region:
         return SkyWindow(self.name, self.l_min, self.l_max, self.b_min, self.b_max)
 
 
-
 def _parse_row(row: dict, where: str) -> Region:
     try:
         l_min, l_max, b_min, b_max = (float(row[k]) for k in ("l_min_deg", "l_max_deg", "b_min_deg", "b_max_deg"))
     except (TypeError, ValueError):
         raise ValueError(f"{where}: the bounds must be numbers") from None
     if not (l_min < l_max and l_max - l_min <= 360.0 and -90.0 <= b_min < b_max <= 90.0):
-        raise ValueError(f"{where}: bounds must satisfy l_min < l_max, l_max - l_min <= 360, -90 <= b_min < b_max <= 90")
+        raise ValueError(
+            f"{where}: bounds must satisfy l_min < l_max, l_max - l_min <= 360, -90 <= b_min < b_max <= 90"
+        )
     mask = (row.get("mask_parameter") or "").strip()
     experiments = tuple(e.strip() for e in (row.get("experiments") or "").split(";") if e.strip())
-    return Region(row["name"].strip(), l_min, l_max, b_min, b_max, experiments, mask, (row.get("description") or "").strip())
+    return Region(
+        row["name"].strip(), l_min, l_max, b_min, b_max, experiments, mask, (row.get("description") or "").strip()
+    )
 
 
 @lru_cache(maxsize=1)

@@ -10,16 +10,17 @@ the p-p channel uses Kafexhiu et al. 2014 (gamma rays) or Kamae et al. 2006
 per nucleus is 1.25 GeV per nucleon, at the pion threshold); p-He below 4 GeV is
 neglected (documented in the book).
 """
+
 from __future__ import annotations
 
 import sys
 import warnings
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
-from cocoonlib.io.array_cache import cached_array, source_digest
 from cocoonlib.core.units import MB_CM2
+from cocoonlib.io.array_cache import cached_array, source_digest
 
 __all__ = ["CHANNELS", "SECONDARIES", "table_range_GeV", "cross_section_matrix", "aafragpy_version"]
 
@@ -55,7 +56,7 @@ def aafragpy_version() -> str:
     return version("aafragpy")
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_range_GeV(channel: str) -> tuple[float, float]:
     """(lowest, highest) tabulated projectile total energy [GeV] of an AAfrag channel."""
     aa = _aafragpy()
@@ -106,8 +107,11 @@ def _cached(secondary: str, channel: str, Ep_key: tuple, E_key: tuple, low_energ
     """The matrix [mb/GeV], kept in memory and on disk (:mod:`cocoonlib.io.array_cache`): it depends only on the
     grids, the channel, aafragpy's version and this module's code."""
     Ep, E = np.array(Ep_key), np.array(E_key)
-    return cached_array("aafrag", (aafragpy_version(), _SOURCE, secondary, channel, low_energy, Ep, E),
-                        lambda: _matrix(secondary, channel, Ep, E, low_energy))
+    return cached_array(
+        "aafrag",
+        (aafragpy_version(), _SOURCE, secondary, channel, low_energy, Ep, E),
+        lambda: _matrix(secondary, channel, Ep, E, low_energy),
+    )
 
 
 def _matrix(secondary: str, channel: str, Ep: np.ndarray, E: np.ndarray, low_energy: bool) -> np.ndarray:

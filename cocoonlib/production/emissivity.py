@@ -14,18 +14,27 @@ A :class:`Production` object (one class per model: :class:`KelnerProduction`,
 grids; :meth:`Production.emissivity` then costs a weighted sum, so a change of
 chi0, R0, delta or the spectral parameters is cheap.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from cocoonlib.source.injection import InjectionSpectrum
 from cocoonlib.core.units import M_PROTON_G
 from cocoonlib.production import aafrag, kelner
+from cocoonlib.source.injection import InjectionSpectrum
 
-__all__ = ["MODELS", "ISM", "SECONDARIES", "Production", "KelnerProduction", "AAfragProduction", "E_DELTA_GEV",
-           "PROJECTILE_PER_DECADE"]
+__all__ = [
+    "MODELS",
+    "ISM",
+    "SECONDARIES",
+    "Production",
+    "KelnerProduction",
+    "AAfragProduction",
+    "E_DELTA_GEV",
+    "PROJECTILE_PER_DECADE",
+]
 
 #: Default projectile-energy nodes per decade (assumed: for the default cocoon spectrum, R0 = 20 TV, 40
 #: keeps the gamma-ray emissivity within 0.05 % of a grid four times as fine up to 30 TeV, and 0.2 % at
@@ -83,11 +92,19 @@ class Production:
             cls = _MODEL_CLASSES[model]
         return super().__new__(cls)
 
-    def __init__(self, secondary: str, model: str, E_GeV, ism: str = "H", f_He: float = 0.1,
-                 per_decade: int = PROJECTILE_PER_DECADE):
+    def __init__(
+        self,
+        secondary: str,
+        model: str,
+        E_GeV,
+        ism: str = "H",
+        f_He: float = 0.1,
+        per_decade: int = PROJECTILE_PER_DECADE,
+    ):
         if model != self.model:
-            raise ValueError(f"production_model = {model!r} is not allowed for {type(self).__name__}: expected "
-                             f"{self.model!r}")
+            raise ValueError(
+                f"production_model = {model!r} is not allowed for {type(self).__name__}: expected {self.model!r}"
+            )
         if secondary not in SECONDARIES:
             raise ValueError(f"secondary = {secondary!r} is not allowed: expected one of {', '.join(SECONDARIES)}")
         if ism not in ISM:
@@ -204,13 +221,18 @@ class KelnerProduction(Production):
 
     def _check(self):
         if self.secondary not in ("gamma", "nu_e", "nu_mu", "nu_all"):
-            raise ValueError(f"secondary = {self.secondary!r} needs production_model = 'aafrag' (Kelner F's count "
-                             "nu + anti-nu)")
+            raise ValueError(
+                f"secondary = {self.secondary!r} needs production_model = 'aafrag' (Kelner F's count nu + anti-nu)"
+            )
         if self.ism != "H":
-            raise ValueError("ism = 'H+He' is not allowed with production_model = 'kelner' (no p-He kernels): use 'aafrag'")
+            raise ValueError(
+                "ism = 'H+He' is not allowed with production_model = 'kelner' (no p-He kernels): use 'aafrag'"
+            )
         if self.secondary != "gamma" and self.E_GeV.min() < E_DELTA_GEV * (1 - 1e-9):
-            raise ValueError(f"Kelner neutrino emissivities are computed only for E >= {E_DELTA_GEV:g} GeV "
-                             f"([AESB25] App. A); got {self.E_GeV.min():.4g} GeV")
+            raise ValueError(
+                f"Kelner neutrino emissivities are computed only for E >= {E_DELTA_GEV:g} GeV "
+                f"([AESB25] App. A); got {self.E_GeV.min():.4g} GeV"
+            )
 
     def _build(self):
         E = self.E_GeV
@@ -241,8 +263,12 @@ class KelnerProduction(Production):
     def _operator(self):
         delta = None
         if self._M_delta is not None:
-            delta = {"rows": np.flatnonzero(~self._hi), "matrix": self._M_delta,
-                     "full_100": self._M_full_100, "delta_100": self._M_delta_100}
+            delta = {
+                "rows": np.flatnonzero(~self._hi),
+                "matrix": self._M_delta,
+                "full_100": self._M_full_100,
+                "delta_100": self._M_delta_100,
+            }
         return {ch: self._M_full for ch in self.channels}, delta
 
     def _n_tilde(self, w) -> float:
@@ -278,8 +304,10 @@ class AAfragProduction(Production):
         return ("p-p", "p-He", "He-p", "He-He") if self.ism == "H+He" else ("p-p", "He-p")
 
     def _build(self):
-        self._M = {ch: aafrag.cross_section_matrix(self.secondary, ch, self.E_GeV, self.Ep) * (self.Ep * self.dln)[None, :]
-                   for ch in self.channels}
+        self._M = {
+            ch: aafrag.cross_section_matrix(self.secondary, ch, self.E_GeV, self.Ep) * (self.Ep * self.dln)[None, :]
+            for ch in self.channels
+        }
 
     def _channel_weights(self, spectra, chi):
         col = self._columns()

@@ -4,6 +4,7 @@ KAB06 = Kelner, Aharonian & Bugayov, PRD 74, 034018 (2006); erratum PRD 79, 0399
 Energies in GeV; E_p is the total proton energy; x = E/E_p; L = ln(E_p / 1 TeV).
 Each F counts particles and antiparticles together.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,8 +12,18 @@ import numpy as np
 from cocoonlib.core.units import M_PI0_GEV, M_PROTON_GEV, MB_CM2, TEV_GEV
 
 __all__ = [
-    "E_P_MIN_GEV", "E_P_MAX_GEV", "X_MIN", "E_THRESHOLD_GEV", "K_PI",
-    "sigma_inel_mb", "F_gamma", "F_e", "F_numu1", "F_secondary", "kernel_matrix", "delta_matrix",
+    "E_P_MIN_GEV",
+    "E_P_MAX_GEV",
+    "X_MIN",
+    "E_THRESHOLD_GEV",
+    "K_PI",
+    "sigma_inel_mb",
+    "F_gamma",
+    "F_e",
+    "F_numu1",
+    "F_secondary",
+    "kernel_matrix",
+    "delta_matrix",
 ]
 
 E_P_MIN_GEV = 0.1 * TEV_GEV
@@ -150,5 +161,5 @@ def delta_matrix(E_GeV, E_p_GeV):
         M[i, k] += 0.5 * h0 * (t * c0 + f[k])
         h = np.diff(u[k:])  # full cells above
         M[i, k:-1] += 0.5 * h * f[k:-1]
-        M[i, k + 1:] += 0.5 * h * f[k + 1:]
+        M[i, k + 1 :] += 0.5 * h * f[k + 1 :]
     return M

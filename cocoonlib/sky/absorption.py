@@ -12,12 +12,12 @@ with the Breit-Wheeler cross section (Gould & Schreder 1967)
 and n(eps) the Planck spectrum at the CMB temperature (astropy's Planck18 T_CMB0). Only the CMB is
 included: the interstellar radiation field is left out (documented in the gamma-ray chapter).
 """
+
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
-
-import importlib.util
 
 import numpy as np
 
@@ -25,7 +25,6 @@ from cocoonlib.core.numerics import gauss_legendre
 from cocoonlib.core.units import HBARC_GEV_CM, K_BOLTZMANN_GEV_K, KPC_CM, M_ELECTRON_GEV, SIGMA_THOMSON_CM2
 
 __all__ = ["T_CMB_K", "breit_wheeler_cm2", "cmb_absorption_length_kpc"]
-
 
 
 def _planck18_tcmb0_k() -> float:

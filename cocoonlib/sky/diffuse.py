@@ -17,6 +17,7 @@ Both are line-of-sight integrals of an emissivity; both lose photons on the CMB 
 
 Intensities are in GeV^-1 cm^-2 s^-1 sr^-1, averaged over the window.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,18 +25,33 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from cocoonlib.io import paths
-from cocoonlib.io.array_cache import cached_array, source_digest
-from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.core.geometry import SkyWindow, SunCentredRays, line_of_sight_integral
-from cocoonlib.sky.gas import GAS_MODELS, GasModel
 from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.core.units import KPC_CM, PER_YR_KPC2_TO_PER_S_CM2
+from cocoonlib.io import paths
+from cocoonlib.io.array_cache import cached_array, source_digest
+from cocoonlib.sky.gas import GAS_MODELS, GasModel
+from cocoonlib.source.cocoon_disk import CocoonDisk
 
-__all__ = ["CR_SEAS", "UniformSea", "SourceProfileSea", "TransportSea", "CRWeightedGas", "sea_from_name",
-           "sea_columns", "sea_columns_by_species",
-           "effective_column_cm2", "effective_J", "dge_intensity", "dge_intensity_resolved",
-           "cocoon_intensity", "photon_index", "integral_emissivity_per_sr", "HARDER_BY", "hardness"]
+__all__ = [
+    "CR_SEAS",
+    "UniformSea",
+    "SourceProfileSea",
+    "TransportSea",
+    "CRWeightedGas",
+    "sea_from_name",
+    "sea_columns",
+    "sea_columns_by_species",
+    "effective_column_cm2",
+    "effective_J",
+    "dge_intensity",
+    "dge_intensity_resolved",
+    "cocoon_intensity",
+    "photon_index",
+    "integral_emissivity_per_sr",
+    "HARDER_BY",
+    "hardness",
+]
 
 CR_SEAS = ("transport", "uniform", "sources")
 """The cosmic-ray density across the Galaxy relative to the Sun, g (parameter ``cr_sea``): ``transport`` solves
@@ -112,8 +128,10 @@ class TransportSea:
         """(r, z) of the tables [kpc]."""
         sea = next(iter(self.solutions.values()))
         z_top = min(self.z_top_kpc, sea.H)
-        return (np.linspace(0.0, sea.R_gal, int(round(sea.R_gal / 0.1)) * self.grid_scale + 1),
-                np.linspace(0.0, z_top, int(round(z_top / 0.025)) * self.grid_scale + 1))
+        return (
+            np.linspace(0.0, sea.R_gal, int(round(sea.R_gal / 0.1)) * self.grid_scale + 1),
+            np.linspace(0.0, z_top, int(round(z_top / 0.025)) * self.grid_scale + 1),
+        )
 
     @cached_property
     def factors(self) -> dict:
@@ -252,9 +270,11 @@ def _cached_line_of_sight(field, window, grid_scale, absorption_length_kpc):
     if not _cacheable(field) or type(window) is not SkyWindow:
         return line_of_sight_integral(field, window, grid_scale, absorption_length_kpc)
     lam = None if absorption_length_kpc is None else np.atleast_1d(np.asarray(absorption_length_kpc, dtype=float))
-    out = cached_array("los", (repr(field), repr(window), int(grid_scale), "unabsorbed" if lam is None else lam,
-                               _los_code_and_tables()),
-                       lambda: np.asarray(line_of_sight_integral(field, window, grid_scale, absorption_length_kpc)))
+    out = cached_array(
+        "los",
+        (repr(field), repr(window), int(grid_scale), "unabsorbed" if lam is None else lam, _los_code_and_tables()),
+        lambda: np.asarray(line_of_sight_integral(field, window, grid_scale, absorption_length_kpc)),
+    )
     return float(out) if out.ndim == 0 else out
 
 
@@ -263,7 +283,8 @@ def _cacheable(field) -> bool:
     if type(field) is CRWeightedGas:  # cached by sea_columns_by_species, with the sea's key
         sea = field.sea
         return type(field.gas) in gas_classes and (
-            type(sea) in (UniformSea, TransportSea) or (type(sea) is SourceProfileSea and type(sea.disk) is CocoonDisk))
+            type(sea) in (UniformSea, TransportSea) or (type(sea) is SourceProfileSea and type(sea.disk) is CocoonDisk)
+        )
     return type(field) is CocoonDisk or type(field) in gas_classes
 
 
@@ -277,8 +298,22 @@ def _los_code_and_tables() -> str:
     from cocoonlib.source import cocoon_disk, injection
     from cocoonlib.transport import nuclear, slab, transport2d
 
-    modules = [m.__file__ for m in (geometry, kinematics, numerics, units, kelner, gas, cocoon_disk, injection, nuclear,
-                                    slab, transport2d)]
+    modules = [
+        m.__file__
+        for m in (
+            geometry,
+            kinematics,
+            numerics,
+            units,
+            kelner,
+            gas,
+            cocoon_disk,
+            injection,
+            nuclear,
+            slab,
+            transport2d,
+        )
+    ]
     return source_digest(*modules, __file__, *sorted(p for p in paths.DATA.rglob("*") if p.is_file()))
 
 
@@ -320,7 +355,9 @@ def dge_intensity_resolved(responses, weighted_columns, rigidity_nodes_GV=None):
 def cocoon_intensity(Q_per_cocoon, J_per_yr_kpc2, solid_angle_sr: float):
     """I = Q J / (4 pi Omega) [GeV^-1 cm^-2 s^-1 sr^-1] ([AESB25] eq. 8 averaged over the window), from Q
     [GeV^-1 per cocoon] and J [yr^-1 kpc^-2]."""
-    return np.asarray(Q_per_cocoon) * np.asarray(J_per_yr_kpc2) * PER_YR_KPC2_TO_PER_S_CM2 / (4.0 * np.pi * solid_angle_sr)
+    return (
+        np.asarray(Q_per_cocoon) * np.asarray(J_per_yr_kpc2) * PER_YR_KPC2_TO_PER_S_CM2 / (4.0 * np.pi * solid_angle_sr)
+    )
 
 
 def integral_emissivity_per_sr(E_GeV, q_per_GeV_s, E_threshold_GeV) -> np.ndarray:

@@ -7,10 +7,12 @@ resolved by projectile, the cocoon emissivity for both production models, the ab
 the sea for every gas model and the absorbed J of the cocoons in each window; :class:`GammaSky` combines them
 into E^2 I curves (inner window multiplied by the mask factor, [AESB25] Sec. 3).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -23,9 +25,21 @@ from cocoonlib.source.grammage import Grammage
 from cocoonlib.transport import transport2d
 from cocoonlib.transport.slab import Halo
 
-__all__ = ["GAMMA_WINDOWS", "energy_grid", "sky_energies", "LocalCR", "local_cr_model",
-           "CocoonModel", "GammaSky", "cocoon_productions", "cocoon_emissivities", "build_sky", "transport_solutions", "transport_sea",
-           "implied_injection_efficiency"]
+__all__ = [
+    "GAMMA_WINDOWS",
+    "energy_grid",
+    "sky_energies",
+    "LocalCR",
+    "local_cr_model",
+    "CocoonModel",
+    "GammaSky",
+    "cocoon_productions",
+    "cocoon_emissivities",
+    "build_sky",
+    "transport_solutions",
+    "transport_sea",
+    "implied_injection_efficiency",
+]
 
 GAMMA_WINDOWS = ("inner", "outer")
 
@@ -38,6 +52,7 @@ def energy_grid(grid_scale: int = 1, lo_decade: float = 0.0, hi_decade: float = 
     compare like with like when the grid is refined."""
     n = int(round((hi_decade - lo_decade) * per_decade * grid_scale)) + 1
     return np.logspace(lo_decade, hi_decade, n)
+
 
 def sky_energies(grid_scale: int = 1, window_names=GAMMA_WINDOWS):
     """:func:`energy_grid` plus the energies of every measured point of the windows (within its range): the
@@ -121,7 +136,7 @@ class GammaSky:
         """The cocoon grammage chi0 the curves use [g cm^-2] (after chi0_source is resolved)."""
         return self.cocoons.grammage.chi0
 
-    def with_cocoons(self, cocoons: CocoonModel | None = None, **changes) -> "GammaSky":
+    def with_cocoons(self, cocoons: CocoonModel | None = None, **changes) -> GammaSky:
         """The same sky with other cocoons: only the cocoon emissivity is recomputed (a few ms), the DGE, the
         columns and J are shared with this sky. Give a :class:`CocoonModel`, or changes of the book's parameters
         (e.g. ``R0=50``, ``grammage_model="advection_diffusion"``), which the sky's ``cocoon_factory`` (set by
@@ -137,14 +152,22 @@ class GammaSky:
     def _e2(self, window, intensity):
         return self.mask[window] * self.E**2 * intensity
 
-    def dge(self, window: str, gas_name: str | None = None, variant: str = "max", model: str | None = None,
-            sea: str | None = None):
+    def dge(
+        self,
+        window: str,
+        gas_name: str | None = None,
+        variant: str = "max",
+        model: str | None = None,
+        sea: str | None = None,
+    ):
         """E^2 I of the DGE (mask included) for a gas model, knee variant, production model and sea (defaults:
         the chapter's)."""
         key = (sea or self.sea, gas_name or self.default_gas, window, model or self.dge_model, variant)
         if key not in self.dge_I:
-            raise ValueError(f"this sky has no DGE for (sea, gas, window, model, variant) = {key}: build it with "
-                             "gamma_sky(..., compare_seas=True) for the other seas of the default gas model")
+            raise ValueError(
+                f"this sky has no DGE for (sea, gas, window, model, variant) = {key}: build it with "
+                "gamma_sky(..., compare_seas=True) for the other seas of the default gas model"
+            )
         return self._e2(window, self.dge_I[key])
 
     def dge_band(self, window: str, gas_name: str | None = None, model: str | None = None, sea: str | None = None):
@@ -163,8 +186,10 @@ class GammaSky:
     def cocoon(self, window: str, model: str | None = None):
         """E^2 I of the cocoons (mask included)."""
         w = self.windows[window]
-        return self._e2(window, diffuse.cocoon_intensity(self.Q_cocoon[model or self.default_model], self.J[window],
-                                                         w.solid_angle_sr))
+        return self._e2(
+            window,
+            diffuse.cocoon_intensity(self.Q_cocoon[model or self.default_model], self.J[window], w.solid_angle_sr),
+        )
 
     def total_band(self, window: str, gas_name: str | None = None, model: str | None = None, sea: str | None = None):
         """(low, high) of DGE band + cocoons; ``model`` sets the production model of both (default: each its own)."""
@@ -176,8 +201,9 @@ class GammaSky:
         """E^2 I of one DGE knee variant plus the cocoons (the appendices' total uses "min", as [AESB25] Fig. 4)."""
         return self.dge(window, gas_name, variant) + self.cocoon(window)
 
-    def cocoon_fraction(self, window: str, E_GeV: float, gas_name: str | None = None, model: str | None = None,
-                        sea: str | None = None) -> float:
+    def cocoon_fraction(
+        self, window: str, E_GeV: float, gas_name: str | None = None, model: str | None = None, sea: str | None = None
+    ) -> float:
         """Cocoons / (cocoons + centre of the DGE band) at E_GeV (``model`` as in :meth:`total_band`)."""
         lo, hi = self.dge_band(window, gas_name, model, sea)
         c = self.at(self.cocoon(window, model), E_GeV)
@@ -191,9 +217,11 @@ class GammaSky:
 def _dge_productions(E, f_He: float, secondary: str = "gamma", grid_scale: int = 1) -> dict:
     """The production matrices of the DGE: AAfrag with He in the gas, AAfrag without, Kelner."""
     per_decade = PROJECTILE_PER_DECADE * grid_scale
-    return {"aafrag": Production(secondary, "aafrag", E, ism="H+He", f_He=f_He, per_decade=per_decade),
-            "aafrag_H": Production(secondary, "aafrag", E, ism="H", per_decade=per_decade),
-            "kelner": Production(secondary, "kelner", E, per_decade=per_decade)}
+    return {
+        "aafrag": Production(secondary, "aafrag", E, ism="H+He", f_He=f_He, per_decade=per_decade),
+        "aafrag_H": Production(secondary, "aafrag", E, ism="H", per_decade=per_decade),
+        "kelner": Production(secondary, "kelner", E, per_decade=per_decade),
+    }
 
 
 def _dge_emissivities(local: LocalCR, productions: dict) -> tuple[dict, dict, dict]:
@@ -221,16 +249,19 @@ def transport_solutions(*, disk: CocoonDisk, spectra: dict, halo: Halo, R_gal_kp
     return {sp: transport2d.solve_sea(sp, spectra[sp], disk, halo, R_gal_kpc, T_GeV_n=T) for sp in ("H", "He")}
 
 
-def transport_sea(solutions: dict, *, disk: CocoonDisk, spectra: dict, halo: Halo, R_gal_kpc: float,
-                  grid_scale: int = 1) -> diffuse.TransportSea:
+def transport_sea(
+    solutions: dict, *, disk: CocoonDisk, spectra: dict, halo: Halo, R_gal_kpc: float, grid_scale: int = 1
+) -> diffuse.TransportSea:
     """The sea of the DGE from the 2D solutions, with a key naming everything its tables depend on (the arguments
     the solutions were made with)."""
-    key = (f"TransportSea({halo!r}, R_gal={R_gal_kpc!r}, n_modes={transport2d.N_MODES}, {disk!r}, "
-           f"{spectra!r}, grid_scale={grid_scale})")
+    key = (
+        f"TransportSea({halo!r}, R_gal={R_gal_kpc!r}, n_modes={transport2d.N_MODES}, {disk!r}, "
+        f"{spectra!r}, grid_scale={grid_scale})"
+    )
     return diffuse.TransportSea(key, solutions, grid_scale)
 
 
-def implied_injection_efficiency(sky: "GammaSky", R_GV: float = 100.0) -> float:
+def implied_injection_efficiency(sky: GammaSky, R_GV: float = 100.0) -> float:
     """The proton efficiency eps_p for which the transport model's absolute proton flux at the Sun equals the
     local (direct-data) fit at rigidity ``R_GV``: eps_p x j_fit / j_model (the flux is linear in eps_p)."""
     model = sky.transport["H"].flux_R_at_sun(R_GV)
@@ -251,10 +282,27 @@ def cocoon_emissivities(cocoons: CocoonModel, E, secondary: str = "gamma", grid_
     return {m: prod.emissivity(cocoons.spectra, cocoons.grammage)["total"] for m, prod in productions.items()}
 
 
-def build_sky(*, E, windows: dict, masks: dict, disk: CocoonDisk, local: LocalCR, cocoons: CocoonModel,
-              halo: Halo, R_gal_kpc: float, gas_models, default_gas: str, dge_model: str, sea: str, f_He: float,
-              R_sun_kpc: float, cmb_absorption: bool = True, secondary: str = "gamma", grid_scale: int = 1,
-              compare_seas: bool = False) -> GammaSky:
+def build_sky(
+    *,
+    E,
+    windows: dict,
+    masks: dict,
+    disk: CocoonDisk,
+    local: LocalCR,
+    cocoons: CocoonModel,
+    halo: Halo,
+    R_gal_kpc: float,
+    gas_models,
+    default_gas: str,
+    dge_model: str,
+    sea: str,
+    f_He: float,
+    R_sun_kpc: float,
+    cmb_absorption: bool = True,
+    secondary: str = "gamma",
+    grid_scale: int = 1,
+    compare_seas: bool = False,
+) -> GammaSky:
     """Every curve of the gamma-ray chapter: the DGE of each gas model (``gas_models``) lit by the sea ``sea``
     (one of :data:`cocoonlib.sky.diffuse.CR_SEAS`; with ``compare_seas`` also the other two for ``default_gas``),
     for both production models and knee variants, and the cocoons, in ``windows`` ({name: SkyWindow}) with their
@@ -273,8 +321,11 @@ def build_sky(*, E, windows: dict, masks: dict, disk: CocoonDisk, local: LocalCR
     lam_and_none = np.append(lam, np.inf)  # one ray pass gives the absorbed values and, last, the unabsorbed one
     geometry = dict(disk=disk, spectra=cocoons.spectra, halo=halo, R_gal_kpc=R_gal_kpc, grid_scale=grid_scale)
     solutions = transport_solutions(**geometry)
-    seas = {"uniform": diffuse.UniformSea(), "sources": diffuse.SourceProfileSea(disk),
-            "transport": transport_sea(solutions, **geometry)}
+    seas = {
+        "uniform": diffuse.UniformSea(),
+        "sources": diffuse.SourceProfileSea(disk),
+        "transport": transport_sea(solutions, **geometry),
+    }
     wanted = [(sea, g) for g in gas_models]
     if compare_seas:
         wanted += [(s, default_gas) for s in diffuse.CR_SEAS if s != sea]
@@ -288,13 +339,37 @@ def build_sky(*, E, windows: dict, masks: dict, disk: CocoonDisk, local: LocalCR
             absorbed_cols = {sp: both[:-1] for sp, both in cols.items()}
             for (m, v), resp in responses.items():
                 dge_I[sea_name, g, w, m, v] = factor[m, v] * diffuse.dge_intensity_resolved(
-                    resp, absorbed_cols, sea_obj.rigidity_nodes_GV)
-    columns0 = {g: {w: float(diffuse.effective_column_cm2(gas.gas_model(g, R_sun_kpc), win, None, grid_scale))
-                    for w, win in windows.items()} for g in gas_models}
+                    resp, absorbed_cols, sea_obj.rigidity_nodes_GV
+                )
+    columns0 = {
+        g: {
+            w: float(diffuse.effective_column_cm2(gas.gas_model(g, R_sun_kpc), win, None, grid_scale))
+            for w, win in windows.items()
+        }
+        for g in gas_models
+    }
     both = {w: diffuse.effective_J(disk, win, lam_and_none, grid_scale) for w, win in windows.items()}
     return GammaSky(
-        E=E, windows=windows, mask=dict(masks), gas_models=gas_models, default_gas=default_gas,
-        default_model=cocoons.production_model, dge_model=dge_model, sea=sea, local=local, q=q, Q_cocoon=Q,
-        dge_I=dge_I, columns_unabsorbed=columns0, sea_columns=sea_columns, J={w: v[:-1] for w, v in both.items()},
-        J_unabsorbed={w: float(v[-1]) for w, v in both.items()}, absorption_length_kpc=lam, seas=seas,
-        transport=solutions, cocoons=cocoons, secondary=secondary, grid_scale=grid_scale)
+        E=E,
+        windows=windows,
+        mask=dict(masks),
+        gas_models=gas_models,
+        default_gas=default_gas,
+        default_model=cocoons.production_model,
+        dge_model=dge_model,
+        sea=sea,
+        local=local,
+        q=q,
+        Q_cocoon=Q,
+        dge_I=dge_I,
+        columns_unabsorbed=columns0,
+        sea_columns=sea_columns,
+        J={w: v[:-1] for w, v in both.items()},
+        J_unabsorbed={w: float(v[-1]) for w, v in both.items()},
+        absorption_length_kpc=lam,
+        seas=seas,
+        transport=solutions,
+        cocoons=cocoons,
+        secondary=secondary,
+        grid_scale=grid_scale,
+    )

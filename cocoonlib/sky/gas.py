@@ -18,17 +18,18 @@ public codes named there); each class cites its file.
 
 Vertical profiles exp(-ln2 (z/h)^2) have h = half width at half maximum.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
-from cocoonlib.io.data import read_transcribed
 from cocoonlib.core.geometry import SkyWindow, SunCentredRays, line_of_sight_integral
 from cocoonlib.core.units import KPC_CM
+from cocoonlib.io.data import read_transcribed
 
 __all__ = ["GasModel", "GAS_MODELS", "gas_model", "window_column_cm2"]
 
@@ -89,19 +90,25 @@ class BronfFerr(GasModel):
         return np.array([2.5, 3.0, 8.5, 13.0])
 
     def nH_HI(self, r, z):
-        n0 = np.where(r < 3.0, 0.57 * np.exp((np.minimum(r, 3.0) - 3.0) / 0.4) + 8.0 * np.exp(-((r / 0.2) ** 2)),
-                      np.where(r < 13.0, 0.57, 0.57 * np.exp(-(np.maximum(r, 13.0) - 13.0) / 4.0)))
+        n0 = np.where(
+            r < 3.0,
+            0.57 * np.exp((np.minimum(r, 3.0) - 3.0) / 0.4) + 8.0 * np.exp(-((r / 0.2) ** 2)),
+            np.where(r < 13.0, 0.57, 0.57 * np.exp(-(np.maximum(r, 13.0) - 13.0) / 4.0)),
+        )
         h = np.where(r < 2.5, 0.045, np.where(r < 8.5, 0.115, 0.115 * np.exp((np.maximum(r, 8.5) - 8.5) / 6.7)))
         return n0 * np.exp(-_LN2 * (z / h) ** 2)
 
     def nH_H2(self, r, z):
-        n0 = (150.0 * np.exp(-(((r - 0.05) / 0.2) ** 2)) + 0.49 * np.exp(-(((r - 5.3) / 2.2) ** 2))
-              + 0.24 * np.exp(-(((r - 8.1) / 1.5) ** 2)))
+        n0 = (
+            150.0 * np.exp(-(((r - 0.05) / 0.2) ** 2))
+            + 0.49 * np.exp(-(((r - 5.3) / 2.2) ** 2))
+            + 0.24 * np.exp(-(((r - 8.1) / 1.5) ** 2))
+        )
         h = np.where(r > 2.5, 0.059, 0.015)
         return 2.0 * n0 * np.exp(-_LN2 * (z / h) ** 2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _galprop_tables(xco_mode: str) -> dict[str, np.ndarray]:
     """The GALPROP gas tables as arrays (read once): HI ring centres and densities, CO table, X_CO bins."""
     hi = read_transcribed("gasmodel_Galprop_HI_GordonBurton1976_table_DRAGON2.csv")
@@ -114,9 +121,12 @@ def _galprop_tables(xco_mode: str) -> dict[str, np.ndarray]:
     return {
         "hi_R": 0.5 * (edges[:-1] + edges[1:]),  # value i applies at the ring centre
         "hi_n": hi.nHI_cm3.to_numpy()[:-1],
-        "co_R": co.R_kpc.to_numpy(), "co_W": co.W_CO_K_km_s.to_numpy(),
-        "co_z0": co.z0_kpc.to_numpy(), "co_zh": co.zh_kpc.to_numpy(),
-        "xco_Rmin": x.R_min_kpc.to_numpy(dtype=float), "xco": x.X_CO_1e20.to_numpy(dtype=float) * 1e20,
+        "co_R": co.R_kpc.to_numpy(),
+        "co_W": co.W_CO_K_km_s.to_numpy(),
+        "co_z0": co.z0_kpc.to_numpy(),
+        "co_zh": co.zh_kpc.to_numpy(),
+        "xco_Rmin": x.R_min_kpc.to_numpy(dtype=float),
+        "xco": x.X_CO_1e20.to_numpy(dtype=float) * 1e20,
     }
 
 
@@ -143,8 +153,11 @@ class Galprop(GasModel):
         nGB = 0.33  # cm^-3, GB76 disk density at 4-8 kpc (normalisation of the vertical profiles)
         R_last = t["hi_R"][-1]
         fR = np.where(r > R_last, 0.06 * np.exp(-(r - R_last) / 3.0), np.interp(r, t["hi_R"], t["hi_n"]))
-        fz_dl = (0.395 * np.exp(-_LN2 * (z / 0.106) ** 2) + 0.107 * np.exp(-_LN2 * (z / 0.265) ** 2)
-                 + 0.064 * np.exp(-np.abs(z) / 0.403))
+        fz_dl = (
+            0.395 * np.exp(-_LN2 * (z / 0.106) ** 2)
+            + 0.107 * np.exp(-_LN2 * (z / 0.265) ** 2)
+            + 0.064 * np.exp(-np.abs(z) / 0.403)
+        )
         fz_c = 0.57 * np.exp(-((z / (0.0523 * np.exp(0.11 * r))) ** 2))
         fz = np.where(r <= 8.0, fz_dl, np.where(r >= 10.0, fz_c, fz_dl + (fz_c - fz_dl) / 2.0 * (r - 8.0)))
         return fR * fz / nGB

@@ -17,38 +17,57 @@ Units: rigidity R [GV]; fluxes per rigidity j_R [m^-2 s^-1 sr^-1 GV^-1]; total e
 nucleus [GeV]. :class:`LocalFlux` gives the interface of :mod:`cocoonlib.production`
 (``per_energy`` = 4 pi j_E [GeV^-1 cm^-2 s^-1], ``rigidity_GV``, ``species``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from cocoonlib.io.data import kiss_total_error, read_kiss, registry
 from cocoonlib.core.kinematics import HELIUM, PROTON, Species
+from cocoonlib.io.data import kiss_total_error, read_kiss, registry
 
-__all__ = ["DIRECT_DATA", "KNEE_DATA", "KNEE_VARIANTS", "SpectrumShape", "LocalFlux", "load_flux_data",
-           "fit_direct", "fit_rehardening", "fit_knee", "local_fluxes"]
+__all__ = [
+    "DIRECT_DATA",
+    "KNEE_DATA",
+    "KNEE_VARIANTS",
+    "SpectrumShape",
+    "LocalFlux",
+    "load_flux_data",
+    "fit_direct",
+    "fit_rehardening",
+    "fit_knee",
+    "local_fluxes",
+]
 
 SPECIES = {"H": PROTON, "He": HELIUM}
 
 #: direct measurements fitted: species -> experiment -> (registry name, what x is)
 DIRECT_DATA = {
-    "H": {"AMS-02": ("local_p_he/AMS-02_H_rigidity.txt", "rigidity"),
-          "CALET": ("local_p_he/CALET_H_kineticEnergy.txt", "kinetic"),
-          "DAMPE": ("local_p_he/dampe_2019_2021/DAMPE_H_kineticEnergy.txt", "kinetic")},
-    "He": {"AMS-02": ("local_p_he/AMS-02_He_rigidity.txt", "rigidity"),
-           "CALET": ("local_p_he/CALET_He_kineticEnergy.txt", "kinetic"),
-           "DAMPE": ("local_p_he/dampe_2019_2021/DAMPE_He_kineticEnergy.txt", "kinetic")},
+    "H": {
+        "AMS-02": ("local_p_he/AMS-02_H_rigidity.txt", "rigidity"),
+        "CALET": ("local_p_he/CALET_H_kineticEnergy.txt", "kinetic"),
+        "DAMPE": ("local_p_he/dampe_2019_2021/DAMPE_H_kineticEnergy.txt", "kinetic"),
+    },
+    "He": {
+        "AMS-02": ("local_p_he/AMS-02_He_rigidity.txt", "rigidity"),
+        "CALET": ("local_p_he/CALET_He_kineticEnergy.txt", "kinetic"),
+        "DAMPE": ("local_p_he/dampe_2019_2021/DAMPE_He_kineticEnergy.txt", "kinetic"),
+    },
 }
 
 #: air-shower spectra that define the knee variants: variant -> species -> [(label, registry name)]
 KNEE_DATA = {
-    "min": {"H": [("KASCADE (QGSJET-01)", "knee/KASCADE_QGSJET-01_H_totalEnergy.txt")],
-            "He": [("KASCADE (QGSJET-01)", "knee/KASCADE_QGSJET-01_He_totalEnergy.txt")]},
-    "max": {"H": [("IceTop+IceCube (SIBYLL-2.1)", "knee/IceTop_IceCube_SIBYLL-2.1_H_totalEnergy.txt")],
-            "He": [("IceTop+IceCube (SIBYLL-2.1)", "knee/IceTop_IceCube_SIBYLL-2.1_He_totalEnergy.txt")]},
+    "min": {
+        "H": [("KASCADE (QGSJET-01)", "knee/KASCADE_QGSJET-01_H_totalEnergy.txt")],
+        "He": [("KASCADE (QGSJET-01)", "knee/KASCADE_QGSJET-01_He_totalEnergy.txt")],
+    },
+    "max": {
+        "H": [("IceTop+IceCube (SIBYLL-2.1)", "knee/IceTop_IceCube_SIBYLL-2.1_H_totalEnergy.txt")],
+        "He": [("IceTop+IceCube (SIBYLL-2.1)", "knee/IceTop_IceCube_SIBYLL-2.1_He_totalEnergy.txt")],
+    },
 }
 KNEE_VARIANTS = tuple(KNEE_DATA)
 
@@ -90,8 +109,12 @@ class SpectrumShape:
 
     def flux_R(self, R_GV):
         R = np.asarray(R_GV, dtype=float)
-        out = self.K * (R / 100.0) ** (-self.gamma) * _break(R, self.R_h, self.dg_h, self.s) \
+        out = (
+            self.K
+            * (R / 100.0) ** (-self.gamma)
+            * _break(R, self.R_h, self.dg_h, self.s)
             * _break(R, self.R_s, self.dg_s, self.s)
+        )
         for R_b, dg, s in ((self.R_2, self.dg_2, self.s), (self.R_k, self.dg_k, self.s_k)):
             if np.isfinite(R_b) and dg != 0.0:
                 out = out * _break(R, R_b, dg, s)
@@ -123,7 +146,11 @@ class LocalFlux:
         E = np.asarray(E_GeV, dtype=float)
         p = self.species.momentum_GeV(E)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = self.shape.flux_R(np.where(p > 0, p, 1.0) / self.species.Z) * E / (self.species.Z * np.where(p > 0, p, 1.0))
+            out = (
+                self.shape.flux_R(np.where(p > 0, p, 1.0) / self.species.Z)
+                * E
+                / (self.species.Z * np.where(p > 0, p, 1.0))
+            )
         return np.where(p > 0, out, 0.0)
 
     def per_energy(self, E_GeV):
@@ -151,28 +178,42 @@ def load_flux_data(species: str, name: str, kind: str, experiment: str) -> pd.Da
     R, dEdR = _to_rigidity(sp, t.x, kind)
     err = kiss_total_error(t)
     e = registry().loc[name]
-    out = pd.DataFrame({"species": species, "experiment": experiment, "R_GV": R, "flux_R": t.y * dEdR,
-                        "err_R": err * dEdR, "reference": e["reference"], "doi": e["doi"]})
+    out = pd.DataFrame(
+        {
+            "species": species,
+            "experiment": experiment,
+            "R_GV": R,
+            "flux_R": t.y * dEdR,
+            "err_R": err * dEdR,
+            "reference": e["reference"],
+            "doi": e["doi"],
+        }
+    )
     return out[(out.flux_R > 0) & (out.err_R > 0)].reset_index(drop=True)  # drops empty rows of the exports
 
 
 def direct_data(species: str) -> pd.DataFrame:
     """All direct measurements of ``species`` ("H" or "He") listed in :data:`DIRECT_DATA`."""
-    return pd.concat([load_flux_data(species, n, k, exp) for exp, (n, k) in DIRECT_DATA[species].items()],
-                     ignore_index=True)
+    return pd.concat(
+        [load_flux_data(species, n, k, exp) for exp, (n, k) in DIRECT_DATA[species].items()], ignore_index=True
+    )
 
 
 def knee_data(variant: str) -> pd.DataFrame:
     """The air-shower H and He spectra that define knee ``variant`` ("min" or "max")."""
     if variant not in KNEE_DATA:
         raise ValueError(f"knee = {variant!r} is not allowed: expected one of {', '.join(KNEE_DATA)}")
-    return pd.concat([load_flux_data(sp, n, "total", label) for sp, rows in KNEE_DATA[variant].items()
-                      for label, n in rows], ignore_index=True)
+    return pd.concat(
+        [load_flux_data(sp, n, "total", label) for sp, rows in KNEE_DATA[variant].items() for label, n in rows],
+        ignore_index=True,
+    )
 
 
 # --- fits -----------------------------------------------------------------------------------
-_START = {"H": dict(K=4.4e-2, gamma=2.85, R_h=500.0, dg_h=-0.2, R_s=1.5e4, dg_s=0.3),
-          "He": dict(K=8.0e-3, gamma=2.75, R_h=500.0, dg_h=-0.2, R_s=1.5e4, dg_s=0.3)}
+_START = {
+    "H": dict(K=4.4e-2, gamma=2.85, R_h=500.0, dg_h=-0.2, R_s=1.5e4, dg_s=0.3),
+    "He": dict(K=8.0e-3, gamma=2.75, R_h=500.0, dg_h=-0.2, R_s=1.5e4, dg_s=0.3),
+}
 
 
 @dataclass(frozen=True)
@@ -209,8 +250,15 @@ def fit_direct(species: str, R_min_GV: float, phi_GV: float) -> FitResult:
         with np.errstate(over="ignore", invalid="ignore"):  # trial steps far from the data
             return float(np.nan_to_num(np.sum(((modulated_flux_R(shape, sp, R, phi_GV) - y) / e) ** 2), nan=1e300))
 
-    m = Minuit(chi2, lnK=0.0, gamma=start["gamma"], lnR_h=np.log(start["R_h"]), dg_h=start["dg_h"],
-               lnR_s=np.log(start["R_s"]), dg_s=start["dg_s"])
+    m = Minuit(
+        chi2,
+        lnK=0.0,
+        gamma=start["gamma"],
+        lnR_h=np.log(start["R_h"]),
+        dg_h=start["dg_h"],
+        lnR_s=np.log(start["R_s"]),
+        dg_s=start["dg_s"],
+    )
     m.errordef = Minuit.LEAST_SQUARES
     m.limits["dg_h"] = (-1.0, -1e-3)
     m.limits["dg_s"] = (1e-3, 2.0)
@@ -220,15 +268,18 @@ def fit_direct(species: str, R_min_GV: float, phi_GV: float) -> FitResult:
     if not m.valid:
         raise RuntimeError(f"the fit of the local {species} spectrum did not converge")
     v = m.values
-    shape = SpectrumShape(scale * np.exp(v["lnK"]), v["gamma"], np.exp(v["lnR_h"]), v["dg_h"],
-                          np.exp(v["lnR_s"]), v["dg_s"])
+    shape = SpectrumShape(
+        scale * np.exp(v["lnK"]), v["gamma"], np.exp(v["lnR_h"]), v["dg_h"], np.exp(v["lnR_s"]), v["dg_s"]
+    )
     return FitResult(shape, float(m.fval), len(R), m.nfit, {k: float(m.errors[k]) for k in m.parameters})
 
 
 def _log_chi2_groups(d: pd.DataFrame, shapes: Mapping[str, SpectrumShape]):
     d = d[d.err_R < d.flux_R]  # points compatible with zero carry no shape information in ln j
-    return [(shapes[sp], g.R_GV.to_numpy(), np.log(g.flux_R.to_numpy()), (g.err_R / g.flux_R).to_numpy())
-            for sp, g in d.groupby("species")]
+    return [
+        (shapes[sp], g.R_GV.to_numpy(), np.log(g.flux_R.to_numpy()), (g.err_R / g.flux_R).to_numpy())
+        for sp, g in d.groupby("species")
+    ]
 
 
 def _fit_log(groups, make, start: dict, limits: dict, what: str):
@@ -249,8 +300,9 @@ def _fit_log(groups, make, start: dict, limits: dict, what: str):
     return m
 
 
-def fit_rehardening(shapes: Mapping[str, SpectrumShape], R_2_GV: float,
-                    R_max_GV: float = 1.0e6) -> tuple[dict, FitResult]:
+def fit_rehardening(
+    shapes: Mapping[str, SpectrumShape], R_2_GV: float, R_max_GV: float = 1.0e6
+) -> tuple[dict, FitResult]:
     """Fit the slope change dg_2 of a re-hardening at ``R_2_GV`` (fixed), common to H and He in rigidity, to
     LHAASO's proton spectrum below ``R_max_GV`` (below the knee). Between the DAMPE softening and the
     knee the direct data end; LHAASO (EPOS-LHC) measures the protons there with small errors."""
@@ -267,8 +319,9 @@ def fit_rehardening(shapes: Mapping[str, SpectrumShape], R_2_GV: float,
     return out, FitResult(out["H"], float(m.fval), n, m.nfit, {"dg_2": float(m.errors["dg_2"])})
 
 
-def fit_knee(shapes: Mapping[str, SpectrumShape], variant: str, R_min_GV: float = 1.0e6,
-             s_k: float = 0.2) -> tuple[dict, dict]:
+def fit_knee(
+    shapes: Mapping[str, SpectrumShape], variant: str, R_min_GV: float = 1.0e6, s_k: float = 0.2
+) -> tuple[dict, dict]:
     """Fit the knee rigidity R_k and slope change dg_k of each species to the air-shower spectra of
     ``variant`` above ``R_min_GV``, with the shape below held fixed. Least squares in ln j (air-shower errors
     are large and multiplicative). Each species has its own knee: the H/He separation of air-shower
@@ -285,11 +338,17 @@ def fit_knee(shapes: Mapping[str, SpectrumShape], variant: str, R_min_GV: float 
     out, fits = dict(shapes), {}
     for sp in sorted(set(d.species)):
         groups = _log_chi2_groups(d[d.species == sp], shapes)
-        m = _fit_log(groups, make, {"lnR_k": np.log(4e6), "dg_k": 1.0},
-                     {"lnR_k": (np.log(3e5), np.log(1e8)), "dg_k": (0.05, 5.0)}, f"{sp} knee ({variant})")
+        m = _fit_log(
+            groups,
+            make,
+            {"lnR_k": np.log(4e6), "dg_k": 1.0},
+            {"lnR_k": (np.log(3e5), np.log(1e8)), "dg_k": (0.05, 5.0)},
+            f"{sp} knee ({variant})",
+        )
         out[sp] = make(shapes[sp], m.values["lnR_k"], m.values["dg_k"])
-        fits[sp] = FitResult(out[sp], float(m.fval), int(len(groups[0][1])), m.nfit,
-                             {k: float(m.errors[k]) for k in m.parameters})
+        fits[sp] = FitResult(
+            out[sp], float(m.fval), int(len(groups[0][1])), m.nfit, {k: float(m.errors[k]) for k in m.parameters}
+        )
     return out, fits
 
 

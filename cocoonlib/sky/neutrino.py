@@ -23,6 +23,7 @@ notebooks/unblinding/GPFluxPlotComparison.ipynb, commit 6f44754):
 Before, this book drew the pi0 band as a pure E^-2.7 power law through Table 1's flux at 100 TeV;
 :func:`pi0_powerlaw_flux` keeps that construction so that the chapter can say what the template changed.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,13 +32,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cocoonlib.io.data import fetch, load_icecube_pi0_template
 from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.core.units import TEV_GEV
+from cocoonlib.io.data import fetch, load_icecube_pi0_template
 
-__all__ = ["PER_FLAVOUR", "IceCubeBand", "icecube_table1", "icecube_bands", "pi0_template_flux", "pi0_fit_scales",
-           "pi0_best_fit_flux", "pi0_powerlaw_flux", "allsky_flux_per_flavour", "gamma_neutrino_ratio",
-           "ICECUBE_FLUX_UNIT_GEV"]
+__all__ = [
+    "PER_FLAVOUR",
+    "IceCubeBand",
+    "icecube_table1",
+    "icecube_bands",
+    "pi0_template_flux",
+    "pi0_fit_scales",
+    "pi0_best_fit_flux",
+    "pi0_powerlaw_flux",
+    "allsky_flux_per_flavour",
+    "gamma_neutrino_ratio",
+    "ICECUBE_FLUX_UNIT_GEV",
+]
 
 PER_FLAVOUR = 1.0 / 3.0
 """Per-flavour (nu + anti-nu) flux at Earth / all-flavour flux at production, after oscillation averaging."""
@@ -56,8 +67,10 @@ PI0_TEMPLATE_NORM = 4.53
 100 TeV, by which the fitted flux of Table 1 is divided to scale the template (GPFluxPlot.ipynb)."""
 
 _TABLE = "icecube_galactic_plane/Table_1.csv"
-_KRA = {"KRA-gamma 5": "icecube_galactic_plane/IceCube2023_nus_gp_kra5.txt",
-        "KRA-gamma 50": "icecube_galactic_plane/IceCube2023_nus_gp_kra50.txt"}
+_KRA = {
+    "KRA-gamma 5": "icecube_galactic_plane/IceCube2023_nus_gp_kra5.txt",
+    "KRA-gamma 50": "icecube_galactic_plane/IceCube2023_nus_gp_kra50.txt",
+}
 _ROWS = {"pi0": r"$\pi^0$", "KRA-gamma 5": r"KRA$_\gamma^{5}$", "KRA-gamma 50": r"KRA$_\gamma^{50}$"}  # first column
 
 #: the unit of IceCube's Table 1 fluxes, 1e-12 TeV cm^-2 s^-1, in GeV cm^-2 s^-1
@@ -140,8 +153,9 @@ def icecube_bands() -> dict[str, IceCubeBand]:
     for key, name in _KRA.items():
         d = np.loadtxt(fetch(name))
         r = t.loc[key]
-        bands[key] = IceCubeBand(key, d[:, 0], d[:, 1], d[:, 1] * (r.best - r.err_lo) / r.best,
-                                 d[:, 1] * (r.best + r.err_hi) / r.best)
+        bands[key] = IceCubeBand(
+            key, d[:, 0], d[:, 1], d[:, 1] * (r.best - r.err_lo) / r.best, d[:, 1] * (r.best + r.err_hi) / r.best
+        )
     return bands
 
 

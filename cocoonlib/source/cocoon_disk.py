@@ -4,6 +4,7 @@ the whole sky.
 Geometry as :mod:`cocoonlib.core.geometry`: Galactocentric cylindrical coordinates (r, z) in kpc, the
 Sun at (R_sun, 0, 0).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,8 +60,9 @@ class CocoonDisk(SunCentredRays):
 
     def radial_integral_kpc2(self) -> float:
         """Int_0^{R_d} 2 pi r f(r) dr [kpc^2], by adaptive quadrature."""
-        val, _ = integrate.quad(lambda r: 2 * np.pi * r * self.radial_shape(r), 0.0, self.R_disk,
-                                epsabs=0.0, epsrel=1e-11, limit=200)
+        val, _ = integrate.quad(
+            lambda r: 2 * np.pi * r * self.radial_shape(r), 0.0, self.R_disk, epsabs=0.0, epsrel=1e-11, limit=200
+        )
         return val
 
     def vertical_integral_kpc(self) -> float:
@@ -83,7 +85,9 @@ class CocoonDisk(SunCentredRays):
         """rho(r, z) [yr^-1 kpc^-3] ([AESB25] eqs. 1-2)."""
         r = np.asarray(r_kpc, dtype=float)
         inside = r <= self.R_disk
-        return np.where(inside, self.rho0 * self.radial_shape(np.minimum(r, self.R_disk)), 0.0) * self.vertical_shape(z_kpc)
+        return np.where(inside, self.rho0 * self.radial_shape(np.minimum(r, self.R_disk)), 0.0) * self.vertical_shape(
+            z_kpc
+        )
 
     def ray_bounds_kpc(self) -> tuple[float, float]:
         """(r_max, z_max): the cylinder outside which rho vanishes (exp(-40) beyond 40 z0)."""

@@ -5,6 +5,7 @@
 lives longer than tau_c and that the N_c = R_SN tau_c cocoons alive at any time
 fit into the disk without overlapping.
 """
+
 from __future__ import annotations
 
 import numpy as np

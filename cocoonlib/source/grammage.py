@@ -2,14 +2,23 @@
 
 All functions take the rigidity R in GV and return g cm^-2.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["exponential", "advection_diffusion", "advection_diffusion_cutoff", "constant", "GRAMMAGE_MODELS",
-           "grammage", "Grammage", "DIFFUSION_REGIMES"]
+__all__ = [
+    "exponential",
+    "advection_diffusion",
+    "advection_diffusion_cutoff",
+    "constant",
+    "GRAMMAGE_MODELS",
+    "grammage",
+    "Grammage",
+    "DIFFUSION_REGIMES",
+]
 
 
 #: slope delta of D(R) ~ R^delta inside a cocoon for the three turbulence regimes of [AESB25] App. C
@@ -67,8 +76,9 @@ GRAMMAGE_MODELS = {
 }
 
 
-def grammage(R_GV, model: str = "exponential", chi0: float = 0.4, R0: float = 20.0, delta: float = 1.0,
-             R_cut: float = np.inf):
+def grammage(
+    R_GV, model: str = "exponential", chi0: float = 0.4, R0: float = 20.0, delta: float = 1.0, R_cut: float = np.inf
+):
     """chi_c(R) [g cm^-2] for the named model (one of :data:`GRAMMAGE_MODELS`).
 
     ``R0`` and ``R_cut`` in TV; ``delta`` is used by the two advection-diffusion forms, ``R_cut`` by
@@ -77,7 +87,9 @@ def grammage(R_GV, model: str = "exponential", chi0: float = 0.4, R0: float = 20
     try:
         f = GRAMMAGE_MODELS[model]
     except KeyError:
-        raise ValueError(f"grammage_model = {model!r} is not allowed: expected one of {', '.join(GRAMMAGE_MODELS)}") from None
+        raise ValueError(
+            f"grammage_model = {model!r} is not allowed: expected one of {', '.join(GRAMMAGE_MODELS)}"
+        ) from None
     return f(R_GV, chi0, R0, delta, R_cut)
 
 
@@ -94,14 +106,16 @@ class Grammage:
 
     def __post_init__(self):
         if self.model not in GRAMMAGE_MODELS:
-            raise ValueError(f"grammage_model = {self.model!r} is not allowed: expected one of {', '.join(GRAMMAGE_MODELS)}")
+            raise ValueError(
+                f"grammage_model = {self.model!r} is not allowed: expected one of {', '.join(GRAMMAGE_MODELS)}"
+            )
 
     def __call__(self, R_GV):
         return grammage(R_GV, self.model, self.chi0, self.R0_TV, self.delta, self.R_cut_TV)
 
-    def with_chi0(self, chi0: float) -> "Grammage":
+    def with_chi0(self, chi0: float) -> Grammage:
         return replace(self, chi0=chi0)
 
-    def with_model(self, model: str) -> "Grammage":
+    def with_model(self, model: str) -> Grammage:
         """The same parameters in another of :data:`GRAMMAGE_MODELS` (e.g. ``"constant"`` for comparison)."""
         return replace(self, model=model)

@@ -16,6 +16,7 @@ because chi_c(R) falls off at R0 << E_max/e).
 Units: momentum GeV/c, energies GeV (total energy E unless written T),
 Q(p) in (GeV/c)^-3 per source, Q^E(E) in GeV^-1 per source.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ def momentum_integral(gamma: float, cutoff_x: float = np.inf) -> float:
     without cut-off only for gamma > 4.
     Computed in ln x, where the integrand is smooth.
     """
+
     def f(u):
         x = np.exp(u)
         # sqrt(x^2+1) - 1 written as x^2/(sqrt(x^2+1)+1): no cancellation at small x
@@ -54,8 +56,11 @@ def momentum_integral(gamma: float, cutoff_x: float = np.inf) -> float:
         X = np.exp(hi)
         tail = X ** (4 - gamma) / (gamma - 4) - X ** (3 - gamma) / (gamma - 3) + X ** (2 - gamma) / (2 * (gamma - 2))
     edges = sorted({lo, 0.0, hi, *([np.log(cutoff_x)] if np.isfinite(cutoff_x) else [])})
-    val = head + tail + sum(integrate.quad(f, a, b, epsabs=0.0, epsrel=1e-11, limit=400)[0]
-                     for a, b in zip(edges[:-1], edges[1:]))
+    val = (
+        head
+        + tail
+        + sum(integrate.quad(f, a, b, epsabs=0.0, epsrel=1e-11, limit=400)[0] for a, b in zip(edges[:-1], edges[1:]))
+    )
     return 4.0 * np.pi * val
 
 
@@ -104,9 +109,19 @@ class InjectionSpectrum:
         return 4.0 * np.pi * p * E * self.per_momentum(np.where(p > 0, p, 1.0)) * (p > 0)
 
 
-def injection_spectra(*, eps_p: float, gamma_p: float, eps_He: float, gamma_He: float, E_SN_erg: float = 1.0e51,
-                      E_max_GeV: float = 3.0 * PEV_GEV) -> dict[str, InjectionSpectrum]:
+def injection_spectra(
+    *,
+    eps_p: float,
+    gamma_p: float,
+    eps_He: float,
+    gamma_He: float,
+    E_SN_erg: float = 1.0e51,
+    E_max_GeV: float = 3.0 * PEV_GEV,
+) -> dict[str, InjectionSpectrum]:
     """The H and He spectra of one source: efficiencies and momentum slopes of each, the supernova energy [erg] and
     the cut-off [GeV, acting on rigidity]."""
     common = dict(E_SN_erg=E_SN_erg, E_max_GeV=E_max_GeV)
-    return {"H": InjectionSpectrum(PROTON, eps_p, gamma_p, **common), "He": InjectionSpectrum(HELIUM, eps_He, gamma_He, **common)}
+    return {
+        "H": InjectionSpectrum(PROTON, eps_p, gamma_p, **common),
+        "He": InjectionSpectrum(HELIUM, eps_He, gamma_He, **common),
+    }

@@ -12,18 +12,28 @@ the effect cheaply (the largest relative change of the sea's density, normalised
 gas layer), :func:`cocoonlib.book.from_params.dge_change_with_D0` computes it on the DGE itself (a new sky per D0: seconds per window when the
 columns are not cached).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
 from cocoonlib.transport import bc
 
-__all__ = ["Chi0Interval", "saved_interval", "cocoon_per_chi0", "cocoon_band", "total_band", "value_range",
-           "D0_along_chi0", "sea_density_change"]
+__all__ = [
+    "Chi0Interval",
+    "saved_interval",
+    "cocoon_per_chi0",
+    "cocoon_band",
+    "total_band",
+    "value_range",
+    "D0_along_chi0",
+    "sea_density_change",
+]
 
 
 @dataclass(frozen=True)
@@ -40,9 +50,11 @@ class Chi0Interval:
     def __post_init__(self):
         finite = all(np.isfinite([self.best, self.lo1, self.lo2]))
         if not (finite and 0 <= self.lo2 <= self.lo1 <= self.best <= self.hi1 <= self.hi2):
-            raise ValueError(f"chi0 interval {self.lo2!r} <= {self.lo1!r} <= {self.best!r} <= {self.hi1!r} <= "
-                             f"{self.hi2!r} is not allowed: expected 0 <= lo2 <= lo1 <= best <= hi1 <= hi2, the lower "
-                             "ends finite")
+            raise ValueError(
+                f"chi0 interval {self.lo2!r} <= {self.lo1!r} <= {self.best!r} <= {self.hi1!r} <= "
+                f"{self.hi2!r} is not allowed: expected 0 <= lo2 <= lo1 <= best <= hi1 <= hi2, the lower "
+                "ends finite"
+            )
 
     def ends(self, n_sigma: int = 1) -> tuple[float, float]:
         """(low, high) end of the 1 or 2 sigma interval."""
@@ -51,7 +63,7 @@ class Chi0Interval:
         return (self.lo1, self.hi1) if n_sigma == 1 else (self.lo2, self.hi2)
 
     @classmethod
-    def from_fit(cls, fit: bc.BCFit, source: str = "B/C fit (chapter 2)") -> "Chi0Interval":
+    def from_fit(cls, fit: bc.BCFit, source: str = "B/C fit (chapter 2)") -> Chi0Interval:
         """The profile intervals of a B/C fit (:class:`cocoonlib.transport.bc.BCFit`)."""
         (lo1, hi1), (lo2, hi2) = fit.chi0_interval_1sigma, fit.chi0_interval_2sigma
         return cls(fit.chi0, lo1, hi1, lo2, hi2, source)
@@ -76,8 +88,15 @@ def cocoon_band(sky, window: str, interval: Chi0Interval, n_sigma: int = 1, mode
     return lo * unit, hi * unit
 
 
-def total_band(sky, window: str, interval: Chi0Interval, n_sigma: int = 1, gas_name: str | None = None,
-               model: str | None = None, sea: str | None = None):
+def total_band(
+    sky,
+    window: str,
+    interval: Chi0Interval,
+    n_sigma: int = 1,
+    gas_name: str | None = None,
+    model: str | None = None,
+    sea: str | None = None,
+):
     """(low, high) of DGE + cocoons for chi0 anywhere in the interval and the DGE anywhere in its knee band: the
     lower DGE edge plus the cocoons at the interval's low end, the upper edge plus those at its high end (``model``
     as in :meth:`cocoonlib.sky.gamma.GammaSky.total_band`)."""
@@ -86,8 +105,9 @@ def total_band(sky, window: str, interval: Chi0Interval, n_sigma: int = 1, gas_n
     return d_lo + c_lo, d_hi + c_hi
 
 
-def value_range(f: Callable[[float], float], interval: Chi0Interval, n_sigma: int = 1,
-                n: int = 9) -> tuple[float, float]:
+def value_range(
+    f: Callable[[float], float], interval: Chi0Interval, n_sigma: int = 1, n: int = 9
+) -> tuple[float, float]:
     """(smallest, largest) of a number f(chi0) over the interval: f at ``n`` evenly spaced chi0 including both ends
     (the ends suffice for a quantity monotonic in chi0, such as a flux or a share; a chi^2 may be smallest inside)."""
     if n < 2:
@@ -115,8 +135,14 @@ SEA_RIGIDITY_GV = np.geomspace(1.0e2, 1.0e7, 11)
 SEA_FLOOR = 0.01
 
 
-def sea_density_change(reference: Mapping[str, Any], changed: Mapping[str, Any], r_kpc=SEA_R_KPC, z_kpc=SEA_Z_KPC,
-                       rigidity_GV=SEA_RIGIDITY_GV, floor: float = SEA_FLOOR) -> dict[str, float]:
+def sea_density_change(
+    reference: Mapping[str, Any],
+    changed: Mapping[str, Any],
+    r_kpc=SEA_R_KPC,
+    z_kpc=SEA_Z_KPC,
+    rigidity_GV=SEA_RIGIDITY_GV,
+    floor: float = SEA_FLOOR,
+) -> dict[str, float]:
     """The largest relative change of the sea's density g(r, z, R) (relative to the Sun) between two sets of 2D
     transport solutions ({species: :class:`cocoonlib.transport.transport2d.GalacticSea`}), over the points with
     g_ref >= ``floor``, for H and He. The DGE is a column of g n_H weighted by the emissivity, so its relative

@@ -14,6 +14,7 @@ appendices, the joint fit, the Explore page) goes through :func:`asymmetric_pull
 Measured points are DataFrames with columns E_GeV, E2_flux, E2_err_lo, E2_err_hi, upper_limit (the loaders of
 :mod:`cocoonlib.io.data`); models are E^2 I on an energy grid E_model [GeV], interpolated log-log to the points.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,15 @@ import pandas as pd
 
 from cocoonlib.core.numerics import loglog_interp
 
-__all__ = ["asymmetric_pulls", "measured_points", "pulls", "chi2_against", "distance_to_band", "share_of_excess",
-           "best_chi2_in_band"]
+__all__ = [
+    "asymmetric_pulls",
+    "measured_points",
+    "pulls",
+    "chi2_against",
+    "distance_to_band",
+    "share_of_excess",
+    "best_chi2_in_band",
+]
 
 
 def asymmetric_pulls(model, measured, err_lo, err_hi) -> np.ndarray:

@@ -27,13 +27,15 @@ Migrad and gives profile (Minos) intervals; :func:`profile_grid` tabulates the c
 but (chi0, R0), with B/C and the gamma rays separately (given chi0 and R0 they share no parameter), for the
 contours; :func:`tension` compares B/C alone with the gamma rays alone.
 """
+
 from __future__ import annotations
 
 import math
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,10 +49,30 @@ from cocoonlib.source.grammage import grammage
 from cocoonlib.stats.compare import asymmetric_pulls
 from cocoonlib.transport import bc
 
-__all__ = ["REGIONS", "POINT_REGIONS", "HAWC_REGION", "NU_REGION", "R0_LIMITS_TV", "PRIOR_ENERGY_GEV", "TERMS",
-           "Observable", "RegionTerm", "point_observables", "band_observable", "hawc_observable", "icecube_observable",
-           "prior_widths", "region_terms", "JointLikelihood",
-           "JointFit", "fit_joint", "ProfileGrid", "profile_grid", "CONTOUR_LEVELS_2D", "tension"]
+__all__ = [
+    "REGIONS",
+    "POINT_REGIONS",
+    "HAWC_REGION",
+    "NU_REGION",
+    "R0_LIMITS_TV",
+    "PRIOR_ENERGY_GEV",
+    "TERMS",
+    "Observable",
+    "RegionTerm",
+    "point_observables",
+    "band_observable",
+    "hawc_observable",
+    "icecube_observable",
+    "prior_widths",
+    "region_terms",
+    "JointLikelihood",
+    "JointFit",
+    "fit_joint",
+    "ProfileGrid",
+    "profile_grid",
+    "CONTOUR_LEVELS_2D",
+    "tension",
+]
 
 #: the regions of the gamma-ray terms: the LHAASO windows, the two Tibet AS+MD regions (ARGO-YBJ in the first),
 #: HAWC's region (data/sky_regions.csv)
@@ -104,12 +126,17 @@ def _selection(E_grid, E_points) -> np.ndarray:
     E_grid, E_points = np.asarray(E_grid, dtype=float), np.asarray(E_points, dtype=float)
     idx = np.searchsorted(E_grid, E_points)
     idx = np.clip(idx, 0, E_grid.size - 1)
-    near = np.where(np.abs(E_grid[np.maximum(idx - 1, 0)] / E_points - 1) < np.abs(E_grid[idx] / E_points - 1),
-                    np.maximum(idx - 1, 0), idx)
+    near = np.where(
+        np.abs(E_grid[np.maximum(idx - 1, 0)] / E_points - 1) < np.abs(E_grid[idx] / E_points - 1),
+        np.maximum(idx - 1, 0),
+        idx,
+    )
     off = np.abs(E_grid[near] / E_points - 1) > 1e-9
     if off.any():
-        raise ValueError(f"energies {E_points[off]} GeV are not nodes of the sky's grid: build the sky with "
-                         "gamma.sky_energies of the regions compared")
+        raise ValueError(
+            f"energies {E_points[off]} GeV are not nodes of the sky's grid: build the sky with "
+            "gamma.sky_energies of the regions compared"
+        )
     rows = np.zeros((E_points.size, E_grid.size))
     rows[np.arange(E_points.size), near] = 1.0
     return rows
@@ -124,14 +151,34 @@ def point_observables(E_grid, region: str, measurements: pd.DataFrame | None = N
     for exp, g in d.groupby("experiment", sort=False):
         ref = str(g.reference.iloc[0]) if "reference" in g else ""
         doi = str(g.doi.iloc[0]) if "doi" in g else ""
-        out.append(Observable(f"{exp}, {region}", region, "points", g.E_GeV.to_numpy(dtype=float),
-                              _selection(E_grid, g.E_GeV), g.E2_flux.to_numpy(dtype=float),
-                              g.E2_err_lo.to_numpy(dtype=float), g.E2_err_hi.to_numpy(dtype=float), ref, doi))
+        out.append(
+            Observable(
+                f"{exp}, {region}",
+                region,
+                "points",
+                g.E_GeV.to_numpy(dtype=float),
+                _selection(E_grid, g.E_GeV),
+                g.E2_flux.to_numpy(dtype=float),
+                g.E2_err_lo.to_numpy(dtype=float),
+                g.E2_err_hi.to_numpy(dtype=float),
+                ref,
+                doi,
+            )
+        )
     return out
 
 
-def band_observable(name: str, region: str, E_grid, E_range, reference_curve, rel_err_lo: float, rel_err_hi: float,
-                    reference: str = "", doi: str = "") -> Observable:
+def band_observable(
+    name: str,
+    region: str,
+    E_grid,
+    E_range,
+    reference_curve,
+    rel_err_lo: float,
+    rel_err_hi: float,
+    reference: str = "",
+    doi: str = "",
+) -> Observable:
     """A published fit with errors on its normalisation as one pull: m = mean over the grid nodes inside
     ``E_range`` of curve(E) / reference_curve(E), against 1 with relative errors ``rel_err_lo`` (m < 1) and
     ``rel_err_hi`` (m > 1). The model's normalisation along the published shape, the one direction the fit measured."""
@@ -142,17 +189,35 @@ def band_observable(name: str, region: str, E_grid, E_range, reference_curve, re
     ref = np.asarray(reference_curve(E_grid[inside]), dtype=float)
     row = np.zeros((1, E_grid.size))
     row[0, inside] = 1.0 / (ref * inside.sum())
-    return Observable(name, region, "band", E_grid[inside], row, np.ones(1), np.array([rel_err_lo]),
-                      np.array([rel_err_hi]), reference, doi)
+    return Observable(
+        name,
+        region,
+        "band",
+        E_grid[inside],
+        row,
+        np.ones(1),
+        np.array([rel_err_lo]),
+        np.array([rel_err_hi]),
+        reference,
+        doi,
+    )
 
 
 def hawc_observable(E_grid) -> Observable:
     """HAWC's power law in 43 < l < 73 deg, |b| < 4 deg (:func:`cocoonlib.io.data.load_hawc_powerlaw`) between 10 and
     100 TeV as one pull (:func:`band_observable`); errors: statistical and systematic in quadrature."""
     h = data.load_hawc_powerlaw()
-    return band_observable("HAWC, hawc_43l73", HAWC_REGION, E_grid, HAWC_RANGE_GEV,
-                           lambda E: data.hawc_band(E).E2_best.to_numpy(), h["N0_err_lo"] / h["N0"],
-                           h["N0_err_hi"] / h["N0"], h["reference"], h["doi"])
+    return band_observable(
+        "HAWC, hawc_43l73",
+        HAWC_REGION,
+        E_grid,
+        HAWC_RANGE_GEV,
+        lambda E: data.hawc_band(E).E2_best.to_numpy(),
+        h["N0_err_lo"] / h["N0"],
+        h["N0_err_hi"] / h["N0"],
+        h["reference"],
+        h["doi"],
+    )
 
 
 def icecube_observable(E_grid) -> Observable:
@@ -161,9 +226,17 @@ def icecube_observable(E_grid) -> Observable:
     relative errors. The template fixes the spatial and spectral shape; its normalisation is what IceCube measured,
     and a model with another morphology is compared only through it."""
     t = neutrino.icecube_table1().loc["pi0"]
-    return band_observable("IceCube pi0 template, all sky", NU_REGION, E_grid, neutrino.PI0_RANGE_GEV,
-                           neutrino.pi0_best_fit_flux, t.err_lo / t.best, t.err_hi / t.best,
-                           "IceCube Collaboration 2023, Science 380, 1338", "10.1126/science.adc9818")
+    return band_observable(
+        "IceCube pi0 template, all sky",
+        NU_REGION,
+        E_grid,
+        neutrino.PI0_RANGE_GEV,
+        neutrino.pi0_best_fit_flux,
+        t.err_lo / t.best,
+        t.err_hi / t.best,
+        "IceCube Collaboration 2023, Science 380, 1338",
+        "10.1126/science.adc9818",
+    )
 
 
 # --- regions --------------------------------------------------------------------------------------
@@ -245,10 +318,23 @@ class JointLikelihood:
     ``knee`` (0: DGE 'min', 1: 'max') and ``norm_<region>`` per region. ``use`` names the terms of :data:`TERMS`.
     """
 
-    def __init__(self, bc_model: bc.BCModel, bc_data: pd.DataFrame, regions: Mapping[str, RegionTerm], *,
-                 spectra: Mapping[str, Any], grammage_model: str, chi0: float, R0_TV: float, delta_c: float = 1.0,
-                 R_cut_TV: float = np.inf, free_transport, use=("bc", "gamma"), fit_delta_c: bool = False,
-                 prior_centres: Mapping[str, float] | None = None):
+    def __init__(
+        self,
+        bc_model: bc.BCModel,
+        bc_data: pd.DataFrame,
+        regions: Mapping[str, RegionTerm],
+        *,
+        spectra: Mapping[str, Any],
+        grammage_model: str,
+        chi0: float,
+        R0_TV: float,
+        delta_c: float = 1.0,
+        R_cut_TV: float = np.inf,
+        free_transport,
+        use=("bc", "gamma"),
+        fit_delta_c: bool = False,
+        prior_centres: Mapping[str, float] | None = None,
+    ):
         bad = [t for t in use if t not in TERMS]
         if bad or not use:
             raise ValueError(f"use = {tuple(use)!r} is not allowed: expected a non-empty subset of {', '.join(TERMS)}")
@@ -256,8 +342,10 @@ class JointLikelihood:
             if p not in _HALO_NAMES:
                 raise ValueError(f"free transport parameter {p!r} is not allowed: expected D0 and/or delta")
         if fit_delta_c and grammage_model not in ("advection_diffusion", "advection_diffusion_cutoff"):
-            raise ValueError(f"fit_delta_c = True is not allowed with grammage_model = {grammage_model!r}: "
-                             "delta is a parameter of the advection-diffusion forms only")
+            raise ValueError(
+                f"fit_delta_c = True is not allowed with grammage_model = {grammage_model!r}: "
+                "delta is a parameter of the advection-diffusion forms only"
+            )
         self.bc_model, self.use = bc_model, tuple(use)
         self.grammage_model, self.R_cut_TV = grammage_model, R_cut_TV
         self.chi0_start, self.R0_start_TV, self.delta_c_start = chi0, R0_TV, delta_c
@@ -298,15 +386,27 @@ class JointLikelihood:
         return out
 
     def limits(self) -> dict[str, tuple[float, float]]:
-        lim = {"chi0": bc.CHI0_LIMITS, "log10_R0_TV": tuple(np.log10(R0_LIMITS_TV)), "delta_c": DELTA_C_LIMITS,
-               "D0": bc.TRANSPORT_LIMITS["D0"], "delta_gal": bc.TRANSPORT_LIMITS["delta"], "knee": (0.0, 1.0)}
+        lim = {
+            "chi0": bc.CHI0_LIMITS,
+            "log10_R0_TV": tuple(np.log10(R0_LIMITS_TV)),
+            "delta_c": DELTA_C_LIMITS,
+            "D0": bc.TRANSPORT_LIMITS["D0"],
+            "delta_gal": bc.TRANSPORT_LIMITS["delta"],
+            "knee": (0.0, 1.0),
+        }
         return {n: lim.get(n, (0.0, 10.0)) for n in self.names}
 
     def start(self) -> dict[str, float]:
         """Start values: the chapter's chi0, R0, delta and transport; the knee in the middle; each norm at its prior's
         centre."""
-        s = {"chi0": self.chi0_start, "log10_R0_TV": math.log10(self.R0_start_TV), "delta_c": self.delta_c_start,
-             "D0": self.bc_model.halo.D0, "delta_gal": self.bc_model.halo.delta, "knee": 0.5}
+        s = {
+            "chi0": self.chi0_start,
+            "log10_R0_TV": math.log10(self.R0_start_TV),
+            "delta_c": self.delta_c_start,
+            "D0": self.bc_model.halo.D0,
+            "delta_gal": self.bc_model.halo.delta,
+            "knee": 0.5,
+        }
         s |= {f"norm_{r}": self.prior_centres[r] for r in self.regions}
         return {n: s[n] for n in self.names}
 
@@ -328,8 +428,17 @@ class JointLikelihood:
             if len(self._basis_cache) > 4096:
                 self._basis_cache.clear()
             m = self.bc_model
-            model = bc.BCModel(m.network, m.halo, m.phi, m.abundances, self.grammage_model, R0, delta_c,
-                               self.R_cut_TV, m.cocoon_daughters)
+            model = bc.BCModel(
+                m.network,
+                m.halo,
+                m.phi,
+                m.abundances,
+                self.grammage_model,
+                R0,
+                delta_c,
+                self.R_cut_TV,
+                m.cocoon_daughters,
+            )
             self._basis_cache[key] = model.bc_basis(self.T, **halo)
         return self._basis_cache[key]
 
@@ -423,8 +532,12 @@ class JointLikelihood:
         return n + sum(t.y.size + 1 for t in self.regions.values())
 
     # --- other data ---
-    def with_data(self, bc_y=None, region_y: Mapping[str, np.ndarray] | None = None,
-                  prior_centres: Mapping[str, float] | None = None) -> "JointLikelihood":
+    def with_data(
+        self,
+        bc_y=None,
+        region_y: Mapping[str, np.ndarray] | None = None,
+        prior_centres: Mapping[str, float] | None = None,
+    ) -> JointLikelihood:
         """The same likelihood with other measured values (errors kept): for Asimov and pseudo-data."""
         new = object.__new__(JointLikelihood)
         new.__dict__.update(self.__dict__)
@@ -440,14 +553,14 @@ class JointLikelihood:
         bc_y = self.bc_prediction(v)["total"] if "bc" in self.use else None
         return bc_y, {r: p["total"] for r, p in self.gamma_prediction(v).items()} if self.regions else {}
 
-    def asimov(self, values: Mapping[str, float]) -> "JointLikelihood":
+    def asimov(self, values: Mapping[str, float]) -> JointLikelihood:
         """The likelihood of data equal to the model at ``values`` (every pull zero there, the priors centred on the
         norms)."""
         v = self._complete(values)
         bc_y, region_y = self.predictions(v)
         return self.with_data(bc_y, region_y, {r: v[f"norm_{r}"] for r in self.regions})
 
-    def pseudo_data(self, values: Mapping[str, float], rng: np.random.Generator) -> "JointLikelihood":
+    def pseudo_data(self, values: Mapping[str, float], rng: np.random.Generator) -> JointLikelihood:
         """Data drawn around the model at ``values``: every point Gaussian with the mean of its two errors, every
         prior centre Gaussian with the prior's width (the gas models are measurements of the DGE too)."""
         v = self._complete(values)
@@ -469,16 +582,25 @@ class JointLikelihood:
         R = np.atleast_1d(np.asarray(R0, dtype=float))
         dc = self.delta_c_start if delta_c is None else delta_c
         # C[r]: cocoons at the observables, (len(R0), len(chi0), n_obs)
-        C = {r: c[None, :, None] * np.array([self.cocoon_per_chi0(r, float(x), dc) for x in R])[:, None, :]
-             for r in self.regions}
+        C = {
+            r: c[None, :, None] * np.array([self.cocoon_per_chi0(r, float(x), dc) for x in R])[:, None, :]
+            for r in self.regions
+        }
 
         def at(k):  # k: scalar or (len(R0), len(chi0))
             kk = np.asarray(k, dtype=float)[..., None]
             total, norms = 0.0, {}
             for r, t in self.regions.items():
                 lo, hi = self._dge[r]
-                chi, a = _min_over_scale(lo + kk * (hi - lo), C[r], self._y[r], self._lo[r], self._hi[r],
-                                         self.prior_centres[r], t.prior_width)
+                chi, a = _min_over_scale(
+                    lo + kk * (hi - lo),
+                    C[r],
+                    self._y[r],
+                    self._lo[r],
+                    self._hi[r],
+                    self.prior_centres[r],
+                    t.prior_width,
+                )
                 total, norms[r] = total + chi, a
             return total, norms
 
@@ -492,8 +614,15 @@ class JointLikelihood:
             return chi[0], k[0], {r: v[0] for r, v in norms.items()}
         return chi, k, norms
 
-    def profile_bc(self, chi0, R0: float, delta_c: float | None = None, D0_range: tuple | None = None,
-                   ln_D0_step: float = 0.1, ln_D0_margin: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    def profile_bc(
+        self,
+        chi0,
+        R0: float,
+        delta_c: float | None = None,
+        D0_range: tuple | None = None,
+        ln_D0_step: float = 0.1,
+        ln_D0_margin: float = 0.2,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """chi^2 of B/C minimised over the transport at fixed R0 [TV], for each chi0 of an array: (chi2, D0).
 
         With ``free_transport`` = D0 the network is solved at values of D0 every ``ln_D0_step`` in ln D0 across
@@ -567,8 +696,12 @@ def _golden(f, n: int, lo: float, hi: float, iterations: int = 36) -> np.ndarray
         a = np.where(left, a, x1)
         new = np.where(left, b - g * (b - a), a + g * (b - a))
         f_new = f(new)
-        x1, x2, f1, f2 = (np.where(left, new, x2), np.where(left, x1, new), np.where(left, f_new, f2),
-                          np.where(left, f1, f_new))
+        x1, x2, f1, f2 = (
+            np.where(left, new, x2),
+            np.where(left, x1, new),
+            np.where(left, f_new, f2),
+            np.where(left, f1, f_new),
+        )
     cands = np.stack([0.5 * (a + b), np.full(n, float(lo)), np.full(n, float(hi))])
     vals = np.stack([f(x) for x in cands])
     return cands[np.argmin(vals, axis=0), np.arange(n)]
@@ -648,9 +781,14 @@ class JointFit:
         return {**self.best, **self.fixed}
 
 
-def fit_joint(like: JointLikelihood, fixed: Mapping[str, float] | None = None,
-              start: Mapping[str, float] | None = None, intervals=("chi0", "R0"), two_sigma: bool = True,
-              tol: float = 0.01) -> JointFit:
+def fit_joint(
+    like: JointLikelihood,
+    fixed: Mapping[str, float] | None = None,
+    start: Mapping[str, float] | None = None,
+    intervals=("chi0", "R0"),
+    two_sigma: bool = True,
+    tol: float = 0.01,
+) -> JointFit:
     """Minimise ``like`` with Migrad (iminuit), Hesse at the minimum, and Minos profile intervals (Delta chi^2 = 1
     and, with ``two_sigma``, 4) for the parameters named in ``intervals`` (``R0`` for log10_R0_TV, given in TV).
 
@@ -682,7 +820,7 @@ def fit_joint(like: JointLikelihood, fixed: Mapping[str, float] | None = None,
     if not m.valid:
         m.migrad()
     if not m.valid:
-        warnings.warn("joint fit: Migrad did not report a valid minimum", RuntimeWarning)
+        warnings.warn("joint fit: Migrad did not report a valid minimum", RuntimeWarning, stacklevel=2)
     m.hesse()
     free = [n for n in names if n not in fixed]
     best = {n: float(m.values[n]) for n in free}
@@ -692,23 +830,36 @@ def fit_joint(like: JointLikelihood, fixed: Mapping[str, float] | None = None,
         if par in fixed:
             continue
         ends = {}
-        for ns in ((1, 2) if two_sigma else (1,)):
+        for ns in (1, 2) if two_sigma else (1,):
             m.minos(par, cl=ns)
             me = m.merrors[par]
             lo = m.limits[par][0] if me.at_lower_limit else best[par] + me.lower
             hi = math.inf if me.at_upper_limit else best[par] + me.upper
             if not (me.lower_valid or me.at_lower_limit) or not (me.upper_valid or me.at_upper_limit):
-                warnings.warn(f"joint fit: Minos did not find the {ns} sigma interval of {par}", RuntimeWarning)
+                warnings.warn(
+                    f"joint fit: Minos did not find the {ns} sigma interval of {par}", RuntimeWarning, stacklevel=2
+                )
             if par == "log10_R0_TV":
-                lo, hi = 10.0 ** lo, (math.inf if not math.isfinite(hi) else 10.0 ** hi)
+                lo, hi = 10.0**lo, (math.inf if not math.isfinite(hi) else 10.0**hi)
             ends[ns] = [float(lo), float(hi)]
         out_intervals[n] = ends
     cov = {a: {b: float(m.covariance[a, b]) for b in free} for a in free}
     n_data = like.n_data - sum(n.startswith("norm_") for n in fixed)  # a fixed norm's prior measures nothing
-    return JointFit(like.use, free, {n: float(v) for n, v in fixed.items()}, best,
-                    {n: float(m.errors[n]) for n in free}, cov, float(m.fval), n_data,
-                    like.chi2_terms({**best, **fixed}), out_intervals, bool(m.valid), int(m.nfcn),
-                    time.perf_counter() - t0)
+    return JointFit(
+        like.use,
+        free,
+        {n: float(v) for n, v in fixed.items()},
+        best,
+        {n: float(m.errors[n]) for n in free},
+        cov,
+        float(m.fval),
+        n_data,
+        like.chi2_terms({**best, **fixed}),
+        out_intervals,
+        bool(m.valid),
+        int(m.nfcn),
+        time.perf_counter() - t0,
+    )
 
 
 # --- profile on a grid, for the contours ----------------------------------------------------------
@@ -818,13 +969,23 @@ def tension(bc_alone: JointFit, gamma_alone: JointFit, joint: JointFit, paramete
     if dof <= 0:
         raise ValueError("the separate fits share no free parameter with each other: no parameter tension to test")
     p = float(stats.chi2.sf(max(dchi2, 0.0), dof))
-    return {"difference": b - a, "difference_sigma": float(diff_sigma), "delta_chi2": float(dchi2), "dof": dof,
-            "p": p, "delta_chi2_sigma": float(stats.norm.isf(p / 2.0))}
+    return {
+        "difference": b - a,
+        "difference_sigma": float(diff_sigma),
+        "delta_chi2": float(dchi2),
+        "dof": dof,
+        "p": p,
+        "delta_chi2_sigma": float(stats.norm.isf(p / 2.0)),
+    }
 
 
 # --- the regions of the sky --------------------------------------------------------------------------
-def region_terms(skies: Mapping[str, Any], productions: Mapping[int, Production], prior_scale: float = 1.0,
-                 widths: Mapping[str, float] | None = None) -> dict[str, RegionTerm]:
+def region_terms(
+    skies: Mapping[str, Any],
+    productions: Mapping[int, Production],
+    prior_scale: float = 1.0,
+    widths: Mapping[str, float] | None = None,
+) -> dict[str, RegionTerm]:
     """A :class:`RegionTerm` for every region a sky of ``skies`` ({region: GammaSky}) holds among :data:`REGIONS`
     and :data:`NU_REGION`: the measured points, HAWC's fit, IceCube's pi0 fit, with the cocoon production matrices
     ``productions[id(sky)]`` on each sky's energies; the prior width from
@@ -842,6 +1003,12 @@ def region_terms(skies: Mapping[str, Any], productions: Mapping[int, Production]
         else:
             obs = (icecube_observable(sky.E),)
         w = widths[r] if widths and r in widths else float(prior_widths(sky, [r]).loc[r, "width"])
-        out[r] = RegionTerm(r, sky, productions[id(sky)], obs, prior_scale * w,
-                            neutrino.allsky_flux_per_flavour(1.0) if r == NU_REGION else 1.0)
+        out[r] = RegionTerm(
+            r,
+            sky,
+            productions[id(sky)],
+            obs,
+            prior_scale * w,
+            neutrino.allsky_flux_per_flavour(1.0) if r == NU_REGION else 1.0,
+        )
     return out

@@ -12,20 +12,33 @@ Points that the DGE alone already overshoots cannot be cured by any cocoon param
 they are set aside (:func:`overshot_by`) and reported, so that the limit says what the
 cocoons add, not where this book's DGE differs from the data.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq, minimize_scalar
 
 from cocoonlib.core.numerics import loglog_interp
-from cocoonlib.stats.compare import measured_points as _points, pulls
+from cocoonlib.stats.compare import measured_points as _points
+from cocoonlib.stats.compare import pulls
 
-__all__ = ["pulls", "chi2", "overshot_by", "max_pull", "limiting_point", "headroom", "largest_scale", "ScaleLimit", "scale_limit", "largest_value",
-           "minimise_log"]
+__all__ = [
+    "pulls",
+    "chi2",
+    "overshot_by",
+    "max_pull",
+    "limiting_point",
+    "headroom",
+    "largest_scale",
+    "ScaleLimit",
+    "scale_limit",
+    "largest_value",
+    "minimise_log",
+]
 
 
 def chi2(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[str, np.ndarray]) -> float:
@@ -33,14 +46,19 @@ def chi2(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[str, np.ndar
     return float(sum(np.sum(pulls(d, E_model, curves[w]) ** 2) for w, d in data.items()))
 
 
-def overshot_by(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[str, np.ndarray],
-                n_sigma: float) -> dict[str, np.ndarray]:
+def overshot_by(
+    data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[str, np.ndarray], n_sigma: float
+) -> dict[str, np.ndarray]:
     """Window -> boolean mask of the points that ``curves`` exceed by more than ``n_sigma``."""
     return {w: pulls(d, E_model, curves[w]) > n_sigma for w, d in data.items()}
 
 
-def max_pull(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[str, np.ndarray],
-             skip: Mapping[str, np.ndarray] | None = None) -> float:
+def max_pull(
+    data: Mapping[str, pd.DataFrame],
+    E_model,
+    curves: Mapping[str, np.ndarray],
+    skip: Mapping[str, np.ndarray] | None = None,
+) -> float:
     """Largest pull over all windows and points, leaving out the points masked by ``skip``."""
     best = -np.inf
     for w, d in data.items():
@@ -52,8 +70,12 @@ def max_pull(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[str, np.
     return best
 
 
-def limiting_point(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[str, np.ndarray],
-                   skip: Mapping[str, np.ndarray] | None = None) -> tuple[str, float, float]:
+def limiting_point(
+    data: Mapping[str, pd.DataFrame],
+    E_model,
+    curves: Mapping[str, np.ndarray],
+    skip: Mapping[str, np.ndarray] | None = None,
+) -> tuple[str, float, float]:
     """(window, E [GeV], pull) of the point with the largest pull (the one that sets a limit)."""
     best = ("", float("nan"), -np.inf)
     for w, d in data.items():
@@ -67,8 +89,9 @@ def limiting_point(data: Mapping[str, pd.DataFrame], E_model, curves: Mapping[st
     return best
 
 
-def headroom(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np.ndarray], window: str, E_GeV: float,
-             n_sigma: float) -> float:
+def headroom(
+    data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np.ndarray], window: str, E_GeV: float, n_sigma: float
+) -> float:
     """n_sigma minus the pull of ``base`` (e.g. the DGE alone) at the point (``window``, ``E_GeV``) that sets a limit:
     how much room the cocoons had there, in errors of the point. A limit is as sensitive to the model as
     (change of the pull) / headroom: a point the DGE alone nearly reaches makes an ill-conditioned limit."""
@@ -77,9 +100,14 @@ def headroom(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np.nd
     return float(n_sigma - pulls(data[window], E_model, base[window])[i])
 
 
-def largest_scale(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np.ndarray],
-                  add: Mapping[str, np.ndarray], n_sigma: float,
-                  skip: Mapping[str, np.ndarray] | None = None) -> float:
+def largest_scale(
+    data: Mapping[str, pd.DataFrame],
+    E_model,
+    base: Mapping[str, np.ndarray],
+    add: Mapping[str, np.ndarray],
+    n_sigma: float,
+    skip: Mapping[str, np.ndarray] | None = None,
+) -> float:
     """Largest s >= 0 for which base + s * add exceeds no point by more than n_sigma upper errors.
 
     Closed form, point by point: s_i = (D_i + n sigma_hi,i - B_i) / A_i for A_i > 0, and the smallest s_i
@@ -112,8 +140,14 @@ class ScaleLimit:
     headroom_sigma: float  #: n_sigma minus the base's pull at that point (:func:`headroom`)
 
 
-def scale_limit(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np.ndarray],
-                add: Mapping[str, np.ndarray], n_sigma: float, skip: Mapping[str, np.ndarray] | None = None) -> ScaleLimit:
+def scale_limit(
+    data: Mapping[str, pd.DataFrame],
+    E_model,
+    base: Mapping[str, np.ndarray],
+    add: Mapping[str, np.ndarray],
+    n_sigma: float,
+    skip: Mapping[str, np.ndarray] | None = None,
+) -> ScaleLimit:
     """:func:`largest_scale` of ``add`` over ``base`` with the point that sets it (:func:`limiting_point` of the
     curves at the limit) and the :func:`headroom` the base leaves there: e.g. the largest chi0 of a cocoon curve
     given per unit chi0 (appendix on the diffusion regime)."""
@@ -122,8 +156,9 @@ def scale_limit(data: Mapping[str, pd.DataFrame], E_model, base: Mapping[str, np
     return ScaleLimit(s, window, E, headroom(data, E_model, base, window, E, n_sigma))
 
 
-def largest_value(pull_of: Callable[[float], float], lo: float, hi: float, n_sigma: float,
-                  rtol: float = 1e-4) -> tuple[float, str]:
+def largest_value(
+    pull_of: Callable[[float], float], lo: float, hi: float, n_sigma: float, rtol: float = 1e-4
+) -> tuple[float, str]:
     """Largest x in [lo, hi] with pull_of(x) <= n_sigma, for a pull that does not decrease with x.
 
     Returns ``(x, status)``: ``"found"`` (the crossing, to ``rtol``, by Brent's method in ln x),

@@ -12,6 +12,7 @@ code (:func:`crams_abundances`). :func:`boron_by_parent_group` splits boron by t
 and :func:`compare_networks` sets the network beside the C-N-O network of the first edition of chapter 2
 (:func:`cno_model_from_params`).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,13 +25,13 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq, least_squares
 
+from cocoonlib.core.kinematics import T_from_rigidity
+from cocoonlib.core.numerics import loglog_interp
+from cocoonlib.core.units import M_PROTON_GEV
 from cocoonlib.io import paths
 from cocoonlib.io.data import citation, kiss_total_error, load_bc, read_kiss, read_transcribed
-from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.transport.nuclear import ELEMENTS, NETWORK
-from cocoonlib.core.kinematics import T_from_rigidity
 from cocoonlib.transport.slab import Halo, SlabNetwork, force_field, galactic_grammage
-from cocoonlib.core.units import M_PROTON_GEV
 
 __all__ = [
     "FIT_EXPERIMENTS",
@@ -99,8 +100,11 @@ class GrammageCrossing:
     R_peak_GV: float
 
 
-def grammage_crossing(halo: Halo, chi_c, A: int = 12, Z: int = 6,
-                      R_GV=np.logspace(0.5, 5.5, 300)) -> GrammageCrossing:
+#: the rigidities [GV] on which :func:`grammage_crossing` looks (3 GV - 300 TV, 60 points per decade)
+CROSSING_GRID_GV = np.logspace(0.5, 5.5, 300)
+
+
+def grammage_crossing(halo: Halo, chi_c, A: int = 12, Z: int = 6, R_GV=CROSSING_GRID_GV) -> GrammageCrossing:
     """The first rigidity on the grid ``R_GV`` where the cocoon grammage ``chi_c(R)`` [g cm^-2] reaches the Galactic
     grammage of nucleus (A, Z) in ``halo`` (:func:`cocoonlib.transport.slab.galactic_grammage`), interpolated
     log-log between the grid points on either side (book, Methods: the secondary ratio (methods-secondary-ratio))."""
@@ -110,7 +114,7 @@ def grammage_crossing(halo: Halo, chi_c, A: int = 12, Z: int = 6,
     R_equal = math.nan
     if above.size and above[0] > 0:
         i = above[0]
-        R_equal = float(np.exp(np.interp(0.0, np.log(ratio[i - 1:i + 1]), np.log(R[i - 1:i + 1]))))
+        R_equal = float(np.exp(np.interp(0.0, np.log(ratio[i - 1 : i + 1]), np.log(R[i - 1 : i + 1]))))
     return GrammageCrossing(R_equal, float(ratio.max()), float(R[np.argmax(ratio)]))
 
 
@@ -120,8 +124,9 @@ def isotopes(element: str, network: SlabNetwork | None = None) -> tuple[str, ...
     nuclei = NETWORK if network is None else [network.nuclei[k] for k in network.order]
     keys = tuple(n.key for n in nuclei if n.name == element)
     if not keys:
-        raise ValueError(f"element = {element!r} is not allowed: expected one of "
-                         f"{', '.join(dict.fromkeys(n.name for n in nuclei))}")
+        raise ValueError(
+            f"element = {element!r} is not allowed: expected one of {', '.join(dict.fromkeys(n.name for n in nuclei))}"
+        )
     return keys
 
 
@@ -134,16 +139,26 @@ def bc_fit_data(ams02_table: str = "PRL2018", T_min: float = 20.0) -> pd.DataFra
     ``PRL2016`` is PRL 117, 231102 (CRDB, stat and sys separate).
     """
     if ams02_table not in FIT_EXPERIMENTS["AMS-02"]:
-        raise ValueError(f"ams02_table = {ams02_table!r} is not allowed: expected one of "
-                         f"{', '.join(FIT_EXPERIMENTS['AMS-02'])}")
+        raise ValueError(
+            f"ams02_table = {ams02_table!r} is not allowed: expected one of {', '.join(FIT_EXPERIMENTS['AMS-02'])}"
+        )
     frames = []
     for exp, table in FIT_EXPERIMENTS.items():
         name = table[ams02_table] if isinstance(table, dict) else table
         d = load_bc(name)
-        frames.append(pd.DataFrame({
-            "experiment": exp, "T_GeV_n": d.T_GeV_n, "BC": d.BC, "sigma": 0.5 * (d.err_lo + d.err_hi),
-            "used": d.T_GeV_n >= T_min, "reference": d.attrs["reference"], "doi": d.attrs["doi"],
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "experiment": exp,
+                    "T_GeV_n": d.T_GeV_n,
+                    "BC": d.BC,
+                    "sigma": 0.5 * (d.err_lo + d.err_hi),
+                    "used": d.T_GeV_n >= T_min,
+                    "reference": d.attrs["reference"],
+                    "doi": d.attrs["doi"],
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -165,24 +180,43 @@ class BCModel:
         Which nuclei get the cocoon source term (:meth:`cocoonlib.transport.slab.SlabNetwork.solve`).
     """
 
-    def __init__(self, network: SlabNetwork, halo: Halo, phi_GV: float, abundances: dict,
-                 grammage_model: str = "exponential", R0: float = 20.0, delta_c: float = 1.0,
-                 R_cut: float = np.inf, cocoon_daughters: str = "all"):
+    def __init__(
+        self,
+        network: SlabNetwork,
+        halo: Halo,
+        phi_GV: float,
+        abundances: dict,
+        grammage_model: str = "exponential",
+        R0: float = 20.0,
+        delta_c: float = 1.0,
+        R_cut: float = np.inf,
+        cocoon_daughters: str = "all",
+    ):
         self.network, self.halo, self.phi = network, halo, phi_GV
         self.abundances = dict(abundances)
         self.grammage_model, self.R0, self.delta_c, self.R_cut = grammage_model, R0, delta_c, R_cut
         self.cocoon_daughters = cocoon_daughters
 
-    def with_abundances(self, abundances: dict) -> "BCModel":
+    def with_abundances(self, abundances: dict) -> BCModel:
         """The same model with other source abundances (the network is shared)."""
-        return BCModel(self.network, self.halo, self.phi, abundances, self.grammage_model, self.R0, self.delta_c,
-                       self.R_cut, self.cocoon_daughters)
+        return BCModel(
+            self.network,
+            self.halo,
+            self.phi,
+            abundances,
+            self.grammage_model,
+            self.R0,
+            self.delta_c,
+            self.R_cut,
+            self.cocoon_daughters,
+        )
 
     def lis(self, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
         """LIS intensities of the network, ``{key: (2, nT)}`` (row 0 Galactic, row 1 cocoon)."""
         halo = self.halo.with_(**halo_changes) if halo_changes else self.halo
-        return self.network.solve(halo, self.abundances, chi0, self.R0, self.grammage_model, self.delta_c,
-                                  self.R_cut, self.cocoon_daughters)
+        return self.network.solve(
+            halo, self.abundances, chi0, self.R0, self.grammage_model, self.delta_c, self.R_cut, self.cocoon_daughters
+        )
 
     def _toa(self, lis, keys, T, row=None):
         net = self.network
@@ -202,8 +236,11 @@ class BCModel:
         """
         T = np.asarray(T_GeV_n, dtype=float)
         lis = self.lis(1.0, **halo_changes)
-        return {f"{el}_{part}": self._toa(lis, isotopes(el, self.network), T, row=row)
-                for el in ("B", "C") for part, row in (("gal", 0), ("coc", 1))}
+        return {
+            f"{el}_{part}": self._toa(lis, isotopes(el, self.network), T, row=row)
+            for el in ("B", "C")
+            for part, row in (("gal", 0), ("coc", 1))
+        }
 
     def bc_parts(self, T_GeV_n, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
         """B/C at TOA kinetic energy per nucleon: ``total``, ``galactic`` and ``cocoon`` parts."""
@@ -269,8 +306,9 @@ def element_flux_data(element: str, R_min: float = 0.0, R_max: float = np.inf) -
     return df
 
 
-def abundance_data(R_min: float = CALIBRATION_RANGE_GV[0], R_max: float = CALIBRATION_RANGE_GV[1],
-                   elements=("C", "N", "O")) -> pd.DataFrame:
+def abundance_data(
+    R_min: float = CALIBRATION_RANGE_GV[0], R_max: float = CALIBRATION_RANGE_GV[1], elements=("C", "N", "O")
+) -> pd.DataFrame:
     """AMS-02 ratios X/O versus rigidity for the ``elements`` other than O, between R_min and R_max [GV].
 
     Columns: ratio ('C/O', 'N/O', ...), element, R_GV, value, sigma. C/O is the published ratio (Phys.
@@ -295,8 +333,17 @@ def abundance_data(R_min: float = CALIBRATION_RANGE_GV[0], R_max: float = CALIBR
         Xint = loglog_interp(O.x, X.x, X.y)
         Xerr = loglog_interp(O.x, X.x, err(X)) / Xint
         ratio = Xint / O.y
-        rows.append(pd.DataFrame({"ratio": f"{el}/O", "element": el, "R_GV": O.x, "value": ratio,
-                                  "sigma": ratio * np.hypot(Xerr, err(O) / O.y)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "ratio": f"{el}/O",
+                    "element": el,
+                    "R_GV": O.x,
+                    "value": ratio,
+                    "sigma": ratio * np.hypot(Xerr, err(O) / O.y),
+                }
+            )
+        )
     df = pd.concat(rows, ignore_index=True)
     return df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
 
@@ -327,8 +374,11 @@ def _crams_ratio(network: SlabNetwork, element: str, reference: str) -> float:
     """CRAMS's source abundance of ``element`` over ``reference`` in this book's units (equal T/n, per
     element): q_X A_X^(3 - gamma) / (q_ref A_ref^(3 - gamma)), A the mass number of the main isotope."""
     q, g = crams_injection(), network.gamma_nuclei
-    return (q[element] * _main_mass_number(network, element) ** (3.0 - g)
-            / (q[reference] * _main_mass_number(network, reference) ** (3.0 - g)))
+    return (
+        q[element]
+        * _main_mass_number(network, element) ** (3.0 - g)
+        / (q[reference] * _main_mass_number(network, reference) ** (3.0 - g))
+    )
 
 
 def tied_elements(network: SlabNetwork, calibrated) -> dict[str, tuple[str, float]]:
@@ -362,8 +412,10 @@ def calibrate_abundances(model: BCModel, data: pd.DataFrame | None = None, eleme
     elements = [e for e in CALIBRATED_ELEMENTS if e in net.injectable] if elements is None else list(elements)
     missing = [e for e in elements if e not in net.injectable]
     if missing or "C" not in elements or "O" not in elements:
-        raise ValueError(f"calibrated elements {elements!r}: C and O are needed, and {', '.join(missing) or '-'} "
-                         f"are not in the network ({', '.join(net.injectable)})")
+        raise ValueError(
+            f"calibrated elements {elements!r}: C and O are needed, and {', '.join(missing) or '-'} "
+            f"are not in the network ({', '.join(net.injectable)})"
+        )
     data = abundance_data(elements=elements) if data is None else data
     ties = tied_elements(net, elements)
     numerators = list(dict.fromkeys(data.element))
@@ -413,8 +465,9 @@ def crams_abundances(network: SlabNetwork) -> dict[str, float]:
 
 def crams_left_out(network: SlabNetwork) -> list[str]:
     """Elements heavier than He that CRAMS injects but the network's cross-section tables do not cover."""
-    return [el for el, v in crams_injection().items()
-            if v > 0 and ELEMENTS.index(el) >= 3 and el not in network.injectable]
+    return [
+        el for el, v in crams_injection().items() if v > 0 and ELEMENTS.index(el) >= 3 and el not in network.injectable
+    ]
 
 
 def source_abundances(choice: str, model: BCModel) -> dict[str, float]:
@@ -424,8 +477,10 @@ def source_abundances(choice: str, model: BCModel) -> dict[str, float]:
         return calibrate_abundances(model)
     if choice == "crams":
         return crams_abundances(model.network)
-    raise ValueError(f"source_abundances = {choice!r} is not allowed: expected one of "
-                     f"{', '.join(repr(c) for c in SOURCE_ABUNDANCES)}")
+    raise ValueError(
+        f"source_abundances = {choice!r} is not allowed: expected one of "
+        f"{', '.join(repr(c) for c in SOURCE_ABUNDANCES)}"
+    )
 
 
 #: parent groups for the origin of boron: charge ranges (inclusive) of the injected nuclei
@@ -544,8 +599,10 @@ class BCChi2:
         """({experiment: chi^2}, {experiment: number of points}) at the parameters ``best``."""
         resid2 = ((self.predict(best["chi0"], [best[p] for p in self.free_transport]) - self.y) / self.sigma) ** 2
         exps = self.data.experiment
-        return ({e: float(resid2[(exps == e).to_numpy()].sum()) for e in exps.unique()},
-                {e: int((exps == e).sum()) for e in exps.unique()})
+        return (
+            {e: float(resid2[(exps == e).to_numpy()].sum()) for e in exps.unique()},
+            {e: int((exps == e).sum()) for e in exps.unique()},
+        )
 
 
 def minimise_bc(chi2: BCChi2, start: dict | None = None, chi0_fixed: float | None = None):
@@ -599,13 +656,22 @@ def chi0_interval(m, best_chi0: float, n_sigma: int, profile: Chi0Profile) -> li
     hi = math.inf if me.at_upper_limit else best_chi0 + me.upper
     if (me.lower_valid or me.at_lower_limit) and (me.upper_valid or me.at_upper_limit):
         return [float(lo), float(hi)]
-    warnings.warn(f"B/C fit: Minos failed for the {n_sigma} sigma interval of chi0; root-finding on the profile",
-                  RuntimeWarning)
+    warnings.warn(
+        f"B/C fit: Minos failed for the {n_sigma} sigma interval of chi0; root-finding on the profile",
+        RuntimeWarning,
+        stacklevel=2,
+    )
     return profile_interval(profile, best_chi0, n_sigma**2)
 
 
-def fit_bc(model: BCModel, data: pd.DataFrame, free_transport, chi0_max: float = 1.5,
-           n_profile: int = 31, two_sigma: bool = True) -> BCFit:
+def fit_bc(
+    model: BCModel,
+    data: pd.DataFrame,
+    free_transport,
+    chi0_max: float = 1.5,
+    n_profile: int = 31,
+    two_sigma: bool = True,
+) -> BCFit:
     """Fit chi0 (>= 0) and the ``free_transport`` halo parameters to the ``used`` B/C points (:class:`BCChi2`,
     Migrad: :func:`minimise_bc`).
 
@@ -616,7 +682,7 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport, chi0_max: float =
     chi2 = BCChi2(model, data, free_transport)
     m = minimise_bc(chi2)
     if not m.valid:
-        warnings.warn("B/C fit: Migrad did not report a valid minimum", RuntimeWarning)
+        warnings.warn("B/C fit: Migrad did not report a valid minimum", RuntimeWarning, stacklevel=2)
     m.hesse()
     names = chi2.names
     best = dict(zip(names, map(float, m.values)))
@@ -628,12 +694,20 @@ def fit_bc(model: BCModel, data: pd.DataFrame, free_transport, chi0_max: float =
     parts, counts = chi2.by_experiment(best)
     m0 = minimise_bc(chi2, best, chi0_fixed=0.0)
     return BCFit(
-        free=names, best=best, errors={n: float(m.errors[n]) for n in names},
+        free=names,
+        best=best,
+        errors={n: float(m.errors[n]) for n in names},
         covariance={a: {b: float(m.covariance[a, b]) for b in names} for a in names},
-        chi2=profile.chi2_min, ndof=int(len(chi2.y) - len(names)), chi2_by_experiment=parts, n_by_experiment=counts,
-        chi0_interval_1sigma=i1, chi0_interval_2sigma=i2,
-        profile_chi0=[float(c) for c in grid], profile_dchi2=[float(v) for v in dchi2],
-        chi2_no_cocoon=float(m0.fval), best_no_cocoon=dict(zip(names, map(float, m0.values))),
+        chi2=profile.chi2_min,
+        ndof=int(len(chi2.y) - len(names)),
+        chi2_by_experiment=parts,
+        n_by_experiment=counts,
+        chi0_interval_1sigma=i1,
+        chi0_interval_2sigma=i2,
+        profile_chi0=[float(c) for c in grid],
+        profile_dchi2=[float(v) for v in dchi2],
+        chi2_no_cocoon=float(m0.fval),
+        best_no_cocoon=dict(zip(names, map(float, m0.values))),
     )
 
 
@@ -678,8 +752,10 @@ def load_fit(path: str | Path | None = None) -> BCFit:
     """Read a fit saved by :func:`save_fit`; a clear error if chapter 2 has not been run."""
     path = Path(path) if path is not None else outputs_dir() / FIT_FILENAME
     if not path.exists():
-        raise FileNotFoundError(f"no B/C fit at {path}: run chapter 2 first (cocoon run bc -o DIR, then set "
-                                f"COCOON_OUTPUT_DIR=DIR) or build the book")
+        raise FileNotFoundError(
+            f"no B/C fit at {path}: run chapter 2 first (cocoon run bc -o DIR, then set "
+            f"COCOON_OUTPUT_DIR=DIR) or build the book"
+        )
     raw = json.loads(path.read_text())
     for k in ("chi0_interval_1sigma", "chi0_interval_2sigma"):
         raw[k] = [math.inf if v is None else v for v in raw[k]]

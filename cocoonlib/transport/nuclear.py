@@ -37,11 +37,12 @@ absent from the list (ghosts, e.g. 11C -> 11B) are folded into their decay produ
 (:func:`fold_production`); longer-lived ones decay in the halo into the daughters of
 :data:`DECAY_DAUGHTERS`.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -87,8 +88,39 @@ class Nucleus:
 
 
 #: Element symbols, index = charge Z (0: the neutron).
-ELEMENTS = ("n", "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S", "Cl", "Ar",
-            "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn")
+ELEMENTS = (
+    "n",
+    "H",
+    "He",
+    "Li",
+    "Be",
+    "B",
+    "C",
+    "N",
+    "O",
+    "F",
+    "Ne",
+    "Na",
+    "Mg",
+    "Al",
+    "Si",
+    "P",
+    "S",
+    "Cl",
+    "Ar",
+    "K",
+    "Ca",
+    "Sc",
+    "Ti",
+    "V",
+    "Cr",
+    "Mn",
+    "Fe",
+    "Co",
+    "Ni",
+    "Cu",
+    "Zn",
+)
 _Z_OF = {s: z for z, s in enumerate(ELEMENTS)}
 
 #: Heaviest charge of the network (nickel: the CRAMS nuclei list ends there).
@@ -159,7 +191,7 @@ def _split_key(key: str) -> tuple[int, int]:
 
 
 # --- the nuclei list and the decays -------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def nuclei_list() -> pd.DataFrame:
     """CRAMS v1.1 nuclei list, indexed by nuclide name: Z, A, tau_Myr (-1: stable), iso_fraction_pct.
 
@@ -167,8 +199,13 @@ def nuclei_list() -> pd.DataFrame:
     injection-abundance column is zero for every nuclide (CRAMS sets the abundances in its code; see
     :func:`cocoonlib.transport.bc.crams_abundances`) and is not read.
     """
-    raw = pd.read_csv(fetch(NUCLEI_LIST), comment="#", header=None, skipinitialspace=True,
-                      names=["Z", "A", "tertiary", "tau_Myr", "iso_fraction_pct", "injection", "slope"])
+    raw = pd.read_csv(
+        fetch(NUCLEI_LIST),
+        comment="#",
+        header=None,
+        skipinitialspace=True,
+        names=["Z", "A", "tertiary", "tau_Myr", "iso_fraction_pct", "injection", "slope"],
+    )
     raw = raw[(raw.Z >= 1) & (raw.tertiary == 0)]
     raw.index = [_key(z, a) for z, a in zip(raw.Z, raw.A)]
     return raw[["Z", "A", "tau_Myr", "iso_fraction_pct"]].astype({"Z": int, "A": int})
@@ -183,7 +220,7 @@ def isotopic_fractions(element: str) -> dict[str, float]:
     return {k: float(f) for k, f in sel.iso_fraction_pct.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def ghost_decays() -> dict[str, tuple[tuple[str, float], ...]]:
     """Short-lived fragments (ghosts) -> ((product, products per decay), ...), from the XS4GCR ghost list.
 
@@ -210,8 +247,9 @@ def _fold_map(nuclide_set: set[str]) -> dict[str, tuple[tuple[str, float], ...]]
     return {k: v for k, v in fold.items() if k not in nuclide_set}
 
 
-def fold_production(production: dict[str, np.ndarray], keep: set[str], fold: dict[str, tuple[tuple[str, float], ...]]
-                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def fold_production(
+    production: dict[str, np.ndarray], keep: set[str], fold: dict[str, tuple[tuple[str, float], ...]]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Fold the production of short-lived fragments into their decay products.
 
     ``production``: fragment -> cross section (one parent); ``keep``: the nuclides that are propagated;
@@ -240,13 +278,14 @@ def fold_production(production: dict[str, np.ndarray], keep: set[str], fold: dic
 
 
 # --- table readers -------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def _read_evoli2019() -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
     """DRAGON2 Evoli2019 table -> (T grid [GeV/n], {(parent, daughter): sigma_H [mb]})."""
     # first line is a header opening with a stray double quote: read the columns as text
     raw = np.loadtxt(fetch(FRAGMENTATION_TABLES["evoli2019"]), skiprows=1, usecols=(0, 1, 2, 3), dtype=str)
-    df = pd.DataFrame({"parent": raw[:, 0], "daughter": raw[:, 1], "E_MeV": raw[:, 2].astype(float),
-                       "sigma": raw[:, 3].astype(float)})
+    df = pd.DataFrame(
+        {"parent": raw[:, 0], "daughter": raw[:, 1], "E_MeV": raw[:, 2].astype(float), "sigma": raw[:, 3].astype(float)}
+    )
 
     def key(zaa: str) -> str:
         z, a = zaa.split(".")
@@ -270,13 +309,13 @@ def _usine_blocks(name: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     # body[0]: 'sigma mb H,He'; body[1]: 'EknMIN EknMAX nEkn'; then blocks: a title + nEkn rows
     tmin, tmax, n = body[1].split()
     n = int(n)
-    titles = body[2::n + 1]
+    titles = body[2 :: n + 1]
     values = np.array(" ".join(ln for i, ln in enumerate(body[2:]) if i % (n + 1)).split(), dtype=float)
     values = values.reshape(len(titles), n, -1)
     return np.geomspace(float(tmin), float(tmax), n), dict(zip(titles, values))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_usine() -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
     """USINE v3.5 production table -> (T grid [GeV/n], {(parent, daughter): sigma_H [mb]})."""
     grid, blocks = _usine_blocks(FRAGMENTATION_TABLES["galprop_opt12"])
@@ -288,7 +327,7 @@ def _read_usine() -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
     return grid, out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_crams_inelastic(table: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """CRAMS v1.1 inelastic table -> (T grid [GeV/n], {nucleus: sigma_H [mb]}); grid 0.1 * 1.1^i GeV/n."""
     out = {}
@@ -302,7 +341,7 @@ def _read_crams_inelastic(table: str) -> tuple[np.ndarray, dict[str, np.ndarray]
     return 0.1 * 1.1 ** np.arange(n), out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_usine_inelastic(table: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """USINE v3.5 inelastic table -> (T grid [GeV/n], {nucleus: sigma_H [mb]})."""
     grid, blocks = _usine_blocks(INELASTIC_COMPLEMENT[table])
@@ -311,8 +350,9 @@ def _read_usine_inelastic(table: str) -> tuple[np.ndarray, dict[str, np.ndarray]
 
 def _fragmentation(table: str):
     if table not in FRAGMENTATION_TABLES:
-        raise ValueError(f"xsec_fragmentation = {table!r} is not allowed: expected one of "
-                         f"{', '.join(FRAGMENTATION_TABLES)}")
+        raise ValueError(
+            f"xsec_fragmentation = {table!r} is not allowed: expected one of {', '.join(FRAGMENTATION_TABLES)}"
+        )
     return _read_evoli2019() if table == "evoli2019" else _read_usine()
 
 
@@ -341,9 +381,10 @@ def _solving_order(nuclei: list[Nucleus], edges: set[tuple[str, str]]) -> tuple[
     return tuple(order)
 
 
-@lru_cache(maxsize=None)
-def network_nuclei(fragmentation: str = "evoli2019", inelastic: str = "tripathi99", z_max: int = Z_MAX
-                   ) -> tuple[Nucleus, ...]:
+@cache
+def network_nuclei(
+    fragmentation: str = "evoli2019", inelastic: str = "tripathi99", z_max: int = Z_MAX
+) -> tuple[Nucleus, ...]:
     """The nuclei propagated for B/C with the given tables, in solving order (heaviest first).
 
     Every nuclide of the CRAMS nuclei list with 5 <= Z <= ``z_max`` that is a parent or (after folding
@@ -356,7 +397,7 @@ def network_nuclei(fragmentation: str = "evoli2019", inelastic: str = "tripathi9
     listed = {k for k, r in lst.iterrows() if not 0 < r.tau_Myr < FOLD_BELOW_MYR and r.Z <= z_max}
     fold = _fold_map(listed)
     named = set()
-    for (par, dau) in frag:
+    for par, dau in frag:
         named.add(par)
         named |= set(fold_production({dau: 0.0}, listed, fold)[0])
     stable = {k for k in named & listed & inel if lst.Z[k] >= 5}
@@ -404,8 +445,14 @@ class CrossSections:
     Z >= 5 that the tables make but the network does not propagate (summed over parents).
     """
 
-    def __init__(self, T_GeV_n, fragmentation: str = "evoli2019", inelastic: str = "tripathi99", f_He: float = 0.1,
-                 nuclei: tuple[Nucleus, ...] | None = None):
+    def __init__(
+        self,
+        T_GeV_n,
+        fragmentation: str = "evoli2019",
+        inelastic: str = "tripathi99",
+        f_He: float = 0.1,
+        nuclei: tuple[Nucleus, ...] | None = None,
+    ):
         tfr, frag = _fragmentation(fragmentation)
         sources = _inelastic_sources(inelastic)
         self.nuclei = network_nuclei(fragmentation, inelastic) if nuclei is None else None
@@ -417,10 +464,11 @@ class CrossSections:
             named = {p for p, _ in frag} | {d for _, d in frag}
             absent = [n.key for n in nuclei if n.key not in named]
             if absent:
-                raise ValueError(f"{FRAGMENTATION_TABLES[fragmentation]} has no fragmentation cross section for "
-                                 f"{', '.join(absent)}")
+                raise ValueError(
+                    f"{FRAGMENTATION_TABLES[fragmentation]} has no fragmentation cross section for {', '.join(absent)}"
+                )
         self.inelastic_mb, self.inelastic_table = {}, {}
-        for n in (self.nuclei or nuclei):
+        for n in self.nuclei or nuclei:
             found = next(((name, grid, t[n.key]) for name, grid, t in sources if n.key in t), None)
             if found is None:
                 raise ValueError(f"{INELASTIC_TABLES[inelastic]} has no inelastic cross section for {n.key}")

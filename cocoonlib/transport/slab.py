@@ -18,6 +18,7 @@ Units: T in GeV/n, grammage in g cm^-2, b in GeV/n per g cm^-2, cross sections p
 mass in cm^2 g^-1, D in cm^2 s^-1. Intensities are in arbitrary but common units:
 only ratios (B/C, C/O, N/O) are used by the book.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -27,10 +28,10 @@ from math import pi
 import numpy as np
 from scipy.linalg.lapack import dgtsv as _dgtsv
 
-from cocoonlib.source import grammage as _grammage
-from cocoonlib.transport.nuclear import ELEMENTS, PRIMARIES, CrossSections, isotopic_fractions
 from cocoonlib.core.kinematics import beta_from_T, momentum_per_nucleon, rigidity_from_T
 from cocoonlib.core.units import C_CM_S, KPC_CM, M_ELECTRON_GEV, M_PROTON_G, M_PROTON_GEV, MB_CM2, MYR_S, R_ELECTRON_CM
+from cocoonlib.source import grammage as _grammage
+from cocoonlib.transport.nuclear import ELEMENTS, PRIMARIES, CrossSections, isotopic_fractions
 
 __all__ = [
     "Halo",
@@ -69,7 +70,7 @@ class Halo:
     mu: float
     f_He: float
 
-    def with_(self, **changes) -> "Halo":
+    def with_(self, **changes) -> Halo:
         return replace(self, **changes)
 
 
@@ -198,7 +199,9 @@ def slab_solution(T_GeV_n, Q, a, b=None):
         return Q / a
     T = np.asarray(T_GeV_n, dtype=float)
     if np.ndim(a) > 2 or np.ndim(b) > 1:
-        raise ValueError("slab_solution: b must be a scalar or 1-D on the energy grid, a also 2-D (one row per row of Q)")
+        raise ValueError(
+            "slab_solution: b must be a scalar or 1-D on the energy grid, a also 2-D (one row per row of Q)"
+        )
     b = np.broadcast_to(np.asarray(b, dtype=float), T.shape)
     a = np.broadcast_to(a, a.shape[:-1] + T.shape if np.ndim(a) == 2 else T.shape)
     coarse = _upwind(T, Q, a, b)
@@ -259,8 +262,18 @@ class SlabNetwork:
         (:func:`cocoonlib.transport.nuclear.network_nuclei`); :data:`cocoonlib.transport.nuclear.NETWORK` is the C-N-O network.
     """
 
-    def __init__(self, fragmentation="evoli2019", inelastic="tripathi99", f_He=0.1, gamma_nuclei=4.33,
-                 T_min=0.1, T_max=1.0e5, per_decade=40, losses=True, nuclei=None):
+    def __init__(
+        self,
+        fragmentation="evoli2019",
+        inelastic="tripathi99",
+        f_He=0.1,
+        gamma_nuclei=4.33,
+        T_min=0.1,
+        T_max=1.0e5,
+        per_decade=40,
+        losses=True,
+        nuclei=None,
+    ):
         n = int(round(np.log10(T_max / T_min) * per_decade)) + 1
         self.T = np.geomspace(T_min, T_max, n)
         self.f_He, self.gamma_nuclei, self.losses = f_He, gamma_nuclei, losses
@@ -304,8 +317,9 @@ class SlabNetwork:
     def injectable(self) -> list[str]:
         """The elements the network can inject: those with an isotope of non-zero solar-system abundance in it
         (not nickel with the galprop_opt12 table, whose only nickel is 56Ni)."""
-        return [el for el in self.elements
-                if any(k in self.nuclei for k in (PRIMARIES.get(el) or isotopic_fractions(el)))]
+        return [
+            el for el in self.elements if any(k in self.nuclei for k in (PRIMARIES.get(el) or isotopic_fractions(el)))
+        ]
 
     # --- sources ---------------------------------------------------------------------------
     def element_fractions(self, element: str) -> dict[str, float]:
@@ -319,9 +333,11 @@ class SlabNetwork:
         listed = PRIMARIES.get(element) or isotopic_fractions(element)
         present = {k: f for k, f in listed.items() if k in self.nuclei}
         if not present:
-            raise ValueError(f"source abundance for {element!r} is not allowed: the {self.xs.fragmentation} and "
-                             f"{self.xs.inelastic} tables have no isotope of {element} with a solar-system "
-                             f"abundance (the elements the network can inject: {', '.join(self.injectable)})")
+            raise ValueError(
+                f"source abundance for {element!r} is not allowed: the {self.xs.fragmentation} and "
+                f"{self.xs.inelastic} tables have no isotope of {element} with a solar-system "
+                f"abundance (the elements the network can inject: {', '.join(self.injectable)})"
+            )
         if len(present) < len(listed):
             total = sum(present.values())
             present = {k: 100.0 * f / total for k, f in present.items()}
@@ -343,8 +359,10 @@ class SlabNetwork:
             elif isinstance(el, str) and el in ELEMENTS:
                 fractions = self.element_fractions(el)
             else:
-                raise ValueError(f"source abundance for {el!r} is not allowed: expected an element of the network "
-                                 f"({', '.join(self.elements)}) or one of its nuclei ({', '.join(self.order)})")
+                raise ValueError(
+                    f"source abundance for {el!r} is not allowed: expected an element of the network "
+                    f"({', '.join(self.elements)}) or one of its nuclei ({', '.join(self.order)})"
+                )
             if isinstance(y, bool) or not isinstance(y, (int, float)) or not y >= 0:
                 raise ValueError(f"source abundance {el} = {y!r} is not allowed: expected a number >= 0")
             for iso, pct in fractions.items():
@@ -396,9 +414,17 @@ class SlabNetwork:
         x = x.T
         return 2.0 * x[:, : 2 * n - 1 : 2] - x[:, 2 * n - 1 :]
 
-    def solve(self, halo: Halo, abundances: dict[str, float], chi0: float = 0.0, R0: float = 20.0,
-              grammage_model: str = "exponential", delta_c: float = 1.0, R_cut: float = np.inf,
-              cocoon_daughters: str = "all") -> dict[str, np.ndarray]:
+    def solve(
+        self,
+        halo: Halo,
+        abundances: dict[str, float],
+        chi0: float = 0.0,
+        R0: float = 20.0,
+        grammage_model: str = "exponential",
+        delta_c: float = 1.0,
+        R_cut: float = np.inf,
+        cocoon_daughters: str = "all",
+    ) -> dict[str, np.ndarray]:
         """Interstellar (LIS) intensities of every nucleus on ``self.T``.
 
         Returns ``{key: array (2, nT)}``: row 0 is the Galactic part (injection and

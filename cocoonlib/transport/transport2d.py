@@ -31,6 +31,7 @@ losses), and the modes are summed.
 Units: r, z, R_gal, H in kpc; T in GeV per nucleon; rigidity R in GV; intensities in
 GeV^-1 cm^-2 s^-1 sr^-1 per unit T (per nucleon); the source rate in supernovae per year.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,17 +40,32 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from cocoonlib.source.cocoon_disk import CocoonDisk
-from cocoonlib.core.numerics import gauss_legendre
 from cocoonlib.core.kinematics import T_from_rigidity, beta_from_T, momentum_per_nucleon, rigidity_from_T
-from cocoonlib.core.numerics import loglog_interp
-from cocoonlib.production.kelner import sigma_inel_mb as _sigma_pp_mb
-from cocoonlib.source.injection import InjectionSpectrum
-from cocoonlib.transport.slab import Halo, adiabatic_loss, diffusion_coefficient, ionisation_loss, mean_ism_mass_g, slab_solution
+from cocoonlib.core.numerics import gauss_legendre, loglog_interp
 from cocoonlib.core.units import C_CM_S, KPC_CM, M_PROTON_GEV, MB_CM2, PER_YR_KPC2_TO_PER_S_CM2
+from cocoonlib.production.kelner import sigma_inel_mb as _sigma_pp_mb
+from cocoonlib.source.cocoon_disk import CocoonDisk
+from cocoonlib.source.injection import InjectionSpectrum
+from cocoonlib.transport.slab import (
+    Halo,
+    adiabatic_loss,
+    diffusion_coefficient,
+    ionisation_loss,
+    mean_ism_mass_g,
+    slab_solution,
+)
 
-__all__ = ["N_MODES", "NUCLEUS", "bessel_zeros", "source_coefficients", "mode_grammage", "GalacticSea", "solve_sea",
-           "inelastic_cross_section_mb", "T_GRID"]
+__all__ = [
+    "N_MODES",
+    "NUCLEUS",
+    "bessel_zeros",
+    "source_coefficients",
+    "mode_grammage",
+    "GalacticSea",
+    "solve_sea",
+    "inelastic_cross_section_mb",
+    "T_GRID",
+]
 
 #: Bessel modes summed (assumed: with R_gal = 20 kpc and the Green profile cut at R_disk = 15 kpc, 120 modes
 #: give the density at 4, 8.5 and 12 kpc within 1e-4 of 480 modes at every energy; the chapter repeats the check)
@@ -148,6 +164,10 @@ def _injection_per_T(spectrum: InjectionSpectrum, T_GeV_n, A: int, Z: int):
     return spectrum.per_energy(E) * dE_dR * dR_dT
 
 
+#: every column (rigidity) of a solution
+ALL_COLUMNS = slice(None)
+
+
 @dataclass(frozen=True)
 class GalacticSea:
     """The solved model for one species: disk intensities of every Bessel mode, and the density anywhere.
@@ -167,7 +187,7 @@ class GalacticSea:
     H: float
     R_sun: float
 
-    def _vertical(self, z_kpc, cols=slice(None)):
+    def _vertical(self, z_kpc, cols=ALL_COLUMNS):
         """Z_i(z) for every mode, shape (modes, T[cols], z): exp(u|z|/2D) sinh(S(H-|z|)/2)/sinh(SH/2), written
         with decaying exponentials only."""
         az = np.minimum(np.abs(np.asarray(z_kpc, dtype=float)), self.H)
@@ -176,7 +196,7 @@ class GalacticSea:
         grow = np.exp(0.5 * (uD - S) * az)
         return grow * -np.expm1(-S * (self.H - az)) / -np.expm1(-S * self.H)
 
-    def intensity(self, r_kpc, z_kpc, cols=slice(None)):
+    def intensity(self, r_kpc, z_kpc, cols=ALL_COLUMNS):
         """I(r, z, T) on ``self.T[cols]`` for points r, z (1-D arrays of equal length): shape (points, T[cols])."""
         r = np.atleast_1d(np.asarray(r_kpc, dtype=float))
         z = np.atleast_1d(np.asarray(z_kpc, dtype=float))
@@ -184,7 +204,7 @@ class GalacticSea:
         vertical = self._vertical(z, cols)  # (modes, T, points)
         return np.einsum("mt,mp,mtp->pt", self.I_modes[:, cols], radial, vertical)
 
-    def at_sun(self, cols=slice(None)):
+    def at_sun(self, cols=ALL_COLUMNS):
         """I(R_sun, 0, T) on ``self.T[cols]``."""
         return self.intensity([self.R_sun], [0.0], cols)[0]
 
@@ -205,7 +225,7 @@ class GalacticSea:
         w = (x - lnR[j]) / (lnR[j + 1] - lnR[j])
         cols, where = np.unique(np.concatenate([j, j + 1]), return_inverse=True)
         g = self.intensity(r_kpc, z_kpc, cols) / self.at_sun(cols)[None, :]
-        lo, hi = where[: j.size], where[j.size:]
+        lo, hi = where[: j.size], where[j.size :]
         return (1.0 - w) * g[:, lo] + w * g[:, hi]
 
     def table(self, r_kpc, z_kpc, rigidity_GV):
@@ -230,9 +250,18 @@ class GalacticSea:
         return out
 
 
-def solve_sea(species: str, spectrum: InjectionSpectrum, disk: CocoonDisk, halo: Halo, R_gal_kpc: float,
-              n_modes: int = N_MODES, T_GeV_n=None, losses: bool = True, advection: bool = True,
-              spallation: bool = True) -> GalacticSea:
+def solve_sea(
+    species: str,
+    spectrum: InjectionSpectrum,
+    disk: CocoonDisk,
+    halo: Halo,
+    R_gal_kpc: float,
+    n_modes: int = N_MODES,
+    T_GeV_n=None,
+    losses: bool = True,
+    advection: bool = True,
+    spallation: bool = True,
+) -> GalacticSea:
     """Solve the 2D model for ``species`` ("H" or "He") injected by every cocoon of ``disk`` with ``spectrum``.
 
     ``halo`` carries chapter 2's transport parameters (D(R), H, v_A, mu, f_He); ``losses``, ``advection`` and
@@ -242,8 +271,10 @@ def solve_sea(species: str, spectrum: InjectionSpectrum, disk: CocoonDisk, halo:
     if species not in NUCLEUS:
         raise ValueError(f"species = {species!r} is not allowed: expected 'H' or 'He'")
     if not R_gal_kpc > disk.R_disk:
-        raise ValueError(f"R_gal = {R_gal_kpc!r} is not allowed: the cosmic-ray cylinder must be larger than the "
-                         f"cocoon disk, R_gal > R_disk = {disk.R_disk!r} kpc")
+        raise ValueError(
+            f"R_gal = {R_gal_kpc!r} is not allowed: the cosmic-ray cylinder must be larger than the "
+            f"cocoon disk, R_gal > R_disk = {disk.R_disk!r} kpc"
+        )
     A, Z = NUCLEUS[species]
     T = T_GRID() if T_GeV_n is None else np.asarray(T_GeV_n, dtype=float)
     k = bessel_zeros(n_modes) / R_gal_kpc
@@ -252,7 +283,9 @@ def solve_sea(species: str, spectrum: InjectionSpectrum, disk: CocoonDisk, halo:
     if not advection:
         halo = halo.with_(v_A=0.0)  # no advection, no adiabatic loss, no 2 v_A H plateau in D
     X = mode_grammage(T, A, Z, halo, k)
-    spall = inelastic_cross_section_mb(species, T, halo.f_He) * MB_CM2 / mean_ism_mass_g(halo.f_He) if spallation else 0.0
+    spall = (
+        inelastic_cross_section_mb(species, T, halo.f_He) * MB_CM2 / mean_ism_mass_g(halo.f_He) if spallation else 0.0
+    )
     Q = _injection_per_T(spectrum, T, A, Z) / (4.0 * np.pi * halo.mu * 1e-3)
     b = ionisation_loss(T, A, Z, halo.f_He) + adiabatic_loss(T, halo) if losses else None
     # each mode solved for the (positive) spectrum, then scaled by its coefficient: the slab solver's log-log
@@ -261,5 +294,6 @@ def solve_sea(species: str, spectrum: InjectionSpectrum, disk: CocoonDisk, halo:
     D = diffusion_coefficient(rigidity_from_T(T, A, Z), beta_from_T(T), halo)
     uD = halo.v_A * 1e5 / D * KPC_CM
     S = np.sqrt(uD[None, :] ** 2 + 4.0 * k[:, None] ** 2)
-    return GalacticSea(species, T, rigidity_from_T(T, A, Z), k, I_modes, uD, S, float(R_gal_kpc), float(halo.H),
-                       float(disk.R_sun))
+    return GalacticSea(
+        species, T, rigidity_from_T(T, A, Z), k, I_modes, uD, S, float(R_gal_kpc), float(halo.H), float(disk.R_sun)
+    )
