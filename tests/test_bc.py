@@ -192,6 +192,43 @@ def test_fit_file_round_trip_and_resolve(tmp_path, model, P, monkeypatch):
         bc.load_fit()
 
 
+def test_outputs_in_sets_the_folder_for_this_thread_only(tmp_path, monkeypatch):
+    """outputs_in: the folder a chapter run in the process reads and writes, in this thread only, and the
+    environment's again after the block."""
+    import threading
+
+    monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path / "env"))
+    seen = {}
+    with bc.outputs_in(tmp_path / "here"):
+        assert bc.outputs_dir() == tmp_path / "here"
+        t = threading.Thread(target=lambda: seen.setdefault("other", bc.outputs_dir()))
+        t.start()
+        t.join()
+    assert seen["other"] == tmp_path / "env"
+    assert bc.outputs_dir() == tmp_path / "env"
+
+
+def test_cocoon_share_of_bc_is_the_cocoon_part_and_linear_at_small_chi0(model):
+    """The cocoons' share of B/C: none without cocoons, between 0 and 1, equal to the cocoon part over the total,
+    and (boron made in the cocoons being linear in chi0 while the Galactic part is not touched) growing as
+    chi0 / (chi0 + b) with b = B_gal / B_coc per unit chi0."""
+    T = np.array([10.0, 1e3])
+    assert np.all(bc.cocoon_share_of_bc(model, T, 0.0) == 0.0)
+    share = bc.cocoon_share_of_bc(model, T, 0.4)
+    assert np.all((share > 0) & (share < 1))
+    basis = model.bc_basis(T)
+    assert share == pytest.approx(0.4 * basis["B_coc"] / (basis["B_gal"] + 0.4 * basis["B_coc"]), rel=1e-12)
+
+
+def test_heavy_parent_share_is_all_boron_but_that_of_carbon_nitrogen_oxygen(model):
+    """The share of the parents heavier than oxygen: the sum over the groups less C, N and O (the groups add up to
+    the column ``sum``, 1 to a few 1e-6)."""
+    shares = bc.boron_by_parent_group(model, np.array([10.0, 100.0]), 0.0)
+    light = float(shares.loc[100.0, list(bc.LIGHT_PARENT_GROUPS)].sum())
+    assert bc.heavy_parent_share(shares, 100.0) == pytest.approx(shares.loc[100.0, "sum"] - light, abs=1e-12)
+    assert 0 < bc.heavy_parent_share(shares, 100.0) < 0.5
+
+
 @pytest.mark.parametrize(
     "name, value",
     [

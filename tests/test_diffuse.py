@@ -188,6 +188,9 @@ def test_with_cocoons_equals_a_full_rebuild(mirror, sky):
             assert fast.cocoon(w) == pytest.approx(full.cocoon(w), rel=1e-12)
             assert np.array_equal(fast.dge(w), sky.dge(w))
     assert sky.with_cocoons(chi0=0.2).cocoon("inner") == pytest.approx(0.5 * sky.cocoon("inner"), rel=1e-12)
+    # changes made one after the other add up: the second keeps the form and slope of the first
+    form = sky.with_cocoons(grammage_model="advection_diffusion", delta=0.5)
+    assert form.with_cocoons(chi0=0.2).cocoon("inner") == pytest.approx(0.5 * form.cocoon("inner"), rel=1e-12)
     with pytest.raises(ParameterError, match="gas_model"):
         sky.with_cocoons(gas_model="galprop")
     with pytest.raises(ParameterError, match="R0"):
@@ -239,3 +242,13 @@ def test_hardness_counts_only_beyond_the_margin():
     assert diffuse.hardness(2.70, 2.71) == "harder than"
     assert diffuse.hardness(2.71, 2.70) == "softer than"
     assert diffuse.hardness(2.702, 2.705) == "as hard as"
+
+
+def test_semilog_interp_is_linear_in_log_x_and_exact_at_the_nodes():
+    from cocoonlib.core.numerics import semilog_interp
+
+    xp = np.array([1.0, 10.0, 100.0])
+    fp = np.array([2.0, 4.0, 1.0])
+    assert semilog_interp(xp, xp, fp) == pytest.approx(fp, rel=0, abs=0)
+    assert semilog_interp(np.sqrt(10.0), xp, fp) == pytest.approx(3.0, rel=1e-12)  # half way in ln x
+    assert semilog_interp([0.1, 1e3], xp, fp) == pytest.approx([2.0, 1.0])  # constant beyond the ends

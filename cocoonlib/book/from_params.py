@@ -100,20 +100,17 @@ def cocoons(P: Params, chi0: float | None = None) -> _gamma.CocoonModel:
     return _gamma.CocoonModel(injection_spectra(P), grammage(P, chi0), P["production_model"], P["ism_composition"])
 
 
-def cocoon_factory(P: Params):
-    """A function of changes of the parameters in :data:`COCOON_SHAPE_PARAMETERS` that checks
-    each like a chapter parameter and returns the cocoon model (for :meth:`GammaSky.with_cocoons`)."""
-
-    def build(**changes) -> _gamma.CocoonModel:
-        for name, value in changes.items():
-            if name not in COCOON_SHAPE_PARAMETERS:
-                raise ParameterError(
-                    f"{name!r} cannot be changed by with_cocoons: allowed are {', '.join(COCOON_SHAPE_PARAMETERS)}"
-                )
-            changes[name] = PARAMETERS[name].check(value)
-        return cocoons({**P, **changes})
-
-    return build
+def changed_cocoons(P: Params, **changes) -> _gamma.CocoonModel:
+    """The cocoon model of the parameters ``P`` with ``changes`` of parameters in :data:`COCOON_SHAPE_PARAMETERS`,
+    each checked like a chapter parameter (:meth:`cocoonlib.sky.gamma.GammaSky.with_cocoons` calls it with the
+    parameters of its sky, so that changes made one after the other add up)."""
+    for name, value in changes.items():
+        if name not in COCOON_SHAPE_PARAMETERS:
+            raise ParameterError(
+                f"{name!r} cannot be changed by with_cocoons: allowed are {', '.join(COCOON_SHAPE_PARAMETERS)}"
+            )
+        changes[name] = PARAMETERS[name].check(value)
+    return cocoons({**P, **changes})
 
 
 # --- the sea and the sky -----------------------------------------------------------------------------
@@ -224,7 +221,7 @@ def gamma_sky(
         compare_seas=compare_seas,
     )
     params = {**P, "chi0": chi0}
-    sky.params, sky.cocoon_factory = params, cocoon_factory(params)
+    sky.params, sky.cocoon_factory = params, changed_cocoons
     return sky
 
 

@@ -6,7 +6,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["loglog_interp", "gauss_legendre"]
+__all__ = ["loglog_interp", "semilog_interp", "gauss_legendre"]
 
 
 def loglog_interp(x, xp, fp):
@@ -23,6 +23,12 @@ def loglog_interp(x, xp, fp):
     w = (lx - lxp[i]) / (lxp[i + 1] - lxp[i])
     lf = np.log(np.maximum(fp, 1e-300))
     return np.exp(lf[..., i] + w * (lf[..., i + 1] - lf[..., i]))
+
+
+def semilog_interp(x, xp, fp):
+    """Linear interpolation in (ln x, f): for a quantity that is not a power law but is tabulated on a log grid
+    (a ratio of two spectra, an index); exact at the nodes, constant beyond the ends. ``xp`` increasing, positive."""
+    return np.interp(np.log(x), np.log(xp), fp)
 
 
 @cache

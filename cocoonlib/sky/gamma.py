@@ -127,7 +127,8 @@ class GammaSky:
     cocoons: CocoonModel  # what the cocoon curves were computed with
     secondary: str = "gamma"
     grid_scale: int = 1
-    #: builds a CocoonModel from changes of the book's parameters (set by the book layer; see with_cocoons)
+    #: builds a CocoonModel from the book's parameters ``params`` and changes of them (set by the book layer; see
+    #: with_cocoons): ``cocoon_factory(params, **changes)``
     cocoon_factory: Callable[..., CocoonModel] | None = None
     params: dict = field(default_factory=dict)  # the book's parameters the sky was built with (chi0 resolved)
 
@@ -140,11 +141,12 @@ class GammaSky:
         """The same sky with other cocoons: only the cocoon emissivity is recomputed (a few ms), the DGE, the
         columns and J are shared with this sky. Give a :class:`CocoonModel`, or changes of the book's parameters
         (e.g. ``R0=50``, ``grammage_model="advection_diffusion"``), which the sky's ``cocoon_factory`` (set by
-        :func:`cocoonlib.book.from_params.gamma_sky`) checks like chapter parameters and turns into one."""
+        :func:`cocoonlib.book.from_params.gamma_sky`) checks like chapter parameters and applies to the parameters of
+        this sky (so ``sky.with_cocoons(R0=50).with_cocoons(chi0=0.2)`` has both changes)."""
         if cocoons is None:
             if self.cocoon_factory is None:
                 raise ValueError("this sky has no cocoon_factory: pass a CocoonModel")
-            cocoons = self.cocoon_factory(**changes)
+            cocoons = self.cocoon_factory(self.params, **changes)
         Q = cocoon_emissivities(cocoons, self.E, self.secondary, self.grid_scale)
         params = {**self.params, **changes, "chi0": cocoons.grammage.chi0}
         return replace(self, Q_cocoon=Q, cocoons=cocoons, default_model=cocoons.production_model, params=params)

@@ -15,6 +15,8 @@ and :func:`compare_networks` sets the network beside the C-N-O network of the fi
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import math
 import warnings
@@ -60,7 +62,11 @@ __all__ = [
     "SOURCE_ABUNDANCES",
     "PARENT_GROUPS",
     "boron_by_parent_group",
+    "heavy_parent_share",
+    "LIGHT_PARENT_GROUPS",
+    "cocoon_share_of_bc",
     "outputs_dir",
+    "outputs_in",
     "save_fit",
     "load_fit",
     "FIT_FILENAME",
@@ -483,6 +489,24 @@ def source_abundances(choice: str, model: BCModel) -> dict[str, float]:
     )
 
 
+def cocoon_share_of_bc(model: BCModel, T_GeV_n, chi0: float, **halo_changes):
+    """The cocoons' share of B/C at T [GeV/n]: the boron made in the cocoons over all boron at TOA (the cocoon part of
+    :meth:`BCModel.bc_parts` over the total), at cocoon grammage ``chi0`` and the transport of ``model`` changed by
+    ``halo_changes`` (e.g. a fitted D0)."""
+    return model.bc_parts(T_GeV_n, chi0, **halo_changes)["cocoon"] / model.bc(T_GeV_n, chi0, **halo_changes)
+
+
+#: the parent groups of :data:`PARENT_GROUPS` that are not heavier than oxygen
+LIGHT_PARENT_GROUPS = ("C", "N", "O")
+
+
+def heavy_parent_share(shares: pd.DataFrame, T_GeV_n: float) -> float:
+    """Share of the boron at T [GeV/n] (a row of :func:`boron_by_parent_group`) made from injected nuclei heavier
+    than oxygen: the groups other than C, N and O."""
+    heavy = [g for g in shares.columns if g not in (*LIGHT_PARENT_GROUPS, "sum")]
+    return float(shares.loc[T_GeV_n, heavy].sum())
+
+
 #: parent groups for the origin of boron: charge ranges (inclusive) of the injected nuclei
 PARENT_GROUPS = {"C": (6, 6), "N": (7, 7), "O": (8, 8), "Ne-S": (9, 16), "Cl-Ca": (17, 20), "Fe group": (21, 28)}
 
@@ -730,9 +754,26 @@ def resolve_chi0(chi0: float, chi0_source: str = "parameter", path: str | Path |
 
 
 # --- saving and reading -----------------------------------------------------------------------
+#: the folder set by :func:`outputs_in` for the current thread (None: the environment's)
+_OUTPUTS_HERE: contextvars.ContextVar[Path | None] = contextvars.ContextVar("cocoon_outputs_here", default=None)
+
+
 def outputs_dir() -> Path:
-    """Where chapters write files for other chapters: ``$COCOON_OUTPUT_DIR`` or ``<repo>/outputs``."""
-    return paths.env_path("COCOON_OUTPUT_DIR") or paths.ROOT / "outputs"
+    """Where chapters write files for other chapters: the folder of an enclosing :func:`outputs_in`, else
+    ``$COCOON_OUTPUT_DIR``, else ``<repo>/outputs``."""
+    return _OUTPUTS_HERE.get() or paths.env_path("COCOON_OUTPUT_DIR") or paths.ROOT / "outputs"
+
+
+@contextlib.contextmanager
+def outputs_in(folder: str | Path):
+    """Within this block (and in this thread only) :func:`outputs_dir` is ``folder``: what a chapter run in the
+    process (``cocoon scan --path fast``) uses where a kernel gets ``COCOON_OUTPUT_DIR``, without changing the
+    process's environment."""
+    token = _OUTPUTS_HERE.set(Path(folder))
+    try:
+        yield Path(folder)
+    finally:
+        _OUTPUTS_HERE.reset(token)
 
 
 def save_fit(fit: BCFit, path: str | Path | None = None) -> Path:
