@@ -148,20 +148,23 @@ def test_scan_rows_equal_single_runs(tmp_path, mirror):
             assert row[key] == pytest.approx(value, rel=1e-12), key
 
 
-def test_scan_invalid_value_fails_one_point(tmp_path, mirror):
-    """One invalid value: three rows, one failure named with its parameters, exit status 1; the array-job
-    path (--only, --collect) gives the same table from the same points."""
+def test_scan_combination_not_allowed_fails_its_point_only(tmp_path, mirror):
+    """Every value is allowed, one combination is not (H+He gas with Kelner's cross sections): three rows, one
+    failure named with its parameters, exit status 1; the array-job path (--only, --collect) gives the same table
+    from the same points."""
     out = tmp_path / "scan"
-    r = scan("model", "--grid", "chi0=0.3,-1,0.4,0.5", "-o", str(out))
+    grid = ["--grid", "production_model=kelner,aafrag", "--grid", "ism_composition=H,H+He"]
+    r = scan("model", *grid, "-o", str(out), "-j", "1")
     assert r.returncode == 1
-    assert "point 1 failed (chi0=-1)" in r.stderr and "chi0 = -1.0 is not allowed" in r.stderr
+    assert "point 1 failed (production_model=kelner, ism_composition=H+He)" in r.stderr
+    assert "ism_composition = 'H+He' is not allowed with production_model = 'kelner'" in r.stderr
     table = pd.read_csv(out / "scan.csv")
-    assert list(table.chi0) == [0.3, 0.4, 0.5], r.stderr
-    assert pd.read_csv(out / "failures.csv").chi0.tolist() == [-1]
-    only = scan("model", "--grid", "chi0=0.3,-1,0.4,0.5", "-o", str(out), "--only", "1")
-    assert only.returncode == 1 and json.loads(only.stdout)["error"].startswith("chi0 = -1.0")
+    assert list(table.point) == [0, 2, 3], r.stderr
+    assert pd.read_csv(out / "failures.csv").point.tolist() == [1]
+    only = scan("model", *grid, "-o", str(out), "--only", "1")
+    assert only.returncode == 1 and json.loads(only.stdout)["error"].startswith("ism_composition = 'H+He'")
     (out / "scan.csv").unlink()
-    again = scan("model", "--grid", "chi0=0.3,-1,0.4,0.5", "-o", str(out), "--collect")
+    again = scan("model", *grid, "-o", str(out), "--collect")
     assert again.returncode == 1 and pd.read_csv(out / "scan.csv").equals(table)
 
 
@@ -202,7 +205,7 @@ def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, cap
     }[cause]
     fake, calls = _fake_chapter([err])
     monkeypatch.setattr(runner, "run_chapter", fake)
-    rec = scan_mod.run_point("model", 3, {"chi0": "0.4"}, tmp_path)
+    rec = scan_mod.run_point("model", 3, {"chi0": "0.4"}, tmp_path, path="notebook")
     assert len(calls) == runs and (rec["error"] is None) == ok
     assert json.loads((tmp_path / "points" / "0003" / "point.json").read_text()) == rec
     if ok:
@@ -230,7 +233,7 @@ def test_point_kernel_failing_twice_is_a_failed_point(tmp_path, monkeypatch):
 
     fake, calls = _fake_chapter([DeadKernelError("a"), DeadKernelError("b")])
     monkeypatch.setattr(runner, "run_chapter", fake)
-    rec = scan_mod.run_point("model", 0, {"chi0": "0.4"}, tmp_path)
+    rec = scan_mod.run_point("model", 0, {"chi0": "0.4"}, tmp_path, path="notebook")
     assert len(calls) == 1 + scan_mod.KERNEL_RETRIES and rec["error"] == "chapter 'model' failed: attempt 2"
 
 
@@ -243,12 +246,20 @@ def test_point_kernel_failing_twice_is_a_failed_point(tmp_path, monkeypatch):
         ["--grid", "chi0=1", "-p", "n_gas", "-3"],
         ["--grid", "chi0=1", "--plot", "nope"],
         ["--grid", "chi0=1", "-j", "0"],
+        ["--grid", "R0=10,abc"],  # the second value is wrong: found before the first point runs
+        ["--grid", "chi0=0.3,-1"],
+        ["--grid", "chi0=1", "--scheduler", "tcp://127.0.0.1:9"],  # a scheduler without --executor dask
+        ["--grid", "chi0=1", "--executor", "dask", "--only", "0"],
+        ["--grid", "chi0=1", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "-j", "2"],
+        ["--grid", "chi0=1", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"],  # nothing answers there
+        ["--grid", "chi0=1", "--executor", "dask", "--scheduler", "not an address"],
     ],
 )
 def test_scan_bad_specification_stops_before_any_work(tmp_path, args):
     out = tmp_path / "scan"
     r = scan("model", *args, "-o", str(out))
-    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert r.stderr.startswith("cocoon: error: ")
     assert not out.exists()
 
 
@@ -263,7 +274,20 @@ def test_interrupted_scan_leaves_no_complete_looking_table(tmp_path, mirror):
     out.mkdir()
     (out / "scan.csv").write_text("point,chi0\n0,0.1\n")  # an earlier, finished scan
     p = subprocess.Popen(
-        [COCOON, "scan", "model", "--grid", "chi0=0.2,0.3,0.4,0.5", "-o", str(out), "-j", "1", "-q"],
+        [
+            COCOON,
+            "scan",
+            "model",
+            "--grid",
+            "chi0=0.2,0.3,0.4,0.5",
+            "-o",
+            str(out),
+            "-j",
+            "1",
+            "-q",
+            "--path",
+            "notebook",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

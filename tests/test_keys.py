@@ -40,6 +40,7 @@ def test_key_numbers_must_be_the_declared_ones(monkeypatch):
 
 def test_workspace_keeps_the_most_recent_pieces_of_each_kind():
     ws = keys.Workspace(size=2)
+    assert keys.Workspace.SIZES["sky"] < keys.Workspace().size  # skies are large: fewer are kept
     built = []
 
     def build(v):

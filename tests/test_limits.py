@@ -25,6 +25,22 @@ def test_upper_limits_are_skipped():
     assert len(compare.pulls(d, E, np.ones_like(E))) == 1
 
 
+def test_measured_arrays_give_the_pulls_and_excess_of_the_table():
+    """The arrays taken out of a table once (upper limits left out) compare exactly as the table does."""
+    d = points([1e3, 1e4, 1e5], [1.0, 2.0, 1.0], [0.1, 0.2, 0.1], [0.5, 0.5, 0.5])
+    d.loc[2, "upper_limit"] = True
+    arrays = compare.measured_arrays(d)
+    assert compare.measured_arrays(arrays) is arrays and arrays.E_GeV.tolist() == [1e3, 1e4]
+    model = np.vstack([np.full(E.shape, 1.5), (E / 1e3) ** 0.3])
+    assert np.array_equal(compare.pulls(arrays, E, model), compare.pulls(d, E, model))
+    assert compare.best_chi2_in_band(arrays, E, model[0], model[1]) == compare.best_chi2_in_band(
+        d, E, model[0], model[1]
+    )
+    assert compare.share_of_excess(9e3, E, model[0], model[1], arrays) == compare.share_of_excess(
+        9e3, E, model[0], model[1], d
+    )
+
+
 def test_largest_scale_matches_root_finding_for_power_laws():
     """With the points on the energy nodes (no interpolation), the closed form and Brent's method must agree."""
     Ep = E[[3, 13, 23]]

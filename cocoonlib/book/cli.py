@@ -3,6 +3,7 @@
     cocoon list [CHAPTER]
     cocoon run CHAPTER [-p NAME VALUE ...] -o DIR
     cocoon scan CHAPTER --grid NAME=V1,V2,... [--grid ...] [-p NAME VALUE ...] -o DIR [-j N]
+                [--path fast|notebook] [--executor local|dask [--scheduler ADDRESS]]
 
 ``run`` validates every parameter before anything is executed, runs the
 chapter's notebook with papermill into DIR, and writes DIR/results.json (the
@@ -62,14 +63,20 @@ def _scan(args) -> int:
     paths.require_root()
     from cocoonlib.book import scan
 
-    spec = scan.parse_grid(args.chapter, args.grid, args.param)  # names and fixed values checked before any work
+    spec = scan.parse_grid(args.chapter, args.grid, args.param)  # names, grid and fixed values checked before any work
     spec.plot_axes(args.plot, args.x)  # --plot keys and --x checked before any work
     out = Path(args.output)
+    if args.scheduler is not None and args.executor != "dask":
+        raise ParameterError("--scheduler is not allowed without --executor dask")
+    if args.executor == "dask" and (args.only is not None or args.collect):
+        raise ParameterError("--executor dask is not allowed with --only or --collect: they run no scan")
+    if args.scheduler is not None and args.jobs is not None:
+        raise ParameterError("--jobs is not allowed with --scheduler: the cluster has its own workers")
     if args.only is not None:
         n = len(spec.points)
         if not 0 <= args.only < n:
             raise ParameterError(f"--only {args.only} is not allowed: expected a point index in [0, {n - 1}]")
-        rec = scan.run_point(spec.chapter, args.only, spec.points[args.only], out, spec.fixed, args.timeout)
+        rec = scan.run_point(spec.chapter, args.only, spec.points[args.only], out, spec.fixed, args.timeout, args.path)
         print(json.dumps(rec, indent=2, sort_keys=True))
         return 0 if rec["error"] is None else 1
     if args.collect:
@@ -86,6 +93,9 @@ def _scan(args) -> int:
             timeout=args.timeout,
             keys=args.plot,
             x=args.x,
+            path=args.path,
+            executor=args.executor,
+            scheduler=args.scheduler,
         )
     for f in summary["failures"]:
         params = ", ".join(f"{k}={v}" for k, v in f.items() if k not in ("point", "error"))
@@ -143,7 +153,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         default=None,
-        help="worker processes (default: the number of cores; 1 runs the points one after another)",
+        help="worker processes, of this machine or of the Dask LocalCluster (default: the number of cores; 1 with "
+        "--executor local runs the points one after another in this process)",
+    )
+    p_scan.add_argument(
+        "--path",
+        choices=("fast", "notebook"),
+        default="fast",
+        help="fast (default): the key numbers computed in the worker, reusing what the scanned parameters do not "
+        "change; notebook: each point executes the chapter's notebook (figures and prose in points/NNNN/)",
+    )
+    p_scan.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default): worker processes of this machine; dask: dask.distributed (a LocalCluster of -j "
+        "workers, or the cluster of --scheduler)",
+    )
+    p_scan.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="address of a running Dask scheduler (e.g. tcp://host:8786; with --executor dask); it must answer "
+        "within 5 s",
     )
     p_scan.add_argument(
         "--resume", action="store_true", help="keep points of DIR that already succeeded with the same parameters"
@@ -163,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_scan.add_argument("--x", metavar="NAME", help="scanned parameter on the x axis (default: the first --grid)")
     p_scan.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p_scan.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
+    p_scan.add_argument(
+        "--timeout", type=int, default=1800, help="per-cell timeout in seconds, notebook path (default 1800)"
+    )
     p_scan.set_defaults(func=_scan)
     return parser
 

@@ -72,9 +72,13 @@ __all__ = [
 # --- the context and the workspace ----------------------------------------------------------------------
 class Workspace:
     """What a scan keeps between its points in one process: built pieces by (kind, key), the ``size`` most recently
-    used of each kind (a scan over a parameter that changes a sky keeps a few skies, not all of them)."""
+    used of each kind (:attr:`SIZES` for the large ones: a scan over a parameter that changes a sky keeps a few
+    skies, not all of them)."""
 
-    def __init__(self, size: int = 8):
+    #: how many pieces of a kind are kept where not :attr:`size` (a sky holds tens of MB, a fit a few kB)
+    SIZES = {"sky": 8, "J": 16, "productions": 4}
+
+    def __init__(self, size: int = 256):
         self.size = size
         self._store: dict[str, OrderedDict] = {}
         self.hits = 0
@@ -90,7 +94,7 @@ class Workspace:
         self.misses += 1
         value = build()
         store[key] = value
-        if len(store) > self.size:
+        if len(store) > self.SIZES.get(kind, self.size):
             store.popitem(last=False)
         return value
 
@@ -422,6 +426,8 @@ def gamma_chi0_functions(sky: gamma.GammaSky, rsky: gamma.GammaSky, km2a: Mappin
     runit = {w: bands.cocoon_per_chi0(rsky, w) for w in ("tibet_25l100", "hawc_43l73")}
     centre = {w: 0.5 * sum(sky.dge_band(w)) for w in sky.windows}
     rcentre = {w: 0.5 * sum(rsky.dge_band(w)) for w in runit}
+    hawc_10TeV = data.hawc_band([1e4])
+    km2a, argo = {w: compare.measured_arrays(km2a[w]) for w in sky.windows}, compare.measured_arrays(argo)
 
     def share_1TeV(w, chi0):
         c = sky.at(chi0 * unit[w], 1e3)
@@ -437,7 +443,7 @@ def gamma_chi0_functions(sky: gamma.GammaSky, rsky: gamma.GammaSky, km2a: Mappin
             1e3, rsky.E, rcentre["tibet_25l100"], c * runit["tibet_25l100"], argo
         )[2],
         "hawc_distance_10TeV": lambda c: float(
-            compare.distance_to_band(rsky.E, rcentre["hawc_43l73"] + c * runit["hawc_43l73"], data.hawc_band([1e4]))[0]
+            compare.distance_to_band(rsky.E, rcentre["hawc_43l73"] + c * runit["hawc_43l73"], hawc_10TeV)[0]
         ),
     }
 

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from cocoonlib.book.chapters import get_chapter
 
-__all__ = ["RESULTS_MIME", "record", "extract"]
+__all__ = ["RESULTS_MIME", "record", "extract", "clean"]
 
 RESULTS_MIME = "application/vnd.cocoon.results+json"
 
 
-def _clean(values: Mapping[str, float]) -> dict[str, float]:
+def clean(values: Mapping[str, float]) -> dict[str, float]:
+    """The numbers as Python floats; ValueError naming a number that is not finite."""
     out = {}
     for k, v in values.items():
         v = float(v)
@@ -39,20 +40,20 @@ def record(chapter: str, values: Mapping[str, float]) -> dict[str, float]:
     if set(values) != set(declared):
         missing, extra = set(declared) - set(values), set(values) - set(declared)
         raise ValueError(f"chapter {chapter!r} results: missing {sorted(missing)}, undeclared {sorted(extra)}")
-    clean = _clean(values)
-    rows = "\n".join(f"| `{k}` | {clean[k]:.6g} | {declared[k]} |" for k in declared)
+    values = clean(values)
+    rows = "\n".join(f"| `{k}` | {values[k]:.6g} | {declared[k]} |" for k in declared)
     table = "| key | value | meaning |\n|---|---|---|\n" + rows
-    display({"text/markdown": table, "text/plain": json.dumps(clean, indent=1), RESULTS_MIME: clean}, raw=True)
+    display({"text/markdown": table, "text/plain": json.dumps(values, indent=1), RESULTS_MIME: values}, raw=True)
     try:
         from myst_nb import glue
     except ImportError:  # pragma: no cover - myst_nb comes with jupyter-book
-        return clean
-    for k, v in clean.items():
+        return values
+    for k, v in values.items():
         glue(f"{chapter}_{k}", float(f"{v:.4g}"), display=False)
     from cocoonlib.book.scorecard import glue_claims
 
-    glue_claims(chapter, clean)
-    return clean
+    glue_claims(chapter, values)
+    return values
 
 
 def extract(notebook: str | Path) -> dict[str, float]:

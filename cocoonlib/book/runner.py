@@ -1,9 +1,19 @@
-"""Run one chapter notebook with parameters: what `cocoon run` and `cocoon scan` share.
+"""Run one chapter with parameters: what `cocoon run` and `cocoon scan` share.
 
-The chapter is executed by papermill in its own kernel, in the output directory, with ``COCOON_OUTPUT_DIR``
-pointing there and ``COCOON_BOOK_ROOT`` at the book's folder (an installed package run elsewhere finds it) (files a chapter writes, such as chapter 2's ``bc_fit.json``, land next to its results). The
-variable is given to the kernel's environment only: the calling process's environment is left alone, so that
-runs in threads or one after the other cannot see each other's directories.
+Two ways, with the same key numbers (``results.json``) and record (``run.json``):
+
+:func:`run_chapter` (``--path notebook``)
+    executes the chapter's notebook with papermill in its own kernel, in the output directory, with
+    ``COCOON_OUTPUT_DIR`` pointing there and ``COCOON_BOOK_ROOT`` at the book's folder (an installed package run
+    elsewhere finds it); files a chapter writes, such as chapter 2's ``bc_fit.json``, land next to its results, and
+    the executed notebook (figures and prose) with them. The variables are given to the kernel's environment only:
+    the calling process's environment is left alone, so that runs in threads or one after the other cannot see each
+    other's directories. What the kernel writes to stderr goes to ``kernel.log`` in the output directory.
+:func:`run_chapter_fast` (``--path fast``)
+    computes the key numbers in this process with :func:`cocoonlib.book.keys.key_numbers`, the one implementation
+    the notebook's key-number cell calls too, through a :class:`~cocoonlib.book.keys.Workspace` that keeps what
+    the next run can reuse (production matrices, skies, fits that do not depend on the changed parameters): no
+    kernel, no figures, milliseconds per run when only cocoon parameters change.
 """
 
 from __future__ import annotations
@@ -20,20 +30,29 @@ from cocoonlib.book.chapters import check_saved_fit, get_chapter
 from cocoonlib.book.params import validate
 from cocoonlib.io import paths
 
-__all__ = ["RunError", "run_chapter", "kernel_manager_with_env"]
+#: where a chapter's kernel writes its stderr, in the output directory
+KERNEL_LOG = "kernel.log"
+
+__all__ = ["RunError", "run_chapter", "run_chapter_fast", "WORKSPACE", "kernel_manager_with_env"]
 
 
 class RunError(RuntimeError):
     """The chapter notebook failed; the message is one line."""
 
 
-def kernel_manager_with_env(extra_env: dict[str, str]) -> type[AsyncKernelManager]:
-    """A kernel manager class whose kernels start with this process's environment plus ``extra_env``."""
+def kernel_manager_with_env(extra_env: dict[str, str], stderr_path: Path | None = None) -> type[AsyncKernelManager]:
+    """A kernel manager class whose kernels start with this process's environment plus ``extra_env``, and write
+    their stderr to the file ``stderr_path`` (appended) if given, not to this process's (where a scan's progress
+    bar is)."""
 
     class _KernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):  # jupyter_client: ``env`` replaces the environment of the kernel
             kw["env"] = {**os.environ, **kw.get("env", {}), **extra_env}
-            return await super().start_kernel(**kw)
+            if stderr_path is None:
+                return await super().start_kernel(**kw)
+            with open(stderr_path, "ab") as log:  # the kernel process keeps its own copy of the file
+                kw.setdefault("stderr", log)
+                return await super().start_kernel(**kw)
 
     return _KernelManager
 
@@ -71,27 +90,64 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
             execution_timeout=timeout,
             request_save_on_cell_execute=False,  # written once at the end (and on a cell error): not after every cell
             kernel_manager_class=kernel_manager_with_env(
-                {"COCOON_OUTPUT_DIR": str(out_dir.resolve()), paths.ROOT_ENV: str(paths.require_root())}
+                {"COCOON_OUTPUT_DIR": str(out_dir.resolve()), paths.ROOT_ENV: str(paths.require_root())},
+                stderr_path=out_dir / KERNEL_LOG,
             ),
         )
     except Exception as err:  # papermill wraps the cell error
         raise RunError(f"chapter {chapter!r} failed: {_first_line(err)} (executed notebook: {executed})") from err
     wall = time.perf_counter() - t0
     results = extract(executed)
+    _write_run(out_dir, chapter, full, values, results, wall, path="notebook", notebook=str(executed))
+    return results
+
+
+def _write_run(out_dir: Path, chapter: str, full: dict, values: dict, results: dict, wall: float, **extra) -> None:
+    """``results.json`` (the key numbers) and ``run.json`` (parameters, versions, wall time, ``extra``)."""
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    (out_dir / "run.json").write_text(
-        json.dumps(
-            {
-                "chapter": chapter,
-                "parameters": full,
-                "user_parameters": values,
-                "cocoonlib": __version__,
-                "wall_time_s": round(wall, 2),
-                "notebook": str(executed),
-            },
-            indent=2,
-            sort_keys=True,
-        )
-        + "\n"
-    )
+    record = {
+        "chapter": chapter,
+        "parameters": full,
+        "user_parameters": values,
+        "cocoonlib": __version__,
+        "wall_time_s": round(wall, 4),
+        **extra,
+    }
+    (out_dir / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+#: the workspace of :func:`run_chapter_fast` in this process (each worker process of a scan has its own)
+WORKSPACE = None
+
+
+def run_chapter_fast(chapter: str, values: dict, out_dir: Path, workspace=None) -> dict:
+    """The key numbers of ``chapter`` with ``values`` (already parsed), computed in this process by
+    :func:`cocoonlib.book.keys.key_numbers` through ``workspace`` (default: this process's :data:`WORKSPACE`); the
+    same files as :func:`run_chapter` in ``out_dir`` except the executed notebook (chapter 2 writes its
+    ``bc_fit.json`` there, as its key-number cell does).
+
+    Raises ParameterError before any work if a value is invalid, RunError (one line) if a computation fails.
+    """
+    from cocoonlib.book import keys
+    from cocoonlib.book.results import clean
+    from cocoonlib.transport import bc
+
+    global WORKSPACE
+    ch = get_chapter(chapter)
+    full = validate(values, ch.parameters)  # raises before any work
+    check_saved_fit(full, out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if workspace is None:
+        WORKSPACE = WORKSPACE or keys.Workspace()
+        workspace = WORKSPACE
+    t0 = time.perf_counter()
+    try:
+        with bc.outputs_in(out_dir):  # a chapter reading or writing chapter 2's fit uses out_dir, as its kernel would
+            ctx = workspace.context(ch.name, full)
+            results = clean(keys.key_numbers(ch.name, full, ctx))
+            if ch.name == "bc":
+                bc.save_fit(ctx["fit"])
+    except Exception as err:
+        raise RunError(f"chapter {chapter!r} failed: {type(err).__name__}: {_first_line(err)}") from err
+    _write_run(out_dir, chapter, full, values, results, time.perf_counter() - t0, path="fast")
     return results

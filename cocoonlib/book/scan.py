@@ -1,12 +1,23 @@
 """Parameter scans: one chapter run per point of a grid, in parallel, collected into one table.
 
     cocoon scan CHAPTER --grid NAME=V1,V2,... [--grid ...] [-p NAME VALUE ...] -o DIR [-j N]
+                [--path fast|notebook] [--executor local|dask [--scheduler ADDRESS]]
+
+Two paths give the same key numbers (:mod:`cocoonlib.book.runner`): ``fast`` (the default) computes them in the
+worker's process with :func:`cocoonlib.book.keys.key_numbers`, the function the chapter's key-number cell calls,
+reusing between points everything the scanned parameters do not change (production matrices, gas columns, the
+sea, data, fits); ``notebook`` executes the chapter's notebook per point with papermill (figures and prose
+included). Two executors run the points: ``local`` (worker processes on this machine, ``-j``; one runs in this
+process) and ``dask`` (:mod:`dask.distributed`: a ``LocalCluster`` of ``-j`` workers, or the cluster of the
+scheduler at ``--scheduler``), with the same outputs and the same handling of failures, retries, interruption and
+``--resume``.
 
 Layout of DIR (the files on disk are the record; nothing is kept only in memory):
 
 ``points/NNNN/``
-    the executed notebook, ``results.json`` and ``run.json`` of point NNNN (as ``cocoon run``), and
-    ``point.json``: the point's parameter texts, its results or its one-line error.
+    ``results.json`` and ``run.json`` of point NNNN (as ``cocoon run``; ``run.json`` names the path), the executed
+    notebook and ``kernel.log`` on the notebook path, chapter 2's ``bc_fit.json``, and ``point.json``: the
+    point's parameter texts, its results or its one-line error.
 ``scan.csv``
     one row per successful point: the scanned parameters, then the chapter's result keys. Written
     only when every point has been attempted, to a temporary name first and then renamed, so a file
@@ -14,13 +25,14 @@ Layout of DIR (the files on disk are the record; nothing is kept only in memory)
 ``failures.csv``
     the points that failed, with their parameters and error (only if some failed).
 ``scan.json``
-    what was asked (chapter, grid, fixed parameters), counts, wall time, and ``complete``.
+    what was asked (chapter, grid, fixed parameters, path, executor), counts, wall time, and ``complete``.
 ``scan.png``, ``scan.pdf``
     each result key against the first scanned parameter, one line per combination of the others.
 
-The same points run anywhere: :func:`run_point` does one point and :func:`collect` assembles a
-directory of points, so a batch array job (``--only I``, then ``--collect``) or a Dask cluster
-(``client.map(run_point, ...)``) needs no change of code; see the README.
+Every value of the grid is checked before any point runs (one line, exit status 2); a point whose combination of
+values is not allowed (e.g. ism_composition = 'H+He' with production_model = 'kelner') fails alone. The same
+points run anywhere: :func:`run_point` does one point and :func:`collect` assembles a directory of points, so a
+batch array job (``--only I``, then ``--collect``) needs no change of code either; see the README.
 """
 
 from __future__ import annotations
@@ -39,7 +51,14 @@ import pandas as pd
 from cocoonlib.book.chapters import get_chapter
 from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value
 
-__all__ = ["ScanSpec", "parse_grid", "run_point", "collect", "run_scan", "plot_scan"]
+__all__ = ["ScanSpec", "parse_grid", "run_point", "collect", "run_scan", "plot_scan", "PATHS", "EXECUTORS"]
+
+#: how a point is computed: in the process by cocoonlib.book.keys (fast) or by executing the notebook
+PATHS = ("fast", "notebook")
+#: what runs the points: processes on this machine, or dask.distributed
+EXECUTORS = ("local", "dask")
+#: how long ``--scheduler ADDRESS`` may take to answer before the scan stops (exit status 2) [s]
+SCHEDULER_TIMEOUT_S = 5
 
 _LIST_KINDS = ("window", "floats")  # values that contain commas are separated by ';' on the command line
 
@@ -80,8 +99,9 @@ class ScanSpec:
 
 def parse_grid(chapter: str, specs: list[str], fixed: list[tuple[str, str]] | None = None) -> ScanSpec:
     """A :class:`ScanSpec` from ``NAME=V1,V2,...`` texts (``;`` between values of list parameters such as
-    windows). The names are checked here (ParameterError, before any work); the *values* are checked
-    per point when it runs, so one invalid value fails its points and not the scan."""
+    windows). Names, every value and the fixed values are checked here (ParameterError, one line, before any
+    work); what only a combination of values can break is checked per point when it runs, so such a
+    combination fails its points and not the scan."""
     ch = get_chapter(chapter)
     grid: dict[str, list[str]] = {}
     for spec in specs:
@@ -97,6 +117,8 @@ def parse_grid(chapter: str, specs: list[str], fixed: list[tuple[str, str]] | No
             raise ParameterError(f"--grid {name} is given twice: give all its values in one --grid")
         sep_v = ";" if PARAMETERS[name].kind in _LIST_KINDS else ","
         grid[name] = [v.strip() for v in values.split(sep_v) if v.strip()]
+        for v in grid[name]:
+            parse_cli_value(name, v)  # an invalid value is wrong for every point that has it: stop before any work
     if not grid:
         raise ParameterError("a scan needs at least one --grid NAME=V1,V2,...")
     fixed_texts = {}
@@ -137,15 +159,24 @@ def _point_dir(out_dir: Path, index: int) -> Path:
 
 
 def run_point(
-    chapter: str, index: int, texts: dict, out_dir: str | Path, fixed: dict | None = None, timeout: int = 1800
+    chapter: str,
+    index: int,
+    texts: dict,
+    out_dir: str | Path,
+    fixed: dict | None = None,
+    timeout: int = 1800,
+    path: str = "fast",
 ) -> dict:
-    """Run one point (parameter texts as on the command line) into ``out_dir/points/NNNN``; return and
-    write its record ``{"index", "parameters", "results" | None, "error" | None, "wall_time_s"}``.
-    Never raises for a bad value or a failing notebook: the error is the record's. A point whose kernel
-    failed (not a cell) is run again up to :data:`KERNEL_RETRIES` times; ``"retried_after"`` lists why."""
+    """Run one point (parameter texts as on the command line) into ``out_dir/points/NNNN`` by ``path`` (one of
+    :data:`PATHS`); return and write its record ``{"index", "parameters", "results" | None, "error" | None,
+    "wall_time_s"}``. Never raises for a bad value or a failing chapter: the error is the record's. On the
+    notebook path a point whose kernel failed (not a cell) is run again up to :data:`KERNEL_RETRIES` times;
+    ``"retried_after"`` lists why. ``timeout`` (per cell) applies to the notebook path."""
     from cocoonlib.book import runner
     from cocoonlib.book.runner import RunError
 
+    if path not in PATHS:
+        raise ValueError(f"path = {path!r} is not allowed: expected one of {', '.join(PATHS)}")
     t0 = time.perf_counter()
     where = _point_dir(Path(out_dir), index)
     where.mkdir(parents=True, exist_ok=True)
@@ -153,17 +184,41 @@ def run_point(
     for attempt in range(1 + KERNEL_RETRIES):
         try:
             values = {n: parse_cli_value(n, t) for n, t in {**(fixed or {}), **texts}.items()}
-            record["results"], record["error"] = runner.run_chapter(chapter, values, where, timeout=timeout), None
+            if path == "fast":
+                record["results"] = runner.run_chapter_fast(chapter, values, where)
+            else:
+                record["results"] = runner.run_chapter(chapter, values, where, timeout=timeout)
+            record["error"] = None
             break
         except (ParameterError, RunError, ValueError) as err:
             record["error"] = str(err).splitlines()[0] if str(err) else type(err).__name__
             if attempt == KERNEL_RETRIES or not _kernel_failure(err):
                 break
             record.setdefault("retried_after", []).append(record["error"])
-    record["wall_time_s"] = round(time.perf_counter() - t0, 2)
+    record["wall_time_s"] = round(time.perf_counter() - t0, 4)
+    _write_record(where, record)
+    return record
+
+
+def _write_record(where: Path, record: dict) -> None:
+    where.mkdir(parents=True, exist_ok=True)
     tmp = where / "point.json.tmp"
     tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     os.replace(tmp, where / "point.json")
+
+
+def _lost_point(out_dir: Path, index: int, texts: dict, err: BaseException) -> dict:
+    """The record of a point whose worker failed (a process that died, a Dask task lost for good): written here,
+    so that the point counts as failed, not missing."""
+    text = str(err).strip().splitlines()
+    record = {
+        "index": index,
+        "parameters": dict(texts),
+        "results": None,
+        "error": f"the worker running the point failed: {type(err).__name__}" + (f": {text[0]}" if text else ""),
+        "wall_time_s": 0.0,
+    }
+    _write_record(_point_dir(out_dir, index), record)
     return record
 
 
@@ -237,17 +292,37 @@ def run_scan(
     timeout: int = 1800,
     keys=None,
     x: str | None = None,
+    path: str = "fast",
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> dict:
-    """Run every point of ``spec`` (``workers`` processes, default the number of cores; 1 runs in this
-    process), then :func:`collect`. With ``resume`` a point whose point.json exists with the same
-    parameters and no error is not run again. On KeyboardInterrupt the points still running are
-    abandoned, scan.json says ``complete: false``, and the exception is re-raised."""
-    from tqdm.auto import tqdm
+    """Run every point of ``spec`` by ``path`` (:data:`PATHS`) with ``executor`` (:data:`EXECUTORS`), then
+    :func:`collect`. ``local``: ``workers`` processes (default the number of cores; 1 runs in this process);
+    ``dask``: a ``LocalCluster`` of ``workers`` processes, or the cluster of ``scheduler`` (checked before any
+    work: ParameterError if it does not answer within :data:`SCHEDULER_TIMEOUT_S`). With ``resume`` a point whose
+    point.json exists with the same parameters and no error is not run again. A point whose worker failed is
+    recorded as failed. On KeyboardInterrupt the points still running are abandoned, scan.json says
+    ``complete: false``, and the exception is re-raised."""
+    for name, value, allowed in (("path", path, PATHS), ("executor", executor, EXECUTORS)):
+        if value not in allowed:
+            raise ParameterError(f"--{name} {value!r} is not allowed: expected one of {', '.join(allowed)}")
+    if scheduler is not None and executor != "dask":
+        raise ParameterError("--scheduler is not allowed without --executor dask")
+    out_dir = Path(out_dir).resolve()
+    workers = workers or os.cpu_count() or 1
+    client = (
+        _dask_client(scheduler, workers) if executor == "dask" else None
+    )  # an unreachable scheduler: before any work
+    try:
+        return _run_scan(spec, out_dir, workers, progress, resume, plot, timeout, keys, x, path, executor, client)
+    finally:
+        if client is not None:
+            _close_dask(client)
 
-    out_dir = Path(out_dir)
+
+def _run_scan(spec, out_dir, workers, progress, resume, plot, timeout, keys, x, path, executor, client) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_tables(out_dir)
-    workers = workers or os.cpu_count() or 1
     todo = []
     for i, texts in enumerate(spec.points):
         f = _point_dir(out_dir, i) / "point.json"
@@ -257,29 +332,31 @@ def run_scan(
                 continue
         f.unlink(missing_ok=True)
         todo.append((i, texts))
-    meta = {**spec.to_json(), "n_points": len(spec.points), "workers": workers, "complete": False}
+    meta = {
+        **spec.to_json(),
+        "n_points": len(spec.points),
+        "path": path,
+        "executor": executor,
+        "workers": _worker_count(client) if client is not None else workers,
+        "complete": False,
+    }
+    if client is not None:
+        meta["scheduler"] = client.scheduler.address
     _write_json(out_dir / "scan.json", meta)
     t0 = time.perf_counter()
-    bar = tqdm(total=len(todo), desc=f"cocoon scan {spec.chapter}", unit="point", file=sys.stderr, disable=not progress)
+    bar = _progress_bar(len(todo), f"cocoon scan {spec.chapter}", progress)
+    args = (spec.chapter, spec.fixed, timeout, path)
+    if client is not None:
+        records = _dask_records(client, todo, out_dir, args)
+    elif workers == 1 or len(todo) <= 1:
+        records = (run_point(spec.chapter, i, texts, out_dir, spec.fixed, timeout, path) for i, texts in todo)
+    else:
+        records = _process_records(min(workers, len(todo)), todo, out_dir, args)
     try:
-        if workers == 1 or len(todo) <= 1:
-            for i, texts in todo:
-                _report(run_point(spec.chapter, i, texts, out_dir, spec.fixed, timeout), bar)
-        else:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp.get_context("spawn")) as pool:
-                futures = [
-                    pool.submit(run_point, spec.chapter, i, texts, out_dir, spec.fixed, timeout) for i, texts in todo
-                ]
-                try:
-                    for fut in as_completed(futures):
-                        _report(fut.result(), bar)
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+        for rec in records:
+            _report(rec, bar)
     except KeyboardInterrupt:
+        records.close()  # the executor abandons the points still running
         bar.close()
         summary = collect(spec, out_dir, plot=False)
         _write_json(
@@ -305,6 +382,119 @@ def run_scan(
         },
     )
     return summary
+
+
+def _process_records(workers: int, todo, out_dir: Path, args):
+    """The records of the points ``todo`` run by ``workers`` fresh processes, as they complete."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    chapter, fixed, timeout, path = args
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+    try:
+        futures = {
+            pool.submit(run_point, chapter, i, texts, out_dir, fixed, timeout, path): (i, texts) for i, texts in todo
+        }
+        for fut in as_completed(futures):
+            yield _record_of(fut, futures[fut], out_dir)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _record_of(fut, point, out_dir: Path) -> dict:
+    """The record a finished future returned, or that of a lost point if its worker failed."""
+    try:
+        return fut.result()
+    except Exception as err:  # a worker process that died, a task Dask gave up on: the point failed, the scan goes on
+        return _lost_point(out_dir, *point, err)
+
+
+# --- Dask --------------------------------------------------------------------------------------------------
+def _dask_client(scheduler: str | None, workers: int):
+    """A dask.distributed Client: of the scheduler at ``scheduler`` (ParameterError, one line, if none answers within
+    :data:`SCHEDULER_TIMEOUT_S`), or of a new LocalCluster of ``workers`` single-threaded worker processes."""
+    import logging
+
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - both are in requirements.txt
+        raise ParameterError(
+            "--executor dask needs the packages dask and distributed: pip install -r requirements.txt"
+        ) from None
+    if scheduler is not None:
+        quiet = logging.getLogger("distributed")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)  # the one line below says what went wrong
+        try:
+            return Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+        except Exception as err:
+            raise ParameterError(
+                f"--scheduler {scheduler!r} is not allowed: expected the address of a Dask scheduler that answers "
+                f"within {SCHEDULER_TIMEOUT_S} s, e.g. tcp://host:8786 ({type(err).__name__}: "
+                f"{str(err).splitlines()[0] if str(err) else 'no answer'})"
+            ) from None
+        finally:
+            quiet.setLevel(level)
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,  # a point at a time per worker process, as the local executor
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,  # no log lines across the progress bar
+    )
+    return Client(cluster)
+
+
+def _worker_count(client) -> int:
+    return len(client.scheduler_info().get("workers", {}))
+
+
+def _close_dask(client) -> None:
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def _dask_records(client, todo, out_dir: Path, args):
+    """The records of the points ``todo`` submitted to the Dask cluster of ``client``, as their futures complete.
+    A record that the workers could not write to ``out_dir`` (a cluster without that folder) is written here."""
+    import uuid
+
+    from dask.distributed import as_completed
+
+    chapter, fixed, timeout, path = args
+    tag = uuid.uuid4().hex[:8]
+    futures = {
+        client.submit(
+            run_point,
+            chapter,
+            i,
+            texts,
+            str(out_dir),
+            fixed,
+            timeout,
+            path,
+            key=f"cocoon-point-{tag}-{i:04d}",
+            pure=False,
+        ): (i, texts)
+        for i, texts in todo
+    }
+    try:
+        for fut in as_completed(futures):
+            rec = _record_of(fut, futures[fut], out_dir)
+            if not (_point_dir(out_dir, rec["index"]) / "point.json").is_file():
+                _write_record(_point_dir(out_dir, rec["index"]), rec)
+            yield rec
+    finally:
+        client.cancel(list(futures))
+
+
+def _progress_bar(total: int, desc: str, enabled: bool):
+    """tqdm on a terminal (one line, redrawn in place); on anything else no bar, only the messages."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="point", file=sys.stderr, disable=not (enabled and sys.stderr.isatty()))
 
 
 def _report(rec: dict, bar) -> None:

@@ -127,6 +127,8 @@ class GammaSky:
     cocoons: CocoonModel  # what the cocoon curves were computed with
     secondary: str = "gamma"
     grid_scale: int = 1
+    #: the cocoons' Production objects on E by gas inside the cocoons (shared by the skies of with_cocoons)
+    productions_cache: dict = field(default_factory=dict, repr=False, compare=False)
     #: builds a CocoonModel from the book's parameters ``params`` and changes of them (set by the book layer; see
     #: with_cocoons): ``cocoon_factory(params, **changes)``
     cocoon_factory: Callable[..., CocoonModel] | None = None
@@ -147,7 +149,11 @@ class GammaSky:
             if self.cocoon_factory is None:
                 raise ValueError("this sky has no cocoon_factory: pass a CocoonModel")
             cocoons = self.cocoon_factory(self.params, **changes)
-        Q = cocoon_emissivities(cocoons, self.E, self.secondary, self.grid_scale)
+        if cocoons.ism not in self.productions_cache:  # the matrices are built once per sky and gas
+            self.productions_cache[cocoons.ism] = cocoon_productions(
+                E=self.E, secondary=self.secondary, ism=cocoons.ism, grid_scale=self.grid_scale
+            )
+        Q = cocoon_emissivities(cocoons, self.E, self.secondary, self.grid_scale, self.productions_cache[cocoons.ism])
         params = {**self.params, **changes, "chi0": cocoons.grammage.chi0}
         return replace(self, Q_cocoon=Q, cocoons=cocoons, default_model=cocoons.production_model, params=params)
 
@@ -278,9 +284,13 @@ def cocoon_productions(*, E, secondary: str = "gamma", ism: str = "H", grid_scal
     return {m: Production(secondary, m, E, ism=ism if m == "aafrag" else "H", per_decade=per_decade) for m in MODELS}
 
 
-def cocoon_emissivities(cocoons: CocoonModel, E, secondary: str = "gamma", grid_scale: int = 1) -> dict:
-    """Q(E) of one cocoon [GeV^-1] for each production model ([AESB25] eq. 7)."""
-    productions = cocoon_productions(E=E, secondary=secondary, ism=cocoons.ism, grid_scale=grid_scale)
+def cocoon_emissivities(
+    cocoons: CocoonModel, E, secondary: str = "gamma", grid_scale: int = 1, productions: dict | None = None
+) -> dict:
+    """Q(E) of one cocoon [GeV^-1] for each production model ([AESB25] eq. 7); ``productions``: those of
+    :func:`cocoon_productions` for the same arguments, if already built."""
+    if productions is None:
+        productions = cocoon_productions(E=E, secondary=secondary, ism=cocoons.ism, grid_scale=grid_scale)
     return {m: prod.emissivity(cocoons.spectra, cocoons.grammage)["total"] for m, prod in productions.items()}
 
 

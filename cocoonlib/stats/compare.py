@@ -17,6 +17,8 @@ Measured points are DataFrames with columns E_GeV, E2_flux, E2_err_lo, E2_err_hi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -25,6 +27,8 @@ from cocoonlib.core.numerics import loglog_interp
 __all__ = [
     "asymmetric_pulls",
     "measured_points",
+    "MeasuredArrays",
+    "measured_arrays",
     "pulls",
     "chi2_against",
     "distance_to_band",
@@ -45,12 +49,31 @@ def measured_points(data: pd.DataFrame) -> pd.DataFrame:
     return data[~data.upper_limit.astype(bool)]
 
 
-def pulls(data: pd.DataFrame, E_model, E2I_model) -> np.ndarray:
-    """Signed pulls of every measured point (upper limits skipped) for the model E^2 I on ``E_model``; with one
-    model per row of ``E2I_model``, one row of pulls per model."""
+@dataclass(frozen=True)
+class MeasuredArrays:
+    """The measured points of a table (upper limits left out) as arrays: what :func:`pulls` reads, taken out of the
+    DataFrame once for a comparison made many times (a number as a function of chi0, a scan)."""
+
+    E_GeV: np.ndarray
+    E2_flux: np.ndarray
+    E2_err_lo: np.ndarray
+    E2_err_hi: np.ndarray
+
+
+def measured_arrays(data: pd.DataFrame | MeasuredArrays) -> MeasuredArrays:
+    """The :class:`MeasuredArrays` of a table of points (the same object if it is one already)."""
+    if isinstance(data, MeasuredArrays):
+        return data
     d = measured_points(data)
-    m = loglog_interp(d.E_GeV.to_numpy(), E_model, E2I_model)
-    return asymmetric_pulls(m, d.E2_flux.to_numpy(), d.E2_err_lo.to_numpy(), d.E2_err_hi.to_numpy())
+    return MeasuredArrays(d.E_GeV.to_numpy(), d.E2_flux.to_numpy(), d.E2_err_lo.to_numpy(), d.E2_err_hi.to_numpy())
+
+
+def pulls(data: pd.DataFrame | MeasuredArrays, E_model, E2I_model) -> np.ndarray:
+    """Signed pulls of every measured point (upper limits skipped) for the model E^2 I on ``E_model``; with one
+    model per row of ``E2I_model``, one row of pulls per model. ``data``: a table or its :class:`MeasuredArrays`."""
+    d = measured_arrays(data)
+    m = loglog_interp(d.E_GeV, E_model, E2I_model)
+    return asymmetric_pulls(m, d.E2_flux, d.E2_err_lo, d.E2_err_hi)
 
 
 def chi2_against(data: pd.DataFrame, E_model, E2I_model):
@@ -74,9 +97,9 @@ def share_of_excess(E_GeV: float, E_model, E2I_dge, E2I_cocoon, data: pd.DataFra
     """(measured E^2 I, excess over the DGE, cocoons / excess) at the measured point nearest ``E_GeV``: what
     fraction of the measurement's excess over the DGE the cocoons supply (1 = all of it; negative or above 1
     when the DGE alone overshoots the point or the cocoons overshoot the excess)."""
-    d = measured_points(data)
-    i = int(np.argmin(np.abs(np.log(d.E_GeV.to_numpy() / E_GeV))))
-    E, measured = float(d.E_GeV.iloc[i]), float(d.E2_flux.iloc[i])
+    d = measured_arrays(data)
+    i = int(np.argmin(np.abs(np.log(d.E_GeV / E_GeV))))
+    E, measured = float(d.E_GeV[i]), float(d.E2_flux[i])
     excess = measured - float(loglog_interp(E, E_model, E2I_dge))
     return measured, excess, float(loglog_interp(E, E_model, E2I_cocoon)) / excess
 
