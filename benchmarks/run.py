@@ -24,8 +24,14 @@
    import cocoonlib and its stack and plot once, built from clean the same way. Goals: book <= 2.5 x
    floor, every chapter < 5 s. Best of three runs (two for the builds): the machine's speed varies.
 
+8. Scans (issue 20): chapter gamma over a 10 x 10 (R0, chi0) grid by the fast path on one core (goal >= 20
+   points/s) against the notebook path on a 2 x 2 grid of the same ranges (one kernel a point, one worker); the
+   fast path on a Dask LocalCluster of 1 and of 2 workers (goal >= 1.6 x), each worker's workspace built before
+   the clock starts (the cold first point is printed apart: it is what every worker pays once).
+
     python benchmarks/run.py --book-only     # only part 7
     python benchmarks/run.py --joint-only    # only part 6
+    python benchmarks/run.py --scan-only     # only part 8
 """
 
 from __future__ import annotations
@@ -459,6 +465,94 @@ def book_table(rows=None, repeat: int = 3):
     print("\n".join(lines))
 
 
+SCAN_CHI0 = [f"{x:.4g}" for x in np.linspace(0.1, 1.0, 10)]
+SCAN_R0_TV = [f"{x:.4g}" for x in np.geomspace(10, 1000, 10)]
+
+
+def _warm_worker(chapter: str):
+    """A fresh workspace for ``chapter`` in this process (a Dask worker's, or ours), as after a scan's first point:
+    built at the chapter's defaults, outside the timed scan; nothing a previous scan computed is kept."""
+    import tempfile
+    from pathlib import Path
+
+    from cocoonlib.book import runner
+
+    runner.WORKSPACE = None
+    with tempfile.TemporaryDirectory() as tmp:
+        runner.run_chapter_fast(chapter, {}, Path(tmp))
+    return True
+
+
+def scan_paths_and_executors(repeat: int = 2):
+    """Part 8: points/s of `cocoon scan gamma` by the fast path (one core), the notebook path, and Dask with 1 and 2
+    workers. Returns the README rows."""
+    import logging
+    import tempfile
+    from pathlib import Path
+
+    from dask.distributed import Client, LocalCluster
+
+    from cocoonlib.book import scan
+
+    # R0 first: it varies slowest, so the points of a Dask task share R0 and the B/C fit at that R0 (chi0's band)
+    grid = [f"R0={','.join(SCAN_R0_TV)}", f"chi0={','.join(SCAN_CHI0)}"]
+    spec = scan.parse_grid("gamma", grid)
+    small = scan.parse_grid("gamma", [f"chi0={SCAN_CHI0[0]},{SCAN_CHI0[-1]}", f"R0={SCAN_R0_TV[0]},{SCAN_R0_TV[-1]}"])
+    n = len(spec.points)
+
+    def timed_scan(out, the_spec, client=None, **kw):
+        if client is None:
+            _warm_worker("gamma")
+        else:
+            client.run(_warm_worker, "gamma")  # every worker's workspace, as after its first point
+        t = time.perf_counter()
+        summary = scan.run_scan(the_spec, out, progress=False, plot=False, **kw)
+        assert summary["n_ok"] == len(the_spec.points), summary["failures"]
+        return time.perf_counter() - t
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        t = time.perf_counter()
+        _warm_worker("gamma")
+        t_cold = time.perf_counter() - t
+        t_fast = min(timed_scan(tmp / f"fast{i}", spec, workers=1) for i in range(repeat))
+        t_nb = timed_scan(tmp / "notebook", small, workers=1, path="notebook")
+        t_dask = {}
+        for workers in (1, 2):
+            with (
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                t_dask[workers] = min(
+                    timed_scan(
+                        tmp / f"dask{workers}_{i}", spec, client, executor="dask", scheduler=cluster.scheduler_address
+                    )
+                    for i in range(repeat)
+                )
+    rate = {"fast": n / t_fast, "notebook": len(small.points) / t_nb, 1: n / t_dask[1], 2: n / t_dask[2]}
+    print(
+        f"scan gamma, {n} points: fast path (one core) {rate['fast']:.1f} points/s ({1e3 / rate['fast']:.1f} ms a "
+        f"point; goal >= 20); notebook path {rate['notebook']:.2f} points/s ({len(small.points)} points); "
+        f"fast / notebook = {rate['fast'] / rate['notebook']:.0f}\n"
+        f"  the first point of a process (workspace built): {t_cold:.1f} s\n"
+        f"  Dask LocalCluster: 1 worker {rate[1]:.1f} points/s, 2 workers {rate[2]:.1f} points/s, "
+        f"2 / 1 = {rate[2] / rate[1]:.2f} (goal >= 1.6)"
+    )
+    return [
+        f"| `cocoon scan gamma`, 10 x 10 (chi0, R0), fast path, one core (notebook path: "
+        f"{rate['notebook']:.2f} points/s; the first point of a process {t_cold:.1f} s) | "
+        f"{rate['fast']:.0f} points/s | 20 points/s | {20 / rate['fast']:.2f} |",
+        f"| the same on Dask: 2 workers against 1 ({rate[1]:.0f} and {rate[2]:.0f} points/s) | "
+        f"{rate[2] / rate[1]:.2f} x | 1.6 x | {1.6 / (rate[2] / rate[1]):.2f} |",
+    ]
+
+
 if __name__ == "__main__":
     import sys
 
@@ -467,6 +561,9 @@ if __name__ == "__main__":
         joint_fit()
         t_ch = chapter_execution("joint")
         print(f"chapter joint (07_joint_fit.ipynb) execution, best of 3: {t_ch:.1f} s (goal 30 s: {t_ch / 30:.2f}x)")
+        sys.exit(0)
+    if "--scan-only" in sys.argv:
+        scan_paths_and_executors()
         sys.exit(0)
     if "--book-only" not in sys.argv:
         t_ours, t_naima = kelner_vs_naima()
@@ -492,4 +589,5 @@ if __name__ == "__main__":
             f"| joint fit of chi0 and R0: three fits with Minos intervals and the profile grid (coverage of 50 "
             f"pseudo-data fits: {100 * coverage:.0f} %) | {t_joint:.1f} s | 20 s | {t_joint / 20:.2f} |",
         ]
+        rows += scan_paths_and_executors()
     book_table(rows)

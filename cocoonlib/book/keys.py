@@ -388,6 +388,7 @@ def gamma_window_row(sky: gamma.GammaSky, window: str, gas_name: str, km2a) -> d
     the total (band centre + cocoons) and of the DGE."""
     c = sky.cocoon(window)
     lo, hi = sky.dge_band(window, gas_name)
+    measured = compare.measured_arrays(km2a)  # the table's arrays once, for both chi^2
     mid_total = 0.5 * (lo + hi) + c
     return {
         "window": window,
@@ -397,8 +398,8 @@ def gamma_window_row(sky: gamma.GammaSky, window: str, gas_name: str, km2a) -> d
         "cocoons 1 TeV": sky.at(c, 1e3),
         "cocoon share 1 TeV": sky.cocoon_fraction(window, 1e3, gas_name),
         "cocoon share 10 TeV": sky.cocoon_fraction(window, 1e4, gas_name),
-        "chi2 total": compare.best_chi2_in_band(km2a, sky.E, lo, hi, c)[0],
-        "chi2 DGE only": compare.best_chi2_in_band(km2a, sky.E, lo, hi)[0],
+        "chi2 total": compare.best_chi2_in_band(measured, sky.E, lo, hi, c)[0],
+        "chi2 DGE only": compare.best_chi2_in_band(measured, sky.E, lo, hi)[0],
         "KM2A points": len(km2a),
         "index total 0.1-1 TeV": diffuse.photon_index(sky.E, mid_total / sky.E**2, 1e2, 1e3),
         "index total 1-10 TeV": diffuse.photon_index(sky.E, mid_total / sky.E**2, 1e3, 1e4),
@@ -409,10 +410,11 @@ def gamma_window_row(sky: gamma.GammaSky, window: str, gas_name: str, km2a) -> d
 def gamma_experiment_chi2(sky: gamma.GammaSky, points, window: str, experiment: str) -> tuple[int, float, float]:
     """(points, chi^2 of the best total in the DGE band, chi^2 of the DGE alone) against one experiment's points of
     a region (``points``: the region's measurements)."""
-    d = points[points.experiment == experiment]
+    table = points[points.experiment == experiment]
+    d = compare.measured_arrays(table)
     lo, hi = sky.dge_band(window)
     return (
-        len(d),
+        len(table),
         compare.best_chi2_in_band(d, sky.E, lo, hi, sky.cocoon(window))[0],
         compare.best_chi2_in_band(d, sky.E, lo, hi)[0],
     )

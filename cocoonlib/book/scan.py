@@ -59,6 +59,9 @@ PATHS = ("fast", "notebook")
 EXECUTORS = ("local", "dask")
 #: how long ``--scheduler ADDRESS`` may take to answer before the scan stops (exit status 2) [s]
 SCHEDULER_TIMEOUT_S = 5
+#: the most fast-path points one Dask task runs: Dask's own cost a task (about 10 ms with the scheduler on the same
+#: two cores) is then small against the points' (about 15 ms each), and every worker still gets several tasks
+DASK_BATCH_MAX = 10
 
 _LIST_KINDS = ("window", "floats")  # values that contain commas are separated by ';' on the command line
 
@@ -465,29 +468,51 @@ def _dask_records(client, todo, out_dir: Path, args):
 
     chapter, fixed, timeout, path = args
     tag = uuid.uuid4().hex[:8]
+    size = _batch_size(len(todo), _worker_count(client) or 1, path)
+    batches = [todo[k : k + size] for k in range(0, len(todo), size)]
     futures = {
         client.submit(
-            run_point,
+            run_points,
             chapter,
-            i,
-            texts,
+            batch,
             str(out_dir),
             fixed,
             timeout,
             path,
-            key=f"cocoon-point-{tag}-{i:04d}",
+            key=f"cocoon-points-{tag}-{batch[0][0]:04d}",
             pure=False,
-        ): (i, texts)
-        for i, texts in todo
+        ): batch
+        for batch in batches
     }
     try:
         for fut in as_completed(futures):
-            rec = _record_of(fut, futures[fut], out_dir)
-            if not (_point_dir(out_dir, rec["index"]) / "point.json").is_file():
-                _write_record(_point_dir(out_dir, rec["index"]), rec)
-            yield rec
+            for rec in _records_of(fut, futures[fut], out_dir):
+                if not (_point_dir(out_dir, rec["index"]) / "point.json").is_file():
+                    _write_record(_point_dir(out_dir, rec["index"]), rec)
+                yield rec
     finally:
         client.cancel(list(futures))
+
+
+def _batch_size(n_points: int, n_workers: int, path: str) -> int:
+    """Points a Dask task runs: one on the notebook path (seconds each); on the fast path up to
+    :data:`DASK_BATCH_MAX`, and at most a quarter of a worker's share, so that the work stays balanced."""
+    if path != "fast":
+        return 1
+    return max(1, min(DASK_BATCH_MAX, n_points // (4 * n_workers)))
+
+
+def run_points(chapter: str, batch: list, out_dir, fixed, timeout: int, path: str) -> list[dict]:
+    """:func:`run_point` for each ``(index, texts)`` of ``batch``, in order (one Dask task)."""
+    return [run_point(chapter, i, texts, out_dir, fixed, timeout, path) for i, texts in batch]
+
+
+def _records_of(fut, batch, out_dir: Path) -> list[dict]:
+    """The records a finished batch returned, or those of lost points if its worker failed."""
+    try:
+        return fut.result()
+    except Exception as err:  # a worker that died, a task Dask gave up on: its points failed, the scan goes on
+        return [_lost_point(out_dir, i, texts, err) for i, texts in batch]
 
 
 def _progress_bar(total: int, desc: str, enabled: bool):
