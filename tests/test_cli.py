@@ -67,6 +67,17 @@ def test_run_model_writes_results(tmp_path, mirror):
     assert run_info["parameters"]["chi0"] == 0.5
 
 
+def test_run_into_a_relative_folder(tmp_path, mirror):
+    """-o relative to the current folder (as CI's step after pip install . gives it): papermill changes the folder
+    while it starts the kernel, so the runner works with the absolute path."""
+    r = subprocess.run(
+        [COCOON, "run", "model", "-o", "runs/relative"], capture_output=True, text=True, timeout=600, cwd=tmp_path
+    )
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "runs" / "relative" / "results.json").is_file()
+    assert (tmp_path / "runs" / "relative" / "kernel.log").is_file()
+
+
 def test_run_bc_writes_results_and_fit_file(tmp_path, mirror):
     """`cocoon run bc` with the transport fixed: results.json, and bc_fit.json in the same directory."""
     out = tmp_path / "bc"

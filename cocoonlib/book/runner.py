@@ -74,6 +74,7 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
 
     ch = get_chapter(chapter)
     full = validate(values, ch.parameters)  # raises before any work
+    out_dir = Path(out_dir).resolve()  # papermill changes the folder while it starts the kernel
     check_saved_fit(full, out_dir)  # chi0_source / transport_source = "fit" need chapter 2's file in out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / ch.notebook
