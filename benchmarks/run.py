@@ -89,9 +89,7 @@ def aafrag_first_and_repeat():
     from cocoonlib.source import grammage
     from cocoonlib.source import injection as sources
 
-    spectra = sources.injection_spectra(
-        dict(E_SN=1e51, E_max=3.0, eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31)
-    )
+    spectra = sources.injection_spectra(eps_p=0.05, gamma_p=4.37, eps_He=0.025, gamma_He=4.31)
     E = np.logspace(0, 6, 121)
     production.aafrag._cached.cache_clear()
 
