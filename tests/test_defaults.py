@@ -114,3 +114,17 @@ def test_the_adapters_give_the_parameters_defaults():
     assert (h.D0, h.delta, h.H, h.f_He) == tuple(PARAMETERS[n].default for n in ("D0", "delta_gal", "H_halo", "f_He"))
     assert (d.R_SN, d.alpha, d.z0) == tuple(PARAMETERS[n].default for n in ("R_SN", "alpha", "z0"))
     assert from_params.cocoon_disk(z0=0.2).z0 == 0.2 and from_params.halo(D0=3.0).D0 == 3.0
+
+
+def test_each_halo_parameter_reaches_the_transport_and_the_chapters():
+    """HALO_PARAMETERS is the one list of the transport's parameters: each of them changes from_params.halo, and the
+    chapters that use the transport (bc, gamma) accept each of them."""
+    from cocoonlib.book.chapters import CHAPTERS
+    from cocoonlib.book.params import HALO_PARAMETERS
+
+    base = from_params.halo()
+    for name in HALO_PARAMETERS:
+        changed = from_params.halo(**{name: PARAMETERS[name].default * 1.1 + 0.01})
+        assert changed != base, name
+        for chapter in ("bc", "gamma"):
+            assert name in CHAPTERS[chapter].parameters, (chapter, name)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cocoonlib.book.params import ParameterError, validate
+from cocoonlib.book.params import HALO_PARAMETERS, ParameterError, validate
 from cocoonlib.io import paths
 
 __all__ = ["Chapter", "CHAPTERS", "get_chapter", "chapter_parameters", "check_saved_fit", "FIT_SOURCES"]
@@ -63,14 +63,7 @@ _CR_SEA = (
     "R_rehardening",
     "R_gal",
     "transport_source",
-    "D0",
-    "delta_gal",
-    "ddelta",
-    "s_break",
-    "R_b",
-    "H_halo",
-    "v_A",
-    "mu_disk",
+    *HALO_PARAMETERS,
 )
 
 
@@ -126,14 +119,7 @@ CHAPTERS: dict[str, Chapter] = {
                 "ams02_table",
                 "T_min_fit",
                 "free_transport",
-                "D0",
-                "delta_gal",
-                "ddelta",
-                "s_break",
-                "R_b",
-                "H_halo",
-                "v_A",
-                "mu_disk",
+                *HALO_PARAMETERS,
                 "f_He",
                 "phi",
                 "gamma_nuclei",

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cocoonlib.book.params import PARAMETERS, ParameterError
+from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, ParameterError
 from cocoonlib.core.units import PEV_GEV, TEV_GEV
 from cocoonlib.io import regions
 from cocoonlib.sky import gamma as _gamma
@@ -255,14 +255,7 @@ def bc_network(P: dict, nuclei=None) -> SlabNetwork:
 #: the parameters the source abundances depend on, besides the network's
 ABUNDANCE_PARAMETERS = (
     "source_abundances",
-    "D0",
-    "delta_gal",
-    "ddelta",
-    "s_break",
-    "R_b",
-    "H_halo",
-    "v_A",
-    "mu_disk",
+    *HALO_PARAMETERS,
     "phi",
 )
 
@@ -313,9 +306,9 @@ def bc_fit(
         if k in P
     }
     # the transport the fit was made with, by parameter name, best-fit values in place (read by transport_source = fit)
-    fit.settings["halo"] = {
-        k: P[k] for k in ("D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk", "f_He")
-    } | {name: fit.best[p] for p, name in (("D0", "D0"), ("delta", "delta_gal")) if p in fit.best}
+    fit.settings["halo"] = {k: P[k] for k in (*HALO_PARAMETERS, "f_He")} | {
+        name: fit.best[p] for p, name in (("D0", "D0"), ("delta", "delta_gal")) if p in fit.best
+    }
     fit.settings["nuclei"] = len(model.network.order)
     fit.settings["abundances"] = {k: float(v) for k, v in model.abundances.items()}
     return model, data, fit

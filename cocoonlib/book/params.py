@@ -43,6 +43,7 @@ __all__ = [
     "validate",
     "parse_cli_value",
     "provenance_table",
+    "HALO_PARAMETERS",
 ]
 
 TAGS = {
@@ -55,6 +56,10 @@ TAGS = {
 
 
 MAX_LIST = 12  # longest list a "floats" parameter accepts
+
+#: the parameters of the disk-halo transport (chapter 2's diffusion coefficient, halo, Alfven speed, disk gas),
+#: in the order of the book's tables: read by the B/C chapter, the cosmic-ray sea and the source abundances
+HALO_PARAMETERS = ("D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk")
 
 
 class ParameterError(ValueError):
