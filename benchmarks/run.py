@@ -21,7 +21,7 @@
    injected chi0 and R0 by 50 fits of noisy pseudo-data (>= 90 % within 3 sigma).
 7. The book (the table in the README): a clean build of the whole book (wall time), each chapter's
    execution, `cocoon run model` end to end, against the floor: a book of as many notebooks that only
-   import cocoonlib and its stack and plot once, built from clean the same way. Goals: book <= 2.5 x
+   import cocoonlib and its stack and plot once, built from clean the same way. Goals: book <= 2.0 x
    floor, every chapter < 5 s. Best of three runs (two for the builds): the machine's speed varies.
 
 8. Scans (issue 20): chapter gamma over a 10 x 10 (R0, chi0) grid by the fast path on one core (goal >= 20
@@ -445,7 +445,7 @@ def book_table(rows=None, repeat: int = 3):
         "|---|---|---|---|",
         f"| floor: a book of {n} notebooks that only import cocoonlib and its stack and plot once, built "
         f"from clean | {floor:.1f} s | | |",
-        f"| clean build of the whole book (wall) | {t_book:.1f} s | 2.5 x floor = {2.5 * floor:.1f} s | "
+        f"| clean build of the whole book (wall) | {t_book:.1f} s | 2.0 x floor = {2.0 * floor:.1f} s | "
         f"{t_book / floor:.2f} x floor |",
         f"| one floor chapter: kernel start, imports, one plot | {floor_one:.2f} s | | |",
     ]
