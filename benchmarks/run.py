@@ -484,11 +484,8 @@ def _warm_worker(chapter: str):
 def scan_paths_and_executors(repeat: int = 2):
     """Part 8: points/s of `cocoon scan gamma` by the fast path (one core), the notebook path, and Dask with 1 and 2
     workers. Returns the README rows."""
-    import logging
     import tempfile
     from pathlib import Path
-
-    from dask.distributed import Client, LocalCluster
 
     from cocoonlib.book import scan
 
@@ -517,22 +514,21 @@ def scan_paths_and_executors(repeat: int = 2):
         t_nb = timed_scan(tmp / "notebook", small, workers=1, path="notebook")
         t_dask = {}
         for workers in (1, 2):
-            with (
-                LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                ) as cluster,
-                Client(cluster) as client,
-            ):
-                t_dask[workers] = min(
-                    timed_scan(
-                        tmp / f"dask{workers}_{i}", spec, client, executor="dask", scheduler=cluster.scheduler_address
+            with scan.environment_kept():  # the later parts' kernels keep their BLAS threads
+                client = scan.local_dask_client(workers)
+                try:
+                    t_dask[workers] = min(
+                        timed_scan(
+                            tmp / f"dask{workers}_{i}",
+                            spec,
+                            client,
+                            executor="dask",
+                            scheduler=client.scheduler.address,
+                        )
+                        for i in range(repeat)
                     )
-                    for i in range(repeat)
-                )
+                finally:
+                    scan.close_dask(client)
     rate = {"fast": n / t_fast, "notebook": len(small.points) / t_nb, 1: n / t_dask[1], 2: n / t_dask[2]}
     print(
         f"scan gamma, {n} points: fast path (one core) {rate['fast']:.1f} points/s ({1e3 / rate['fast']:.1f} ms a "

@@ -7,6 +7,7 @@ points that failed. Bad input (a grid value, a scheduler address) stops before a
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -115,13 +116,16 @@ def test_dask_failing_points_are_reported_and_resume_reruns_only_them(tmp_path, 
 def test_dask_batches_of_points_give_the_local_scan(tmp_path, mirror):
     """On the fast path a Dask task runs consecutive points (8 points, 1 worker: tasks of 2); the table is the
     local executor's, every point has its own folder, and a batch whose worker was lost makes each of its points a
-    failed point, not a missing one."""
+    failed point, not a missing one. The scan leaves this process's environment as it found it."""
     assert scan._batch_size(8, 1, "fast") == 2 and scan._batch_size(8, 1, "notebook") == 1
     assert scan._batch_size(1000, 2, "fast") == scan.DASK_BATCH_MAX and scan._batch_size(3, 2, "fast") == 1
     spec = scan.parse_grid("gamma", ["chi0=" + ",".join(f"{0.1 * k:.1f}" for k in range(1, 9))])
     local = scan.run_scan(spec, tmp_path / "local", workers=1, progress=False, plot=False)
+    environment = dict(os.environ)
     dask = scan.run_scan(spec, tmp_path / "dask", workers=1, progress=False, plot=False, executor="dask")
     assert local["n_ok"] == dask["n_ok"] == 8
+    # the LocalCluster's OMP_NUM_THREADS=1 etc. stay with its workers: processes started later keep their threads
+    assert dict(os.environ) == environment
     tables = [pd.read_csv(tmp_path / d / "scan.csv").drop(columns="wall_time_s") for d in ("local", "dask")]
     pd.testing.assert_frame_equal(tables[0], tables[1], check_exact=True)
     assert sorted(p.name for p in (tmp_path / "dask" / "points").iterdir()) == [f"{i:04d}" for i in range(8)]

@@ -37,6 +37,7 @@ batch array job (``--only I``, then ``--collect``) needs no change of code eithe
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -51,7 +52,19 @@ import pandas as pd
 from cocoonlib.book.chapters import get_chapter
 from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value
 
-__all__ = ["ScanSpec", "parse_grid", "run_point", "collect", "run_scan", "plot_scan", "PATHS", "EXECUTORS"]
+__all__ = [
+    "ScanSpec",
+    "parse_grid",
+    "run_point",
+    "collect",
+    "run_scan",
+    "plot_scan",
+    "local_dask_client",
+    "close_dask",
+    "environment_kept",
+    "PATHS",
+    "EXECUTORS",
+]
 
 #: how a point is computed: in the process by cocoonlib.book.keys (fast) or by executing the notebook
 PATHS = ("fast", "notebook")
@@ -313,14 +326,15 @@ def run_scan(
         raise ParameterError("--scheduler is not allowed without --executor dask")
     out_dir = Path(out_dir).resolve()
     workers = workers or os.cpu_count() or 1
-    client = (
-        _dask_client(scheduler, workers) if executor == "dask" else None
-    )  # an unreachable scheduler: before any work
-    try:
-        return _run_scan(spec, out_dir, workers, progress, resume, plot, timeout, keys, x, path, executor, client)
-    finally:
-        if client is not None:
-            _close_dask(client)
+    with environment_kept():
+        client = (
+            _dask_client(scheduler, workers) if executor == "dask" else None
+        )  # an unreachable scheduler: before any work
+        try:
+            return _run_scan(spec, out_dir, workers, progress, resume, plot, timeout, keys, x, path, executor, client)
+        finally:
+            if client is not None:
+                close_dask(client)
 
 
 def _run_scan(spec, out_dir, workers, progress, resume, plot, timeout, keys, x, path, executor, client) -> dict:
@@ -419,7 +433,7 @@ def _dask_client(scheduler: str | None, workers: int):
     import logging
 
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
     except ImportError:  # pragma: no cover - both are in requirements.txt
         raise ParameterError(
             "--executor dask needs the packages dask and distributed: pip install -r requirements.txt"
@@ -438,6 +452,16 @@ def _dask_client(scheduler: str | None, workers: int):
             ) from None
         finally:
             quiet.setLevel(level)
+    return local_dask_client(workers)
+
+
+def local_dask_client(workers: int):
+    """A Client of a new LocalCluster of ``workers`` single-threaded worker processes on this machine (no dashboard,
+    only errors logged). Starting it changes this process's environment (see :func:`environment_kept`)."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
     cluster = LocalCluster(
         n_workers=workers,
         threads_per_worker=1,  # a point at a time per worker process, as the local executor
@@ -448,11 +472,26 @@ def _dask_client(scheduler: str | None, workers: int):
     return Client(cluster)
 
 
+@contextlib.contextmanager
+def environment_kept():
+    """This process's environment variables as they were on entry, restored on exit. Starting a LocalCluster sets
+    OMP_NUM_THREADS, MKL_NUM_THREADS and OPENBLAS_NUM_THREADS to 1 (and MALLOC_TRIM_THRESHOLD_, PYTHONHASHSEED) in
+    the environment of the process that starts it, for its workers; without this, every process started later by
+    the caller (a Jupyter kernel, a chapter's build) would run its linear algebra on one thread."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def _worker_count(client) -> int:
     return len(client.scheduler_info().get("workers", {}))
 
 
-def _close_dask(client) -> None:
+def close_dask(client) -> None:
+    """Close ``client`` and, if it made one, its cluster."""
     cluster = client.cluster
     client.close()
     if cluster is not None:
