@@ -47,3 +47,17 @@ def test_missing_field_and_unknown_key_are_clear_errors(tmp_path):
     with pytest.raises(KeyError, match="NoSuchKey"):
         citation.bib_entry("NoSuchKey")
     assert citation.bib_entry("Ambrosone2025").startswith("@article{Ambrosone2025,")
+
+
+def test_the_version_is_the_same_everywhere_it_is_written():
+    """CITATION.cff (what a citing author copies), pyproject.toml (what pip installs) and cocoonlib.__version__."""
+    import re
+    import tomllib
+
+    import cocoonlib
+    from cocoonlib.io import paths
+
+    cff = citation.read_cff()
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", cocoonlib.__version__)
+    assert str(cff["version"]) == project["version"] == cocoonlib.__version__

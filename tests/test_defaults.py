@@ -26,6 +26,7 @@ ALIASES = {
     "R_sun_kpc": ("R_sun", 1.0),
     "R_gal_kpc": ("R_gal", 1.0),
     "phi_GV": ("phi", 1.0),
+    "chi0_max": ("chi0_scan_max", 1.0),  # fit_bc: the upper end of chi0's profile [g cm^-2]
 }
 #: defaults that mean "none of it" rather than a value of the model: no cocoon grammage, no cut-off, the grid as is
 NEUTRAL = {("chi0", 0.0), ("R_cut", math.inf), ("R_cut_TV", math.inf), ("grid_scale", 1)}

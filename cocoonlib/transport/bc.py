@@ -136,11 +136,11 @@ def isotopes(element: str, network: SlabNetwork | None = None) -> tuple[str, ...
     return keys
 
 
-def bc_fit_data(ams02_table: str = "PRL2018", T_min: float = 20.0) -> pd.DataFrame:
+def bc_fit_data(ams02_table: str = "PRL2018", T_min_fit: float = 20.0) -> pd.DataFrame:
     """The B/C points of the fit, one row per point.
 
     Columns: experiment, T_GeV_n, BC, sigma (statistical and systematic errors added in
-    quadrature, then the lower and upper sides averaged), used (T >= T_min), reference, doi.
+    quadrature, then the lower and upper sides averaged), used (T >= T_min_fit [GeV/n]), reference, doi.
     AMS-02: ``PRL2018`` is PRL 120, 021101 (the SSDC export gives stat+sys combined);
     ``PRL2016`` is PRL 117, 231102 (CRDB, stat and sys separate).
     """
@@ -159,7 +159,7 @@ def bc_fit_data(ams02_table: str = "PRL2018", T_min: float = 20.0) -> pd.DataFra
                     "T_GeV_n": d.T_GeV_n,
                     "BC": d.BC,
                     "sigma": 0.5 * (d.err_lo + d.err_hi),
-                    "used": d.T_GeV_n >= T_min,
+                    "used": d.T_GeV_n >= T_min_fit,
                     "reference": d.attrs["reference"],
                     "doi": d.attrs["doi"],
                 }
