@@ -254,6 +254,11 @@ def test_every_figure_has_a_caption(book, browser, page):
           return !(cap && cap.innerText.trim());
         }).map(img => img.src.split('/').pop());""")
     assert not uncaptioned, f"{page}: figures without a caption: {uncaptioned}"
+    if page.startswith("notebooks/"):  # citable as "Fig. 3.2 of the compendium": numbered within their chapter
+        numbers = browser.execute_script(
+            "return [...document.querySelectorAll('article.bd-article figure .caption-number')].map(s => s.innerText)"
+        )
+        assert numbers and all(re.fullmatch(r"Fig\. \d+\.\d+\s*", n) for n in numbers), f"{page}: {numbers}"
 
 
 # --- the Explore page -------------------------------------------------------------------------------------

@@ -84,3 +84,22 @@ def test_key_numbers_of_a_workspace_equal_those_without(mirror):
         Q = {**P, **change}
         assert keys.key_numbers("r0", Q, ws.context("r0", Q)) == keys.key_numbers("r0", Q)
     assert ws.hits >= 1
+
+
+@pytest.mark.parametrize("chapter", ["gamma", "neutrino"])
+def test_each_function_of_chi0_gives_its_key_number_at_the_chapters_chi0(chapter, mirror):
+    """The chi0 ranges (keys *_chi0_min/_max, issue 22) come from functions of chi0 that scale the cocoons by linearity;
+    at the chapter's own chi0 each must give the key number computed directly from the sky (an independent path:
+    gamma_window_row, gamma_experiment_chi2, share_of_excess and distance_to_band with the sky's cocoon curve)."""
+    ctx = keys.Context(chapter, chapter_parameters(chapter, {}), {})
+    numbers = keys.key_numbers(chapter, ctx.P, ctx)
+    functions = ctx["chi0_functions"]
+    assert {f"{k}_chi0_min" for k in functions} <= set(numbers)
+    for k, f in functions.items():
+        assert f(ctx["sky"].chi0) == pytest.approx(numbers[k], rel=1e-9), k
+        lo, hi = numbers[f"{k}_chi0_min"], numbers[f"{k}_chi0_max"]
+        assert (
+            lo <= hi
+            and lo <= f(numbers["chi0_band_lo_g_cm2"]) + 1e-12 * abs(lo)
+            and f(numbers["chi0_band_hi_g_cm2"]) <= hi + 1e-12 * abs(hi)
+        )

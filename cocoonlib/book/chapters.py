@@ -214,8 +214,13 @@ CHAPTERS: dict[str, Chapter] = {
                         "cocoon_fraction_outer_1TeV",
                         "chi2_km2a_inner",
                         "chi2_km2a_outer",
+                        "chi2_tibet_25l100",
+                        "chi2_tibet_50l200",
+                        "chi2_argo_25l100",
                         "cocoon_share_of_argo_excess_1TeV",
                         "hawc_distance_10TeV",
+                        "hawc_distance_30TeV",
+                        "hawc_distance_100TeV",
                     )
                 ),
             },

@@ -420,20 +420,29 @@ def gamma_experiment_chi2(sky: gamma.GammaSky, points, window: str, experiment: 
     )
 
 
-def gamma_chi0_functions(sky: gamma.GammaSky, rsky: gamma.GammaSky, km2a: Mapping, argo) -> dict:
+def gamma_chi0_functions(sky: gamma.GammaSky, rsky: gamma.GammaSky, km2a: Mapping, points: Mapping) -> dict:
     """Chapter 3's numbers that depend on chi0, as functions of chi0 (cocoons scaled by linearity, DGE band centre):
-    the cocoon shares at 1 TeV, the KM2A chi^2, the cocoons' share of ARGO-YBJ's excess and HAWC's distance at
-    10 TeV (``rsky``: the sky of :data:`OTHER_REGIONS`; ``argo``: ARGO-YBJ's points)."""
+    the cocoon shares at 1 TeV, the KM2A chi^2, the chi^2 against Tibet AS+MD and ARGO-YBJ
+    (:data:`GAMMA_OTHER_COMPARISONS`), the cocoons' share of ARGO-YBJ's excess and HAWC's distance at
+    :data:`HAWC_KEY_ENERGIES_GEV` (``rsky``: the sky of :data:`OTHER_REGIONS`; ``points``: its measurements)."""
     unit = {w: bands.cocoon_per_chi0(sky, w) for w in sky.windows}
-    runit = {w: bands.cocoon_per_chi0(rsky, w) for w in ("tibet_25l100", "hawc_43l73")}
+    runit = {w: bands.cocoon_per_chi0(rsky, w) for w in ("tibet_25l100", "tibet_50l200", "hawc_43l73")}
     centre = {w: 0.5 * sum(sky.dge_band(w)) for w in sky.windows}
     rcentre = {w: 0.5 * sum(rsky.dge_band(w)) for w in runit}
-    hawc_10TeV = data.hawc_band([1e4])
-    km2a, argo = {w: compare.measured_arrays(km2a[w]) for w in sky.windows}, compare.measured_arrays(argo)
+    hawc = data.hawc_band(list(HAWC_KEY_ENERGIES_GEV))
+    km2a = {w: compare.measured_arrays(km2a[w]) for w in sky.windows}
+    other = {
+        key: (w, compare.measured_arrays(points[w][points[w].experiment == exp]))
+        for w, exp, key in GAMMA_OTHER_COMPARISONS
+    }
+    argo = other["argo_25l100"][1]
 
     def share_1TeV(w, chi0):
         c = sky.at(chi0 * unit[w], 1e3)
         return c / (c + sky.at(centre[w], 1e3))
+
+    def hawc_distance(i, chi0):
+        return float(compare.distance_to_band(rsky.E, rcentre["hawc_43l73"] + chi0 * runit["hawc_43l73"], hawc)[i])
 
     return {
         **{f"cocoon_fraction_{w}_1TeV": lambda c, w=w: share_1TeV(w, c) for w in sky.windows},
@@ -441,12 +450,17 @@ def gamma_chi0_functions(sky: gamma.GammaSky, rsky: gamma.GammaSky, km2a: Mappin
             f"chi2_km2a_{w}": lambda c, w=w: compare.best_chi2_in_band(km2a[w], sky.E, *sky.dge_band(w), c * unit[w])[0]
             for w in sky.windows
         },
+        **{
+            f"chi2_{key}": lambda c, w=w, d=d: compare.best_chi2_in_band(d, rsky.E, *rsky.dge_band(w), c * runit[w])[0]
+            for key, (w, d) in other.items()
+        },
         "cocoon_share_of_argo_excess_1TeV": lambda c: compare.share_of_excess(
             1e3, rsky.E, rcentre["tibet_25l100"], c * runit["tibet_25l100"], argo
         )[2],
-        "hawc_distance_10TeV": lambda c: float(
-            compare.distance_to_band(rsky.E, rcentre["hawc_43l73"] + c * runit["hawc_43l73"], hawc_10TeV)[0]
-        ),
+        **{
+            f"hawc_distance_{e / 1e3:.0f}TeV": lambda c, i=i: hawc_distance(i, c)
+            for i, e in enumerate(HAWC_KEY_ENERGIES_GEV)
+        },
     }
 
 
@@ -832,7 +846,7 @@ PIECES: dict[str, dict[str, Callable[[Context], Any]]] = {
         "argo": _gamma_argo,
         "argo_share": _gamma_argo_share,
         "hawc_distance": _gamma_hawc_distance,
-        "chi0_functions": lambda ctx: gamma_chi0_functions(ctx["sky"], ctx["rsky"], ctx["km2a"], ctx["argo"]),
+        "chi0_functions": lambda ctx: gamma_chi0_functions(ctx["sky"], ctx["rsky"], ctx["km2a"], ctx["points"]),
         "ranges": lambda ctx: _ranges(ctx["chi0_functions"], ctx["interval"], ctx["sky"].chi0),
     },
     "neutrino": {
