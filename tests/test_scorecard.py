@@ -3,6 +3,8 @@ introduction shows every claim, every reference can be found."""
 
 import re
 
+import pytest
+
 from cocoonlib.book import provenance, scorecard
 from cocoonlib.book.chapters import CHAPTERS
 from cocoonlib.book.results import extract
@@ -122,3 +124,43 @@ def test_citation_file_cites_the_compendium_and_nothing_overrides_it():
     assert cff["type"] == "software" and "cocoon-book" in cff["title"] and "preferred-citation" not in cff
     assert any(r.get("doi") == "10.1051/0004-6361/202554796" for r in cff["references"])
     assert not (paths.ROOT / ".zenodo.json").exists()
+
+
+def test_a_users_wcda_table_reaches_its_window_the_key_numbers_and_the_scorecard(tmp_path, monkeypatch, mirror):
+    """A LHAASO-WCDA table dropped into data/measurements/ for the inner window (data/README.md) is among the points
+    chapter 3 draws in that window's panel (and not in the other), is compared like KM2A (its chi^2 checked here by a
+    brute-force scan of the DGE band), and makes the scorecard's WCDA row testable."""
+    import shutil
+
+    import numpy as np
+    from scipy.special import chdtrc
+
+    from cocoonlib.book import keys
+    from cocoonlib.book.chapters import chapter_parameters
+
+    folder = tmp_path / "measurements"
+    shutil.copytree(paths.MEASUREMENTS, folder)
+    monkeypatch.setattr(paths, "MEASUREMENTS", folder)
+    (folder / "wcda_inner.csv").write_text(
+        "# experiment: LHAASO-WCDA\n# reference: a test table\n# doi: none\n# window: inner\n"
+        "# quantity: gamma_E2_intensity\n# units: GeV cm^-2 s^-1 sr^-1\n"
+        "E_GeV,E2_flux,E2_err_lo,E2_err_hi\n1000,3e-7,2e-8,2e-8\n3000,2e-7,2e-8,2e-8\n10000,1e-7,1e-8,1e-8\n"
+    )
+    ctx = keys.Context("gamma", chapter_parameters("gamma", {}), {})
+    numbers = keys.key_numbers("gamma", ctx.P, ctx)
+    shown = {w: (ctx["window_points"][w].experiment == keys.WCDA).sum() for w in ("inner", "outer")}
+    assert shown == {"inner": 3, "outer": 0}
+    assert (numbers["n_wcda_inner"], numbers["n_wcda_outer"], numbers["chi2_wcda_outer"]) == (3, 0, 0.0)
+
+    sky = ctx["sky"]
+    lo, hi = sky.dge_band("inner")
+    E, y, s = np.array([1e3, 3e3, 1e4]), np.array([3e-7, 2e-7, 1e-7]), np.array([2e-8, 2e-8, 1e-8])
+    logs = lambda curve: np.exp(np.interp(np.log(E), np.log(sky.E), np.log(curve)))  # noqa: E731
+    brute = min(np.sum(((logs(lo + t * (hi - lo) + sky.cocoon("inner")) - y) / s) ** 2) for t in np.linspace(0, 1, 101))
+    assert numbers["chi2_wcda_inner"] == pytest.approx(brute, rel=1e-6)
+
+    row = {r["key"]: r for r in scorecard.evaluate("gamma", numbers)}["wcda"]
+    expected = scorecard.REPRODUCED if chdtrc(2, brute) > 0.01 else scorecard.NOT_REPRODUCED
+    assert row["verdict"] == expected and "(inner)" in row["ours"] and "(outer)" not in row["ours"]
+    no_table = {**numbers, "n_wcda_inner": 0, "chi2_wcda_inner": 0.0}
+    assert {r["key"]: r for r in scorecard.evaluate("gamma", no_table)}["wcda"]["verdict"] == scorecard.NOT_TESTABLE

@@ -189,6 +189,12 @@ CHAPTERS: dict[str, Chapter] = {
                 "cr_density_ratio_r12kpc_1TeV": "the same at r = 12 kpc",
                 "eps_p_implied": "proton injection efficiency for which the transport model's proton flux at the Sun "
                 "equals the local fit at 100 GV (the parameter eps_p is 0.05)",
+                "n_wcda_inner": "LHAASO-WCDA points compared in the inner window: the user's tables in data/measurements/ "
+                "(0 when there are none)",
+                "n_wcda_outer": "LHAASO-WCDA points compared in the outer window (0 when there are none)",
+                "chi2_wcda_inner": "chi^2 of the best total curve inside the band against LHAASO-WCDA, inner window "
+                "(0 when there are no points)",
+                "chi2_wcda_outer": "the same, outer window",
                 "n_tibet_25l100": "Tibet AS+MD points compared, 25 < l < 100 deg, |b| < 5 deg",
                 "n_tibet_50l200": "Tibet AS+MD points compared, 50 < l < 200 deg, |b| < 5 deg",
                 "n_argo_25l100": "ARGO-YBJ points compared, 25 < l < 100 deg, |b| < 5 deg",

@@ -57,6 +57,7 @@ __all__ = [
     "gamma_window_row",
     "gamma_experiment_chi2",
     "gamma_chi0_functions",
+    "WCDA",
     "gamma_fermi_ratio",
     "neutrino_total_row",
     "delta_chi0_limit",
@@ -378,6 +379,9 @@ GAMMA_OTHER_COMPARISONS = (
     ("tibet_50l200", "Tibet AS+MD", "tibet_50l200"),
     ("tibet_25l100", "ARGO-YBJ", "argo_25l100"),
 )
+#: the experiment name of LHAASO-WCDA tables a user puts in data/measurements/ for the LHAASO windows (data/README.md):
+#: chapter 3 compares them as it compares KM2A (keys n_wcda_<window>, chi2_wcda_<window>) and the scorecard judges them
+WCDA = "LHAASO-WCDA"
 #: HAWC energies [GeV] of chapter 3's distances from the band
 HAWC_KEY_ENERGIES_GEV = (1e4, 3e4, 1e5)
 
@@ -509,6 +513,10 @@ def _gamma_keys(ctx: Context) -> dict:
     out["cr_density_ratio_r4kpc_1TeV"] = sky.cr_density_ratio([4.0], 1e3)[0]
     out["cr_density_ratio_r12kpc_1TeV"] = sky.cr_density_ratio([12.0], 1e3)[0]
     out["eps_p_implied"] = gamma.implied_injection_efficiency(sky)
+    for w in sky.windows:  # user-supplied WCDA tables (none by default: n = 0, chi2 = 0)
+        found = (ctx["window_points"][w].experiment == WCDA).any()
+        n, chi2_total, _ = gamma_experiment_chi2(sky, ctx["window_points"][w], w, WCDA) if found else (0, 0.0, 0.0)
+        out[f"n_wcda_{w}"], out[f"chi2_wcda_{w}"] = n, chi2_total
     for w, exp, key in GAMMA_OTHER_COMPARISONS:
         n, chi2_total, _ = gamma_experiment_chi2(rsky, ctx["points"][w], w, exp)
         out[f"n_{key}"], out[f"chi2_{key}"] = n, chi2_total
@@ -840,6 +848,7 @@ PIECES: dict[str, dict[str, Callable[[Context], Any]]] = {
             w: ctx.cached("km2a", w, lambda w=w: data.load_lhaaso_km2a(w)) for w in gamma.GAMMA_WINDOWS
         },
         "points": lambda ctx: _measurements(ctx, OTHER_REGIONS),
+        "window_points": lambda ctx: _measurements(ctx, gamma.GAMMA_WINDOWS),
         "lat_pi0": lambda ctx: ctx.cached("fermi curve", "pi0", lambda: data.load_fermi_fig17_curve("pi0")),
         "band_fit": _band_fit,
         "interval": _interval,
