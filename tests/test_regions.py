@@ -105,3 +105,27 @@ def test_negative_longitude_works_with_the_rays():
     assert J == pytest.approx(east + west, rel=1e-9)
     assert J == pytest.approx(2 * east, rel=1e-9)
     assert fermi.solid_angle_sr == pytest.approx(160 * np.pi / 180 * 2 * np.sin(8 * np.pi / 180), rel=1e-12)
+
+
+def test_each_regions_cocoon_intensity_is_Q_J_over_4pi_omega_with_its_mask(mirror):
+    """Chapter 3's cocoon curve of every region (the sky's window machinery, CMB absorption off) equals
+    mask x E^2 Q J / (4 pi Omega) with J from the independent nquad above, Omega from the region's bounds and the
+    unit 1 / (yr kpc^2) converted by astropy: the intensity scales with J / Omega region by region."""
+    from astropy import units as u
+
+    from cocoonlib.book.chapters import chapter_parameters
+
+    names = [*NEW_REGIONS, "inner", "outer"]
+    P = {**chapter_parameters("gamma", {}), "cmb_absorption": "off"}
+    sky = from_params.gamma_sky(P, window_names=names)
+    Q = sky.Q_cocoon[sky.default_model]  # GeV^-1 per cocoon, on sky.E
+    per_yr_kpc2 = (1 / (u.yr * u.kpc**2)).to_value(1 / (u.s * u.cm**2))
+    disk = from_params.cocoon_disk(P)
+    for name in names:
+        reg = regions.region(name)
+        omega = np.radians(reg.l_max - reg.l_min) * (np.sin(np.radians(reg.b_max)) - np.sin(np.radians(reg.b_min)))
+        expected = (
+            sky.mask[name] * sky.E**2 * Q * _J_nquad(disk, regions.sky_window(name)) * per_yr_kpc2 / (4 * np.pi * omega)
+        )
+        assert sky.cocoon(name) == pytest.approx(expected, rel=2e-4), name
+    assert sky.mask["inner"] == P["mask_inner"] != 1.0  # the mask is applied where the letter applies it
