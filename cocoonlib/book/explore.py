@@ -36,12 +36,12 @@ import numpy as np
 from cocoonlib.book import from_params
 from cocoonlib.book.chapters import CHAPTERS
 from cocoonlib.book.params import PARAMETERS, ParameterError, validate
+from cocoonlib.core import pulls
 from cocoonlib.core.units import TEV_GEV
 from cocoonlib.io.data import load_lhaaso_km2a
 from cocoonlib.production import MODELS
 from cocoonlib.sky import diffuse, gamma, gas, neutrino
 from cocoonlib.source.grammage import DIFFUSION_REGIMES, grammage
-from cocoonlib.stats.compare import asymmetric_pulls
 from cocoonlib.transport import bc
 
 __all__ = [
@@ -421,9 +421,9 @@ def _best_chi2_in_band(y, err_lo, err_hi, lo, hi, add, n: int = 101) -> tuple[fl
     :func:`cocoonlib.stats.compare.best_chi2_in_band`."""
     best = (np.inf, 0.0)
     for t in np.linspace(0.0, 1.0, n):
-        chi2 = float(np.sum(asymmetric_pulls(lo + t * (hi - lo) + add, y, err_lo, err_hi) ** 2))
-        if chi2 < best[0]:
-            best = (chi2, float(t))
+        chi2_t = pulls.chi2(lo + t * (hi - lo) + add, y, err_lo, err_hi)
+        if chi2_t < best[0]:
+            best = (chi2_t, float(t))
     return best
 
 
@@ -465,6 +465,5 @@ def evaluate(data: dict, s: Setting) -> dict:
     basis = {"B_gal": b["B_gal"], "C_gal": b["C_gal"], "B_coc": coc["B"], "C_coc": coc["C"]}
     parts = bc.bc_from_basis({k: v.astype(float) for k, v in basis.items()}, s.chi0)
     f = b["fitted"]
-    chi2 = float(np.sum(((parts["total"][f["index"]] - f["y"]) / f["sigma"]) ** 2))
-    out["bc"] = {**parts, "chi2": chi2, "n": int(f["index"].size)}
+    out["bc"] = {**parts, "chi2": pulls.chi2(parts["total"][f["index"]], f["y"], f["sigma"]), "n": int(f["index"].size)}
     return out

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from cocoonlib.core import pulls
 from cocoonlib.core.kinematics import HELIUM, PROTON, Species
 from cocoonlib.io.data import kiss_total_error, read_kiss, registry
 
@@ -248,7 +249,7 @@ def fit_direct(species: str, R_min_GV: float, phi_GV: float) -> FitResult:
     def chi2(lnK, gamma, lnR_h, dg_h, lnR_s, dg_s):
         shape = SpectrumShape(scale * np.exp(lnK), gamma, np.exp(lnR_h), dg_h, np.exp(lnR_s), dg_s)
         with np.errstate(over="ignore", invalid="ignore"):  # trial steps far from the data
-            return float(np.nan_to_num(np.sum(((modulated_flux_R(shape, sp, R, phi_GV) - y) / e) ** 2), nan=1e300))
+            return float(np.nan_to_num(pulls.chi2(modulated_flux_R(shape, sp, R, phi_GV), y, e), nan=1e300))
 
     m = Minuit(
         chi2,
@@ -288,7 +289,7 @@ def _fit_log(groups, make, start: dict, limits: dict, what: str):
 
     def chi2(*args):
         kw = dict(zip(start, args))
-        return float(sum(np.sum(((np.log(make(sh, **kw).flux_R(R)) - ly) / e) ** 2) for sh, R, ly, e in groups))
+        return float(sum(pulls.chi2(np.log(make(sh, **kw).flux_R(R)), ly, e) for sh, R, ly, e in groups))
 
     m = Minuit(chi2, *start.values(), name=tuple(start))
     m.errordef = Minuit.LEAST_SQUARES

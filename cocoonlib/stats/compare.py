@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cocoonlib.core.numerics import loglog_interp
+from cocoonlib.core.pulls import pull
 
 __all__ = [
     "asymmetric_pulls",
@@ -39,9 +40,8 @@ __all__ = [
 
 def asymmetric_pulls(model, measured, err_lo, err_hi) -> np.ndarray:
     """(model - measured) / sigma with sigma = ``err_hi`` where the model is above and ``err_lo`` where it is below
-    (arrays broadcast; a model may carry leading axes, one model per row)."""
-    r = np.asarray(model, dtype=float) - measured
-    return r / np.where(r > 0, err_hi, err_lo)
+    (arrays broadcast; a model may carry leading axes, one model per row): :func:`cocoonlib.core.pulls.pull`."""
+    return pull(model, measured, err_lo, err_hi)
 
 
 def measured_points(data: pd.DataFrame) -> pd.DataFrame:

@@ -42,11 +42,11 @@ import pandas as pd
 from scipy import stats
 from scipy.interpolate import CubicSpline
 
+from cocoonlib.core import pulls
 from cocoonlib.io import data
 from cocoonlib.production import Production
 from cocoonlib.sky import diffuse, neutrino
 from cocoonlib.source.grammage import grammage
-from cocoonlib.stats.compare import asymmetric_pulls
 from cocoonlib.transport import bc
 
 __all__ = [
@@ -494,12 +494,12 @@ class JointLikelihood:
         v = self._complete(values)
         out = {}
         if "bc" in self.use:
-            out["B/C"] = float(np.sum(((self.bc_prediction(v)["total"] - self.bc_y) / self.bc_s) ** 2))
+            out["B/C"] = pulls.chi2(self.bc_prediction(v)["total"], self.bc_y, self.bc_s)
         if self.regions:
             pred = self.gamma_prediction(v)
             prior = 0.0
             for r, t in self.regions.items():
-                pulls2 = asymmetric_pulls(pred[r]["total"], self._y[r], self._lo[r], self._hi[r]) ** 2
+                pulls2 = pulls.pull(pred[r]["total"], self._y[r], self._lo[r], self._hi[r]) ** 2
                 for name, sl in t.slices().items():
                     out[name] = float(pulls2[sl].sum())
                 prior += ((v[f"norm_{r}"] - self.prior_centres[r]) / t.prior_width) ** 2
@@ -514,14 +514,14 @@ class JointLikelihood:
         v = dict(zip(self.names, par))
         total = 0.0
         if "bc" in self.use:
-            total += float(np.sum(((self.bc_prediction(v)["total"] - self.bc_y) / self.bc_s) ** 2))
+            total += pulls.chi2(self.bc_prediction(v)["total"], self.bc_y, self.bc_s)
         if self.regions:
             R0, dc = 10.0 ** v["log10_R0_TV"], self._delta_c(v)
             for r, t in self.regions.items():
                 lo, hi = self._dge[r]
                 a = v[f"norm_{r}"]
                 model = a * (lo + v["knee"] * (hi - lo)) + v["chi0"] * self.cocoon_per_chi0(r, R0, dc)
-                total += float(np.sum(asymmetric_pulls(model, self._y[r], self._lo[r], self._hi[r]) ** 2))
+                total += pulls.chi2(model, self._y[r], self._lo[r], self._hi[r])
                 total += ((a - self.prior_centres[r]) / t.prior_width) ** 2
         return total
 
@@ -651,7 +651,7 @@ class JointLikelihood:
         def chi2_at(x):  # x: ln D0 for each chi0
             b = spline(x)  # (len(chi0), 4, n_T)
             B, Cc = b[:, 0] + c[:, None] * b[:, 1], b[:, 2] + c[:, None] * b[:, 3]
-            return (((B / Cc - self.bc_y) / self.bc_s) ** 2).sum(-1)
+            return pulls.chi2(B / Cc, self.bc_y, self.bc_s)
 
         x = _golden(chi2_at, c.size, ln_nodes[0], ln_nodes[-1])
         D0 = np.exp(x)
@@ -662,7 +662,7 @@ class JointLikelihood:
         return chi, D0
 
     def _bc_chi2(self, basis, chi0) -> float:
-        return float(np.sum(((bc.bc_from_basis(basis, chi0)["total"] - self.bc_y) / self.bc_s) ** 2))
+        return pulls.chi2(bc.bc_from_basis(basis, chi0)["total"], self.bc_y, self.bc_s)
 
     def _bc_min_exact(self, chi0: float, R0: float, delta_c: float):
         from iminuit import Minuit

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq, least_squares
 
+from cocoonlib.core import pulls
 from cocoonlib.core.kinematics import T_from_rigidity
 from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.core.units import M_PROTON_GEV
@@ -614,14 +615,14 @@ class BCChi2:
         return bc_from_basis(self.bases[key], chi0)["total"]
 
     def __call__(self, *par) -> float:
-        return float(np.sum(((self.predict(par[0], par[1:]) - self.y) / self.sigma) ** 2))
+        return pulls.chi2(self.predict(par[0], par[1:]), self.y, self.sigma)
 
     def start(self) -> dict[str, float]:
         return {"chi0": CHI0_START, **{p: getattr(self.model.halo, p) for p in self.free_transport}}
 
     def by_experiment(self, best: dict) -> tuple[dict, dict]:
         """({experiment: chi^2}, {experiment: number of points}) at the parameters ``best``."""
-        resid2 = ((self.predict(best["chi0"], [best[p] for p in self.free_transport]) - self.y) / self.sigma) ** 2
+        resid2 = pulls.pull(self.predict(best["chi0"], [best[p] for p in self.free_transport]), self.y, self.sigma) ** 2
         exps = self.data.experiment
         return (
             {e: float(resid2[(exps == e).to_numpy()].sum()) for e in exps.unique()},
