@@ -86,3 +86,12 @@ def test_template_against_the_former_power_law(mirror):
     ratio = neutrino.pi0_best_fit_flux(E) / neutrino.pi0_powerlaw_flux(E)
     assert np.allclose(ratio, ratio[0], rtol=1e-3) and abs(ratio[0] - 1) < 3e-3
     assert neutrino.pi0_best_fit_flux(1.0) / neutrino.pi0_powerlaw_flux(1.0) < 0.95
+
+
+def test_icecube_flux_unit_against_astropy():
+    """Table 1's unit, 1e-12 TeV cm^-2 s^-1, in the book's GeV cm^-2 s^-1 (converted by astropy, independently)."""
+    from astropy import units as u
+
+    from cocoonlib.sky import neutrino
+
+    assert neutrino.ICECUBE_FLUX_UNIT_GEV == pytest.approx((1e-12 * u.TeV).to_value(u.GeV), rel=1e-15)

@@ -136,7 +136,7 @@ def pi0_best_fit_flux(E_GeV):
 
 def pi0_powerlaw_flux(E_GeV):
     """This book's former pi0 best fit: E^-2.7 through Table 1's flux at 100 TeV [GeV cm^-2 s^-1] (for comparison)."""
-    norm = icecube_table1().loc["pi0", "best"] * 1e-12 * TEV_GEV  # 1e-12 TeV -> GeV (ICECUBE_FLUX_UNIT_GEV)
+    norm = icecube_table1().loc["pi0", "best"] * ICECUBE_FLUX_UNIT_GEV
     return norm * (np.asarray(E_GeV, dtype=float) / PI0_PIVOT_GEV) ** (2.0 - PI0_SLOPE)
 
 

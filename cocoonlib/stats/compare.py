@@ -87,7 +87,7 @@ def distance_to_band(E_model, E2I_model, band: pd.DataFrame) -> np.ndarray:
     """Signed distance of a model from a measured band (columns E_GeV, E2_low, E2_best, E2_high) at the band's
     energies, in units of the band's half-width on the side where the model lies: the pull of the model against
     the band's best curve with the two half-widths as errors. A published fit with its errors (HAWC's power law)
-    is compared this way: as a band, not as points."""
+    is compared this way: as a band, not as points (book, Methods: methods-band-distance)."""
     m = loglog_interp(band.E_GeV.to_numpy(), E_model, E2I_model)
     best = band.E2_best.to_numpy()
     return asymmetric_pulls(m, best, best - band.E2_low.to_numpy(), band.E2_high.to_numpy() - best)
@@ -96,7 +96,7 @@ def distance_to_band(E_model, E2I_model, band: pd.DataFrame) -> np.ndarray:
 def share_of_excess(E_GeV: float, E_model, E2I_dge, E2I_cocoon, data: pd.DataFrame) -> tuple[float, float, float]:
     """(measured E^2 I, excess over the DGE, cocoons / excess) at the measured point nearest ``E_GeV``: what
     fraction of the measurement's excess over the DGE the cocoons supply (1 = all of it; negative or above 1
-    when the DGE alone overshoots the point or the cocoons overshoot the excess)."""
+    when the DGE alone overshoots the point or the cocoons overshoot the excess; book, Methods: methods-excess-share)."""
     d = measured_arrays(data)
     i = int(np.argmin(np.abs(np.log(d.E_GeV / E_GeV))))
     E, measured = float(d.E_GeV[i]), float(d.E2_flux[i])
