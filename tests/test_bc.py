@@ -198,14 +198,17 @@ def test_outputs_in_sets_the_folder_for_this_thread_only(tmp_path, monkeypatch):
     import threading
 
     monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path / "env"))
+    from cocoonlib.io import paths
+
     seen = {}
-    with bc.outputs_in(tmp_path / "here"):
-        assert bc.outputs_dir() == tmp_path / "here"
-        t = threading.Thread(target=lambda: seen.setdefault("other", bc.outputs_dir()))
+    with paths.outputs_in(tmp_path / "here"):
+        assert paths.outputs_dir() == tmp_path / "here"
+        t = threading.Thread(target=lambda: seen.setdefault("other", paths.outputs_dir()))
         t.start()
         t.join()
     assert seen["other"] == tmp_path / "env"
-    assert bc.outputs_dir() == tmp_path / "env"
+    assert paths.outputs_dir() == tmp_path / "env"
+    assert bc.outputs_dir is paths.outputs_dir  # the name chapters and readers of README know
 
 
 def test_cocoon_share_of_bc_is_the_cocoon_part_and_linear_at_small_chi0(model):

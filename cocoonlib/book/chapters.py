@@ -385,12 +385,13 @@ FIT_SOURCES = ("chi0_source", "transport_source", "chi0_band")
 
 def check_saved_fit(P: Mapping[str, Any], folder=None) -> None:
     """Raise ParameterError (one line) if a parameter of :data:`FIT_SOURCES` is "fit" and chapter 2 has saved no
-    fit in ``folder`` (default: :func:`cocoonlib.transport.bc.outputs_dir`): checked before any work."""
+    fit in ``folder`` (default: :func:`cocoonlib.io.paths.outputs_dir`): checked before any work."""
     from pathlib import Path
 
     for name in FIT_SOURCES:
         if P.get(name) == "fit":
-            from cocoonlib.transport.bc import FIT_FILENAME, outputs_dir
+            from cocoonlib.io.paths import outputs_dir
+            from cocoonlib.transport.bc import FIT_FILENAME
 
             path = (Path(folder) if folder is not None else outputs_dir()) / FIT_FILENAME
             if not path.is_file():

@@ -34,7 +34,7 @@ from cocoonlib.book.chapters import FIT_SOURCES, get_chapter
 from cocoonlib.book.params import PARAMETERS
 from cocoonlib.core import geometry
 from cocoonlib.core.numerics import loglog_interp, semilog_interp
-from cocoonlib.io import data
+from cocoonlib.io import data, paths
 from cocoonlib.production import MODELS, PROJECTILE_PER_DECADE, Production
 from cocoonlib.sky import diffuse, gamma, neutrino
 from cocoonlib.source import cocoons
@@ -180,7 +180,7 @@ def _fit_file(P: Mapping[str, Any], names=FIT_SOURCES):
     ``names`` (of :data:`cocoonlib.book.chapters.FIT_SOURCES`) is 'fit'; None otherwise."""
     if not any(P.get(n) == "fit" for n in names):
         return None
-    path = bc.outputs_dir() / bc.FIT_FILENAME
+    path = paths.outputs_dir() / bc.FIT_FILENAME
     try:
         st = path.stat()
     except OSError:

@@ -8,6 +8,8 @@ one, :func:`require_root` says how to point at it.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 from pathlib import Path
 
@@ -68,3 +70,26 @@ def env_path(variable: str) -> Path | None:
         return None
     path = Path(value).expanduser()
     return path if path.is_absolute() else ROOT / path
+
+
+# --- where chapters share files (chapter 2's saved fit) -------------------------------------------------
+#: the folder set by :func:`outputs_in` for the current thread (None: the environment's)
+_OUTPUTS_HERE: contextvars.ContextVar[Path | None] = contextvars.ContextVar("cocoon_outputs_here", default=None)
+
+
+def outputs_dir() -> Path:
+    """Where chapters write files for other chapters: the folder of an enclosing :func:`outputs_in`, else
+    ``$COCOON_OUTPUT_DIR``, else ``<repo>/outputs``."""
+    return _OUTPUTS_HERE.get() or env_path("COCOON_OUTPUT_DIR") or ROOT / "outputs"
+
+
+@contextlib.contextmanager
+def outputs_in(folder: str | Path):
+    """Within this block (and in this thread only) :func:`outputs_dir` is ``folder``: what a chapter run in the
+    process (``cocoon scan --path fast``) uses where a kernel gets ``COCOON_OUTPUT_DIR``, without changing the
+    process's environment."""
+    token = _OUTPUTS_HERE.set(Path(folder))
+    try:
+        yield Path(folder)
+    finally:
+        _OUTPUTS_HERE.reset(token)

@@ -15,8 +15,6 @@ and :func:`compare_networks` sets the network beside the C-N-O network of the fi
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import json
 import math
 import warnings
@@ -31,8 +29,8 @@ from cocoonlib.core import pulls
 from cocoonlib.core.kinematics import T_from_rigidity
 from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.core.units import M_PROTON_GEV
-from cocoonlib.io import paths
 from cocoonlib.io.data import citation, kiss_total_error, load_bc, read_kiss, read_transcribed
+from cocoonlib.io.paths import outputs_dir, outputs_in  # the folder chapters share files in
 from cocoonlib.transport.nuclear import ELEMENTS, NETWORK
 from cocoonlib.transport.slab import Halo, SlabNetwork, force_field, galactic_grammage
 
@@ -755,28 +753,6 @@ def resolve_chi0(chi0: float, chi0_source: str = "parameter", path: str | Path |
 
 
 # --- saving and reading -----------------------------------------------------------------------
-#: the folder set by :func:`outputs_in` for the current thread (None: the environment's)
-_OUTPUTS_HERE: contextvars.ContextVar[Path | None] = contextvars.ContextVar("cocoon_outputs_here", default=None)
-
-
-def outputs_dir() -> Path:
-    """Where chapters write files for other chapters: the folder of an enclosing :func:`outputs_in`, else
-    ``$COCOON_OUTPUT_DIR``, else ``<repo>/outputs``."""
-    return _OUTPUTS_HERE.get() or paths.env_path("COCOON_OUTPUT_DIR") or paths.ROOT / "outputs"
-
-
-@contextlib.contextmanager
-def outputs_in(folder: str | Path):
-    """Within this block (and in this thread only) :func:`outputs_dir` is ``folder``: what a chapter run in the
-    process (``cocoon scan --path fast``) uses where a kernel gets ``COCOON_OUTPUT_DIR``, without changing the
-    process's environment."""
-    token = _OUTPUTS_HERE.set(Path(folder))
-    try:
-        yield Path(folder)
-    finally:
-        _OUTPUTS_HERE.reset(token)
-
-
 def save_fit(fit: BCFit, path: str | Path | None = None) -> Path:
     """Write the fit as JSON (default ``outputs_dir()/bc_fit.json``); returns the path."""
     path = Path(path) if path is not None else outputs_dir() / FIT_FILENAME
