@@ -210,3 +210,41 @@ def test_transport_source_fit_reads_chapter_2s_saved_transport(tmp_path, monkeyp
     halo = from_params.transport_halo(Pg)
     assert (halo.D0, halo.H, halo.v_A, halo.delta) == (3.1, 5.0, 3.0, Pg["delta_gal"])
     assert from_params.transport_halo(Pg | {"transport_source": "parameter"}).D0 == Pg["D0"]
+
+
+def test_the_dge_sees_the_local_sea_at_the_sun(mirror):
+    """End to end through the DGE's own machinery (the sea's SVD tables, the rays of a window, the columns of g n_H per
+    rigidity node): gas only in a thin ring around the Sun's radius sees the transport sea as the local spectrum, g = 1,
+    at every node, for H and He; the same gas one kpc further in sees the sea's gradient (g > 1)."""
+    from dataclasses import dataclass
+
+    from cocoonlib.io import regions
+    from cocoonlib.sky.gas import GasModel
+
+    @dataclass(frozen=True)
+    class Ring(GasModel):
+        radius: float = 8.5
+        width: float = 0.01  # kpc, half-width in r and |z|
+
+        def nH_HI(self, r, z):
+            return np.where((np.abs(r - self.radius) < self.width) & (np.abs(z) < self.width), 1.0, 0.0)
+
+        def nH_H2(self, r, z):
+            return np.zeros_like(np.asarray(r, dtype=float))
+
+        def radial_breaks_kpc(self):
+            return np.array([self.radius - self.width, self.radius + self.width])
+
+    solutions = from_params.transport_solutions(P | {"R_gal": 20.0, "grid_scale": 1}, DISK)
+    sea = diffuse.TransportSea("test", solutions)
+    window = regions.sky_window("inner")
+    for radius, expect in ((8.5, "one"), (7.5, "above one")):
+        gas = Ring(radius=radius)
+        plain = diffuse.sea_columns(gas, diffuse.UniformSea(), window, None)
+        assert plain.item() > 0
+        for sp, columns in diffuse.sea_columns_by_species(gas, sea, window, None).items():
+            g = columns / plain.item()
+            if expect == "one":
+                assert g == pytest.approx(1.0, abs=1e-3), sp  # 2e-4 found: the ring's 10 pc against the gradient
+            else:
+                assert np.all(g > 1.05), (sp, g.min())
