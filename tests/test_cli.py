@@ -303,6 +303,9 @@ def test_interrupted_scan_leaves_no_complete_looking_table(tmp_path, mirror):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # Ctrl-C as at a terminal: a test run started in the background (nohup, `cmd &` in a script) passes SIGINT
+        # on as ignored, and Python then never raises KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     first = out / "points" / "0000" / "point.json"
     t0 = time.time()
