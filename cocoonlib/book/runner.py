@@ -143,9 +143,8 @@ def run_chapter_fast(chapter: str, values: dict, out_dir: Path, workspace=None) 
         workspace = WORKSPACE
     t0 = time.perf_counter()
     try:
-        with paths.outputs_in(
-            out_dir
-        ):  # a chapter reading or writing chapter 2's fit uses out_dir, as its kernel would
+        # a chapter reading or writing chapter 2's fit uses out_dir, as its kernel would
+        with paths.outputs_in(out_dir):
             ctx = workspace.context(ch.name, full)
             results = clean(keys.key_numbers(ch.name, full, ctx))
             if ch.name == "bc":
