@@ -86,7 +86,10 @@ def test_two_clean_builds_give_the_same_key_numbers(book):
         fresh, committed = extract(executed / "notebooks" / ch.notebook), extract(ch.path)
         assert fresh.keys() == committed.keys()
         for k in committed:
-            assert math.isclose(fresh[k], committed[k], rel_tol=1e-12, abs_tol=0.0), (name, k, fresh[k], committed[k])
+            # 1e-9: the committed notebooks may come from another machine, whose vector instructions round the
+            # iterative fits differently in the last digits (5e-12 seen between two x86-64 machines); a stale cache
+            # or a non-deterministic build differs by far more
+            assert math.isclose(fresh[k], committed[k], rel_tol=1e-9, abs_tol=0.0), (name, k, fresh[k], committed[k])
 
 
 @pytest.fixture(scope="session")
@@ -178,8 +181,9 @@ def test_page_in_a_real_browser(book, browser, page):
         shown = [e.text for e in browser.find_elements("css selector", "main table .pasted-text")]
         verdicts = [e.text for e in browser.find_elements("css selector", "main table strong .pasted-text")]
         assert set(verdicts) <= set(scorecard.VERDICTS), verdicts
-        assert len(verdicts) == len(scorecard.CLAIMS), verdicts
-        assert len(shown) == len(scorecard.CLAIMS) * len(scorecard.FIELDS)
+        assert len(verdicts) == 2 * len(scorecard.CLAIMS), verdicts  # the letter's setup, the cocoons as the sources
+        in_table = len(scorecard.FIELDS) + sum(f"_{f}:s`" in scorecard.markdown_table() for f in scorecard.SEA_FIELDS)
+        assert len(shown) == len(scorecard.CLAIMS) * in_table
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -57,6 +57,28 @@ def test_invalid_parameter_stops_before_any_work(tmp_path, args):
     assert not out.exists()
 
 
+def test_sea_with_a_transport_that_cannot_be_fitted_stops_before_any_work(tmp_path, mirror):
+    """source_normalisation = 'sea' takes its transport from B/C; a gas disk of 90 mg cm^-2 drives D0 to its limit:
+    one line naming source_normalisation, exit status 2, no output folder."""
+    out = tmp_path / "out"
+    r = run("run", "gamma", "-p", "source_normalisation", "sea", "-p", "mu_disk", "90", "-o", str(out))
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "source_normalisation = 'sea'" in lines[0] and "D0" in lines[0]
+    assert not out.exists()
+
+
+def test_run_gamma_with_the_cocoons_as_the_sources(tmp_path, mirror):
+    """`-p source_normalisation sea`: the unsuffixed keys are the sea's (equal to their _sea twins), the efficiencies
+    are eps_p_sea and eps_He_sea, and the run records the transport it used."""
+    out = tmp_path / "gamma-sea"
+    res = run_chapter("gamma", out, ("source_normalisation", "sea"))
+    for k in ("cocoon_fraction_inner_1TeV", "chi2_km2a_outer", "cocoon_share_of_argo_excess_1TeV"):
+        assert res[k] == res[f"{k}_sea"]
+    assert res["sea_normalisation_ok"] == 1.0 and res["eps_p_sea"] > 2 * 0.05
+    assert abs(res["eps_p_implied"] / res["eps_p_sea"] - 1) < 0.03  # one point (100 GV) against the 30-300 GV fit
+
+
 def test_run_model_writes_results(tmp_path, mirror):
     ref = tmp_path / "ref"
     res = run_chapter("model", ref, ("chi0", "0.5"))

@@ -26,6 +26,8 @@ SETTINGS = [
     ),
     explore.Setting(chi0=0.15, R0=200.0, form="bohm_cutoff", gas_model="bronf_ferr", cr_sea="sources"),
     explore.Setting(chi0=1.5, R0=1.0, form="kraichnan", production_model="kelner"),
+    explore.Setting(chi0=0.3, R0=20.0, source_normalisation="sea"),
+    explore.Setting(chi0=0.5, R0=50.0, production_model="aafrag", cr_sea="uniform", source_normalisation="sea"),
 ]
 
 
@@ -52,7 +54,7 @@ def _close(a, b, rtol=1e-6):
 
 @pytest.mark.parametrize("s", SETTINGS, ids=range(len(SETTINGS)))
 def test_gamma_rays_equal_the_chapter_functions(page_data, s):
-    P = s.parameters("gamma")
+    P = s.resolved_parameters("gamma")  # 'sea': the efficiencies and transport it sets
     sky = from_params.gamma_sky(P)
     got = explore.evaluate(page_data, s)["gamma"]
     np.testing.assert_array_equal(page_data["gamma"]["E"], sky.E)
@@ -81,9 +83,9 @@ def test_the_default_setting_gives_chapter_3s_numbers(page_data):
         assert got[w]["chi2_km2a"] == pytest.approx(committed[f"chi2_km2a_{w}"], rel=1e-5)
 
 
-@pytest.mark.parametrize("s", SETTINGS[:2], ids=range(2))
+@pytest.mark.parametrize("s", [*SETTINGS[:2], SETTINGS[4]], ids=range(3))
 def test_neutrinos_equal_chapter_4s_functions(page_data, s):
-    P = s.parameters("neutrino")
+    P = s.resolved_parameters("neutrino")
     E = gamma.energy_grid(P["grid_scale"], 2, 6)
     sky = from_params.gamma_sky(P, E, secondary="nu_all", window_names=("allsky",))
     got = explore.evaluate(page_data, s)["neutrino"]

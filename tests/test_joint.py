@@ -188,6 +188,56 @@ def test_icecube_enters_as_one_pull_on_the_allsky_neutrinos(P, model, terms):
     assert np.allclose(curves["dge"], neutrino.allsky_flux_per_flavour(0.5 * sum(sky.dge_band("allsky"))))
 
 
+def test_profile_intervals_are_minos_intervals(P, skies, model, terms, monkeypatch):
+    """Second method for the intervals: root-finding on the chi^2 profiled by Migrad (what a fit reports where Minos
+    fails) gives Minos's own intervals, at 1 and 2 sigma, for the gamma rays alone and the joint fit."""
+    for use in (("gamma",), ("bc", "gamma")):
+        L = like(P, skies, model, terms, use=use)
+        ref = joint.fit_joint(L, intervals=("chi0", "R0"))
+        with monkeypatch.context() as m:
+            m.setattr(joint, "_minos_ends", lambda *a: (None, None))
+            f = joint.fit_joint(L, intervals=("chi0", "R0"))
+        for name in ("chi0", "R0"):
+            for n in (1, 2):
+                assert f.interval(name, n) == pytest.approx(ref.interval(name, n), rel=3e-3), (use, name, n)
+
+
+def test_a_fit_without_a_valid_minimum_is_a_result_not_an_error(P, skies, model, terms, monkeypatch):
+    """Migrad never reporting a valid minimum (forced here): fit_joint returns the fit with valid False, a status
+    naming it, and intervals from the profile; the chapter's table of variants says so in its row."""
+    import iminuit
+
+    from cocoonlib.book import keys
+
+    L = like(P, skies, model, terms, use=("gamma",))
+    ref = joint.fit_joint(L, intervals=("chi0",), two_sigma=False)
+    monkeypatch.setattr(iminuit.Minuit, "valid", property(lambda self: False))
+    with pytest.warns(RuntimeWarning, match="valid minimum"):
+        f = joint.fit_joint(L, intervals=("chi0",), two_sigma=False)
+    assert not f.valid and f.status.startswith("Migrad's minimum not valid")
+    assert f.interval("chi0") == pytest.approx(ref.interval("chi0"), rel=3e-3)
+    assert keys.fit_status(joint=ref, gamma=f) == f"gamma: {f.status}"
+    assert keys.fit_status(joint=ref) == "all valid"
+
+
+def test_the_gas_variant_with_the_seas_efficiencies_gives_its_row(P):
+    """The variant that stopped the chapter (issue 28: eps_p 0.1108, eps_He 0.0554, a gas model with its norms fixed
+    at 1, where Hesse found the minimum invalid): every gas model gives a row with finite numbers."""
+    from cocoonlib.book import keys
+
+    Q = chapters.chapter_parameters("joint", {"eps_p": 0.1108, "eps_He": 0.0554})
+    ctx = keys.Context("joint", Q)
+    terms = ctx["terms"]
+    for g in ctx["skies"]["inner"].gas_models:
+        gas_terms = {
+            r: joint.RegionTerm(t.region, t.sky, t.production, t.observables, t.prior_width, t.factor, g)
+            for r, t in terms.items()
+        }
+        row = keys.joint_variant(ctx, terms=gas_terms, fixed={f"norm_{r}": 1.0 for r in terms})
+        assert all(math.isfinite(row[k]) for k in ("chi0 joint", "chi0 gamma alone", "difference [sigma]")), (g, row)
+        assert isinstance(row["fits"], str)
+
+
 # --- bad input ------------------------------------------------------------------------------------
 def test_bad_input_is_a_one_line_error(P, skies, model, terms):
     with pytest.raises(ValueError, match="use"):

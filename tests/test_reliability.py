@@ -188,12 +188,24 @@ def headroom_key(key: str) -> str | None:
 CHI2_DIFFERENCES = {"delta_chi2_joint_vs_separate": "chi2_joint", "tension_pg_sigma": "chi2_joint"}
 
 
+#: significances that are a difference of two best values of chi0 over their half-widths (chapter joint): key -> the
+#: two chi0 (B/C alone as in the letter's column: B/C does not depend on the efficiencies)
+CHI0_DIFFERENCES = {
+    "tension_bc_gamma_sigma": ("chi0_gamma_only_best_g_cm2", "chi0_bc_only_best_g_cm2"),
+    "tension_bc_gamma_sigma_sea": ("chi0_gamma_only_best_sea_g_cm2", "chi0_bc_only_best_g_cm2"),
+}
+
+
 def tolerance(key: str, results: dict) -> float:
     """0.5 %, except for a limit set by a point the DGE alone nearly reaches: its relative change is about the change
     of the pulls divided by the room left (limits.headroom), so the pulls are required to converge to 2e-3 sigma. A
     difference of chi^2 values (and the significance made from it) may move by 0.5 % of the chi^2 it is a difference
-    of: the terms converge, their difference inherits their absolute change."""
+    of: the terms converge, their difference inherits their absolute change. Likewise a difference of two chi0 over
+    their half-widths may move by 0.5 % of the larger chi0, relative to the difference."""
     if key in CHI2_DIFFERENCES:
         return max(5e-3, 5e-3 * results[CHI2_DIFFERENCES[key]] / results["delta_chi2_joint_vs_separate"])
+    if key in CHI0_DIFFERENCES:
+        a, b = (results[k] for k in CHI0_DIFFERENCES[key])
+        return max(5e-3, 5e-3 * max(a, b) / abs(a - b))
     h = headroom_key(key)
     return 5e-3 if h is None else max(5e-3, PULL_TOLERANCE / results[h])

@@ -73,8 +73,9 @@ def test_committed_chapters_glue_every_scorecard_field():
     for name, ch in CHAPTERS.items():
         text = ch.path.read_text()
         for c in scorecard.claims_of(name):
-            for f in scorecard.FIELDS:
+            for f in (*scorecard.FIELDS, *scorecard.SEA_FIELDS):
                 assert f'"score_{c.key}_{f}"' in text, (name, c.key, f)
+        assert f'"score_changes_{name}"' in text, name
 
 
 def _bib_entries():

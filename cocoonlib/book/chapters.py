@@ -9,7 +9,14 @@ from typing import Any
 from cocoonlib.book.params import HALO_PARAMETERS, ParameterError, validate
 from cocoonlib.io import paths
 
-__all__ = ["Chapter", "CHAPTERS", "get_chapter", "chapter_parameters", "check_saved_fit", "FIT_SOURCES"]
+__all__ = [
+    "Chapter",
+    "CHAPTERS",
+    "get_chapter",
+    "chapter_parameters",
+    "check_saved_fit",
+    "FIT_SOURCES",
+]
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,9 @@ _COCOONS = (
     "eps_He",
     "gamma_He",
     "E_max",
+    "source_normalisation",
+    "R_sea_min",
+    "R_sea_max",
 )
 #: the cocoons without the grammage's form (the delta appendix sets the form itself)
 _COCOONS_NO_FORM = tuple(p for p in _COCOONS if p not in ("grammage_model", "delta"))
@@ -188,7 +198,20 @@ CHAPTERS: dict[str, Chapter] = {
                 "kinetic energy 1 TeV, relative to the Sun",
                 "cr_density_ratio_r12kpc_1TeV": "the same at r = 12 kpc",
                 "eps_p_implied": "proton injection efficiency for which the transport model's proton flux at the Sun "
-                "equals the local fit at 100 GV (the parameter eps_p is 0.05)",
+                "equals the local fit at 100 GV, at this run's transport",
+                "eps_p_sea": "proton efficiency of source_normalisation = 'sea': the transport model (at the transport "
+                "fitted to B/C) makes the local proton fit over R_sea_min-R_sea_max",
+                "eps_He_sea": "helium efficiency of source_normalisation = 'sea'",
+                "D0_sea_1e28_cm2_s": "D0 of the transport source_normalisation = 'sea' uses (B/C refitted with this "
+                "chapter's grammage) [1e28 cm^2 s^-1]",
+                "cocoon_fraction_inner_1TeV_sea": "cocoon_fraction_inner_1TeV with source_normalisation = 'sea'",
+                "cocoon_fraction_outer_1TeV_sea": "cocoon_fraction_outer_1TeV with source_normalisation = 'sea'",
+                "chi2_km2a_inner_sea": "chi2_km2a_inner with source_normalisation = 'sea'",
+                "chi2_km2a_outer_sea": "chi2_km2a_outer with source_normalisation = 'sea'",
+                "cocoon_share_of_argo_excess_1TeV_sea": "cocoon_share_of_argo_excess_1TeV with source_normalisation "
+                "= 'sea'",
+                "sea_normalisation_ok": "1 if the B/C fit that sets the transport of source_normalisation = 'sea' "
+                "converged, 0 if not (the _sea keys then repeat this run's values)",
                 "n_wcda_inner": "LHAASO-WCDA points compared in the inner window: the user's tables in data/measurements/ "
                 "(0 when there are none)",
                 "n_wcda_outer": "LHAASO-WCDA points compared in the outer window (0 when there are none)",
@@ -355,6 +378,12 @@ CHAPTERS: dict[str, Chapter] = {
                 "[g cm^-2]",
                 "sea_change_D0_1sigma": "largest relative change of the sea's density within the gas layer when D0 "
                 "moves by its 1 sigma error of the joint fit (bounds the DGE's change)",
+                "chi0_gamma_only_best_sea_g_cm2": "chi0_gamma_only_best_g_cm2 with source_normalisation = 'sea' "
+                "[g cm^-2]",
+                "chi0_joint_best_sea_g_cm2": "chi0_joint_best_g_cm2 with source_normalisation = 'sea' [g cm^-2]",
+                "tension_bc_gamma_sigma_sea": "tension_bc_gamma_sigma with source_normalisation = 'sea'",
+                "sea_normalisation_ok": "1 if the B/C fit that sets the transport of source_normalisation = 'sea' "
+                "converged, 0 if not (the _sea keys then repeat this run's values)",
             },
         ),
     ]

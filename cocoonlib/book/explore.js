@@ -10,7 +10,12 @@ const R0_GV = C.R0_TV[iR0] * C.TEV_GEV;
 const formKey = widgets.form.value;
 const form = C.forms[formKey];
 const model = widgets.production_model.value;
-const dgeKey = [widgets.cr_sea.value, widgets.gas_model.value, widgets.dge_production_model.value].join("|");
+const norm = widgets.source_normalisation.value;
+// the transport sea depends on the transport, which source_normalisation = 'sea' takes from B/C (explore.dge_key)
+const seaKey = norm === "sea" && widgets.cr_sea.value === "transport" ? "transport-sea" : widgets.cr_sea.value;
+const dgeKey = [seaKey, widgets.gas_model.value, widgets.dge_production_model.value].join("|");
+// factors on the injection of protons and helium (explore.cocoon_emissivity's scale)
+const scale = C.injection_scale[norm];
 
 // chi_c(R) [g cm^-2] of cocoonlib.source.grammage (R in GV)
 const Rcut_GV = form.R_cut * C.TEV_GEV;
@@ -45,7 +50,8 @@ function emissivity(op) {
   let Q = null;
   for (const ch of op.channels) {
     const v = new Float64Array(ch.w.length);
-    for (let j = 0; j < v.length; j++) v[j] = ch.w[j] * chi(ch.R_GV[j]);
+    const f = scale[ch.name.split("-")[0] === "p" ? "H" : "He"];
+    for (let j = 0; j < v.length; j++) v[j] = ch.w[j] * chi(ch.R_GV[j]) * f;
     const q = bandMatvec(op.matrices[ch.matrix], v);
     const d = op.delta;
     if (d !== null) {

@@ -2,7 +2,9 @@
 when the book is built.
 
 The page (``book/explore.md``, drawn by :mod:`cocoonlib.book.explore_page`) lets a reader move chi0, R0, the form of
-the cocoon grammage, the production model of the cocoons and the gas model, cosmic-ray sea and cross sections
+the cocoon grammage, the production model of the cocoons, their sources' normalisation (the letter's efficiencies, or
+those of the cocoons as the Galaxy's sources with the transport B/C fits: a factor per projectile species on the
+cocoons, and for the transport sea its DGE at that transport) and the gas model, cosmic-ray sea and cross sections
 of the DGE, and redraws the LHAASO windows (chapter 3), B/C (chapter 2) and the all-sky neutrino flux
 (chapter 4) in the browser, with no server and no kernel. The physics keeps the browser's share small:
 
@@ -35,7 +37,7 @@ import numpy as np
 
 from cocoonlib.book import from_params
 from cocoonlib.book.chapters import CHAPTERS
-from cocoonlib.book.params import PARAMETERS, ParameterError, validate
+from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES, ParameterError, validate
 from cocoonlib.core import pulls
 from cocoonlib.core.units import TEV_GEV
 from cocoonlib.io.data import load_lhaaso_km2a
@@ -57,6 +59,9 @@ __all__ = [
     "cocoon_emissivity",
     "evaluate",
     "E_SHARE_GEV",
+    "projectile",
+    "dge_key",
+    "SEA_TRANSPORT_KEY",
 ]
 
 #: the R0 values the page offers [TV] (assumed: the 1-1.5-2-3-5-7 series from 1 TV to 1 PV; it holds the
@@ -142,6 +147,7 @@ class Setting:
     gas_model: str = PARAMETERS["gas_model"].default
     cr_sea: str = PARAMETERS["cr_sea"].default
     dge_production_model: str = PARAMETERS["dge_production_model"].default
+    source_normalisation: str = PARAMETERS["source_normalisation"].default
 
     def __post_init__(self):
         lo, hi, _ = CHI0_SLIDER
@@ -154,7 +160,7 @@ class Setting:
             )
         if self.form not in GRAMMAGE_FORMS:
             raise ParameterError(f"form = {self.form!r} is not allowed: expected one of {', '.join(GRAMMAGE_FORMS)}")
-        for name in ("production_model", "gas_model", "cr_sea", "dge_production_model"):
+        for name in ("production_model", "gas_model", "cr_sea", "dge_production_model", "source_normalisation"):
             PARAMETERS[name].check(getattr(self, name))
 
     def parameters(self, chapter: str = "gamma") -> dict:
@@ -168,8 +174,19 @@ class Setting:
                 "gas_model": self.gas_model,
                 "cr_sea": self.cr_sea,
                 "dge_production_model": self.dge_production_model,
+                "source_normalisation": self.source_normalisation,
             }
         return validate(values, CHAPTERS[chapter].parameters)
+
+    def resolved_parameters(self, chapter: str = "gamma") -> dict:
+        """:meth:`parameters` with the sources resolved as the page resolves them: for 'sea', the efficiencies and
+        the transport of the chapters' defaults (B/C refitted with the default grammage), which the page keeps while
+        the grammage moves (the refit, and so the sea's efficiencies, would change by a few 1e-3 with it)."""
+        P = self.parameters(chapter)
+        if self.source_normalisation == "letter":
+            return P
+        sea = from_params.resolve_sources({**chapter_defaults()["gamma"], "source_normalisation": "sea"})
+        return {**P, **{k: sea[k] for k in ("eps_p", "eps_He", "transport_source", RESOLVED_SOURCES, *HALO_PARAMETERS)}}
 
 
 # --- the cocoon emissivity as the browser computes it ---------------------------------------------------
@@ -234,14 +251,21 @@ def encode_operator(op: dict) -> dict:
     return {"channels": channels, "matrices": matrices, "delta": delta}
 
 
-def cocoon_emissivity(encoded: dict, chi) -> np.ndarray:
+#: the projectile of each channel of the cocoon emissivity ("p-He": protons on helium)
+def projectile(channel: str) -> str:
+    """'H' or 'He': the species of the projectile of a channel named "<projectile>-<target>"."""
+    return "H" if channel.split("-")[0] == "p" else "He"
+
+
+def cocoon_emissivity(encoded: dict, chi, scale: dict | None = None) -> np.ndarray:
     """Q(E) of one cocoon [GeV^-1] from an :func:`encode_operator` result and a grammage chi(R_GV): the sum the
-    browser makes (Kelner: n-tilde per channel, 1 where no projectile reaches 100 GeV photons)."""
+    browser makes (Kelner: n-tilde per channel, 1 where no projectile reaches 100 GeV photons). ``scale``:
+    {species: factor} on the injection of each projectile (the efficiencies of another source normalisation)."""
     mats = encoded["matrices"]
     d = encoded["delta"]
     Q = None
     for ch in encoded["channels"]:
-        v = ch["w"] * chi(ch["R_GV"])
+        v = ch["w"] * chi(ch["R_GV"]) * (1.0 if scale is None else scale[projectile(ch["name"])])
         q = band_matvec(mats[ch["matrix"]], v)
         if d is not None:
             den = float(d["delta_100"] @ v)
@@ -283,8 +307,19 @@ def _operators(P, E, secondary) -> dict:
     }
 
 
-def _gamma_part(P) -> dict:
+#: the key of the DGE of the transport sea at the transport of source_normalisation = 'sea' (the other seas do not
+#: depend on the transport)
+SEA_TRANSPORT_KEY = "transport-sea"
+
+
+def dge_key(s: Setting) -> str:
+    """The sea part of a DGE key of the page at a setting."""
+    return SEA_TRANSPORT_KEY if s.source_normalisation == "sea" and s.cr_sea == "transport" else s.cr_sea
+
+
+def _gamma_part(P, P_sea) -> dict:
     skies = {s: from_params.gamma_sky({**P, "cr_sea": s}) for s in diffuse.CR_SEAS}
+    skies[SEA_TRANSPORT_KEY] = from_params.gamma_sky({**P_sea, "cr_sea": "transport"})
     sky = skies[P["cr_sea"]]
     E = sky.E
     km2a = {w: load_lhaaso_km2a(w) for w in gamma.GAMMA_WINDOWS}
@@ -299,7 +334,9 @@ def _gamma_part(P) -> dict:
         "cocoon_factor": {w: _cocoon_factor(sky, w) for w in gamma.GAMMA_WINDOWS},
         "dge": {
             _key(s, g, m, w): _band_edges(skies[s].dge_band(w, g, m))
-            for s, g, m, w in product(diffuse.CR_SEAS, gas.GAS_MODELS, MODELS, gamma.GAMMA_WINDOWS)
+            for s, g, m, w in product(
+                (*diffuse.CR_SEAS, SEA_TRANSPORT_KEY), gas.GAS_MODELS, MODELS, gamma.GAMMA_WINDOWS
+            )
         },
         "km2a": {
             w: {
@@ -317,19 +354,17 @@ def _gamma_part(P) -> dict:
     }
 
 
-def _neutrino_part(P) -> dict:
+def _neutrino_part(P, P_sea) -> dict:
     E = gamma.energy_grid(P["grid_scale"], 2, 6)  # as chapter 4: Kelner neutrinos exist above 100 GeV only
-    skies = {
-        s: from_params.gamma_sky({**P, "cr_sea": s}, E, secondary="nu_all", window_names=("allsky",))
-        for s in diffuse.CR_SEAS
-    }
+    seas = {**{s: {**P, "cr_sea": s} for s in diffuse.CR_SEAS}, SEA_TRANSPORT_KEY: {**P_sea, "cr_sea": "transport"}}
+    skies = {s: from_params.gamma_sky(Q, E, secondary="nu_all", window_names=("allsky",)) for s, Q in seas.items()}
     flavour = neutrino.allsky_flux_per_flavour
     return {
         "E": E,
         "cocoon_factor": flavour(_cocoon_factor(skies[P["cr_sea"]], "allsky")),
         "dge": {
             _key(s, g, m): _band_edges(flavour(np.stack(skies[s].dge_band("allsky", g, m))))
-            for s, g, m in product(diffuse.CR_SEAS, gas.GAS_MODELS, MODELS)
+            for s, g, m in product((*diffuse.CR_SEAS, SEA_TRANSPORT_KEY), gas.GAS_MODELS, MODELS)
         },
         "icecube": {
             name: {"E": b.E_GeV, "best": b.best, "low": b.low, "high": b.high}
@@ -389,6 +424,7 @@ def explore_data(defaults: dict | None = None) -> dict:
     numbers, strings and numpy arrays, keys as :func:`evaluate` reads them."""
     defaults = chapter_defaults() if defaults is None else defaults
     P, Pb = defaults["gamma"], defaults["bc"]
+    P_sea = from_params.resolve_sources({**P, "source_normalisation": "sea"})
     return {
         "controls": {
             "chi0": list(CHI0_SLIDER),
@@ -408,9 +444,19 @@ def explore_data(defaults: dict | None = None) -> dict:
             "seas": list(diffuse.CR_SEAS),
             "cr_sea_default": P["cr_sea"],
             "dge_production_model_default": P["dge_production_model"],
+            "normalisations": {
+                "letter": f"letter: eps_p = {P['eps_p']:.3g}, eps_He = {P['eps_He']:.3g}",
+                "sea": f"cocoons as the Galaxy's sources: eps_p = {P_sea['eps_p']:.3g}, eps_He = {P_sea['eps_He']:.3g}",
+            },
+            "normalisation_default": P["source_normalisation"],
+            # factors on the injection of each projectile, against the parameters' efficiencies
+            "injection_scale": {
+                "letter": {"H": 1.0, "He": 1.0},
+                "sea": {"H": P_sea["eps_p"] / P["eps_p"], "He": P_sea["eps_He"] / P["eps_He"]},
+            },
         },
-        "gamma": _gamma_part(P),
-        "neutrino": _neutrino_part(P),
+        "gamma": _gamma_part(P, P_sea),
+        "neutrino": _neutrino_part(P, P_sea),
         "bc": _bc_part(Pb),
     }
 
@@ -436,10 +482,11 @@ def evaluate(data: dict, s: Setting) -> dict:
     chi = lambda R: form.chi(R, s.chi0, s.R0)  # noqa: E731
     out = {"gamma": {}, "neutrino": {}, "bc": {}}
     g = data["gamma"]
-    Q = cocoon_emissivity(g["operator"][s.production_model], chi)
+    scale = data["controls"]["injection_scale"][s.source_normalisation]
+    Q = cocoon_emissivity(g["operator"][s.production_model], chi, scale)
     for w in g["windows"]:
         c = g["cocoon_factor"][w] * Q
-        band = g["dge"][_key(s.cr_sea, s.gas_model, s.dge_production_model, w)]
+        band = g["dge"][_key(dge_key(s), s.gas_model, s.dge_production_model, w)]
         lo, hi = band["lo"], band["hi"]
         k = g["km2a"][w]
         i = g["share_index"]
@@ -453,10 +500,10 @@ def evaluate(data: dict, s: Setting) -> dict:
             "chi2_km2a_dge": _best_chi2_in_band(k["y"], k["err_lo"], k["err_hi"], at(lo), at(hi), 0.0)[0],
         }
     n = data["neutrino"]
-    band = n["dge"][_key(s.cr_sea, s.gas_model, s.dge_production_model)]
+    band = n["dge"][_key(dge_key(s), s.gas_model, s.dge_production_model)]
     lo, hi = band["lo"], band["hi"]
     out["neutrino"] = {
-        "cocoon": n["cocoon_factor"] * cocoon_emissivity(n["operator"][s.production_model], chi),
+        "cocoon": n["cocoon_factor"] * cocoon_emissivity(n["operator"][s.production_model], chi, scale),
         "dge_lo": lo,
         "dge_hi": hi,
     }

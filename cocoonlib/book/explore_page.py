@@ -247,6 +247,13 @@ def _controls(C):
             value=C["dge_production_model_default"],
             sizing_mode="stretch_width",
         ),
+        "source_normalisation": Select(
+            name="source_normalisation",
+            title="cocoons: efficiencies",
+            options=list(C["normalisations"].items()),
+            value=C["normalisation_default"],
+            sizing_mode="stretch_width",
+        ),
     }
 
 
@@ -351,7 +358,7 @@ def page_html(data: dict | None = None) -> str:
     figures += [_bc_figure(data["bc"], sources["bc"]), _neutrino_figure(data["neutrino"], sources["neutrino"])]
     controls = column(
         row(widgets["chi0"], widgets["R0"], sizing_mode="stretch_width"),
-        row(widgets["form"], widgets["production_model"], sizing_mode="stretch_width"),
+        row(widgets["form"], widgets["production_model"], widgets["source_normalisation"], sizing_mode="stretch_width"),
         row(widgets["gas_model"], widgets["cr_sea"], widgets["dge_production_model"], sizing_mode="stretch_width"),
         sizing_mode="stretch_width",
         name="cocoon_explore_controls",

@@ -3,7 +3,9 @@
 arguments of cocoonlib's physics. The physics modules below the book layer never see the dict.
 
 Cocoons and sky: :func:`cocoon_disk`, :func:`injection_spectra`, :func:`grammage`, :func:`cocoons`, :func:`local_cr`,
-:func:`halo`, :func:`transport_halo`, :func:`mask_factors`, :func:`gamma_sky`. B/C: :func:`network`,
+:func:`halo`, :func:`transport_halo`, :func:`mask_factors`, :func:`gamma_sky`. The sources' normalisation:
+:func:`bc_refit`, :func:`fitted_transport`, :func:`resolve_sources`, :func:`source_density_factors`,
+:func:`sources_text`. B/C: :func:`network`,
 :func:`bc_model`, :func:`cno_bc_model`, :func:`bc_fit`, :func:`bc_fit_variants`, :func:`compare_bc_networks`.
 Bands and the joint fit: :func:`chi0_band_fit`, :func:`sea_shape_change`, :func:`sea_change_of_fit`,
 :func:`dge_change_with_D0`, :func:`cocoon_productions`, :func:`joint_skies`, :func:`joint_region_terms`,
@@ -13,15 +15,17 @@ Bands and the joint fit: :func:`chi0_band_fit`, :func:`sea_shape_change`, :func:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, ParameterError
+from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES, ParameterError
 from cocoonlib.core.units import PEV_GEV, TEV_GEV
 from cocoonlib.io import regions
 from cocoonlib.sky import gamma as _gamma
+from cocoonlib.sky import source_normalisation as _sources
 from cocoonlib.sky.gas import GAS_MODELS
 from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.source.grammage import Grammage
@@ -115,10 +119,15 @@ def changed_cocoons(P: Params, **changes) -> _gamma.CocoonModel:
 
 # --- the sea and the sky -----------------------------------------------------------------------------
 def local_cr(P: Params) -> _gamma.LocalCR:
-    """The local H and He spectra fitted with the parameters (R_min_local [GV], phi [GV], R_rehardening [TV])."""
-    return _gamma.local_cr_model(
-        R_min_GV=P["R_min_local"], phi_GV=P["phi"], R_rehardening_GV=P["R_rehardening"] * TEV_GEV
-    )
+    """The local H and He spectra fitted with the parameters (R_min_local [GV], phi [GV], R_rehardening [TV]); the
+    same object for the same values within a process (the fits read only the registered data, whose hashes are
+    checked)."""
+    return _local_cr(float(P["R_min_local"]), float(P["phi"]), float(P["R_rehardening"]))
+
+
+@lru_cache(maxsize=8)
+def _local_cr(R_min_local: float, phi: float, R_rehardening: float) -> _gamma.LocalCR:
+    return _gamma.local_cr_model(R_min_GV=R_min_local, phi_GV=phi, R_rehardening_GV=R_rehardening * TEV_GEV)
 
 
 def halo(P: Params | None = None, **changes) -> Halo:
@@ -136,6 +145,25 @@ def halo(P: Params | None = None, **changes) -> Halo:
         mu=P["mu_disk"],
         f_He=P["f_He"],
     )
+
+
+#: the book's name of each field of :class:`cocoonlib.transport.slab.Halo`
+HALO_PARAMETER_NAMES = {
+    "D0": "D0",
+    "delta": "delta_gal",
+    "ddelta": "ddelta",
+    "s": "s_break",
+    "R_b": "R_b",
+    "H": "H_halo",
+    "v_A": "v_A",
+    "mu": "mu_disk",
+    "f_He": "f_He",
+}
+
+
+def halo_parameters(h: Halo) -> dict[str, float]:
+    """The book's parameters of a :class:`~cocoonlib.transport.slab.Halo` (the inverse of :func:`halo`)."""
+    return {name: float(getattr(h, f)) for f, name in HALO_PARAMETER_NAMES.items()}
 
 
 def transport_halo(P: Params) -> Halo:
@@ -409,6 +437,107 @@ def compare_bc_networks(P: dict, model: BCModel, fit: BCFit, energies=(10.0, 100
     return pd.DataFrame(cols)
 
 
+# --- the sources' normalisation ---------------------------------------------------------------------
+def bc_refit(P: Params) -> BCFit:
+    """B/C fitted here with chapter 2's parameters, those the chapter shares with it taken from ``P`` (grammage model,
+    R0, delta, transport start values, free_transport, f_He, phi, cross sections, grid_scale; chapter 2's defaults
+    for the others), profile intervals by Minos, no profile grid."""
+    from cocoonlib.book.chapters import get_chapter
+    from cocoonlib.book.params import validate
+
+    names = get_chapter("bc").parameters
+    return bc_fit(validate({k: P[k] for k in names if k in P}, names), n_profile=0)[2]
+
+
+def fitted_transport(P: Params, fit: BCFit | None = None) -> dict[str, float]:
+    """The transport chapter 2 fits to B/C for the parameters ``P``, as parameters (D0, delta_gal, ..., f_He): that of
+    the fit it saved if ``transport_source`` is 'fit', otherwise of ``fit`` or :func:`bc_refit` (its best D0, and
+    delta when freed, in ``P``'s halo). ParameterError (one line) if that fit did not converge."""
+    if P.get("transport_source") == "fit":
+        return halo_parameters(transport_halo(P))
+    fit = bc_refit(P) if fit is None else fit
+    if not fit.valid or any(not p.startswith("chi0") for p in fit.at_limit):
+        why = "; ".join(fit.at_limit) or "Migrad's minimum is not valid"
+        raise ParameterError(
+            f"source_normalisation = 'sea' is not allowed with this transport: the B/C fit that sets it did not "
+            f"converge ({why}); use source_normalisation = 'letter' or other transport parameters"
+        )
+    h = halo(with_defaults(P)).with_(**{k: v for k, v in fit.best.items() if k in ("D0", "delta")})
+    return halo_parameters(h)
+
+
+def check_sources(P: Params) -> None:
+    """Raise ParameterError (one line) if ``source_normalisation`` is 'sea' and the transport it takes from B/C cannot
+    be had (:func:`fitted_transport`: the fit does not converge or a transport parameter ends at its limit): what
+    ``cocoon run`` checks before a chapter starts (the fit takes about a second)."""
+    if P.get("source_normalisation", "letter") == "sea":
+        fitted_transport(P)
+
+
+def resolve_sources(P: Params, fit: BCFit | None = None, local: _gamma.LocalCR | None = None) -> dict:
+    """The parameters with the cocoons' sources as ``source_normalisation`` says (Methods, methods-source-normalisation).
+
+    'letter': ``P`` itself (eps_p, eps_He as given). 'sea': ``P`` with the transport chapter 2 fits to B/C
+    (:func:`fitted_transport`, ``transport_source`` then 'parameter') and eps_p, eps_He for which the cocoons, as the
+    sources of the 2D transport model at that transport, make the local fits of H and He over R_sea_min-R_sea_max
+    (:func:`cocoonlib.sky.source_normalisation.sea_efficiencies`); what was set, from what, and the residual of the
+    match are recorded under :data:`~cocoonlib.book.params.RESOLVED_SOURCES`. Parameters ``P`` lacks (a chapter
+    without a transport) take their defaults. Resolving twice changes nothing. ``fit`` and ``local``: the B/C refit
+    and the local spectra, if already made for ``P``."""
+    if P.get("source_normalisation", "letter") == "letter" or RESOLVED_SOURCES in P:
+        return dict(P)
+    full = with_defaults(P)
+    transport = fitted_transport(full, fit)
+    Q = {**full, **transport, "transport_source": "parameter"}
+    local = local_cr(Q) if local is None else local
+    eff = _sources.sea_efficiencies(
+        transport_solutions(Q),
+        injection_spectra(Q),
+        {sp: f.shape for sp, f in local.direct.items()},
+        Q["R_sea_min"],
+        Q["R_sea_max"],
+    )
+    changes = {**transport, "transport_source": "parameter", "eps_p": eff["H"].eps, "eps_He": eff["He"].eps}
+    record = {
+        "normalisation": "sea",
+        "transport": "chapter 2's saved fit" if full.get("transport_source") == "fit" else "B/C refitted here",
+        "set": {k: full[k] for k, v in changes.items() if full[k] != v},
+        "R_sea_min_GV": Q["R_sea_min"],
+        "R_sea_max_GV": Q["R_sea_max"],
+        **{f"rms_log_residual_{sp}": e.rms_log_residual for sp, e in eff.items()},
+        **{f"max_log_residual_{sp}": e.max_log_residual for sp, e in eff.items()},
+    }
+    return {**P, **changes, RESOLVED_SOURCES: record}
+
+
+def sources_text(P: Params) -> str:
+    """What efficiencies and transport the resolved parameters ``P`` give the cocoons, in words for a chapter's
+    prose."""
+    eps = f"eps_p = {P['eps_p']:.3g}, eps_He = {P['eps_He']:.3g}"
+    if P.get("source_normalisation", "letter") == "letter":
+        return f"source_normalisation = 'letter': {eps} as given (the letter's choice)"
+    return (
+        f"source_normalisation = 'sea': {eps}, the efficiencies with which the cocoons make the local protons and "
+        f"helium at the transport B/C fits (D0 = {P['D0']:.3g})"
+    )
+
+
+def source_density_factors(P: Params, local: _gamma.LocalCR | None = None) -> dict:
+    """{species: :class:`cocoonlib.sky.source_normalisation.SourceDensityFactors`} at the transport of ``P`` (resolved
+    parameters: for 'sea', the fitted one) over R_sea_min-R_sea_max: why the sea's efficiencies differ from the
+    letter's."""
+    full = with_defaults(P)
+    local = local_cr(full) if local is None else local
+    solutions, spectra = transport_solutions(full), injection_spectra(full)
+    disk, h = cocoon_disk(full), transport_halo(full)
+    return {
+        sp: _sources.source_density_factors(
+            solutions[sp], spectra[sp], local.direct[sp].shape, disk, h, full["R_sea_min"], full["R_sea_max"]
+        )
+        for sp in ("H", "He")
+    }
+
+
 # --- bands of chi0 and the joint fit ---------------------------------------------------------------
 def chi0_band_fit(P: Params) -> BCFit | None:
     """The B/C fit whose chi0 interval a chapter draws, by its parameter ``chi0_band``: ``'refit'`` fits B/C here
@@ -421,11 +550,7 @@ def chi0_band_fit(P: Params) -> BCFit | None:
     if choice == "fit":
         return load_fit()
     if choice == "refit":
-        from cocoonlib.book.chapters import get_chapter
-        from cocoonlib.book.params import validate
-
-        names = get_chapter("bc").parameters
-        return bc_fit(validate({k: P[k] for k in names if k in P}, names), n_profile=0)[2]
+        return bc_refit(P)
     raise ValueError(f"chi0_band = {choice!r} is not allowed: expected one of 'refit', 'fit', 'none'")
 
 

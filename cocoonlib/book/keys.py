@@ -31,7 +31,7 @@ import numpy as np
 
 from cocoonlib.book import from_params
 from cocoonlib.book.chapters import FIT_SOURCES, get_chapter
-from cocoonlib.book.params import PARAMETERS
+from cocoonlib.book.params import PARAMETERS, RESOLVED_SOURCES, ParameterError
 from cocoonlib.core import geometry
 from cocoonlib.core.numerics import loglog_interp, semilog_interp
 from cocoonlib.io import data, paths
@@ -45,6 +45,9 @@ from cocoonlib.transport import bc
 
 __all__ = [
     "key_numbers",
+    "own_key_numbers",
+    "sea_key_numbers",
+    "SEA_KEYS",
     "Context",
     "Workspace",
     "PIECES",
@@ -67,6 +70,7 @@ __all__ = [
     "interval_text",
     "joint_likelihood",
     "joint_variant",
+    "fit_status",
 ]
 
 
@@ -106,7 +110,11 @@ class Workspace:
 
 class Context:
     """The pieces a chapter's key numbers are made from: ``given`` ones (what the notebook has built) and the others
-    built on first use by :data:`PIECES` of the chapter, each once. ``params``: the chapter's validated parameters."""
+    built on first use by :data:`PIECES` of the chapter, each once, through ``workspace`` (a new one if None).
+
+    ``params``: the chapter's validated parameters; :attr:`P`: the same with the cocoons' sources resolved
+    (:func:`cocoonlib.book.from_params.resolve_sources`: for ``source_normalisation`` = 'sea' the fitted transport
+    and the efficiencies that make the local cosmic rays), what every piece reads."""
 
     def __init__(
         self,
@@ -116,15 +124,48 @@ class Context:
         workspace: Workspace | None = None,
     ):
         self.chapter = get_chapter(chapter).name
-        self.P = params
-        self.workspace = workspace
-        self._pieces = dict(given or {})
-        unknown = sorted(set(self._pieces) - set(PIECES[self.chapter]))
+        self.params = params
+        self.workspace = Workspace() if workspace is None else workspace
+        self._P: Mapping[str, Any] | None = None
+        self._siblings: dict[str, Context] = {}
+        self._own: dict | None = None  # own_key_numbers, once computed
+        self._pieces = {}
+        self.give(**(given or {}))
+
+    def give(self, **pieces) -> Context:
+        """Add pieces already built (a notebook's sky, fits): they are used instead of building them."""
+        unknown = sorted(set(pieces) - set(PIECES[self.chapter]))
         if unknown:
             raise ValueError(
                 f"{', '.join(unknown)} is not a piece of chapter {self.chapter!r}: expected some of "
                 f"{', '.join(PIECES[self.chapter])}"
             )
+        self._pieces.update(pieces)
+        return self
+
+    @property
+    def P(self) -> Mapping[str, Any]:
+        """The parameters with the sources resolved (built once, kept in the workspace under the parameters)."""
+        if self._P is None:
+            P = self.params
+            sea = P.get("source_normalisation", "letter") == "sea" and RESOLVED_SOURCES not in P
+            fit = bc_refit(self, P) if sea and P.get("transport_source") != "fit" else None
+            self._P = self.cached(
+                "sources",
+                (_items(P), _fit_file(P, ("transport_source",))),
+                lambda: from_params.resolve_sources(P, fit=fit),
+            )
+        return self._P
+
+    def with_sources(self, normalisation: str) -> Context:
+        """This chapter's context with ``source_normalisation`` = ``normalisation`` (itself if it already has it), sharing
+        the workspace (kept: asked again, the same context)."""
+        if self.params.get("source_normalisation", "letter") == normalisation:
+            return self
+        if normalisation not in self._siblings:
+            params = {**self.params, "source_normalisation": normalisation}
+            self._siblings[normalisation] = Context(self.chapter, params, workspace=self.workspace)
+        return self._siblings[normalisation]
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._pieces:
@@ -139,25 +180,82 @@ class Context:
         return name in self._pieces
 
     def cached(self, kind: str, key: Hashable, build: Callable[[], Any]) -> Any:
-        """``build()``, kept in the workspace under (``kind``, ``key``) if there is one: ``key`` must hold every
-        parameter the piece depends on."""
-        return build() if self.workspace is None else self.workspace.get(kind, key, build)
+        """``build()``, kept in the workspace under (``kind``, ``key``): ``key`` must hold every parameter the piece
+        depends on."""
+        return self.workspace.get(kind, key, build)
 
 
 def key_numbers(chapter: str, params: Mapping[str, Any], context: Context | Mapping[str, Any] | None = None) -> dict:
     """The key numbers of ``chapter`` for its validated parameters ``params`` (all the keys the chapter declares, in
-    the order of its key-number table). ``context``: a :class:`Context` or a mapping of pieces already built (e.g.
-    ``{"sky": sky}``); everything else is built here."""
+    the order of its key-number table): the chapter's own (:func:`own_key_numbers`) and, for the chapters of
+    :data:`SEA_KEYS`, the same numbers with ``source_normalisation`` = 'sea' (suffix ``_sea``). ``context``: a
+    :class:`Context` or a mapping of pieces already built (e.g. ``{"sky": sky}``); everything else is built here."""
     if not isinstance(context, Context):
         context = Context(chapter, params, given=context)
     if context.chapter != get_chapter(chapter).name:
         raise ValueError(f"the context is of chapter {context.chapter!r}, not {chapter!r}")
-    out = _KEYS[context.chapter](context)
+    out = {**own_key_numbers(context), **_sea_keys(context)}
     declared = get_chapter(chapter).results
     if set(out) != set(declared):
         missing, extra = set(declared) - set(out), set(out) - set(declared)
         raise ValueError(f"chapter {chapter!r} key numbers: missing {sorted(missing)}, undeclared {sorted(extra)}")
-    return out
+    return {k: out[k] for k in declared}
+
+
+def own_key_numbers(ctx: Context) -> dict:
+    """The chapter's key numbers at the context's own ``source_normalisation`` (no ``_sea`` keys), computed once per
+    context: what the scorecard judges."""
+    if ctx._own is None:
+        ctx._own = _KEYS[ctx.chapter](ctx)
+    return ctx._own
+
+
+def sea_key_numbers(ctx: Context) -> dict:
+    """:func:`own_key_numbers` of the chapter with ``source_normalisation`` = 'sea' (the cocoons as the Galaxy's
+    sources): the scorecard's second column. The context's own numbers if it is 'sea' already; an empty dict if the
+    B/C fit that sets the sea's transport does not converge for this chapter's parameters (the run itself, with the
+    letter's efficiencies, is still valid)."""
+    sea = ctx.with_sources("sea")
+    try:
+        _ = sea.P  # resolving the sources fits B/C: a ParameterError if that fit does not converge
+    except ParameterError:
+        return {}
+    return own_key_numbers(sea)
+
+
+#: chapter -> {key with suffix _sea: the chapter's key it repeats with source_normalisation = 'sea'} (issue list of
+#: the numbers a default run reports for both normalisations; eps_p_sea, eps_He_sea and D0_sea come from the
+#: resolved parameters)
+SEA_KEYS = {
+    "gamma": {
+        "cocoon_fraction_inner_1TeV_sea": "cocoon_fraction_inner_1TeV",
+        "cocoon_fraction_outer_1TeV_sea": "cocoon_fraction_outer_1TeV",
+        "chi2_km2a_inner_sea": "chi2_km2a_inner",
+        "chi2_km2a_outer_sea": "chi2_km2a_outer",
+        "cocoon_share_of_argo_excess_1TeV_sea": "cocoon_share_of_argo_excess_1TeV",
+    },
+    "joint": {
+        "chi0_gamma_only_best_sea_g_cm2": "chi0_gamma_only_best_g_cm2",
+        "chi0_joint_best_sea_g_cm2": "chi0_joint_best_g_cm2",
+        "tension_bc_gamma_sigma_sea": "tension_bc_gamma_sigma",
+    },
+}
+
+
+def _sea_keys(ctx: Context) -> dict:
+    """The ``_sea`` keys of :data:`SEA_KEYS` and ``sea_normalisation_ok``: 1, or 0 when the sea's transport cannot
+    be fitted (then each ``_sea`` key repeats this run's value, and eps_p_sea, eps_He_sea, D0_sea this run's
+    parameters)."""
+    if ctx.chapter not in SEA_KEYS:
+        return {}
+    numbers = sea_key_numbers(ctx)
+    ok = bool(numbers)
+    source = numbers if ok else own_key_numbers(ctx)
+    out = {k: source[base] for k, base in SEA_KEYS[ctx.chapter].items()}
+    if ctx.chapter == "gamma":
+        P = ctx.with_sources("sea").P if ok else ctx.P
+        out |= {"eps_p_sea": P["eps_p"], "eps_He_sea": P["eps_He"], "D0_sea_1e28_cm2_s": P["D0"]}
+    return out | {"sea_normalisation_ok": float(ok)}
 
 
 # --- keys of cached pieces --------------------------------------------------------------------------------
@@ -190,8 +288,9 @@ def _fit_file(P: Mapping[str, Any], names=FIT_SOURCES):
 
 # --- skies ---------------------------------------------------------------------------------------------------
 #: parameters that change a sky's cocoon curves and not its DGE, columns or J: a sky with other values of them is
-#: :meth:`cocoonlib.sky.gamma.GammaSky.with_cocoons` of the same sky (the injection spectra change the sea of the
-#: 2D transport as well, so they are not among them)
+#: :meth:`cocoonlib.sky.gamma.GammaSky.with_cocoons` of the same sky. The efficiencies and E_SN are among them: the
+#: sea of the DGE is the 2D transport's density relative to the Sun, which does not depend on them (the model is
+#: linear in its source); the injection slopes and E_max shape it, so they are not.
 SKY_COCOON_PARAMETERS = (
     "chi0",
     "chi0_source",
@@ -201,6 +300,9 @@ SKY_COCOON_PARAMETERS = (
     "R_cut",
     "production_model",
     "ism_composition",
+    "E_SN",
+    "eps_p",
+    "eps_He",
 )
 
 #: parameters that enter a chapter after its sky (B/C, limits, the joint fit's settings, the chapter-1 cocoon
@@ -224,6 +326,10 @@ NOT_IN_SKY = (
     "chi0_scan_max",
     "n_gas",
     "user_window",
+    "source_normalisation",  # what it changes (transport, efficiencies) is in the resolved parameters
+    "R_sea_min",
+    "R_sea_max",
+    RESOLVED_SOURCES,
 )
 
 
@@ -248,11 +354,23 @@ def _measurements(ctx: Context, windows) -> dict:
     return {w: ctx.cached("measurements", w, lambda w=w: data.load_diffuse_measurements(w)) for w in windows}
 
 
+def bc_refit(ctx: Context, P: Mapping[str, Any] | None = None):
+    """:func:`cocoonlib.book.from_params.bc_refit` of ``P`` (default: the chapter's parameters as given, before the
+    sources are resolved), kept under the parameters it reads: the one B/C refit behind a chapter's chi0 band and the
+    transport of ``source_normalisation`` = 'sea'."""
+    P = ctx.params if P is None else P
+    key = ("refit", _items(P, get_chapter("bc").parameters))
+    return ctx.cached("band_fit", key, lambda: from_params.bc_refit(P))
+
+
 def _band_fit(ctx: Context):
-    """:func:`cocoonlib.book.from_params.chi0_band_fit`, kept under what it reads."""
-    P = ctx.P
-    names = get_chapter("bc").parameters
-    key = (P.get("chi0_band", "refit"), _items(P, names), _fit_file(P, ("chi0_band",)))
+    """:func:`cocoonlib.book.from_params.chi0_band_fit` of the chapter's parameters as given, kept under what it
+    reads (for 'refit', :func:`bc_refit`)."""
+    P = ctx.params
+    choice = P.get("chi0_band", "refit")
+    if choice == "refit":
+        return bc_refit(ctx)
+    key = (choice, _fit_file(P, ("chi0_band",)))
     return ctx.cached("band_fit", key, lambda: from_params.chi0_band_fit(P))
 
 
@@ -754,7 +872,15 @@ def joint_variant(ctx: Context, use_joint=None, p=None, terms=None, fixed=None, 
         "chi0 gamma alone 1 sigma": interval_text(fg, "chi0"),
         "difference [sigma]": tn["difference_sigma"],
         "PG [sigma]": tn["delta_chi2_sigma"],
+        "fits": fit_status(joint=fj, gamma=fg, bc=fb),
     }
+
+
+def fit_status(**fits) -> str:
+    """'all valid', or which fits Migrad did not call valid and why (:attr:`cocoonlib.stats.joint.JointFit.status`):
+    a variant whose fit does not converge is a row that says so."""
+    bad = [f"{name}: {f.status}" for name, f in fits.items() if not f.valid]
+    return "; ".join(bad) if bad else "all valid"
 
 
 def _joint_fits(ctx: Context) -> dict:

@@ -44,6 +44,7 @@ __all__ = [
     "parse_cli_value",
     "provenance_table",
     "HALO_PARAMETERS",
+    "RESOLVED_SOURCES",
 ]
 
 TAGS = {
@@ -60,6 +61,11 @@ MAX_LIST = 12  # longest list a "floats" parameter accepts
 #: the parameters of the disk-halo transport (chapter 2's diffusion coefficient, halo, Alfven speed, disk gas),
 #: in the order of the book's tables: read by the B/C chapter, the cosmic-ray sea and the source abundances
 HALO_PARAMETERS = ("D0", "delta_gal", "ddelta", "s_break", "R_b", "H_halo", "v_A", "mu_disk")
+
+
+#: the entry of a parameter dict resolved by :func:`cocoonlib.book.from_params.resolve_sources` that records what
+#: ``source_normalisation`` = 'sea' set (efficiencies, transport) and from what; absent for 'letter'
+RESOLVED_SOURCES = "_sources"
 
 
 class ParameterError(ValueError):
@@ -394,6 +400,46 @@ PARAMETERS: dict[str, Parameter] = {
             "I",
             "[AESB25] 'up to the knee'; value lost; irrelevant for cocoons once R0 << E_max",
             _OPEN_POS(1.0e4),
+        ),
+        # --- the sources' normalisation (Methods, methods-source-normalisation) ---
+        _p(
+            "source_normalisation",
+            "letter",
+            "",
+            "choice",
+            r"\epsilon_p, \epsilon_{He}",
+            "where the injection efficiencies of the cocoons come from: the parameters eps_p and eps_He, as the "
+            "letter ('letter'), or the efficiencies for which the cocoons, as the sources of the 2D transport model "
+            "at the transport fitted to B/C, make the local proton and helium fluxes ('sea')",
+            "I",
+            "letter: [AESB25] Sec. 2 (efficiencies of Evoli+2019, a uniform 10 kpc source disk); sea: this book "
+            "(the cocoons are the Galaxy's sources, so one efficiency makes the local cosmic rays and the cocoons' "
+            "gamma rays); 'letter' is the default because it reproduces the letter's numbers",
+            choices=("letter", "sea"),
+        ),
+        _p(
+            "R_sea_min",
+            30.0,
+            "GV",
+            "float",
+            r"R_{min}^{sea}",
+            "lowest rigidity at which source_normalisation = 'sea' matches the model's flux at the Sun to the local "
+            "fit",
+            "I",
+            "assumed: above the local fit's lowest rigidity (R_min_local), where solar modulation is small",
+            (1.0, 1.0e5, True, True),
+        ),
+        _p(
+            "R_sea_max",
+            300.0,
+            "GV",
+            "float",
+            r"R_{max}^{sea}",
+            "highest rigidity of that match",
+            "I",
+            "assumed: below the hardening of the local spectra near 500 GV, which the injection slopes of "
+            "chapter 1 do not follow",
+            (1.0, 1.0e5, True, True),
         ),
         # --- cocoon interior (Methods, methods-cocoon-conditions) ---
         _p(
@@ -957,6 +1003,11 @@ def _check_consistency(v: Mapping[str, Any]) -> None:
         raise ParameterError(
             f"R_sun = {v['R_sun']!r} is not allowed: the Sun must lie inside the disk, R_sun < R_disk = {v['R_disk']!r} kpc"
         )
+    if "R_sea_min" in v and "R_sea_max" in v and not v["R_sea_min"] < v["R_sea_max"]:
+        raise ParameterError(
+            f"R_sea_min = {v['R_sea_min']!r} is not allowed: the rigidity range of the sea normalisation needs "
+            f"R_sea_min < R_sea_max = {v['R_sea_max']!r} GV"
+        )
     if "R_gal" in v and "R_disk" in v and not v["R_gal"] > v["R_disk"]:
         raise ParameterError(
             f"R_gal = {v['R_gal']!r} is not allowed: the cosmic-ray cylinder must be larger than the cocoon disk, "
@@ -999,7 +1050,8 @@ def parse_cli_value(name: str, text: str) -> Any:
 
 def provenance_table(names: Iterable[str] | None = None, values: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The parameters as a table: value used, default, unit, allowed values, tag and source."""
-    names = list(PARAMETERS) if names is None else list(names)
+    names = [n for n in (PARAMETERS if names is None else names) if n in PARAMETERS]  # resolved dicts hold more
+    set_by = (values or {}).get(RESOLVED_SOURCES, {}).get("set", {})  # parameters source_normalisation set
     rows = []
     for n in names:
         p = PARAMETERS[n]
@@ -1013,7 +1065,9 @@ def provenance_table(names: Iterable[str] | None = None, values: Mapping[str, An
                 "unit": p.unit,
                 "allowed": p.allowed(),
                 "tag": p.tag,
-                "source": p.source,
+                "source": f"set by source_normalisation = 'sea' (given: {_fmt(set_by[n])})"
+                if n in set_by
+                else p.source,
             }
         )
     import pandas as pd  # imported here: `cocoon` checks parameters without pandas

@@ -76,6 +76,10 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
     full = validate(values, ch.parameters)  # raises before any work
     out_dir = Path(out_dir).resolve()  # papermill changes the folder while it starts the kernel
     check_saved_fit(full, out_dir)  # chi0_source / transport_source = "fit" need chapter 2's file in out_dir
+    from cocoonlib.book.from_params import check_sources  # imports the physics: after the cheap checks
+
+    with paths.outputs_in(out_dir):
+        check_sources(full)  # source_normalisation = "sea" needs a B/C fit that converges
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / ch.notebook
     t0 = time.perf_counter()
@@ -142,10 +146,12 @@ def run_chapter_fast(chapter: str, values: dict, out_dir: Path, workspace=None) 
         WORKSPACE = WORKSPACE or keys.Workspace()
         workspace = WORKSPACE
     t0 = time.perf_counter()
+    with paths.outputs_in(out_dir):
+        ctx = workspace.context(ch.name, full)
+        _ = ctx.P  # the sources resolved (source_normalisation): a ParameterError here, before any key number
     try:
         # a chapter reading or writing chapter 2's fit uses out_dir, as its kernel would
         with paths.outputs_in(out_dir):
-            ctx = workspace.context(ch.name, full)
             results = clean(keys.key_numbers(ch.name, full, ctx))
             if ch.name == "bc":
                 bc.save_fit(ctx["fit"])

@@ -32,11 +32,16 @@ __all__ = [
     "evaluate",
     "glue_claims",
     "missing_measurements",
+    "SEA_FIELDS",
+    "changes_text",
 ]
 
 REPRODUCED, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "not reproduced", "not testable here"
 VERDICTS = (REPRODUCED, NOT_REPRODUCED, NOT_TESTABLE)
 FIELDS = ("claim", "source", "letter", "criterion", "ours", "verdict", "why")
+#: the fields of the second column: the verdict with the cocoons as the Galaxy's sources (source_normalisation =
+#: 'sea'), its number and reason
+SEA_FIELDS = ("ours_sea", "verdict_sea", "why_sea")
 
 Results = Mapping[str, float]
 
@@ -402,15 +407,45 @@ def evaluate(chapter: str, results: Results) -> list[dict[str, str]]:
     return rows
 
 
-def glue_claims(chapter: str, results: Results) -> list[dict[str, str]]:
-    """Glue the chapter's rows (``score_<key>_<field>``, text) for the book's introduction."""
+def glue_claims(chapter: str, results: Results, sea_results: Results | None = None) -> list[dict[str, str]]:
+    """Glue the chapter's rows (``score_<key>_<field>``, text) for the book's introduction: the fields
+    :data:`FIELDS` from ``results`` and :data:`SEA_FIELDS` from ``sea_results`` (the chapter's numbers with
+    ``source_normalisation`` = 'sea'; ``results`` if None, for a chapter the normalisation does not touch; empty if
+    the sea's transport could not be fitted: then "not testable here"), and the
+    chapter's sentence on what changes between the two (``score_changes_<chapter>``, :func:`changes_text`)."""
     from myst_nb import glue
 
     rows = evaluate(chapter, results)
-    for row in rows:
+    if sea_results is not None and not sea_results:  # the sea's transport could not be fitted for this run
+        why = "the B/C fit that sets the transport of source_normalisation = 'sea' did not converge"
+        sea_rows = [{**r, "ours": "-", "verdict": NOT_TESTABLE, "why": why} for r in rows]
+    else:
+        sea_rows = evaluate(chapter, results if sea_results is None else sea_results)
+    for row, sea in zip(rows, sea_rows):
         for f in FIELDS:
             glue(f"score_{row['key']}_{f}", row[f], display=False)
+        for f in SEA_FIELDS:
+            glue(f"score_{row['key']}_{f}", sea[f.removesuffix("_sea")], display=False)
+    glue(f"score_changes_{chapter}", changes_text(rows, sea_rows), display=False)
     return rows
+
+
+def changes_text(rows: list[dict[str, str]], sea_rows: list[dict[str, str]]) -> str:
+    """One sentence for the introduction: which verdicts of a chapter differ between its two columns, with this book's
+    number in each; or that none does, with the numbers."""
+    if not rows:
+        return "it judges no claim"
+    changed = [(a, b) for a, b in zip(rows, sea_rows) if a["verdict"] != b["verdict"]]
+    if changed:
+        return "; ".join(
+            f"'{a['claim']}' goes from {a['verdict']} ({a['ours']}) to {b['verdict']} ({b['ours']})" for a, b in changed
+        )
+    moved = sum(a["ours"] != b["ours"] for a, b in zip(rows, sea_rows))
+    return (
+        f"no verdict changes ({moved} of its {len(rows)} numbers move; the last column gives them)"
+        if moved
+        else ("no verdict changes, and no number either")
+    )
 
 
 def markdown_table(relative_to: str = "../notebooks") -> str:
@@ -423,7 +458,11 @@ def markdown_table(relative_to: str = "../notebooks") -> str:
     criterion and, when not reproduced, the reason."""
     from cocoonlib.book.chapters import get_chapter
 
-    lines = ["| claim (where; chapter) | the papers | this book | verdict: criterion; reason |", "|---|---|---|---|"]
+    lines = [
+        "| claim (where; chapter) | the papers | this book | verdict: criterion; reason | cocoons as the Galaxy's "
+        "sources |",
+        "|---|---|---|---|---|",
+    ]
     for c in CLAIMS:
         ch = get_chapter(c.chapter)
         nb = ch.notebook
@@ -432,7 +471,8 @@ def markdown_table(relative_to: str = "../notebooks") -> str:
         link = f"[{ch.title}]({relative_to}/{nb.removesuffix('.ipynb')})"
         lines.append(
             f"| {cell('claim')} ({cell('source')}; {link}) | {cell('letter')} | {cell('ours')} "
-            f"| **{cell('verdict')}**: {cell('criterion')}; {cell('why')} |"
+            f"| **{cell('verdict')}**: {cell('criterion')}; {cell('why')} | **{cell('verdict_sea')}**: "
+            f"{cell('ours_sea')} |"
         )
     return "\n".join(lines)
 

@@ -125,6 +125,7 @@ class GammaSky:
     seas: dict  # name -> the sea object (diffuse.UniformSea, SourceProfileSea, TransportSea)
     transport: dict  # species -> transport2d.GalacticSea (always solved: the key numbers use it)
     cocoons: CocoonModel  # what the cocoon curves were computed with
+    transport_spectra: dict  # species -> the InjectionSpectrum the transport was solved with (its eps)
     secondary: str = "gamma"
     grid_scale: int = 1
     #: the cocoons' Production objects on E by gas inside the cocoons (shared by the skies of with_cocoons)
@@ -261,19 +262,22 @@ def transport_sea(
     solutions: dict, *, disk: CocoonDisk, spectra: dict, halo: Halo, R_gal_kpc: float, grid_scale: int = 1
 ) -> diffuse.TransportSea:
     """The sea of the DGE from the 2D solutions, with a key naming everything its tables depend on (the arguments
-    the solutions were made with)."""
+    the solutions were made with; of the spectra only their shapes: g = n / n_sun does not depend on the efficiency
+    or on E_SN, the model being linear in its source)."""
+    shapes = {sp: (s.species.name, s.gamma, s.E_max_GeV) for sp, s in sorted(spectra.items())}
     key = (
         f"TransportSea({halo!r}, R_gal={R_gal_kpc!r}, n_modes={transport2d.N_MODES}, {disk!r}, "
-        f"{spectra!r}, grid_scale={grid_scale})"
+        f"spectral shapes {shapes!r}, grid_scale={grid_scale})"
     )
     return diffuse.TransportSea(key, solutions, grid_scale)
 
 
 def implied_injection_efficiency(sky: GammaSky, R_GV: float = 100.0) -> float:
     """The proton efficiency eps_p for which the transport model's absolute proton flux at the Sun equals the
-    local (direct-data) fit at rigidity ``R_GV``: eps_p x j_fit / j_model (the flux is linear in eps_p)."""
+    local (direct-data) fit at rigidity ``R_GV``: eps_p x j_fit / j_model (the flux is linear in eps_p), eps_p being
+    the efficiency the transport was solved with."""
     model = sky.transport["H"].flux_R_at_sun(R_GV)
-    return sky.cocoons.spectra["H"].eps * float(sky.local.direct["H"].shape.flux_R(R_GV)) / model
+    return sky.transport_spectra["H"].eps * float(sky.local.direct["H"].shape.flux_R(R_GV)) / model
 
 
 def cocoon_productions(*, E, secondary: str = "gamma", ism: str = "H", grid_scale: int = 1) -> dict:
@@ -382,6 +386,7 @@ def build_sky(
         seas=seas,
         transport=solutions,
         cocoons=cocoons,
+        transport_spectra=dict(cocoons.spectra),
         secondary=secondary,
         grid_scale=grid_scale,
     )

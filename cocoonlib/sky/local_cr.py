@@ -226,6 +226,9 @@ class FitResult:
     n_points: int
     n_free: int
     errors: dict = field(default_factory=dict)
+    #: Migrad's verdict (a fit that did not converge is kept and reported, with the parameters at a limit)
+    valid: bool = True
+    at_limit: tuple = ()
 
     @property
     def ndof(self) -> int:
@@ -265,14 +268,35 @@ def fit_direct(species: str, R_min_GV: float, phi_GV: float) -> FitResult:
     m.limits["dg_s"] = (1e-3, 2.0)
     m.limits["lnR_h"] = (np.log(50.0), np.log(5e3))
     m.limits["lnR_s"] = (np.log(2e3), np.log(2e5))
-    m.migrad()
-    if not m.valid:
-        raise RuntimeError(f"the fit of the local {species} spectrum did not converge")
+    _migrad(m, f"the fit of the local {species} spectrum")
     v = m.values
     shape = SpectrumShape(
         scale * np.exp(v["lnK"]), v["gamma"], np.exp(v["lnR_h"]), v["dg_h"], np.exp(v["lnR_s"]), v["dg_s"]
     )
-    return FitResult(shape, float(m.fval), len(R), m.nfit, {k: float(m.errors[k]) for k in m.parameters})
+    return FitResult(shape, float(m.fval), len(R), m.nfit, _errors(m), *_verdict(m))
+
+
+def _migrad(m, what: str) -> None:
+    """Migrad, once more if the first minimum is not valid; a warning naming ``what`` if it still is not (the fit is
+    kept and reported, :class:`FitResult` ``valid``)."""
+    import warnings
+
+    m.migrad()
+    if not m.valid:
+        m.migrad()
+    if not m.valid:
+        warnings.warn(f"{what} did not converge", RuntimeWarning, stacklevel=3)
+
+
+def _errors(m) -> dict:
+    return {k: float(m.errors[k]) for k in m.parameters}
+
+
+def _verdict(m) -> tuple[bool, tuple]:
+    """(valid, parameters at a limit) of a fitted Minuit."""
+    from cocoonlib.transport.bc import parameters_at_limit
+
+    return bool(m.valid), tuple(parameters_at_limit(m))
 
 
 def _log_chi2_groups(d: pd.DataFrame, shapes: Mapping[str, SpectrumShape]):
@@ -295,9 +319,7 @@ def _fit_log(groups, make, start: dict, limits: dict, what: str):
     m.errordef = Minuit.LEAST_SQUARES
     for k, lim in limits.items():
         m.limits[k] = lim
-    m.migrad()
-    if not m.valid:
-        raise RuntimeError(f"the {what} fit did not converge")
+    _migrad(m, f"the {what} fit")
     return m
 
 
@@ -317,7 +339,7 @@ def fit_rehardening(
     m = _fit_log(groups, make, {"dg_2": -0.2}, {"dg_2": (-1.0, 1.0)}, "re-hardening")
     out = {sp: make(shape, m.values["dg_2"]) for sp, shape in shapes.items()}
     n = int(sum(len(g[1]) for g in groups))
-    return out, FitResult(out["H"], float(m.fval), n, m.nfit, {"dg_2": float(m.errors["dg_2"])})
+    return out, FitResult(out["H"], float(m.fval), n, m.nfit, {"dg_2": float(m.errors["dg_2"])}, *_verdict(m))
 
 
 def fit_knee(
@@ -347,9 +369,7 @@ def fit_knee(
             f"{sp} knee ({variant})",
         )
         out[sp] = make(shapes[sp], m.values["lnR_k"], m.values["dg_k"])
-        fits[sp] = FitResult(
-            out[sp], float(m.fval), int(len(groups[0][1])), m.nfit, {k: float(m.errors[k]) for k in m.parameters}
-        )
+        fits[sp] = FitResult(out[sp], float(m.fval), int(len(groups[0][1])), m.nfit, _errors(m), *_verdict(m))
     return out, fits
 
 

@@ -760,6 +760,16 @@ class JointFit:
     valid: bool = True
     nfcn: int = 0
     seconds: float = 0.0
+    #: free parameters at a limit of :meth:`JointLikelihood.limits` ("knee at its upper limit 1"); with ``valid``,
+    #: what a table of fits reports for a fit that did not converge
+    at_limit: list = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """'ok', or why the minimum is not valid (Migrad's verdict and the parameters at a limit)."""
+        if self.valid:
+            return "ok"
+        return "Migrad's minimum not valid" + (f" ({'; '.join(self.at_limit)})" if self.at_limit else "")
 
     @property
     def ndof(self) -> int:
@@ -794,7 +804,12 @@ def fit_joint(
 
     ``fixed`` holds parameters at values; ``start`` overrides :meth:`JointLikelihood.start`. An interval end that
     runs into the parameter's limit is reported as that limit (for chi0 the limit 0 is physical, so 0; the upper
-    limits of chi0 and R0 as inf). ``tol`` is Migrad's tolerance (0.01: the minimum to ~0.005 sigma)."""
+    limits of chi0 and R0 as inf). ``tol`` is Migrad's tolerance (0.01: the minimum to ~0.005 sigma).
+
+    A minimum Migrad does not call valid (twice, and again after Hesse) is a result, not an error: the fit is
+    returned with ``valid`` False and the parameters at a limit in ``at_limit``, and its intervals come from the
+    profile of the chi^2 found by root-finding (:func:`_profile_ends`), since Minos refuses such a minimum; so does
+    an end Minos fails to find at a valid minimum."""
     from iminuit import Minuit
 
     t0 = time.perf_counter()
@@ -822,6 +837,10 @@ def fit_joint(
     if not m.valid:
         warnings.warn("joint fit: Migrad did not report a valid minimum", RuntimeWarning, stacklevel=2)
     m.hesse()
+    if not m.valid:  # Hesse can find the minimum is not one (a parameter at its limit): once more from there
+        m.migrad()
+        m.hesse()
+    valid = bool(m.valid)
     free = [n for n in names if n not in fixed]
     best = {n: float(m.values[n]) for n in free}
     out_intervals = {}
@@ -831,14 +850,10 @@ def fit_joint(
             continue
         ends = {}
         for ns in (1, 2) if two_sigma else (1,):
-            m.minos(par, cl=ns)
-            me = m.merrors[par]
-            lo = m.limits[par][0] if me.at_lower_limit else best[par] + me.lower
-            hi = math.inf if me.at_upper_limit else best[par] + me.upper
-            if not (me.lower_valid or me.at_lower_limit) or not (me.upper_valid or me.at_upper_limit):
-                warnings.warn(
-                    f"joint fit: Minos did not find the {ns} sigma interval of {par}", RuntimeWarning, stacklevel=2
-                )
+            lo, hi = _minos_ends(m, par, ns) if valid else (None, None)
+            if lo is None or hi is None:  # no valid minimum, or Minos failed on a side: the profile, by root-finding
+                p_lo, p_hi = _profile_ends(like, m, par, fixed, float(ns**2))
+                lo, hi = p_lo if lo is None else lo, p_hi if hi is None else hi
             if par == "log10_R0_TV":
                 lo, hi = 10.0**lo, (math.inf if not math.isfinite(hi) else 10.0**hi)
             ends[ns] = [float(lo), float(hi)]
@@ -856,10 +871,56 @@ def fit_joint(
         n_data,
         like.chi2_terms({**best, **fixed}),
         out_intervals,
-        bool(m.valid),
+        valid,
         int(m.nfcn),
         time.perf_counter() - t0,
+        bc.parameters_at_limit(m),
     )
+
+
+def _minos_ends(m, par: str, n_sigma: int) -> tuple[float | None, float | None]:
+    """The ``n_sigma`` Minos interval of ``par`` from the fitted Minuit ``m``: an end that runs into the parameter's
+    limit is that limit (the lower; inf for the upper); an end Minos did not find is None."""
+    m.minos(par, cl=n_sigma)
+    me = m.merrors[par]
+    best = float(m.values[par])
+    lo = m.limits[par][0] if me.at_lower_limit else best + me.lower if me.lower_valid else None
+    hi = math.inf if me.at_upper_limit else best + me.upper if me.upper_valid else None
+    return lo, hi
+
+
+def _profile_ends(like: JointLikelihood, m, par: str, fixed: Mapping[str, float], level: float) -> tuple[float, float]:
+    """Where the chi^2 of ``like`` minimised over every free parameter but ``par`` rises by ``level`` above ``m``'s
+    minimum, below and above ``m``'s value of ``par`` (Brent's method): the lower limit of ``par`` if it stays below
+    ``level`` down to it, inf if it does so up to the upper limit. Each minimisation (Migrad, twice if its minimum is
+    not valid) starts from the nearest value of ``par`` already profiled, as chapter 2's profile does."""
+    from iminuit import Minuit
+    from scipy.optimize import brentq
+
+    names, limits = like.names, like.limits()
+    best, f0 = float(m.values[par]), float(m.fval)
+    done: dict[float, dict] = {best: {n: float(m.values[n]) for n in names}}
+
+    def rise(v: float) -> float:
+        start = done[min(done, key=lambda k: abs(k - v))]
+        mm = Minuit(like.fcn, *[start[n] for n in names], name=names)
+        mm.errordef = Minuit.LEAST_SQUARES
+        mm.tol = 0.001
+        for n, lim in limits.items():
+            mm.limits[n] = lim
+        for n, val in {**fixed, par: v}.items():
+            mm.values[n] = val
+            mm.fixed[n] = True
+        mm.migrad()
+        if not mm.valid:
+            mm.migrad()
+        done[v] = {n: float(mm.values[n]) for n in names}
+        return float(mm.fval) - f0 - level
+
+    lo_lim, hi_lim = limits[par]
+    lo = lo_lim if best - lo_lim < 1e-9 or rise(lo_lim) <= 0 else brentq(rise, lo_lim, best, xtol=1e-5)
+    hi = math.inf if hi_lim - best < 1e-9 or rise(hi_lim) <= 0 else brentq(rise, best, hi_lim, xtol=1e-5)
+    return lo, hi
 
 
 # --- profile on a grid, for the contours ----------------------------------------------------------

@@ -48,6 +48,7 @@ __all__ = [
     "Chi0Profile",
     "profile_grid",
     "chi0_interval",
+    "parameters_at_limit",
     "TRANSPORT_LIMITS",
     "calibrate_abundances",
     "abundance_data",
@@ -563,6 +564,10 @@ class BCFit:
     chi2_no_cocoon: float
     best_no_cocoon: dict
     settings: dict = field(default_factory=dict)
+    #: Migrad's verdict on the minimum, and the free parameters that ended at a limit of TRANSPORT_LIMITS or
+    #: CHI0_LIMITS (a fit that did not converge is reported, not raised)
+    valid: bool = True
+    at_limit: list = field(default_factory=list)
 
     @property
     def chi0(self) -> float:
@@ -672,7 +677,10 @@ def profile_grid(best_chi0: float, error: float, chi0_max: float, n: int) -> np.
 
 def chi0_interval(m, best_chi0: float, n_sigma: int, profile: Chi0Profile) -> list[float]:
     """The ``n_sigma`` interval of chi0 by Minos on the fitted Minuit ``m``: clipped at 0, open (inf) at the upper
-    chi0 limit; if Minos fails, by root-finding on the profile (:func:`profile_interval`)."""
+    chi0 limit; if Minos fails or Migrad's minimum is not valid, by root-finding on the profile
+    (:func:`profile_interval`)."""
+    if not m.valid:  # Minos refuses an invalid minimum
+        return profile_interval(profile, best_chi0, n_sigma**2)
     m.minos("chi0", cl=n_sigma)
     me = m.merrors["chi0"]
     lo = 0.0 if me.at_lower_limit else best_chi0 + me.lower
@@ -731,7 +739,24 @@ def fit_bc(
         profile_dchi2=[float(v) for v in dchi2],
         chi2_no_cocoon=float(m0.fval),
         best_no_cocoon=dict(zip(names, map(float, m0.values))),
+        valid=bool(m.valid),
+        at_limit=parameters_at_limit(m),
     )
+
+
+def parameters_at_limit(m, rel: float = 1e-4) -> list[str]:
+    """The free parameters of a fitted Minuit ``m`` that lie within ``rel`` of their range's width from a finite
+    limit, as "name at lower limit 0.05" (a fit reports them; a test of a chapter's fit reads them)."""
+    out = []
+    for p in m.parameters:
+        lo, hi = m.limits[p]
+        if m.fixed[p] or not (math.isfinite(lo) and math.isfinite(hi)):
+            continue
+        tol = rel * (hi - lo)
+        for side, lim in (("lower", lo), ("upper", hi)):
+            if abs(m.values[p] - lim) <= tol and not (p == "chi0" and side == "lower"):  # chi0 = 0 is physical
+                out.append(f"{p} at its {side} limit {lim:g}")
+    return out
 
 
 def profile_interval(profile, best: float, level: float) -> list[float]:

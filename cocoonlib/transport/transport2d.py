@@ -50,6 +50,7 @@ from cocoonlib.transport.slab import (
     Halo,
     adiabatic_loss,
     diffusion_coefficient,
+    galactic_grammage,
     ionisation_loss,
     mean_ism_mass_g,
     slab_solution,
@@ -65,6 +66,7 @@ __all__ = [
     "solve_sea",
     "inelastic_cross_section_mb",
     "T_GRID",
+    "uniform_disk_flux_R",
 ]
 
 #: Bessel modes summed (assumed: with R_gal = 20 kpc and the Green profile cut at R_disk = 15 kpc, 120 modes
@@ -208,13 +210,14 @@ class GalacticSea:
         """I(R_sun, 0, T) on ``self.T[cols]``."""
         return self.intensity([self.R_sun], [0.0], cols)[0]
 
-    def flux_R_at_sun(self, R_GV: float) -> float:
-        """Absolute flux per rigidity at the Sun, j_R = I dT/dR [m^-2 s^-1 sr^-1 GV^-1], at rigidity ``R_GV``
-        (dT/dR = (Z/A)^2 R / (T + m_p) per nucleon)."""
+    def flux_R_at_sun(self, R_GV):
+        """Absolute flux per rigidity at the Sun, j_R = I dT/dR [m^-2 s^-1 sr^-1 GV^-1], at rigidity ``R_GV`` (a
+        number, or an array of them) (dT/dR = (Z/A)^2 R / (T + m_p) per nucleon)."""
         A, Z = NUCLEUS[self.species]
-        T = T_from_rigidity(R_GV, A, Z)
-        I = loglog_interp(T, self.T, self.at_sun())
-        return float(I * (Z / A) ** 2 * R_GV / (T + M_PROTON_GEV) * 1.0e4)
+        R = np.asarray(R_GV, dtype=float)
+        T = T_from_rigidity(R, A, Z)
+        j = loglog_interp(T, self.T, self.at_sun()) * (Z / A) ** 2 * R / (T + M_PROTON_GEV) * 1.0e4
+        return float(j) if np.ndim(R_GV) == 0 else np.asarray(j)
 
     def ratio_to_sun(self, r_kpc, z_kpc, rigidity_GV):
         """g = n(r, z) / n(R_sun, 0) at points (r, z) and rigidities [GV], linear in ln R between the solution's
@@ -297,3 +300,27 @@ def solve_sea(
     return GalacticSea(
         species, T, rigidity_from_T(T, A, Z), k, I_modes, uD, S, float(R_gal_kpc), float(halo.H), float(disk.R_sun)
     )
+
+
+def uniform_disk_flux_R(
+    species: str, spectrum: InjectionSpectrum, surface_rate_per_yr_kpc2: float, halo: Halo, R_GV, T_GeV_n=None
+):
+    """Flux per rigidity in the disk [m^-2 s^-1 sr^-1 GV^-1] at rigidities ``R_GV`` for sources spread uniformly over
+    an infinite disk at ``surface_rate_per_yr_kpc2`` (supernovae per year per kpc^2), each injecting ``spectrum``: the
+    1D disk-halo model of chapter 2 (Evoli et al. 2019; the weighted slab with X(T) of
+    :func:`cocoonlib.transport.slab.galactic_grammage`, spallation and losses as :func:`solve_sea`). It is the
+    k -> 0 mode of the 2D model, computed here without the Bessel series, so it checks it and gives the 1D model's
+    answer for a source density."""
+    if species not in NUCLEUS:
+        raise ValueError(f"species = {species!r} is not allowed: expected 'H' or 'He'")
+    A, Z = NUCLEUS[species]
+    T = T_GRID() if T_GeV_n is None else np.asarray(T_GeV_n, dtype=float)
+    X = galactic_grammage(T, A, Z, halo)
+    spall = inelastic_cross_section_mb(species, T, halo.f_He) * MB_CM2 / mean_ism_mass_g(halo.f_He)
+    Q = _injection_per_T(spectrum, T, A, Z) / (4.0 * np.pi * halo.mu * 1e-3)
+    b = ionisation_loss(T, A, Z, halo.f_He) + adiabatic_loss(T, halo)
+    I = surface_rate_per_yr_kpc2 * PER_YR_KPC2_TO_PER_S_CM2 * slab_solution(T, Q, 1.0 / X + spall, b)
+    R = np.asarray(R_GV, dtype=float)
+    Tq = T_from_rigidity(R, A, Z)
+    j = loglog_interp(Tq, T, I) * (Z / A) ** 2 * R / (Tq + M_PROTON_GEV) * 1.0e4
+    return float(j) if np.ndim(R_GV) == 0 else np.asarray(j)
