@@ -21,23 +21,89 @@ def test_every_claim_belongs_to_a_chapter_and_reads_only_its_keys():
     for c in scorecard.CLAIMS:
         assert c.chapter in CHAPTERS
         # the test raises KeyError if it reads a key the chapter does not record
-        ours, met, why = c.test(committed_results(c.chapter))
-        assert met in (True, False, None) and ours and why, f"{c.key}: a claim needs a value and a reason for failing"
+        j = c.test(committed_results(c.chapter))
+        assert j.met in (True, False, None) and j.ours and j.why, (
+            f"{c.key}: a claim needs a value and a reason for failing"
+        )
+        assert (j.margin is None) == (j.met is None), f"{c.key}: a testable claim has a margin, an untestable one none"
+
+
+def test_every_row_has_margin_drivers_and_fragility_and_the_robustness_scan_covers_every_claim():
+    from cocoonlib.book import robustness
+
+    for name in CHAPTERS:
+        for row in scorecard.evaluate(name, committed_results(name), removals={}):
+            assert {"margin", "drivers", "fragile", "verdict"} <= set(row), row
+            assert row["margin"] == "-" or ":" in row["margin"]
+    fake = {
+        "rows": [
+            {"claim": c.key, "choice": ch, "verdict": scorecard.REPRODUCED, "ours": "x"}
+            for c in scorecard.CLAIMS
+            for ch in (robustness.DEFAULT, *robustness.CHOICES)
+        ]
+    }
+    fake["rows"][-1]["verdict"] = scorecard.NOT_REPRODUCED
+    s = robustness.summary(fake)
+    assert set(s) == {c.key for c in scorecard.CLAIMS}
+    last = scorecard.CLAIMS[-1].key
+    assert s[last] == f"depends on: {list(robustness.CHOICES)[-1]} (not reproduced)"
+    assert all(v == "robust" for k, v in s.items() if k != last)
+
+
+def test_a_synthetic_chi2_claim_gives_its_margin_and_flipping_point_by_hand():
+    """Three made-up points against a flat model, judged as the KM2A claim judges one window: chi^2 probability
+    > 1 % with n - 1 degrees of freedom. The margin, by hand: the chi^2 at which the probability is 1 % for 2
+    degrees of freedom is -2 ln(0.01) = 9.2103 (the chi^2 survival function for 2 dof is exp(-chi^2/2)); the point
+    whose removal flips the verdict is the one that pulls most."""
+    import math
+
+    from cocoonlib.book.scorecard import Judgement, Removal, chi2_margin, drivers_text, fragility
+
+    y, sigma, model = [1.0, 1.2, 2.0], [0.1, 0.1, 0.1], 1.05
+    pulls = [(model - v) / s for v, s in zip(y, sigma)]  # -0.5 ... 1.5 ... -9.5
+    chi2 = sum(p * p for p in pulls)
+
+    def judge(chi2, n):
+        # the chi^2 probability by hand: exp(-chi2/2) for 2 degrees of freedom, erfc(sqrt(chi2/2)) for 1
+        p = math.exp(-chi2 / 2) if n == 3 else math.erfc(math.sqrt(chi2 / 2))
+        m = chi2_margin(chi2, n - 1, "toy")
+        return Judgement(f"chi2 {chi2:.2f}/{n - 1}", p > 0.01, "misses", m)
+
+    j = judge(chi2, 3)
+    assert not j.met and j.margin.value == pytest.approx(-2 * math.log(0.01) - chi2, rel=1e-9)
+    removals = [Removal(f"point {i}", 1, judge(chi2 - pulls[i] ** 2, 2)) for i in range(3)]
+    assert [r.judgement.met for r in removals] == [False, False, True]
+    text = drivers_text(j, removals)
+    assert text.startswith("without point 2 (1 point)") and "point 0" not in text
+    assert fragility(j, removals) == "fragile: removing one point (point 2) flips it"
 
 
 def test_verdicts_follow_the_numbers():
     bc = committed_results("bc")
-    assert scorecard.evaluate("bc", {**bc, "chi0_best_g_cm2": 0.4})[0]["verdict"] == scorecard.REPRODUCED
-    assert (
-        scorecard.evaluate("bc", {**bc, "chi0_best_g_cm2": 0.8, "chi0_lo_g_cm2": 0.7, "chi0_hi_g_cm2": 0.9})[0][
-            "verdict"
-        ]
-        == scorecard.NOT_REPRODUCED
-    )
+    around = {"chi0_lo_g_cm2": 0.36, "chi0_hi_g_cm2": 0.44, "chi0_lo2_g_cm2": 0.32, "chi0_hi2_g_cm2": 0.48}
+    assert scorecard.evaluate("bc", {**bc, **around, "chi0_best_g_cm2": 0.4})[0]["verdict"] == scorecard.REPRODUCED
+    # the letter's 0.4 just outside a 2 sigma interval [0.2, 0.39]: not reproduced, and fragile
+    near = {
+        "chi0_best_g_cm2": 0.3,
+        "chi0_lo_g_cm2": 0.25,
+        "chi0_hi_g_cm2": 0.345,
+        "chi0_lo2_g_cm2": 0.2,
+        "chi0_hi2_g_cm2": 0.39,
+    }
+    row = scorecard.evaluate("bc", {**bc, **near})[0]
+    assert row["verdict"] == scorecard.NOT_REPRODUCED and row["fragile"].startswith("fragile")
+    far = {
+        "chi0_best_g_cm2": 0.8,
+        "chi0_lo_g_cm2": 0.7,
+        "chi0_hi_g_cm2": 0.9,
+        "chi0_lo2_g_cm2": 0.6,
+        "chi0_hi2_g_cm2": 1.0,
+    }
+    assert scorecard.evaluate("bc", {**bc, **far})[0]["verdict"] == scorecard.NOT_REPRODUCED
     rows = {r["key"]: r for r in scorecard.evaluate("bc", {**bc, "delta_chi2_no_cocoon": 1.0})}
     assert rows["nonzero"]["verdict"] == scorecard.NOT_REPRODUCED
     model = committed_results("model")
-    assert scorecard.evaluate("model", {**model, "tau_c_Myr": 0.34})[0]["verdict"] == scorecard.REPRODUCED
+    assert scorecard.evaluate("model", {**model, "tau_c_Myr": 0.34})[0]["verdict"] == scorecard.BY_CONSTRUCTION
     assert scorecard.evaluate("model", {**model, "tau_c_Myr": 0.36})[0]["verdict"] == scorecard.NOT_REPRODUCED
     g = committed_results("gamma")
     harder = {**g, "index_inner_1_10TeV": 2.5, "index_outer_1_10TeV": 2.6}

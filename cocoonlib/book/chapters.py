@@ -68,6 +68,7 @@ _CR_SEA = (
     "dge_production_model",
     "f_He",
     "cr_sea",
+    "dge_knee",
     "R_min_local",
     "phi",
     "R_rehardening",
@@ -289,6 +290,8 @@ CHAPTERS: dict[str, Chapter] = {
                 "R0_max_found": "1 if R0_max lies inside the search range 1-10^4 TV, 0 if it is a bound",
                 "R0_max_headroom_sigma": "n_sigma minus the pull of the DGE alone at the point that sets R0_max: the "
                 "room the cocoons had there (a small value makes the limit ill-conditioned)",
+                "R0_max_margin_sigma": "how far, in errors of the point that sets R0_max, that point would have to "
+                "move for R0_max to reach the nearer end of 20-200 TV (the range of the scorecard's claim)",
                 "R0_best_TV": "R0 that minimises the chi^2 of DGE min + cocoons, both windows [TV]",
                 "chi2_R0_best": "that minimum chi^2 (both windows)",
                 "chi2_R0_chapter": "chi^2 (both windows) at the chapter's R0",
@@ -350,6 +353,7 @@ CHAPTERS: dict[str, Chapter] = {
                 "mask_inner",
                 "cmb_absorption",
                 "icecube_term",
+                "norm_prior",
                 "norm_prior_scale",
                 "grid_scale",
             ),
@@ -371,6 +375,11 @@ CHAPTERS: dict[str, Chapter] = {
                 "R0_gamma_only_best_TV": "best R0 of the gamma rays alone [TV]",
                 "tension_bc_gamma_sigma": "best chi0 of the gamma rays alone minus that of B/C alone, over the "
                 "quadrature sum of their 1 sigma half-widths facing each other",
+                "chi2_gamma_only": "chi^2 of the gamma rays alone at their best fit (priors included)",
+                "ndof_gamma_only": "points + priors - free parameters of the gamma rays alone",
+                "p_gamma_only": "the probability of that chi^2 (goodness of fit of the gamma rays alone)",
+                "tension_bc_gamma_sigma_scaled": "tension_bc_gamma_sigma with the gamma rays' half-width scaled by "
+                "S = sqrt(chi^2/ndof) of their fit where it exceeds 1 (a poor fit's errors scaled)",
                 "delta_chi2_joint_vs_separate": "chi^2 of the joint fit minus those of B/C alone and gamma rays alone",
                 "tension_pg_sigma": "that Delta chi^2 as a two-sided Gaussian significance (dof: the parameters both "
                 "share)",

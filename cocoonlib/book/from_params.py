@@ -32,6 +32,7 @@ from cocoonlib.source.grammage import Grammage
 from cocoonlib.source.injection import injection_spectra as _injection_spectra
 from cocoonlib.stats import bands as _bands
 from cocoonlib.stats import joint as _joint
+from cocoonlib.transport import transport2d as _transport2d
 from cocoonlib.transport.bc import (
     BCFit,
     BCModel,
@@ -250,7 +251,15 @@ def gamma_sky(
     )
     params = {**P, "chi0": chi0}
     sky.params, sky.cocoon_factory = params, changed_cocoons
-    return sky
+    return with_knees(sky, P)
+
+
+def with_knees(sky: _gamma.GammaSky, P: Params) -> _gamma.GammaSky:
+    """The sky with the knee variants of ``P['dge_knee']`` ('both': the sky as it is)."""
+    from dataclasses import replace
+
+    choice = P.get("dge_knee", "both")
+    return sky if choice == "both" else replace(sky, knees=(choice,))
 
 
 # --- B/C -------------------------------------------------------------------------------------------
@@ -508,6 +517,28 @@ def resolve_sources(P: Params, fit: BCFit | None = None, local: _gamma.LocalCR |
         **{f"max_log_residual_{sp}": e.max_log_residual for sp, e in eff.items()},
     }
     return {**P, **changes, RESOLVED_SOURCES: record}
+
+
+def refit_injection_slopes(P: Params, local: _gamma.LocalCR | None = None) -> dict[str, float]:
+    """{"gamma_p": ..., "gamma_He": ...}: the injection slopes with which the 2D transport model at ``P``'s transport
+    gives the shape of the local H and He fits over R_sea_min-R_sea_max
+    (:func:`cocoonlib.sky.source_normalisation.fit_injection_slope`): what a change of the Galactic slope delta_gal
+    asks of the sources for the primaries to stay as measured."""
+    from dataclasses import replace
+
+    full = with_defaults(P)
+    local = local_cr(full) if local is None else local
+    disk, h, spectra = cocoon_disk(full), transport_halo(full), injection_spectra(full)
+    out = {}
+    for sp, name in (("H", "gamma_p"), ("He", "gamma_He")):
+
+        def solve(g, sp=sp):
+            return _transport2d.solve_sea(sp, replace(spectra[sp], gamma=g), disk, h, full["R_gal"])
+
+        out[name] = _sources.fit_injection_slope(
+            solve, local.direct[sp].shape, spectra[sp].gamma, full["R_sea_min"], full["R_sea_max"]
+        )[0]
+    return out
 
 
 def sources_text(P: Params) -> str:

@@ -71,6 +71,10 @@ __all__ = [
     "joint_likelihood",
     "joint_variant",
     "fit_status",
+    "joint_leave_one_out",
+    "totals",
+    "delta_free_parameters",
+    "largest_R0",
 ]
 
 
@@ -313,6 +317,7 @@ NOT_IN_SKY = (
     "R0_grid",
     "ad_grammage_model",
     "icecube_term",
+    "norm_prior",
     "norm_prior_scale",
     "xsec_fragmentation",
     "xsec_inelastic",
@@ -344,10 +349,11 @@ def sky_of(ctx: Context, P: Mapping[str, Any], label: str, **build) -> gamma.Gam
     """:func:`cocoonlib.book.from_params.gamma_sky` ``(P, **build)``: the sky of ``P`` with the cocoon parameters at
     their defaults, kept under the other parameters (and ``label``, which must name ``build``), given the cocoons of
     ``P`` by :meth:`~cocoonlib.sky.gamma.GammaSky.with_cocoons`."""
-    key = (label, _items(P, drop=SKY_COCOON_PARAMETERS + NOT_IN_SKY), _fit_file(P, ("transport_source",)))
+    drop = (*SKY_COCOON_PARAMETERS, *NOT_IN_SKY, "dge_knee")  # the knee only narrows the band: applied afterwards
+    key = (label, _items(P, drop=drop), _fit_file(P, ("transport_source",)))
     base_P = {**P, **{k: PARAMETERS[k].default for k in SKY_COCOON_PARAMETERS if k in P}, "chi0_source": "parameter"}
-    base = ctx.cached("sky", key, lambda: from_params.gamma_sky(base_P, **build))
-    return base.with_cocoons(**_cocoon_changes(P))
+    base = ctx.cached("sky", key, lambda: from_params.gamma_sky({**base_P, "dge_knee": "both"}, **build))
+    return from_params.with_knees(base.with_cocoons(**_cocoon_changes(P)), P)
 
 
 def _measurements(ctx: Context, windows) -> dict:
@@ -714,16 +720,33 @@ def _neutrino_keys(ctx: Context) -> dict:
 R0_SEARCH_TV = (1.0, 1e4)
 
 
-def _totals(sky: gamma.GammaSky, **changes) -> dict:
+def totals(sky: gamma.GammaSky, **changes) -> dict:
     """{window: DGE min + cocoons} of the sky with its cocoons changed by ``changes``."""
     s = sky.with_cocoons(**changes)
     return {w: s.total(w) for w in s.windows}
 
 
+def largest_R0(
+    sky: gamma.GammaSky, measurements: Mapping, n_sigma: float, dge_scale: Mapping[str, float] | None = None
+) -> tuple[float, str]:
+    """The R0 appendix's limit for any sky: the largest R0 at which its lowest DGE (times ``dge_scale`` per window,
+    1 if None) plus its cocoons exceeds no point of ``measurements`` by more than ``n_sigma``, the points the DGE alone
+    exceeds set aside (:func:`cocoonlib.stats.limits.largest_value`): (R0 [TV], status)."""
+    scale = {w: 1.0 if dge_scale is None else dge_scale.get(w, 1.0) for w in sky.windows}
+    dge = {w: scale[w] * sky.dge(w, variant=sky.lowest_knee) for w in sky.windows}
+    aside = limits.overshot_by(measurements, sky.E, dge, n_sigma)
+
+    def pull(R0):
+        s = sky.with_cocoons(R0=R0)
+        return limits.max_pull(measurements, sky.E, {w: dge[w] + s.cocoon(w) for w in sky.windows}, aside)
+
+    return limits.largest_value(pull, *R0_SEARCH_TV, n_sigma)
+
+
 def _r0_R0_max(ctx: Context) -> tuple[float, str]:
     sky, m, aside = ctx["sky"], ctx["measurements"], ctx["set_aside"]
     return limits.largest_value(
-        lambda r: limits.max_pull(m, sky.E, _totals(sky, R0=r), aside), *R0_SEARCH_TV, ctx.P["n_sigma"]
+        lambda r: limits.max_pull(m, sky.E, totals(sky, R0=r), aside), *R0_SEARCH_TV, ctx.P["n_sigma"]
     )
 
 
@@ -732,8 +755,28 @@ def _r0_limit(ctx: Context) -> tuple[str, float, float, float]:
     sky, m = ctx["sky"], ctx["measurements"]
     at_max = ctx["sky_R0_max"]
     window, E, pull = limits.limiting_point(m, sky.E, {w: at_max.total(w) for w in sky.windows}, ctx["set_aside"])
-    room = limits.headroom(m, sky.E, {w: sky.dge(w, variant="min") for w in sky.windows}, window, E, ctx.P["n_sigma"])
+    room = limits.headroom(
+        m, sky.E, {w: sky.dge(w, variant=sky.lowest_knee) for w in sky.windows}, window, E, ctx.P["n_sigma"]
+    )
     return window, E, pull, room
+
+
+#: the range of R0_max the scorecard's claim on R0 tests [TV] (cocoonlib.book.scorecard, claim r0_upper)
+R0_CLAIM_RANGE_TV = (20.0, 200.0)
+
+
+def r0_max_margin_sigma(ctx: Context) -> float:
+    """How far, in errors of the point that sets R0_max, that point would have to move for R0_max to reach the nearer
+    end (in ln R0) of :data:`R0_CLAIM_RANGE_TV`: |pull of DGE min + cocoons there at that R0 - n_sigma|."""
+    R0_max = ctx["R0_max"][0]
+    window, E = ctx["limit"][:2]
+    lo, hi = R0_CLAIM_RANGE_TV
+    target = hi if abs(math.log(hi / R0_max)) < abs(math.log(R0_max / lo)) else lo
+    at = ctx["sky"].with_cocoons(R0=target)
+    pts = compare.measured_points(ctx["measurements"][window])
+    i = int(np.argmin(np.abs(pts.E_GeV.to_numpy() / E - 1.0)))
+    pull = compare.pulls(ctx["measurements"][window], at.E, at.total(window))[i]
+    return float(abs(pull - ctx.P["n_sigma"]))
 
 
 def _r0_keys(ctx: Context) -> dict:
@@ -744,6 +787,7 @@ def _r0_keys(ctx: Context) -> dict:
         "R0_max_TV": R0_max,
         "R0_max_found": float(status == "found"),
         "R0_max_headroom_sigma": ctx["limit"][3],
+        "R0_max_margin_sigma": r0_max_margin_sigma(ctx),
         "R0_best_TV": R0_best,
         "chi2_R0_best": chi2_best,
         "chi2_R0_chapter": ctx["chi2_ref"],
@@ -820,6 +864,43 @@ def _joint_skies(ctx: Context) -> dict:
     return out
 
 
+def _joint_model_dge(ctx: Context) -> dict:
+    """{region: {(sea, gas): DGE band centre at :data:`cocoonlib.stats.joint.PRIOR_ENERGY_GEV`}} over the book's three
+    seas and three gas models, for the regions of the gamma-ray terms (the skies built as :func:`_joint_skies`)."""
+    from cocoonlib.sky.diffuse import CR_SEAS
+
+    out: dict[str, dict] = {}
+    for sea in CR_SEAS:
+        Q = {**ctx.P, "cr_sea": sea, "chi0_source": "parameter", "transport_source": "parameter"}
+        for windows in from_params.JOINT_SKY_WINDOWS:
+            sky = sky_of(ctx, Q, "gamma " + " ".join(windows), window_names=windows)
+            for r in (w for w in windows if w in joint.REGIONS):
+                for g in sky.gas_models:
+                    out.setdefault(r, {})[sea, g] = sky.at(0.5 * sum(sky.dge_band(r, g)), joint.PRIOR_ENERGY_GEV)
+    return out
+
+
+def _joint_prior_widths(ctx: Context) -> dict | None:
+    """The prior widths of ``norm_prior``: the spread over seas x gas models ('models'), or None: the gas models alone
+    at the chapter's sea (the default of :func:`cocoonlib.stats.joint.region_terms`)."""
+    if ctx.P["norm_prior"] == "gas":
+        return None
+    values = ctx["model_dge"]
+    centre = {r: v[ctx.P["cr_sea"], ctx.P["gas_model"]] for r, v in values.items()}
+    return joint.spread_widths(values, centre)
+
+
+def delta_free_parameters(ctx: Context) -> dict:
+    """The chapter's parameters with the Galactic slope free in B/C and the rest made consistent with it: D0 and
+    delta_gal of B/C refitted with both free, and the injection slopes of H and He refitted so that the transport model
+    at that transport keeps the local spectra (:func:`cocoonlib.book.from_params.refit_injection_slopes`). A steeper
+    delta_gal needs harder sources, and the cocoons inject what the sources do."""
+    P = {**ctx.P, "free_transport": "D0+delta"}
+    fit = bc_refit(ctx, P)
+    P = {**P, "D0": fit.best["D0"], "delta_gal": fit.best["delta"]}
+    return {**P, **from_params.refit_injection_slopes(P)}
+
+
 def _joint_use(ctx: Context) -> tuple:
     return ("bc", "gamma", "icecube") if ctx.P["icecube_term"] == "on" else ("bc", "gamma")
 
@@ -853,23 +934,24 @@ def joint_variant(ctx: Context, use_joint=None, p=None, terms=None, fixed=None, 
     use_joint = ctx["use"] if use_joint is None else use_joint
     Lj = joint_likelihood(ctx, use_joint, p, terms, **kw)
     Lg = joint_likelihood(ctx, tuple(u for u in use_joint if u != "bc"), p, terms, **kw)
-    fixed_j = {k: v for k, v in (fixed or {}).items() if k in Lj.names}
+    fixed_j = {k: v for k, v in {**ctx["fixed"], **(fixed or {})}.items() if k in Lj.names}
     fixed_g = {k: v for k, v in fixed_j.items() if k in Lg.names}
     fj = joint.fit_joint(Lj, fixed=fixed_j, intervals=("chi0",), two_sigma=False)
     fg = joint.fit_joint(Lg, fixed=fixed_g, intervals=("chi0",), two_sigma=False)
     fb = ctx["fits"]["B/C alone"]
     if p is not None and p is not ctx.P:
-        fb = joint.fit_joint(joint_likelihood(ctx, ("bc",), p, terms, **kw), intervals=("chi0",), two_sigma=False)
+        fb = _fit(joint_likelihood(ctx, ("bc",), p, terms, **kw), ctx["fixed"], intervals=("chi0",), two_sigma=False)
     tn = joint.tension(fb, fg, fj)
     return {
         "chi0 joint": fj.chi0,
         "chi0 joint 1 sigma": interval_text(fj, "chi0"),
         "R0 joint [TV]": fj.R0_TV,
-        "chi2 / ndof": f"{fj.chi2:.1f} / {fj.ndof}",
         "chi0 B/C alone": fb.chi0,
         "chi0 B/C alone 1 sigma": interval_text(fb, "chi0"),
         "chi0 gamma alone": fg.chi0,
         "chi0 gamma alone 1 sigma": interval_text(fg, "chi0"),
+        "chi2 joint": fj.chi2,
+        "ndof joint": fj.ndof,
         "difference [sigma]": tn["difference_sigma"],
         "PG [sigma]": tn["delta_chi2_sigma"],
         "fits": fit_status(joint=fj, gamma=fg, bc=fb),
@@ -883,14 +965,25 @@ def fit_status(**fits) -> str:
     return "; ".join(bad) if bad else "all valid"
 
 
+def joint_fixed(ctx: Context) -> dict:
+    """Parameters every fit of the chapter holds: the knee, when ``dge_knee`` keeps one variant (the DGE band is then
+    one curve and the knee has nothing to move)."""
+    return {} if ctx.P.get("dge_knee", "both") == "both" else {"knee": 0.0}
+
+
+def _fit(L: joint.JointLikelihood, fixed: Mapping[str, float], **kw) -> joint.JointFit:
+    """:func:`cocoonlib.stats.joint.fit_joint` with the ``fixed`` parameters the likelihood has."""
+    return joint.fit_joint(L, fixed={k: v for k, v in fixed.items() if k in L.names}, **kw)
+
+
 def _joint_fits(ctx: Context) -> dict:
     """The three fits of the key numbers: B/C alone, the gamma rays alone and the joint fit (Minos at 1 and 2 sigma
     for chi0 and R0)."""
-    use = ctx["use"]
+    use, fixed = ctx["use"], ctx["fixed"]
     return {
-        "B/C alone": joint.fit_joint(joint_likelihood(ctx, ("bc",))),
-        "gamma rays alone": joint.fit_joint(joint_likelihood(ctx, tuple(u for u in use if u != "bc"))),
-        "joint": joint.fit_joint(joint_likelihood(ctx, use)),
+        "B/C alone": _fit(joint_likelihood(ctx, ("bc",)), fixed),
+        "gamma rays alone": _fit(joint_likelihood(ctx, tuple(u for u in use if u != "bc")), fixed),
+        "joint": _fit(joint_likelihood(ctx, use), fixed),
     }
 
 
@@ -910,10 +1003,53 @@ def _joint_sea_change(ctx: Context):
     return from_params.sea_shape_change(sea_P, [D0_best - D0_err, D0_best + D0_err, ctx.P["D0"]])
 
 
+def joint_leave_one_out(ctx: Context) -> dict[str, dict]:
+    """{data set removed: {"bc": B/C alone, "gamma": gamma rays alone, "joint": joint fit, "tension": joint.tension,
+    "points": n}} with each B/C experiment and each gamma-ray region left out in turn (the fits of chi0 with 1 sigma
+    Minos intervals; a fit the removal does not touch is the chapter's own). Each fit starts from the chapter's."""
+    fits, use = ctx["fits"], ctx["use"]
+    data = ctx["bc_data"]
+    terms = ctx["terms"]
+    gamma_use = tuple(u for u in use if u != "bc")
+    out = {}
+
+    def fit(L, start):
+        free_start = {k: v for k, v in start.values().items() if k in L.names and k not in ctx["fixed"]}
+        return _fit(L, ctx["fixed"], start=free_start, intervals=("chi0",), two_sigma=False)
+
+    for exp in data[data.used].experiment.unique():
+        subset = data.assign(used=data.used & (data.experiment != exp))
+        L = lambda u: from_params.joint_likelihood(ctx.P, ctx["skies"], ctx["model"], subset, use=u, terms=terms)  # noqa: E731
+        b, j = fit(L(("bc",)), fits["B/C alone"]), fit(L(use), fits["joint"])
+        g = fits["gamma rays alone"]
+        out[exp] = {
+            "bc": b,
+            "gamma": g,
+            "joint": j,
+            "tension": joint.tension(b, g, j),
+            "points": int((data.used & (data.experiment == exp)).sum()),
+        }
+    for region in [r for r in terms if r in joint.REGIONS]:
+        kept = {r: t for r, t in terms.items() if r != region}
+        L = lambda u: joint_likelihood(ctx, u, terms=kept)  # noqa: E731
+        g, j = fit(L(gamma_use), fits["gamma rays alone"]), fit(L(use), fits["joint"])
+        b = fits["B/C alone"]
+        out[region] = {
+            "bc": b,
+            "gamma": g,
+            "joint": j,
+            "tension": joint.tension(b, g, j),
+            "points": sum(o.n for o in terms[region].observables),
+        }
+    return out
+
+
 def _joint_keys(ctx: Context) -> dict:
     fits, use = ctx["fits"], ctx["use"]
     fit, bc_alone, gamma_alone = fits["joint"], fits["B/C alone"], fits["gamma rays alone"]
     tension = ctx["tension"]
+    gof = joint.goodness_of_fit(gamma_alone)
+    scaled = joint.tension(bc_alone, gamma_alone, fit, gamma_scale=gof["S"])
     R0_lo, R0_hi = fit.interval("R0")
     return {
         "chi0_joint_best_g_cm2": fit.chi0,
@@ -931,6 +1067,10 @@ def _joint_keys(ctx: Context) -> dict:
         "chi0_gamma_only_hi_g_cm2": gamma_alone.interval("chi0")[1],
         "R0_gamma_only_best_TV": gamma_alone.R0_TV,
         "tension_bc_gamma_sigma": tension["difference_sigma"],
+        "chi2_gamma_only": gof["chi2"],
+        "ndof_gamma_only": gof["ndof"],
+        "p_gamma_only": gof["p"],
+        "tension_bc_gamma_sigma_scaled": scaled["difference_sigma"],
         "delta_chi2_joint_vs_separate": tension["delta_chi2"],
         "tension_pg_sigma": tension["delta_chi2_sigma"],
         "chi0_joint_with_icecube_g_cm2": fit.chi0 if "icecube" in use else float(ctx["icecube_variant"]["chi0 joint"]),
@@ -943,7 +1083,7 @@ def _appendix_pieces() -> dict:
     """The measurements of the sky's windows, the DGE min and the points it alone overshoots (the appendices)."""
     return {
         "measurements": lambda ctx: _measurements(ctx, ctx["sky"].windows),
-        "dge_min": lambda ctx: {w: ctx["sky"].dge(w, variant="min") for w in ctx["sky"].windows},
+        "dge_min": lambda ctx: {w: ctx["sky"].dge(w, variant=ctx["sky"].lowest_knee) for w in ctx["sky"].windows},
         "set_aside": lambda ctx: limits.overshot_by(
             ctx["measurements"], ctx["sky"].E, ctx["dge_min"], ctx.P["n_sigma"]
         ),
@@ -1002,9 +1142,9 @@ PIECES: dict[str, dict[str, Callable[[Context], Any]]] = {
         "sky_R0_max": lambda ctx: ctx["sky"].with_cocoons(R0=ctx["R0_max"][0]),
         "limit": _r0_limit,
         "R0_best": lambda ctx: limits.minimise_log(
-            lambda r: limits.chi2(ctx["measurements"], ctx["sky"].E, _totals(ctx["sky"], R0=r)), *R0_SEARCH_TV
+            lambda r: limits.chi2(ctx["measurements"], ctx["sky"].E, totals(ctx["sky"], R0=r)), *R0_SEARCH_TV
         ),
-        "chi2_ref": lambda ctx: limits.chi2(ctx["measurements"], ctx["sky"].E, _totals(ctx["sky"], R0=ctx.P["R0"])),
+        "chi2_ref": lambda ctx: limits.chi2(ctx["measurements"], ctx["sky"].E, totals(ctx["sky"], R0=ctx.P["R0"])),
     },
     "delta": {
         "sky": _delta_sky,
@@ -1024,13 +1164,19 @@ PIECES: dict[str, dict[str, Callable[[Context], Any]]] = {
             (ctx.P["ams02_table"], ctx.P["T_min_fit"]),
             lambda: bc.bc_fit_data(ctx.P["ams02_table"], ctx.P["T_min_fit"]),
         ),
-        "terms": lambda ctx: from_params.joint_region_terms(ctx.P, ctx["skies"], ctx.P["norm_prior_scale"]),
+        "model_dge": _joint_model_dge,
+        "prior_widths": _joint_prior_widths,
+        "terms": lambda ctx: from_params.joint_region_terms(
+            ctx.P, ctx["skies"], ctx.P["norm_prior_scale"], ctx["prior_widths"]
+        ),
         "use": _joint_use,
         "fits": _joint_fits,
         "tension": lambda ctx: joint.tension(
             ctx["fits"]["B/C alone"], ctx["fits"]["gamma rays alone"], ctx["fits"]["joint"]
         ),
         "icecube_variant": _joint_icecube_variant,
+        "fixed": joint_fixed,
+        "leave_one_out": joint_leave_one_out,
         "sea_change": _joint_sea_change,
     },
 }

@@ -753,6 +753,19 @@ PARAMETERS: dict[str, Parameter] = {
             choices=("transport", "uniform", "sources"),
         ),
         _p(
+            "dge_knee",
+            "both",
+            "",
+            "choice",
+            r"-",
+            "the knee variants of the local spectrum the DGE spans: both (a band from 'min', KASCADE, to 'max', "
+            "IceTop), or one of them",
+            "I",
+            "assumed: the two variants bracket the air-shower data as the letter's base min and max do "
+            "(De la Torre Luque+2023); one alone shows what a verdict owes to the knee",
+            choices=("both", "min", "max"),
+        ),
+        _p(
             "R_gal",
             20.0,
             "kpc",
@@ -937,11 +950,24 @@ PARAMETERS: dict[str, Parameter] = {
             "",
             "float",
             r"s_{prior}",
-            "multiplies the width of the Gaussian prior on each "
-            "region's DGE normalisation (the spread of the three gas models there)",
+            "multiplies the width of the Gaussian prior on each region's DGE normalisation (norm_prior)",
             "I",
-            "assumed: 1, the gas-model spread as the uncertainty of the DGE; the chapter shows 2 as well",
+            "assumed: 1, the model spread as the uncertainty of the DGE; the chapter shows 2 as well",
             (0.0, 100.0, False, True),
+        ),
+        _p(
+            "norm_prior",
+            "models",
+            "",
+            "choice",
+            r"\sigma_r",
+            "what sets the width of the prior on each region's DGE normalisation: the spread of the DGE over the "
+            "book's gas models and cosmic-ray seas ('models'), or over the gas models alone at the chapter's sea "
+            "('gas')",
+            "I",
+            "assumed: 'models', the book's own spread of the DGE (three gas models x three seas, at 10 TeV); 'gas' was "
+            "this chapter's prior before, as narrow as 2 % where the gas models agree",
+            choices=("models", "gas"),
         ),
         # --- sky windows and numerics ---
         _p(

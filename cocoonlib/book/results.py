@@ -32,10 +32,13 @@ def clean(values: Mapping[str, float]) -> dict[str, float]:
     return out
 
 
-def record(chapter: str, values: Mapping[str, float], sea: Mapping[str, float] | None = None) -> dict[str, float]:
+def record(
+    chapter: str, values: Mapping[str, float], sea: Mapping[str, float] | None = None, removals: Mapping | None = None
+) -> dict[str, float]:
     """Record a chapter's key numbers (all keys the chapter declares, and only those). ``sea``: the chapter's own
     numbers with ``source_normalisation`` = 'sea' (:func:`cocoonlib.book.keys.sea_key_numbers`), for the second
-    column of the scorecard; None for a chapter the normalisation does not touch."""
+    column of the scorecard; None for a chapter the normalisation does not touch. ``removals``: its claims judged
+    without each part of their data (:func:`cocoonlib.book.verdicts.leave_one_out`), for their drivers."""
     from IPython.display import display
 
     declared = get_chapter(chapter).results
@@ -54,7 +57,7 @@ def record(chapter: str, values: Mapping[str, float], sea: Mapping[str, float] |
         glue(f"{chapter}_{k}", float(f"{v:.4g}"), display=False)
     from cocoonlib.book.scorecard import glue_claims
 
-    glue_claims(chapter, values, None if sea is None else clean(sea))  # {} : the sea could not be computed
+    glue_claims(chapter, values, None if sea is None else clean(sea), removals)  # sea {}: could not be computed
     return values
 
 

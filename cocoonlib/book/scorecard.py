@@ -13,13 +13,16 @@ The thresholds that turn a sentence of the papers into a test ("dominate" means 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from scipy.special import chdtrc
+from scipy.stats import chi2 as chi2_dist
+from scipy.stats import norm
 
 from cocoonlib.sky.diffuse import HARDER_BY, hardness
-from cocoonlib.transport.bc import LETTER_CHI0, chi0_verdict
+from cocoonlib.transport.bc import LETTER_CHI0
 
 __all__ = [
     "REPRODUCED",
@@ -34,16 +37,58 @@ __all__ = [
     "missing_measurements",
     "SEA_FIELDS",
     "changes_text",
+    "BY_CONSTRUCTION",
+    "Margin",
+    "Judgement",
+    "Removal",
+    "verdict_of",
+    "drivers_text",
+    "fragility",
+    "chi2_margin",
+    "z_of_p",
 ]
 
 REPRODUCED, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "not reproduced", "not testable here"
-VERDICTS = (REPRODUCED, NOT_REPRODUCED, NOT_TESTABLE)
-FIELDS = ("claim", "source", "letter", "criterion", "ours", "verdict", "why")
+BY_CONSTRUCTION = "consistent by construction"
+VERDICTS = (REPRODUCED, NOT_REPRODUCED, NOT_TESTABLE, BY_CONSTRUCTION)
+FIELDS = ("claim", "source", "letter", "criterion", "ours", "verdict", "why", "margin", "drivers")
 #: the fields of the second column: the verdict with the cocoons as the Galaxy's sources (source_normalisation =
 #: 'sea'), its number and reason
 SEA_FIELDS = ("ours_sea", "verdict_sea", "why_sea")
+#: a verdict that flips with less than this many sigma of change is fragile
+FRAGILE_SIGMA = 1.0
 
 Results = Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Margin:
+    """How far a verdict's deciding statistic is from its threshold: ``value`` in ``unit`` (positive: on the side of
+    the verdict's criterion being met, negative: on the other side; its size is how far it would have to move to
+    flip), and ``sigma``, the same in standard deviations where a likelihood exists (None where not). ``what`` names
+    the statistic."""
+
+    value: float
+    unit: str
+    what: str
+    sigma: float | None = None
+
+    def text(self) -> str:
+        size = f"{abs(self.value):.3g}{' ' + self.unit if self.unit else ''}"
+        side = "of room" if self.value >= 0 else "short"
+        in_sigma = f" ({abs(self.sigma):.2g} sigma)" if self.sigma is not None and self.unit != "sigma" else ""
+        return f"{self.what}: {size}{in_sigma} {side}"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A claim's test on one set of results: this book's value (text), met (True, False, None: cannot be tested), the
+    reason when not met, and the margin (None when it cannot be tested)."""
+
+    ours: str
+    met: bool | None
+    why: str
+    margin: Margin | None = None
 
 
 @dataclass(frozen=True)
@@ -54,8 +99,11 @@ class Claim:
     source: str  #: where they say it
     letter: str  #: the papers' number or statement
     criterion: str  #: how this book decides
-    #: results -> (this book's value, met: True / False / None = cannot be tested, reason if not met)
-    test: Callable[[Results], tuple[str, bool | None, str]]
+    #: results -> :class:`Judgement`
+    test: Callable[[Results], Judgement]
+    #: the input of this book chosen to give the papers' number, if any: a met claim is then "consistent by
+    #: construction", not "reproduced"
+    construction: str = ""
 
 
 def missing_measurements(*experiments: str) -> list[str]:
@@ -67,66 +115,124 @@ def missing_measurements(*experiments: str) -> list[str]:
     return [e for e in experiments if e.lower() not in names.lower()]
 
 
-# --- the tests, one per claim: (value, met, reason if not met) ---------------------------------
+# --- margins of probabilities -----------------------------------------------------------------------
+#: the chi^2 probability below which a description of data fails (1 %: a Gaussian 2.58 sigma, two-sided)
+P_MIN = 0.01
+
+
+def z_of_p(p: float) -> float:
+    """The two-sided Gaussian significance of a probability (as the joint chapter's tension)."""
+    return float(norm.isf(max(p, 1e-300) / 2.0))
+
+
+def chi2_margin(chi2: float, dof: int, what: str) -> Margin:
+    """Margin of "chi^2 probability > P_MIN": in chi^2 units (the chi^2 at P_MIN minus this one) and in sigma (the
+    significance of P_MIN minus this chi^2's)."""
+    threshold = float(chi2_dist.isf(P_MIN, dof))
+    return Margin(threshold - chi2, "in chi^2", what, z_of_p(P_MIN) - z_of_p(chdtrc(dof, chi2)))
+
+
+def _worst(margins: list[Margin]) -> Margin:
+    """The margin of a criterion that needs all its parts: the part closest to failing (or furthest from passing)."""
+    return min(margins, key=lambda m: m.sigma if m.sigma is not None else m.value)
+
+
+# --- the tests, one per claim -------------------------------------------------------------------
 
 
 def _chi0(r: Results):
     best, lo, hi = r["chi0_best_g_cm2"], r["chi0_lo_g_cm2"], r["chi0_hi_g_cm2"]
-    _, lo_l, hi_l = LETTER_CHI0
-    return (
-        f"{best:.3f} [{lo:.3f}, {hi:.3f}] (1 sigma)",
-        chi0_verdict(best, (lo, hi)) == "inside",
-        f"best fit outside {lo_l}-{hi_l} or 1 sigma interval disjoint from it",
+    lo2, hi2 = r["chi0_lo2_g_cm2"], r["chi0_hi2_g_cm2"]
+    letter, lo_l, hi_l = LETTER_CHI0
+    # where the letter's value sits in this book's profile, in sigma (each side its own half-width)
+    z = (letter - best) / (hi - best) if letter >= best else (best - letter) / (best - lo)
+    in_range = min(best - lo_l, hi_l - best)  # the best fit's distance from the nearer end of the letter's range
+    edge_sigma = in_range / ((best - lo) if best - lo_l < hi_l - best else (hi - best))
+    margins = [
+        Margin(
+            min(letter - lo2, hi2 - letter), "g cm^-2", f"the letter's {letter} against the 2 sigma interval", 2 - z
+        ),
+        Margin(in_range, "g cm^-2", f"the best fit against {lo_l}-{hi_l}", edge_sigma),
+    ]
+    met = lo2 <= letter <= hi2 and lo_l <= best <= hi_l
+    why = (
+        f"the letter's {letter} lies outside this book's 2 sigma interval"
+        if not lo2 <= letter <= hi2
+        else f"the best fit lies outside {lo_l}-{hi_l}"
     )
+    ours = f"{best:.3f}, 1 sigma [{lo:.3f}, {hi:.3f}], 2 sigma [{lo2:.3f}, {hi2:.3f}]"
+    return Judgement(ours, met, why, _worst(margins))
 
 
 def _nonzero(r: Results):
     d = r["delta_chi2_no_cocoon"]
-    return f"Delta chi2 = {d:.1f}", d >= 4.0, "B/C fits as well without cocoons"
+    m = Margin(d - 4.0, "in chi^2", "Delta chi^2 against 4", math.sqrt(max(d, 0.0)) - 2.0)
+    return Judgement(f"Delta chi2 = {d:.1f}", d >= 4.0, "B/C fits as well without cocoons", m)
 
 
 def _residence(r: Results):
     tau = r["tau_c_Myr"]
-    return f"{tau:.3f} Myr", round(tau, 1) == 0.3, "does not round to 0.3 Myr"
+    m = Margin(min(tau - 0.25, 0.35 - tau), "Myr", "tau_c against 0.25-0.35 Myr (rounds to 0.3)")
+    return Judgement(f"{tau:.3f} Myr", round(tau, 1) == 0.3, "does not round to 0.3 Myr", m)
 
 
 def _share(r: Results):
     s_in, s_out = r["cocoon_fraction_inner_1TeV"], r["cocoon_fraction_outer_1TeV"]
-    return (
+    return Judgement(
         f"{s_in:.2f} inner, {s_out:.2f} outer",
         s_in > 0.5,
         "cocoons below half of the inner total at 1 TeV with this book's transport-model DGE (chapter 3); a "
         "lower DGE in the inner window, or more cocoon flux (eps_p, R0), would raise the share",
+        Margin(s_in - 0.5, "", "inner share against 0.5"),
     )
 
 
+def _chi2_claim(r: Results, chi2_key: str, n_key: str, parts, label: str, why: str):
+    """A description of points by "chi^2 probability > P_MIN in every part" (n - 1 degrees of freedom: one free
+    number, where inside the DGE band)."""
+    dof = {w: max(int(r[n_key.format(w)]) - 1, 1) for w in parts}
+    chi2 = {w: r[chi2_key.format(w)] for w in parts}
+    p = {w: chdtrc(dof[w], chi2[w]) for w in parts}
+    ours = ", ".join(f"chi2 {chi2[w]:.1f}/{dof[w]} ({w})" for w in parts)
+    failing = " and ".join(w for w, v in p.items() if v <= P_MIN)
+    margin = _worst([chi2_margin(chi2[w], dof[w], f"{label} {w}") for w in parts])
+    return Judgement(ours, min(p.values()) > P_MIN, why.format(failing=failing), margin)
+
+
 def _km2a(r: Results):
-    # one free number in the chapter's chi2 (where inside the band): n - 1 degrees of freedom
-    p = {w: chdtrc(r[f"n_km2a_{w}"] - 1, r[f"chi2_km2a_{w}"]) for w in ("inner", "outer")}  # chi2 survival function
-    ours = ", ".join(f"chi2 {r[f'chi2_km2a_{w}']:.1f}/{r[f'n_km2a_{w}'] - 1:.0f} ({w})" for w in ("inner", "outer"))
-    failing = " and ".join(w for w, v in p.items() if v <= 0.01)
-    return ours, min(p.values()) > 0.01, f"DGE + cocoons miss KM2A's shape in the {failing} window (chapter 3)"
+    return _chi2_claim(
+        r,
+        "chi2_km2a_{}",
+        "n_km2a_{}",
+        ("inner", "outer"),
+        "KM2A",
+        "DGE + cocoons miss KM2A's shape in the {failing} window (chapter 3)",
+    )
 
 
 def _harder(r: Results):
     a, b = r["index_inner_1_10TeV"], r["index_outer_1_10TeV"]
-    return (
+    return Judgement(
         f"index {a:.3f} inner, {b:.3f} outer",
         hardness(a, b) == "harder than",
         "the cocoon share of the inner window does not exceed the outer one by enough to harden it, and the "
         "cocoon cut-off near R0 steepens both (chapter 3)",
+        Margin((b - a) - HARDER_BY, "in photon index", f"outer - inner index against {HARDER_BY}"),
     )
 
 
 def _wcda(r: Results):
-    n = {w: int(r[f"n_wcda_{w}"]) for w in ("inner", "outer")}
-    if not any(n.values()):
-        return "-", None, "no LHAASO-WCDA table of the LHAASO windows in data/measurements/ (data/README.md)"
-    dof = {w: max(k - 1, 1) for w, k in n.items() if k}  # one free number: where inside the DGE band
-    p = {w: chdtrc(d, r[f"chi2_wcda_{w}"]) for w, d in dof.items()}
-    ours = ", ".join(f"chi2 {r[f'chi2_wcda_{w}']:.1f}/{d} ({w})" for w, d in dof.items())
-    failing = " and ".join(w for w, v in p.items() if v <= 0.01)
-    return ours, min(p.values()) > 0.01, f"DGE + cocoons miss LHAASO-WCDA in the {failing} window (chapter 3)"
+    parts = tuple(w for w in ("inner", "outer") if int(r[f"n_wcda_{w}"]))
+    if not parts:
+        return Judgement("-", None, "no LHAASO-WCDA table of the LHAASO windows in data/measurements/ (data/README.md)")
+    return _chi2_claim(
+        r,
+        "chi2_wcda_{}",
+        "n_wcda_{}",
+        parts,
+        "WCDA",
+        "DGE + cocoons miss LHAASO-WCDA in the {failing} window (chapter 3)",
+    )
 
 
 def _needs(*experiments: str):
@@ -135,17 +241,21 @@ def _needs(*experiments: str):
     def test(r: Results):
         missing = missing_measurements(*experiments)
         if missing:
-            return "-", None, f"no {' or '.join(missing)} table in the data registry or data/measurements/"
-        return "tables present", None, "tables present, but no chapter compares with them yet"
+            return Judgement("-", None, f"no {' or '.join(missing)} table in the data registry or data/measurements/")
+        return Judgement("tables present", None, "tables present, but no chapter compares with them yet")
 
     return test
 
 
 def _tibet(r: Results):
-    p = {w: chdtrc(r[f"n_tibet_{w}"] - 1, r[f"chi2_tibet_{w}"]) for w in ("25l100", "50l200")}
-    ours = ", ".join(f"chi2 {r[f'chi2_tibet_{w}']:.1f}/{r[f'n_tibet_{w}'] - 1:.0f} ({w})" for w in p)
-    failing = " and ".join(w for w, v in p.items() if v <= 0.01)
-    return ours, min(p.values()) > 0.01, f"the total misses Tibet AS+MD in {failing} (chapter 3, other measurements)"
+    return _chi2_claim(
+        r,
+        "chi2_tibet_{}",
+        "n_tibet_{}",
+        ("25l100", "50l200"),
+        "Tibet AS+MD",
+        "the total misses Tibet AS+MD in {failing} (chapter 3, other measurements)",
+    )
 
 
 def _excess(r: Results):
@@ -158,34 +268,58 @@ def _excess(r: Results):
         )
     if abs(d) > 2:
         why.append("the total misses HAWC's band")
-    return ours, not why, "; ".join(why) or "-"
+    margin = _worst(
+        [
+            Margin(min(share - 0.5, 1.5 - share), "", "share of ARGO-YBJ's excess against 0.5-1.5"),
+            Margin(2.0 - abs(d), "half-widths", "distance from HAWC's band against 2", 2.0 - abs(d)),
+        ]
+    )
+    return Judgement(ours, not why, "; ".join(why) or "-", margin)
 
 
 def _nu_marginal(r: Results):
     share = r["E2F_cocoon_100TeV"] / (0.5 * (r["E2F_total_100TeV_min"] + r["E2F_total_100TeV_max"]))
-    return f"cocoon share {100 * share:.2g} %", share < 0.1, "cocoons above 10 %"
+    return Judgement(
+        f"cocoon share {100 * share:.2g} %",
+        share < 0.1,
+        "cocoons above 10 %",
+        Margin(0.1 - share, "", "share against 0.1"),
+    )
 
 
 def _nu_level(r: Results):
     lo, hi = r["E2F_total_100TeV_min"], r["E2F_total_100TeV_max"]
-    return (
+    return Judgement(
         f"total {lo:.2g}-{hi:.2g} GeV cm^-2 s^-1 ({r['ratio_total_to_icecube_pi0_100TeV']:.2f} x IceCube pi0)",
         hi < 2e-8,
         "the total reaches 2e-8",
+        Margin(2e-8 - hi, "GeV cm^-2 s^-1", "upper edge against 2e-8"),
     )
+
+
+def _scale_limit_sigma(value: float, threshold: float, headroom: float) -> float:
+    """For a limit on chi0 (the cocoons linear in it) set by one point: how far, in errors of that point, it would have
+    to move for the limit to reach ``threshold``. The pull there is that of the DGE plus chi0 a, with
+    a = headroom / value (the pull reaches n_sigma at the limit), so at the threshold it is n_sigma plus
+    headroom (threshold / value - 1)."""
+    return headroom * (threshold / value - 1.0) if value > 0 else math.inf
 
 
 def _r0_upper(r: Results):
     R, found = r["R0_max_TV"], r["R0_max_found"] == 1.0
-    return (
+    inside = found and 20.0 < R < 200.0
+    sigma = r["R0_max_margin_sigma"] * (1 if inside else -1)  # the point's move that brings R0_max to 20 or 200 TV
+    m = Margin(min(R - 20.0, 200.0 - R), "TV", "R0_max against 20-200 TV (the point that sets it)", sigma)
+    return Judgement(
         f"R0_max = {R:.3g} TV",
-        found and 20.0 < R < 200.0,
+        inside,
         "limit not within 20-200 TV" if found else "no limit inside 1-10^4 TV",
+        m,
     )
 
 
 def _r0_lower(r: Results):
-    return (
+    return Judgement(
         f"share {r['cocoon_fraction_inner_1TeV_R0_smallest']:.2g} at R0 = {r['R0_smallest_TV']:g} TV",
         None,
         "the R0 below which the letter calls the cocoons negligible is lost from our copy",
@@ -194,15 +328,29 @@ def _r0_lower(r: Results):
 
 def _kraichnan(r: Results):
     v = r["chi0_max_kraichnan_g_cm2"]
-    return f"chi0_max = {v:.3f} g cm^-2", v < LETTER_CHI0[1], f"LHAASO allows chi0 >= {LETTER_CHI0[1]}"
+    sigma = _scale_limit_sigma(v, LETTER_CHI0[1], r["chi0_max_kraichnan_headroom_sigma"])
+    m = Margin(LETTER_CHI0[1] - v, "g cm^-2", f"chi0_max against {LETTER_CHI0[1]} (the point that sets it)", sigma)
+    return Judgement(f"chi0_max = {v:.3f} g cm^-2", v < LETTER_CHI0[1], f"LHAASO allows chi0 >= {LETTER_CHI0[1]}", m)
 
 
 def _bohm(r: Results):
     v, ratio = r["chi0_max_bohm_g_cm2"], r["ratio_bohm_exp_1TeV"]
-    return (
+    m = _worst(
+        [
+            Margin(
+                v - LETTER_CHI0[0],
+                "g cm^-2",
+                f"chi0_max against {LETTER_CHI0[0]} (the point that sets it)",
+                -_scale_limit_sigma(v, LETTER_CHI0[0], r["chi0_max_bohm_headroom_sigma"]),
+            ),
+            Margin(1.5 - ratio, "", "Bohm/exponential at 1 TeV against 1.5"),
+        ]
+    )
+    return Judgement(
         f"chi0_max = {v:.3f} g cm^-2; Bohm/exponential {ratio:.2f} at 1 TeV, {r['ratio_bohm_exp_10TeV']:.2g} at 10 TeV",
         v >= LETTER_CHI0[0] and ratio < 1.5,
         "Bohm excluded at chi0 = 0.4 or far from the exponential at 1 TeV",
+        m,
     )
 
 
@@ -214,11 +362,13 @@ def _agree(r: Results):
         f"{pg:.1f} sigma; joint chi0 {r['chi0_joint_best_g_cm2']:.3f}, R0 {r['R0_joint_best_TV']:.3g} TV"
     )
     side = "more" if g > bc else "less"
-    return (
+    worst = max(d, pg)
+    return Judgement(
         ours,
         d < 2.0 and pg < 2.0,
         f"with this book's DGE the gamma rays alone want {side} cocoon grammage than B/C allows (chapter joint, "
         "where the variants show what moves it)",
+        Margin(2.0 - worst, "sigma", "the larger of the two tensions against 2 sigma", 2.0 - worst),
     )
 
 
@@ -229,7 +379,8 @@ CLAIMS: tuple[Claim, ...] = (
         "B/C with a constant cocoon grammage: best fit and allowed range",
         "[AESB25] Sec. 3, abstract",
         f"{LETTER_CHI0[0]} [{LETTER_CHI0[1]}, {LETTER_CHI0[2]}] g cm^-2",
-        "best fit inside the letter's range, 1 sigma interval overlapping it",
+        "the letter's best value inside this book's 2 sigma interval, and this book's best fit inside the letter's "
+        "range",
         _chi0,
     ),
     Claim(
@@ -249,6 +400,8 @@ CLAIMS: tuple[Claim, ...] = (
         "~0.3 Myr (~3e5 yr)",
         "tau_c = chi0/(m_p n c) rounds to 0.3 Myr",
         _residence,
+        construction="the gas density inside a cocoon, n_gas = 1 cm^-3, is this book's choice (the letter's is lost), "
+        "made so that tau_c rounds to the letter's 0.3 Myr; tau_c scales as 1/n_gas",
     ),
     Claim(
         "share",
@@ -386,12 +539,70 @@ def claims_of(chapter: str) -> tuple[Claim, ...]:
     return tuple(c for c in CLAIMS if c.chapter == chapter)
 
 
-def evaluate(chapter: str, results: Results) -> list[dict[str, str]]:
-    """The scorecard rows of one chapter: one dict per claim with the fields :data:`FIELDS` and ``key``."""
+@dataclass(frozen=True)
+class Removal:
+    """A claim judged again without part of the data behind it (:mod:`cocoonlib.book.verdicts`): what was removed,
+    how many points that is, and the claim's :class:`Judgement` then."""
+
+    removed: str
+    points: int
+    judgement: Judgement
+
+
+def verdict_of(claim: Claim, j: Judgement) -> str:
+    """The verdict class of a judgement: not testable, not reproduced, reproduced, or consistent by construction
+    (met, with an input the book chose to give the papers' number)."""
+    if j.met is None:
+        return NOT_TESTABLE
+    if not j.met:
+        return NOT_REPRODUCED
+    return BY_CONSTRUCTION if claim.construction else REPRODUCED
+
+
+def drivers_text(j: Judgement, removals: list[Removal] | None) -> str:
+    """Which removal of data flips the verdict ``j``, in words; that none does, with what was tried; or that no data
+    stand behind the number (an empty list); '-' when not computed (None)."""
+    if removals is None:
+        return "-"
+    if not removals:
+        return "none: no measured data behind this number"
+    if j.met is None:
+        return "-"
+    flips = [r for r in removals if r.judgement.met is not None and r.judgement.met != j.met]
+    if not flips:
+        tried = ", ".join(r.removed for r in removals) if len(removals) <= 8 else f"each of {len(removals)} points"
+        return f"no single removal flips it (tried: {tried})"
+    flipped = "; ".join(
+        f"without {r.removed} ({r.points} point{'s' if r.points != 1 else ''}): {r.judgement.ours}" for r in flips
+    )
+    return f"{flipped} (of {len(removals)} removals tried)"
+
+
+def fragility(j: Judgement, removals: list[Removal] | None) -> str:
+    """'fragile: <reason>' for a verdict that flips with less than :data:`FRAGILE_SIGMA` of change or without one
+    point; '' otherwise."""
+    if j.met is None:
+        return ""
+    reasons = []
+    if j.margin is not None and j.margin.sigma is not None and abs(j.margin.sigma) < FRAGILE_SIGMA:
+        reasons.append(f"{j.margin.what} is {abs(j.margin.sigma):.2g} sigma from flipping")
+    for r in removals or []:
+        if r.points == 1 and r.judgement.met is not None and r.judgement.met != j.met:
+            reasons.append(f"removing one point ({r.removed}) flips it")
+    return "fragile: " + "; ".join(reasons) if reasons else ""
+
+
+def evaluate(
+    chapter: str, results: Results, removals: Mapping[str, list[Removal]] | None = None
+) -> list[dict[str, str]]:
+    """The scorecard rows of one chapter: one dict per claim with the fields :data:`FIELDS`, ``key`` and
+    ``fragile``. ``removals``: {claim key: the claim judged without each data set (and, for fewer than 20 points,
+    each point)} (:func:`cocoonlib.book.verdicts.leave_one_out`); a claim missing from it has no data behind it."""
     rows = []
     for c in claims_of(chapter):
-        ours, met, why = c.test(results)
-        verdict = NOT_TESTABLE if met is None else REPRODUCED if met else NOT_REPRODUCED
+        j = c.test(results)
+        rem = None if removals is None else removals.get(c.key, [])
+        verdict = verdict_of(c, j)
         rows.append(
             {
                 "key": c.key,
@@ -399,23 +610,32 @@ def evaluate(chapter: str, results: Results) -> list[dict[str, str]]:
                 "source": c.source,
                 "letter": c.letter,
                 "criterion": c.criterion,
-                "ours": ours,
+                "ours": j.ours,
                 "verdict": verdict,
-                "why": "-" if met else why,
+                "why": c.construction if verdict == BY_CONSTRUCTION else ("met" if j.met else j.why),
+                "margin": j.margin.text() if j.margin is not None else "-",
+                "drivers": drivers_text(j, rem),
+                "fragile": fragility(j, rem),
             }
         )
     return rows
 
 
-def glue_claims(chapter: str, results: Results, sea_results: Results | None = None) -> list[dict[str, str]]:
+def glue_claims(
+    chapter: str,
+    results: Results,
+    sea_results: Results | None = None,
+    removals: Mapping[str, list[Removal]] | None = None,
+) -> list[dict[str, str]]:
     """Glue the chapter's rows (``score_<key>_<field>``, text) for the book's introduction: the fields
     :data:`FIELDS` from ``results`` and :data:`SEA_FIELDS` from ``sea_results`` (the chapter's numbers with
     ``source_normalisation`` = 'sea'; ``results`` if None, for a chapter the normalisation does not touch; empty if
     the sea's transport could not be fitted: then "not testable here"), and the
-    chapter's sentence on what changes between the two (``score_changes_<chapter>``, :func:`changes_text`)."""
+    chapter's sentence on what changes between the two (``score_changes_<chapter>``, :func:`changes_text`).
+    ``removals``: the leave-one-out of :func:`evaluate` (drivers and fragility; '-' without it)."""
     from myst_nb import glue
 
-    rows = evaluate(chapter, results)
+    rows = evaluate(chapter, results, removals)
     if sea_results is not None and not sea_results:  # the sea's transport could not be fitted for this run
         why = "the B/C fit that sets the transport of source_normalisation = 'sea' did not converge"
         sea_rows = [{**r, "ours": "-", "verdict": NOT_TESTABLE, "why": why} for r in rows]
@@ -424,6 +644,7 @@ def glue_claims(chapter: str, results: Results, sea_results: Results | None = No
     for row, sea in zip(rows, sea_rows):
         for f in FIELDS:
             glue(f"score_{row['key']}_{f}", row[f], display=False)
+        glue(f"score_{row['key']}_fragile", row["fragile"] or "not fragile", display=False)
         for f in SEA_FIELDS:
             glue(f"score_{row['key']}_{f}", sea[f.removesuffix("_sea")], display=False)
     glue(f"score_changes_{chapter}", changes_text(rows, sea_rows), display=False)
@@ -448,19 +669,24 @@ def changes_text(rows: list[dict[str, str]], sea_rows: list[dict[str, str]]) -> 
     )
 
 
+#: the page whose robustness scan the table's last column reads (cocoonlib.book.robustness), relative to book/
+ROBUSTNESS_PAGE = "robustness.ipynb"
+
+
 def markdown_table(relative_to: str = "../notebooks") -> str:
     """The scorecard table of the book's introduction, as MyST with cross-document glue: every cell but the
-    chapter link is filled in by the build from the chapters' glued rows. ``python -m cocoonlib.book.scorecard``
-    prints it; a test checks that ``book/intro.md`` contains it verbatim.
+    chapter link is filled in by the build from the chapters' glued rows and the robustness page's
+    (:data:`ROBUSTNESS_PAGE`). ``python -m cocoonlib.book.scorecard`` prints it; a test checks that
+    ``book/intro.md`` contains it verbatim.
 
-    Four columns, so that the table reads at 1280 px without clipping: the claim with its place in the
-    papers and a link to the chapter that tests it; the papers' number; this book's; the verdict with its
-    criterion and, when not reproduced, the reason."""
+    Five columns, so that the table reads at 1280 px without clipping: the claim with its place in the papers and a
+    link to the chapter that tests it; the papers' number; this book's number and verdict; how the verdict is
+    decided (criterion, the reason when not met, the margin, which data drive it, whether it is fragile); and how it
+    holds up (under the book's other model choices, and with the cocoons as the Galaxy's sources)."""
     from cocoonlib.book.chapters import get_chapter
 
     lines = [
-        "| claim (where; chapter) | the papers | this book | verdict: criterion; reason | cocoons as the Galaxy's "
-        "sources |",
+        "| claim (where; chapter) | the papers | this book | how it is decided | how it holds up |",
         "|---|---|---|---|---|",
     ]
     for c in CLAIMS:
@@ -468,11 +694,12 @@ def markdown_table(relative_to: str = "../notebooks") -> str:
         nb = ch.notebook
         ref = f"{relative_to}/{nb}::score_{c.key}"
         cell = lambda f: f"{{glue:text}}`{ref}_{f}:s`"  # noqa: E731  (":s": a format is needed across pages)
+        robust = f"{{glue:text}}`{ROBUSTNESS_PAGE}::robust_{c.key}:s`"
         link = f"[{ch.title}]({relative_to}/{nb.removesuffix('.ipynb')})"
         lines.append(
-            f"| {cell('claim')} ({cell('source')}; {link}) | {cell('letter')} | {cell('ours')} "
-            f"| **{cell('verdict')}**: {cell('criterion')}; {cell('why')} | **{cell('verdict_sea')}**: "
-            f"{cell('ours_sea')} |"
+            f"| {cell('claim')} ({cell('source')}; {link}) | {cell('letter')} | {cell('ours')}: **{cell('verdict')}** "
+            f"| {cell('criterion')}; {cell('why')}. Margin: {cell('margin')}. Drivers: {cell('drivers')}. "
+            f"{cell('fragile')} | {robust}. As the Galaxy's sources: **{cell('verdict_sea')}** ({cell('ours_sea')}) |"
         )
     return "\n".join(lines)
 

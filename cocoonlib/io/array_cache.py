@@ -23,7 +23,7 @@ import numpy as np
 
 from cocoonlib.io import paths
 
-__all__ = ["CACHE_ENV", "cache_folder", "cached_array", "source_digest"]
+__all__ = ["CACHE_ENV", "cache_folder", "cached_array", "source_digest", "code_and_data", "LIBRARIES"]
 
 CACHE_ENV = "COCOON_ARRAY_CACHE"
 
@@ -88,3 +88,22 @@ def source_digest(*files: str | Path) -> str:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()
+
+
+#: the libraries whose numbers the book's cached results depend on (their versions key those caches)
+LIBRARIES = ("numpy", "scipy", "pandas", "astropy", "aafragpy", "iminuit", "particle")
+
+
+def code_and_data() -> list:
+    """What a result of the whole book depends on, for ``depends_on``: a digest of every source file of cocoonlib
+    (modules, tables, scripts) and every file under ``data/`` (the registry holds the sha256 of each external file),
+    their names, and the versions of :data:`LIBRARIES`."""
+    from importlib import metadata
+
+    files = sorted(
+        p
+        for p in (*paths.ROOT.joinpath("cocoonlib").rglob("*"), *paths.DATA.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    named = [str(p.relative_to(paths.ROOT)) for p in files]
+    return [source_digest(*files), named, *(f"{lib}=={metadata.version(lib)}" for lib in LIBRARIES)]

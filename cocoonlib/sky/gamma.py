@@ -134,6 +134,8 @@ class GammaSky:
     #: with_cocoons): ``cocoon_factory(params, **changes)``
     cocoon_factory: Callable[..., CocoonModel] | None = None
     params: dict = field(default_factory=dict)  # the book's parameters the sky was built with (chi0 resolved)
+    #: the knee variants of the local spectrum the DGE band spans (both by default; one of them to keep one knee)
+    knees: tuple = local_cr.KNEE_VARIANTS
 
     @property
     def chi0(self) -> float:
@@ -180,8 +182,8 @@ class GammaSky:
         return self._e2(window, self.dge_I[key])
 
     def dge_band(self, window: str, gas_name: str | None = None, model: str | None = None, sea: str | None = None):
-        """(low, high) envelope of the DGE over the knee variants."""
-        curves = np.array([self.dge(window, gas_name, v, model, sea) for v in local_cr.KNEE_VARIANTS])
+        """(low, high) envelope of the DGE over the knee variants of :attr:`knees`."""
+        curves = np.array([self.dge(window, gas_name, v, model, sea) for v in self.knees])
         return curves.min(axis=0), curves.max(axis=0)
 
     def cr_density_ratio(self, r_kpc, T_GeV: float = 1.0e3, species: str = "H", z_kpc: float = 0.0):
@@ -206,9 +208,15 @@ class GammaSky:
         c = self.cocoon(window, model)
         return lo + c, hi + c
 
-    def total(self, window: str, variant: str = "min", gas_name: str | None = None):
-        """E^2 I of one DGE knee variant plus the cocoons (the appendices' total uses "min", as [AESB25] Fig. 4)."""
-        return self.dge(window, gas_name, variant) + self.cocoon(window)
+    @property
+    def lowest_knee(self) -> str:
+        """The knee variant of the lowest DGE this sky spans: "min" unless :attr:`knees` leaves only "max"."""
+        return "min" if "min" in self.knees else self.knees[0]
+
+    def total(self, window: str, variant: str | None = None, gas_name: str | None = None):
+        """E^2 I of one DGE knee variant plus the cocoons (default :attr:`lowest_knee`: the appendices' total uses
+        "min", as [AESB25] Fig. 4)."""
+        return self.dge(window, gas_name, variant or self.lowest_knee) + self.cocoon(window)
 
     def cocoon_fraction(
         self, window: str, E_GeV: float, gas_name: str | None = None, model: str | None = None, sea: str | None = None

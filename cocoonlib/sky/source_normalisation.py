@@ -37,6 +37,7 @@ __all__ = [
     "SourceDensityFactors",
     "source_density_factors",
     "momentum_unit_factor",
+    "fit_injection_slope",
 ]
 
 #: log-spaced rigidities of the fit (assumed: 5 per decade over 30-300 GV; the efficiency changes by < 1e-4 with 4x)
@@ -161,3 +162,29 @@ def momentum_unit_factor(spectrum) -> float:
     from cocoonlib.core.units import M_PROTON_GEV
 
     return float((spectrum.species.mass_GeV / M_PROTON_GEV) ** (spectrum.gamma - 4.0))
+
+
+def fit_injection_slope(
+    sea_of_slope,
+    local_shape,
+    gamma_start: float,
+    R_min_GV: float,
+    R_max_GV: float,
+    n: int = N_RIGIDITIES,
+    bounds: tuple[float, float] = (3.9, 4.9),
+) -> tuple[float, float]:
+    """(injection slope, rms of the residual) for which the transport model's flux at the Sun has the local fit's
+    shape over ``R_min_GV``-``R_max_GV``: the slope minimising the root mean square of ln(j_local / j_model) about its
+    mean (the efficiency is then :func:`sea_efficiency`'s). ``sea_of_slope(gamma)`` solves the model for a slope
+    (a :class:`~cocoonlib.transport.transport2d.GalacticSea`); Brent's method within ``bounds``, from
+    ``gamma_start``."""
+    from scipy.optimize import minimize_scalar
+
+    R = np.geomspace(R_min_GV, R_max_GV, n)
+
+    def rms(gamma: float) -> float:
+        lr = log_flux_ratio(sea_of_slope(gamma), local_shape, R)
+        return float(np.sqrt(np.mean((lr - lr.mean()) ** 2)))
+
+    r = minimize_scalar(rms, bounds=bounds, method="bounded", options={"xatol": 1e-4})
+    return float(r.x), float(r.fun)

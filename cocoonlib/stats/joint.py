@@ -64,6 +64,7 @@ __all__ = [
     "hawc_observable",
     "icecube_observable",
     "prior_widths",
+    "spread_widths",
     "region_terms",
     "JointLikelihood",
     "JointFit",
@@ -72,6 +73,8 @@ __all__ = [
     "profile_grid",
     "CONTOUR_LEVELS_2D",
     "tension",
+    "goodness_of_fit",
+    "spread_widths",
 ]
 
 #: the regions of the gamma-ray terms: the LHAASO windows, the two Tibet AS+MD regions (ARGO-YBJ in the first),
@@ -278,8 +281,10 @@ class RegionTerm:
         return out
 
     def dge_curves(self) -> tuple[np.ndarray, np.ndarray]:
-        """(knee 'min', knee 'max') DGE E^2 I on the sky's energies (its sea; gas model ``gas``; mask included)."""
-        return (self.sky.dge(self.region, self.gas, variant="min"), self.sky.dge(self.region, self.gas, variant="max"))
+        """(knee 'min', knee 'max') DGE E^2 I on the sky's energies (its sea; gas model ``gas``; mask included); a sky
+        that keeps one knee (``sky.knees``) gives that one twice, and the fit's ``knee`` then has nothing to move."""
+        lo, hi = self.sky.knees[0], self.sky.knees[-1]
+        return (self.sky.dge(self.region, self.gas, variant=lo), self.sky.dge(self.region, self.gas, variant=hi))
 
     def dge_at_observables(self) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`dge_curves` at the observables (times ``factor``)."""
@@ -304,6 +309,13 @@ def prior_widths(sky, regions, E_GeV: float = PRIOR_ENERGY_GEV, gas_name: str | 
         v = {g: sky.at(0.5 * sum(sky.dge_band(r, g)), E_GeV) for g in sky.gas_models}
         rows[r] = {**v, "width": (max(v.values()) - min(v.values())) / (2.0 * v[gas_name])}
     return pd.DataFrame(rows).T
+
+
+def spread_widths(values: Mapping[str, Mapping[str, float]], centre: Mapping[str, float]) -> dict[str, float]:
+    """{region: (largest - smallest) / (2 centre)}: the half-range of a region's DGE over a set of models
+    (``values[region]``: {model: DGE}), relative to the one a fit starts from (``centre[region]``), the width of the
+    Gaussian prior on its normalisation (book, Methods: the joint likelihood)."""
+    return {r: (max(v.values()) - min(v.values())) / (2.0 * centre[r]) for r, v in values.items()}
 
 
 # --- the likelihood -------------------------------------------------------------------------------
@@ -1010,20 +1022,36 @@ def profile_grid(like: JointLikelihood, chi0_values, R0_values_TV) -> ProfileGri
 
 
 # --- tension --------------------------------------------------------------------------------------
-def tension(bc_alone: JointFit, gamma_alone: JointFit, joint: JointFit, parameter: str = "chi0") -> dict[str, float]:
+def goodness_of_fit(fit: JointFit) -> dict[str, float]:
+    """chi^2, ndof, its probability ``p`` and the scale factor ``S`` = sqrt(chi^2 / ndof) (1 if smaller): the factor by
+    which the errors of a poor fit are scaled (as the Particle Data Group does for inconsistent measurements)."""
+    p = float(stats.chi2.sf(fit.chi2, fit.ndof)) if fit.ndof > 0 else float("nan")
+    return {
+        "chi2": fit.chi2,
+        "ndof": fit.ndof,
+        "p": p,
+        "S": max(1.0, math.sqrt(fit.chi2 / fit.ndof)) if fit.ndof > 0 else 1.0,
+    }
+
+
+def tension(
+    bc_alone: JointFit, gamma_alone: JointFit, joint: JointFit, parameter: str = "chi0", gamma_scale: float = 1.0
+) -> dict[str, float]:
     """How far B/C alone and the gamma rays alone are from each other.
 
     ``difference_sigma``: the difference of the best values of ``parameter`` over the quadrature sum of the two
     1 sigma profile half-widths on the sides that face each other. ``delta_chi2``: chi^2 of the joint fit minus
     those of the two separate fits (the parameter goodness-of-fit statistic of Maltoni & Schwetz 2003), with
     ``dof`` = the free parameters of the separate fits minus those of the joint one (the parameters both share),
-    its probability ``p`` and the Gaussian equivalent ``delta_chi2_sigma`` (two-sided)."""
+    its probability ``p`` and the Gaussian equivalent ``delta_chi2_sigma`` (two-sided). ``gamma_scale`` multiplies the
+    gamma rays' half-width in ``difference_sigma`` (:func:`goodness_of_fit`'s S for a poor fit)."""
     a, b = bc_alone.best[parameter], gamma_alone.best[parameter]
     ia, ib = bc_alone.interval(parameter, 1), gamma_alone.interval(parameter, 1)
     if b >= a:
         sa, sb = ia[1] - a, b - ib[0]
     else:
         sa, sb = a - ia[0], ib[1] - b
+    sb *= gamma_scale
     diff_sigma = abs(b - a) / math.hypot(sa, sb) if math.isfinite(sa) and math.isfinite(sb) else 0.0
     dchi2 = joint.chi2 - bc_alone.chi2 - gamma_alone.chi2
     dof = len(bc_alone.free) + len(gamma_alone.free) - len(joint.free)
