@@ -196,6 +196,10 @@ CHI0_DIFFERENCES = {
 }
 
 
+#: probabilities of a chi^2 (chapter joint): key -> the chi^2
+P_VALUES = {"p_gamma_only": "chi2_gamma_only"}
+
+
 def tolerance(key: str, results: dict) -> float:
     """0.5 %, except for a limit set by a point the DGE alone nearly reaches: its relative change is about the change
     of the pulls divided by the room left (limits.headroom), so the pulls are required to converge to 2e-3 sigma. A
@@ -204,6 +208,8 @@ def tolerance(key: str, results: dict) -> float:
     their half-widths may move by 0.5 % of the larger chi0, relative to the difference."""
     if key in CHI2_DIFFERENCES:
         return max(5e-3, 5e-3 * results[CHI2_DIFFERENCES[key]] / results["delta_chi2_joint_vs_separate"])
+    if key in P_VALUES:  # a probability moves with its chi^2: d ln p ~ d chi^2 / 2 for a large chi^2
+        return max(5e-3, 5e-3 * results[P_VALUES[key]] / 2.0)
     if key in CHI0_DIFFERENCES:
         a, b = (results[k] for k in CHI0_DIFFERENCES[key])
         return max(5e-3, 5e-3 * max(a, b) / abs(a - b))
