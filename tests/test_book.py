@@ -86,10 +86,11 @@ def test_two_clean_builds_give_the_same_key_numbers(book):
         fresh, committed = extract(executed / "notebooks" / ch.notebook), extract(ch.path)
         assert fresh.keys() == committed.keys()
         for k in committed:
-            # 1e-9: the committed notebooks may come from another machine, whose vector instructions round the
-            # iterative fits differently in the last digits (5e-12 seen between two x86-64 machines); a stale cache
-            # or a non-deterministic build differs by far more
-            assert math.isclose(fresh[k], committed[k], rel_tol=1e-9, abs_tol=0.0), (name, k, fresh[k], committed[k])
+            # 1e-7: the committed notebooks may come from another machine, whose vector instructions round the
+            # iterative fits differently in the last digits (5e-12 seen between two x86-64 machines), and a number
+            # made from differences of fitted chi^2 values (the tensions) amplifies that (1.1e-9 seen); a stale
+            # cache or a non-deterministic build differs by far more, and the book prints four digits
+            assert math.isclose(fresh[k], committed[k], rel_tol=1e-7, abs_tol=0.0), (name, k, fresh[k], committed[k])
 
 
 @pytest.fixture(scope="session")

@@ -231,3 +231,23 @@ def test_a_users_wcda_table_reaches_its_window_the_key_numbers_and_the_scorecard
     assert row["verdict"] == expected and "(inner)" in row["ours"] and "(outer)" not in row["ours"]
     no_table = {**numbers, "n_wcda_inner": 0, "chi2_wcda_inner": 0.0}
     assert {r["key"]: r for r in scorecard.evaluate("gamma", no_table)}["wcda"]["verdict"] == scorecard.NOT_TESTABLE
+
+
+def test_the_robustness_scan_is_read_from_the_cache_and_recomputed_when_an_input_changes(tmp_path, monkeypatch):
+    """What the build does: the first build computes the scan, a build with a warm array cache reads it (the page
+    says so), and a change of what it depends on (here: the choices) computes it again."""
+    from cocoonlib.book import robustness
+
+    monkeypatch.setenv("COCOON_ARRAY_CACHE", str(tmp_path))
+    calls = []
+
+    def fake_scan(choices=None):
+        calls.append(choices)
+        return {"rows": [{"claim": "chi0", "choice": robustness.DEFAULT, "verdict": "x", "ours": "y"}], "seconds": 1.5}
+
+    monkeypatch.setattr(robustness, "scan", fake_scan)
+    first, second = robustness.cached_scan(), robustness.cached_scan()
+    assert (first["cached"], second["cached"], len(calls)) == (False, True, 1)
+    assert second["rows"] == first["rows"] and second["seconds"] == 1.5
+    robustness.cached_scan({"gas: Nakanishi & Sofue": {"gas_model": "nakanishi_sofue"}})
+    assert len(calls) == 2

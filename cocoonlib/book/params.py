@@ -43,6 +43,7 @@ __all__ = [
     "validate",
     "parse_cli_value",
     "provenance_table",
+    "provenance_markdown",
     "HALO_PARAMETERS",
     "RESOLVED_SOURCES",
 ]
@@ -1099,6 +1100,19 @@ def provenance_table(names: Iterable[str] | None = None, values: Mapping[str, An
     import pandas as pd  # imported here: `cocoon` checks parameters without pandas
 
     return pd.DataFrame(rows).set_index("parameter")
+
+
+def provenance_markdown(table: pd.DataFrame) -> str:
+    """:func:`provenance_table` as a Markdown table, which the book renders with MyST: the symbols become math
+    (a DataFrame's HTML would show the raw ``$...$``), the parameter names code."""
+
+    def cell(v: Any) -> str:
+        return " ".join(str(v).split()).replace("|", "\\|")
+
+    head = "| parameter | " + " | ".join(table.columns) + " |"
+    rule = "|" + "---|" * (len(table.columns) + 1)
+    rows = [f"| `{name}` | " + " | ".join(cell(v) for v in row) + " |" for name, row in table.iterrows()]
+    return "\n".join([head, rule, *rows])
 
 
 def _fmt(v: Any) -> str:

@@ -614,6 +614,7 @@ def evaluate(
                 "verdict": verdict,
                 "why": c.construction if verdict == BY_CONSTRUCTION else ("met" if j.met else j.why),
                 "margin": j.margin.text() if j.margin is not None else "-",
+                "margin_sigma": None if j.margin is None else j.margin.sigma,
                 "drivers": drivers_text(j, rem),
                 "fragile": fragility(j, rem),
             }

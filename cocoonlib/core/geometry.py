@@ -111,7 +111,11 @@ def _latitude_grid(b_min, b_max, n):
     return _gauss_segments(edges, n)
 
 
-def _longitude_grid(l_min, l_max, n, step_deg=5.0):
+#: the longitude segments of a window's quadrature [deg] (Gauss-Legendre nodes on each)
+LONGITUDE_STEP_DEG = 5.0
+
+
+def _longitude_grid(l_min, l_max, n, step_deg=LONGITUDE_STEP_DEG):
     nseg = max(1, int(np.ceil((l_max - l_min) / step_deg)))
     return _gauss_segments(np.linspace(l_min, l_max, nseg + 1), n)
 

@@ -116,6 +116,9 @@ class TransportSea:
     z_top_kpc: float = 4.0
     name = "transport"
     tolerance = 1e-8
+    #: the steps of the tables in r and |z| [kpc] (divided by grid_scale)
+    r_step_kpc = 0.1
+    z_step_kpc = 0.025
 
     @cached_property
     def rigidity_nodes_GV(self) -> np.ndarray:
@@ -129,8 +132,8 @@ class TransportSea:
         sea = next(iter(self.solutions.values()))
         z_top = min(self.z_top_kpc, sea.H)
         return (
-            np.linspace(0.0, sea.R_gal, int(round(sea.R_gal / 0.1)) * self.grid_scale + 1),
-            np.linspace(0.0, z_top, int(round(z_top / 0.025)) * self.grid_scale + 1),
+            np.linspace(0.0, sea.R_gal, int(round(sea.R_gal / self.r_step_kpc)) * self.grid_scale + 1),
+            np.linspace(0.0, z_top, int(round(z_top / self.z_step_kpc)) * self.grid_scale + 1),
         )
 
     @cached_property

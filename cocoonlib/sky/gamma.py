@@ -39,6 +39,7 @@ __all__ = [
     "transport_solutions",
     "transport_sea",
     "implied_injection_efficiency",
+    "IMPLIED_AT_GV",
 ]
 
 GAMMA_WINDOWS = ("inner", "outer")
@@ -280,7 +281,11 @@ def transport_sea(
     return diffuse.TransportSea(key, solutions, grid_scale)
 
 
-def implied_injection_efficiency(sky: GammaSky, R_GV: float = 100.0) -> float:
+#: the rigidity at which :func:`implied_injection_efficiency` compares the model with the local fit [GV]
+IMPLIED_AT_GV = 100.0
+
+
+def implied_injection_efficiency(sky: GammaSky, R_GV: float = IMPLIED_AT_GV) -> float:
     """The proton efficiency eps_p for which the transport model's absolute proton flux at the Sun equals the
     local (direct-data) fit at rigidity ``R_GV``: eps_p x j_fit / j_model (the flux is linear in eps_p), eps_p being
     the efficiency the transport was solved with."""

@@ -323,8 +323,12 @@ def _fit_log(groups, make, start: dict, limits: dict, what: str):
     return m
 
 
+#: the re-hardening is fitted to LHAASO's protons below this rigidity [GV] (below the knee)
+REHARDENING_MAX_GV = 1.0e6
+
+
 def fit_rehardening(
-    shapes: Mapping[str, SpectrumShape], R_2_GV: float, R_max_GV: float = 1.0e6
+    shapes: Mapping[str, SpectrumShape], R_2_GV: float, R_max_GV: float = REHARDENING_MAX_GV
 ) -> tuple[dict, FitResult]:
     """Fit the slope change dg_2 of a re-hardening at ``R_2_GV`` (fixed), common to H and He in rigidity, to
     LHAASO's proton spectrum below ``R_max_GV`` (below the knee). Between the DAMPE softening and the

@@ -1,0 +1,55 @@
+"""No number typed into the book's prose (issue 29): every numeral of a markdown cell of a chapter or of a page is
+glued from the computation, or one of what cocoonlib.book.prose lets through (references, names, math, the energies
+of key numbers, the papers' quoted values of its allowlist)."""
+
+import json
+
+import pytest
+
+from cocoonlib.book import prose
+from cocoonlib.io import paths
+
+FILES = prose.book_files(paths.ROOT)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(paths.ROOT)) for p in FILES])
+def test_no_number_is_typed_into_the_prose(path):
+    found = [(i, hit) for i, cell in enumerate(prose.markdown_of(path)) for hit in prose.typed_numbers(cell)]
+    assert not found, f"{path.name}: numbers typed into the prose (glue them, or cite them in prose.ALLOWLIST): {found}"
+
+
+def test_the_scanner_finds_a_typed_decimal_and_lets_the_rest_through(tmp_path):
+    """A made-up notebook: a typed result is found; glue, math, code, a reference, a year, a name with digits, an
+    energy of a key number and a quoted value of the allowlist are not."""
+    cells = [
+        "The share is 0.47 at 1 TeV.",  # typed: found
+        "The share is {glue:text}`gamma_share` at 1 TeV (chapter 3, eq. 7, Fig. 2, 2025; AMS-02).",
+        "With $\\chi^2 = 51.1$ and `R0 = 20`, the letter's 0.4 [0.3, 0.6] g cm$^{-2}$ and R0 = 20 TV.",
+        "```python\nx = 3.5\n```",
+    ]
+    nb = {
+        "cells": [{"cell_type": "markdown", "source": c, "metadata": {}} for c in cells],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "made_up.ipynb"
+    path.write_text(json.dumps(nb))
+    hits = [prose.typed_numbers(c) for c in prose.markdown_of(path)]
+    assert len(hits[0]) == 1 and "0.47" in hits[0][0]
+    assert hits[1:] == [[], [], []]
+
+
+def test_every_phrase_of_the_allowlist_cites_where_the_papers_give_it():
+    for phrase, source in prose.ALLOWLIST.items():
+        assert any(ref in source for ref in ("[AESB25]", "[ICRC25]", "PRL", "App.")), (phrase, source)
+
+
+def test_the_energies_let_through_are_those_of_key_numbers():
+    from cocoonlib.book.chapters import CHAPTERS
+
+    names = " ".join(k for ch in CHAPTERS.values() for k in ch.results)
+    for phrase in prose.key_energies():
+        number, unit = phrase.replace(" and ", "-").split(" ")[0], phrase.split(" ")[-1]
+        assert unit.replace("/n", "").rstrip("n") in names, phrase
+        assert number.split("-")[0] in names, phrase
