@@ -42,7 +42,7 @@ def test_the_scanner_finds_a_typed_decimal_and_lets_the_rest_through(tmp_path):
 
 def test_every_phrase_of_the_allowlist_cites_where_the_papers_give_it():
     for phrase, source in prose.ALLOWLIST.items():
-        assert any(ref in source for ref in ("[AESB25]", "[ICRC25]", "PRL", "App.")), (phrase, source)
+        assert any(ref in source for ref in ("[AESB25]", "[ICRC25]", "PRL", "CPC", "App.")), (phrase, source)
 
 
 def test_the_energies_let_through_are_those_of_key_numbers():

@@ -24,7 +24,9 @@ def test_region_table():
     assert regions.region("tibet_25l100").experiments == ("Tibet AS+MD", "ARGO-YBJ")
     names = list(regions.regions())
     assert all(regions.region(n).mask_parameter in params.PARAMETERS for n in names if regions.region(n).mask_parameter)
-    assert from_params.mask_factors({}, ["inner"])["inner"] == 0.65 == params.PARAMETERS["mask_inner"].default
+    letter = {"window_mask": "letter_factor"}
+    assert from_params.mask_factors(letter, ["inner"])["inner"] == 0.65 == params.PARAMETERS["mask_inner"].default
+    assert from_params.mask_factors({}, ["inner"])["inner"] == 1.0  # the catalog masks (default) replace the factor
     for name in NEW_REGIONS + ["outer"]:
         p = params.PARAMETERS[regions.region(name).mask_parameter]
         assert p.default == 1.0 and p.tag == "I" and "no" in p.source  # says why 1: no factor published
@@ -116,7 +118,7 @@ def test_each_regions_cocoon_intensity_is_Q_J_over_4pi_omega_with_its_mask(mirro
     from cocoonlib.book.chapters import chapter_parameters
 
     names = [*NEW_REGIONS, "inner", "outer"]
-    P = {**chapter_parameters("gamma", {}), "cmb_absorption": "off"}
+    P = {**chapter_parameters("gamma", {}), "cmb_absorption": "off", "window_mask": "letter_factor"}
     sky = from_params.gamma_sky(P, window_names=names)
     Q = sky.Q_cocoon[sky.default_model]  # GeV^-1 per cocoon, on sky.E
     per_yr_kpc2 = (1 / (u.yr * u.kpc**2)).to_value(1 / (u.s * u.cm**2))
@@ -128,4 +130,4 @@ def test_each_regions_cocoon_intensity_is_Q_J_over_4pi_omega_with_its_mask(mirro
             sky.mask[name] * sky.E**2 * Q * _J_nquad(disk, regions.sky_window(name)) * per_yr_kpc2 / (4 * np.pi * omega)
         )
         assert sky.cocoon(name) == pytest.approx(expected, rel=2e-4), name
-    assert sky.mask["inner"] == P["mask_inner"] != 1.0  # the mask is applied where the letter applies it
+    assert sky.mask["inner"] == P["mask_inner"] != 1.0  # the letter's factor is applied where the letter applies it

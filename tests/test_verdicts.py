@@ -43,7 +43,9 @@ def test_removing_a_point_that_does_not_set_the_limit_leaves_it_exactly(r0_ctx):
             if w == window and np.isclose(E_i, E):
                 assert R > 1.2 * R0_max
             else:
-                assert R == pytest.approx(R0_max, rel=1e-9)
+                # the same crossing, found by Brent's method to its tolerance in ln R0 (limits.largest_value: 1e-4),
+                # whose path may differ where another point sets the maximum far from the crossing
+                assert R == pytest.approx(R0_max, rel=2e-4)
 
 
 def test_the_b_c_leave_one_out_is_the_fit_without_that_experiment():

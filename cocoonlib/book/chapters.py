@@ -63,6 +63,11 @@ _COCOONS = (
 #: the cocoons without the grammage's form (the delta appendix sets the form itself)
 _COCOONS_NO_FORM = tuple(p for p in _COCOONS if p not in ("grammage_model", "delta"))
 #: the conventional diffuse emission (local cosmic-ray sea, gas, cross sections): chapters 3, 4
+#: the LHAASO windows as measured (Methods, methods-masks)
+_MASKS = ("window_mask", "mask_detector", "mask_radius_factor", "mask_psf_deg", "mask_inner")
+#: inverse Compton in the DGE (Methods, methods-ic)
+_IC = ("dge_ic", "ic_electron_height_kpc", "isrf_height_kpc")
+
 _CR_SEA = (
     "gas_model",
     "dge_production_model",
@@ -175,7 +180,8 @@ CHAPTERS: dict[str, Chapter] = {
                 "chi0_band",
                 *_COCOONS,
                 *_CR_SEA,
-                "mask_inner",
+                *_MASKS,
+                *_IC,
                 "cmb_absorption",
                 "grid_scale",
             ),
@@ -238,6 +244,25 @@ CHAPTERS: dict[str, Chapter] = {
                 "of its band, 43 < l < 73 deg, |b| < 4 deg",
                 "hawc_distance_30TeV": "the same at 30 TeV",
                 "hawc_distance_100TeV": "the same at 100 TeV",
+                **{
+                    f"mask_fraction_{what}_{w}": f"fraction of the {w} window's {label} inside the 1LHAASO masks "
+                    "(mask_detector, mask_radius_factor, mask_psf_deg; whatever window_mask)"
+                    for what, label in (
+                        ("solid_angle", "solid angle"),
+                        ("J", "cocoon line-of-sight integral J"),
+                        ("gas", "gas column (gas_model)"),
+                    )
+                    for w in ("inner", "outer")
+                },
+                "ic_share_dge_inner_1TeV": "inverse Compton / DGE band centre at 1 TeV, inner window (0 with dge_ic "
+                "= 'off')",
+                "ic_share_dge_outer_1TeV": "the same, outer window",
+                "ic_share_dge_inner_10TeV": "the same at 10 TeV, inner window",
+                **{
+                    f"index_inner_minus_outer_{e}": f"local photon index of the total (DGE band centre + cocoons) at "
+                    f"{e[:-3]} {e[-3:]}, inner minus outer window (half a decade either side)"
+                    for e in ("10GeV", "100GeV", "1TeV", "10TeV", "100TeV")
+                },
                 **_chi0_ranges(
                     (
                         "cocoon_fraction_inner_1TeV",
@@ -278,7 +303,8 @@ CHAPTERS: dict[str, Chapter] = {
                 "chi0_source",
                 *_COCOONS,
                 *_CR_SEA,
-                "mask_inner",
+                *_MASKS,
+                *_IC,
                 "cmb_absorption",
                 "R0_grid",
                 "n_sigma",
@@ -312,7 +338,8 @@ CHAPTERS: dict[str, Chapter] = {
                 "ad_grammage_model",
                 *_COCOONS_NO_FORM,
                 *_CR_SEA,
-                "mask_inner",
+                *_MASKS,
+                *_IC,
                 "cmb_absorption",
                 "n_sigma",
                 "grid_scale",
@@ -350,7 +377,8 @@ CHAPTERS: dict[str, Chapter] = {
                 "gamma_nuclei",
                 "source_abundances",
                 *(p for p in _CR_SEA if p != "transport_source"),
-                "mask_inner",
+                *_MASKS,
+                *_IC,
                 "cmb_absorption",
                 "icecube_term",
                 "norm_prior",

@@ -48,6 +48,7 @@ def prose_constants() -> dict[str, str]:
     from cocoonlib.book import keys, verdicts
     from cocoonlib.book.explore import R0_NODES_TV
     from cocoonlib.book.scorecard import FRAGILE_SIGMA, P_MIN
+    from cocoonlib.core.masks import PIXEL_DEG
     from cocoonlib.io import data
     from cocoonlib.production import PROJECTILE_PER_DECADE, aafrag
     from cocoonlib.production.kelner import E_P_MIN_GEV, K_PI
@@ -61,6 +62,7 @@ def prose_constants() -> dict[str, str]:
     return {
         **_parameter_defaults(),
         "n_modes": f"{transport2d.N_MODES}",
+        "mask_pixel_deg": f"{PIXEL_DEG:g} deg",
         "projectile_per_decade": f"{PROJECTILE_PER_DECADE}",
         "k_pi": f"{K_PI:g}",
         "kelner_min": _energy(E_P_MIN_GEV),

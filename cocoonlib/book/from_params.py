@@ -3,7 +3,7 @@
 arguments of cocoonlib's physics. The physics modules below the book layer never see the dict.
 
 Cocoons and sky: :func:`cocoon_disk`, :func:`injection_spectra`, :func:`grammage`, :func:`cocoons`, :func:`local_cr`,
-:func:`halo`, :func:`transport_halo`, :func:`mask_factors`, :func:`gamma_sky`. The sources' normalisation:
+:func:`halo`, :func:`transport_halo`, :func:`sky_windows`, :func:`mask_factors`, :func:`gamma_sky`. The sources' normalisation:
 :func:`bc_refit`, :func:`fitted_transport`, :func:`resolve_sources`, :func:`source_density_factors`,
 :func:`sources_text`. B/C: :func:`network`,
 :func:`bc_model`, :func:`cno_bc_model`, :func:`bc_fit`, :func:`bc_fit_variants`, :func:`compare_bc_networks`.
@@ -25,6 +25,9 @@ from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES,
 from cocoonlib.core.units import PEV_GEV, TEV_GEV
 from cocoonlib.io import regions
 from cocoonlib.sky import gamma as _gamma
+from cocoonlib.sky import inverse_compton as _ic
+from cocoonlib.sky import leptons as _leptons
+from cocoonlib.sky import masks as _masks
 from cocoonlib.sky import source_normalisation as _sources
 from cocoonlib.sky.gas import GAS_MODELS
 from cocoonlib.source.cocoon_disk import CocoonDisk
@@ -200,16 +203,68 @@ def transport_sea(P: Params, solutions: dict, disk: CocoonDisk | None = None):
     )
 
 
+#: the LHAASO windows: the regions of data/sky_regions.csv measured by this experiment get the catalog masks
+CATALOG_MASKED_EXPERIMENT = "LHAASO-KM2A"
+
+
+def _given(P: Params, name: str):
+    """``P[name]``, or the parameter's default where the chapter does not declare it."""
+    return P.get(name, PARAMETERS[name].default)
+
+
+def catalog_masked(P: Params, name: str) -> bool:
+    """Whether region ``name`` is averaged over the sky outside the 1LHAASO masks (``window_mask`` = 'catalog' and a
+    LHAASO window)."""
+    return _given(P, "window_mask") == "catalog" and CATALOG_MASKED_EXPERIMENT in regions.region(name).experiments
+
+
+def sky_windows(P: Params, names) -> dict:
+    """{region: SkyWindow} of the regions ``names``, the LHAASO windows with the catalog masks of
+    :mod:`cocoonlib.sky.masks` where :func:`catalog_masked`."""
+    out = {}
+    for name in names:
+        window = regions.sky_window(name)
+        if catalog_masked(P, name):
+            window = _masks.masked_window(
+                window, _given(P, "mask_detector"), _given(P, "mask_radius_factor"), _given(P, "mask_psf_deg")
+            )
+        out[name] = window
+    return out
+
+
 def mask_factors(P: Params, names) -> dict[str, float]:
     """{region: factor on every model curve} of the regions ``names``: the value of the region's mask parameter in
-    ``P``, its default where ``P`` lacks it (a chapter need not declare every region's), 1 for a region without."""
+    ``P``, its default where ``P`` lacks it (a chapter need not declare every region's), 1 for a region without
+    and for a window masked by the catalog (:func:`catalog_masked`)."""
     out = {}
     for name in names:
         param = regions.region(name).mask_parameter
         if param and param not in PARAMETERS:
             raise ValueError(f"region {name!r}: mask_parameter {param!r} is not a parameter of cocoonlib.book.params")
-        out[name] = float(P.get(param, PARAMETERS[param].default)) if param else 1.0
+        out[name] = 1.0 if not param or catalog_masked(P, name) else float(_given(P, param))
     return out
+
+
+@lru_cache(maxsize=4)
+def electron_fit(E_min_GeV: float = _leptons.E_MIN_FIT_GEV) -> _leptons.ElectronFit:
+    """The local e+ + e- spectrum (:func:`cocoonlib.sky.leptons.fit_electrons`), fitted once per process."""
+    return _leptons.fit_electrons(E_min_GeV)
+
+
+def ic_inputs(P: Params, E_GeV) -> _gamma.ICInputs | None:
+    """The inverse Compton part of the DGE on the energies ``E_GeV`` (None with ``dge_ic`` = 'off'): the local
+    electrons on the local ISRF, carried across the Galaxy with the cocoon disk's radial profile and the scale
+    heights ``ic_electron_height_kpc``, ``isrf_height_kpc``."""
+    if _given(P, "dge_ic") != "on":
+        return None
+    isrf = _ic.local_isrf()
+    field = _ic.ICField(
+        cocoon_disk(P),
+        tuple(c.follows_stars for c in isrf),
+        float(_given(P, "ic_electron_height_kpc")),
+        float(_given(P, "isrf_height_kpc")),
+    )
+    return _gamma.ICInputs(_ic.isrf_emissivities(E_GeV, electron_fit().spectrum, isrf), field)
 
 
 def gamma_sky(
@@ -231,7 +286,7 @@ def gamma_sky(
     chi0 = resolve_chi0(P["chi0"], P["chi0_source"])
     sky = _gamma.build_sky(
         E=E,
-        windows={w: regions.sky_window(w) for w in window_names},
+        windows=sky_windows(P, window_names),
         masks=mask_factors(P, window_names),
         disk=cocoon_disk(P),
         local=local_cr(P),
@@ -248,6 +303,7 @@ def gamma_sky(
         secondary=secondary,
         grid_scale=grid_scale,
         compare_seas=compare_seas,
+        ic=ic_inputs(P, E) if secondary == "gamma" else None,
     )
     params = {**P, "chi0": chi0}
     sky.params, sky.cocoon_factory = params, changed_cocoons

@@ -34,9 +34,9 @@ from cocoonlib.book.chapters import FIT_SOURCES, get_chapter
 from cocoonlib.book.params import PARAMETERS, RESOLVED_SOURCES, ParameterError
 from cocoonlib.core import geometry
 from cocoonlib.core.numerics import loglog_interp, semilog_interp
-from cocoonlib.io import data, paths
+from cocoonlib.io import data, paths, regions
 from cocoonlib.production import MODELS, PROJECTILE_PER_DECADE, Production
-from cocoonlib.sky import diffuse, gamma, neutrino
+from cocoonlib.sky import diffuse, gamma, gas, masks, neutrino
 from cocoonlib.source import cocoons
 from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.source.grammage import DIFFUSION_REGIMES
@@ -612,10 +612,53 @@ def _gamma_hawc_distance(ctx: Context) -> np.ndarray:
 
 
 def gamma_fermi_ratio(rsky: gamma.GammaSky, lat_pi0, E_GeV: float, gas_name: str | None = None) -> float:
-    """This book's DGE (band centre) over the Fermi-LAT team's pi0 model ``lat_pi0`` at E_GeV, in the region
-    fermi_inner_galaxy of ``rsky``."""
+    """This book's hadronic DGE (band centre, inverse Compton left out) over the Fermi-LAT team's pi0 model
+    ``lat_pi0`` at E_GeV, in the region fermi_inner_galaxy of ``rsky``."""
     lo, hi = rsky.dge_band("fermi_inner_galaxy", gas_name)
-    return rsky.at(0.5 * (lo + hi), E_GeV) / float(loglog_interp(E_GeV, lat_pi0.E_GeV, lat_pi0.E2_flux))
+    pi0 = 0.5 * (lo + hi) - rsky.ic("fermi_inner_galaxy")
+    return rsky.at(pi0, E_GeV) / float(loglog_interp(E_GeV, lat_pi0.E_GeV, lat_pi0.E2_flux))
+
+
+#: energies of the keys index_inner_minus_outer_<E> [GeV]: the Fermi band to the PeV
+INDEX_ENERGIES_GEV = (1e1, 1e2, 1e3, 1e4, 1e5)
+
+
+def energy_label(E_GeV: float, sep: str = "") -> str:
+    """10 -> '10GeV', 1e3 -> '1TeV', 1e6 -> '1PeV' (the suffix of a key); ``sep`` = ' ' for prose ('1 TeV')."""
+    for unit, scale in (("PeV", 1e6), ("TeV", 1e3), ("GeV", 1.0)):
+        if E_GeV >= scale:
+            return f"{E_GeV / scale:g}{sep}{unit}"
+    return f"{E_GeV:g}{sep}GeV"
+
+
+def local_index_difference(sky: gamma.GammaSky, E_GeV: float, part: str = "total") -> float:
+    """Local photon index (:func:`cocoonlib.sky.diffuse.local_photon_index`) of the inner window minus the outer
+    one at E_GeV, for ``part`` = 'total' (DGE band centre + cocoons), 'dge' or 'cocoons'."""
+
+    def index(w):
+        centre = 0.5 * sum(sky.dge_band(w))
+        curve = {"total": centre + sky.cocoon(w), "dge": centre, "cocoons": sky.cocoon(w)}[part]
+        return diffuse.local_photon_index(sky.E, curve / sky.E**2, E_GeV)
+
+    return index("inner") - index("outer")
+
+
+def gamma_mask_fractions(ctx: Context) -> dict:
+    """{window: masked_fractions} of the catalog masks of the chapter's mask parameters (whatever window_mask)."""
+
+    def build():
+        P = ctx.P
+        boxes = {w: regions.sky_window(w) for w in gamma.GAMMA_WINDOWS}
+        masked = from_params.sky_windows({**P, "window_mask": "catalog"}, gamma.GAMMA_WINDOWS)
+        gas_field = gas.gas_model(P["gas_model"], P["R_sun"])
+        return {
+            w: masks.masked_fractions(
+                boxes[w], masked[w], disk=from_params.cocoon_disk(P), gas_field=gas_field, grid_scale=P["grid_scale"]
+            )
+            for w in gamma.GAMMA_WINDOWS
+        }
+
+    return ctx.cached("mask fractions", _items(ctx.P), build)
 
 
 def _gamma_keys(ctx: Context) -> dict:
@@ -656,6 +699,15 @@ def _gamma_keys(ctx: Context) -> dict:
         out[f"{k}_chi0_min"], out[f"{k}_chi0_max"] = smallest, largest
     out["chi0_band_lo_g_cm2"] = sky.chi0 if interval is None else interval.lo1
     out["chi0_band_hi_g_cm2"] = sky.chi0 if interval is None else interval.hi1
+    fractions = gamma_mask_fractions(ctx)
+    for what in ("solid_angle", "J", "gas"):
+        for w in gamma.GAMMA_WINDOWS:
+            out[f"mask_fraction_{what}_{w}"] = fractions[w][what]
+    for w in gamma.GAMMA_WINDOWS:
+        out[f"ic_share_dge_{w}_1TeV"] = sky.ic_share(w, 1e3)
+    out["ic_share_dge_inner_10TeV"] = sky.ic_share("inner", 1e4)
+    for E in INDEX_ENERGIES_GEV:
+        out[f"index_inner_minus_outer_{energy_label(E)}"] = local_index_difference(sky, E)
     return out
 
 

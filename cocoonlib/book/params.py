@@ -819,10 +819,101 @@ PARAMETERS: dict[str, Parameter] = {
             "",
             "float",
             r"f_{mask}",
-            "factor on every model curve of the inner window for LHAASO's source masks",
+            "factor on every model curve of the inner window for LHAASO's source masks (window_mask = 'letter_factor')",
             "V",
             "[AESB25] Sec. 3 and [ICRC25], after Zhang+2023 (ApJ 957, 43)",
             (0.0, 1.0, False, True),
+        ),
+        # --- the LHAASO windows as measured: catalog masks (Methods, methods-masks) ---
+        _p(
+            "window_mask",
+            "catalog",
+            "",
+            "choice",
+            r"-",
+            "how the LHAASO windows are masked: 'catalog' averages every model over the sky outside circles around "
+            "the 1LHAASO sources, as LHAASO measured it; 'letter_factor' keeps the whole windows and multiplies "
+            "their curves by mask_inner and mask_outer, as the letter did",
+            "I",
+            "assumed: LHAASO's diffuse fluxes are averages over the unmasked sky (Cao+2023, PRL 131, 151001); the "
+            "cocoons sit where sources are, so a factor taken from the gas emission (Zhang+2023) need not hold for "
+            "them; 'letter_factor' is [AESB25] Sec. 3",
+            choices=("catalog", "letter_factor"),
+        ),
+        _p(
+            "mask_detector",
+            "KM2A",
+            "",
+            "choice",
+            r"-",
+            "whose components of the 1LHAASO catalog are masked (window_mask = 'catalog')",
+            "I",
+            "assumed: the book compares the windows with the KM2A points (Cao+2023), which mask KM2A's sources",
+            choices=("KM2A", "WCDA", "both"),
+        ),
+        _p(
+            "mask_radius_factor",
+            2.5,
+            "",
+            "float",
+            r"k_{mask}",
+            "radius of a source's mask in units of its Gaussian width sqrt(r39^2 + psf^2)",
+            "R",
+            "Chen, Fang & Bi 2024 (CPC 48, 115105) restating the LHAASO rule ('2.5 times Gaussian width'); the "
+            "KM2A paper's own text was not at hand",
+            (0.0, 10.0, False, True),
+        ),
+        _p(
+            "mask_psf_deg",
+            0.3,
+            "deg",
+            "float",
+            r"\sigma_{PSF}",
+            "angular resolution added in quadrature to a source's r39 (the width of a point-like source)",
+            "I",
+            "assumed: KM2A's angular resolution above 25 TeV is a few tenths of a degree (1LHAASO, Cao+2024); the "
+            "masked fractions of the chapter show how much it matters",
+            (0.0, 2.0, True, True),
+        ),
+        # --- inverse Compton in the DGE (Methods, methods-ic) ---
+        _p(
+            "dge_ic",
+            "on",
+            "",
+            "choice",
+            r"-",
+            "inverse Compton scattering of the Galactic electrons on the interstellar radiation field, added to the "
+            "conventional diffuse emission ('on') or left out as in the first editions of this book ('off')",
+            "I",
+            "assumed: the DGE models the letter compares with (DRAGON2+HERMES, GALPROP) contain inverse Compton; "
+            "the letter does not say how large it is",
+            choices=("on", "off"),
+        ),
+        _p(
+            "ic_electron_height_kpc",
+            1.0,
+            "kpc",
+            "float",
+            r"z_e",
+            "scale height of the electrons that make the inverse Compton emission (exp(-|z|/z_e), radial profile of "
+            "the sources)",
+            "I",
+            "assumed: above ~100 GeV electrons lose their energy before they leave the disk; sqrt(4 D tau_loss) with "
+            "this book's D(R) and the Thomson losses in ~1 eV cm^-3 of radiation and field is about 1 kpc at 10 TeV",
+            (0.05, 10.0, True, True),
+        ),
+        _p(
+            "isrf_height_kpc",
+            1.5,
+            "kpc",
+            "float",
+            r"z_{ISRF}",
+            "scale height of the dust and starlight energy densities (exp(-|z|/z_ISRF), radial profile of the "
+            "sources); the CMB is uniform",
+            "I",
+            "assumed: the stars and the dust are a few hundred parsecs thick, their light fills a thicker layer; a "
+            "middle value, which the robustness page varies",
+            (0.1, 20.0, True, True),
         ),
         # mask factors of the other sky regions (data/sky_regions.csv): 1 where no factor is published
         _p(
@@ -831,7 +922,7 @@ PARAMETERS: dict[str, Parameter] = {
             "",
             "float",
             r"f_{mask}",
-            "factor on every model curve of the LHAASO outer window",
+            "factor on every model curve of the LHAASO outer window (window_mask = 'letter_factor')",
             "I",
             "assumed: [AESB25] applies a mask factor to the inner window only; none is published for the outer one",
             (0.0, 1.0, False, True),

@@ -35,6 +35,7 @@ ALLOWLIST: dict[str, str] = {
     r"\b100 GeV\b": "[AESB25] App. A: Kelner's kernels above, the delta approximation below; neutrinos only above",
     r"\b166 TeV\b": "GRAPES-3, PRL 132, 051002 (2024): where the proton spectrum hardens",
     r"\b1-25 TeV\b": "LHAASO-WCDA, PRL 134, 081002 (2025): the energy range of its diffuse measurement",
+    r"\b2\.5\s+times\b": "Chen, Fang & Bi, CPC 48, 115105 (2024): LHAASO masks each source to 2.5 times its Gaussian width",
 }
 
 _STRIP = [

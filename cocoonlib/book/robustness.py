@@ -3,7 +3,7 @@ one of them?
 
 :data:`CHOICES` changes one choice at a time from the chapters' defaults (the gas model, the cosmic-ray sea, the
 production model of the cocoons and of the DGE, each knee variant alone, the Galactic slope free in B/C, the cocoons
-as the Galaxy's sources). :func:`scan` computes every chapter's key numbers for each choice through the fast path of
+as the Galaxy's sources, the letter's mask factor instead of the catalog masks, the DGE without inverse Compton). :func:`scan` computes every chapter's key numbers for each choice through the fast path of
 ``cocoon scan`` (:func:`cocoonlib.book.keys.own_key_numbers` in one :class:`~cocoonlib.book.keys.Workspace`: what a
 choice does not change is built once) and judges every claim of :mod:`cocoonlib.book.scorecard` on them; a chapter
 that does not take a choice's parameters keeps its default numbers. :func:`cached_scan` keeps the table in the array
@@ -42,6 +42,8 @@ CHOICES: dict[str, dict] = {
     "knee: max only": {"dge_knee": "max"},
     "delta_gal free in B/C": {"free_transport": "D0+delta"},
     "cocoons as the Galaxy's sources": {"source_normalisation": "sea"},
+    "masks: the letter's factor": {"window_mask": "letter_factor"},
+    "DGE without inverse Compton": {"dge_ic": "off"},
 }
 
 

@@ -212,8 +212,9 @@ def _km2a(r: Results):
 
 def _harder(r: Results):
     a, b = r["index_inner_1_10TeV"], r["index_outer_1_10TeV"]
+    fermi_band = f"; at 10 GeV, inner - outer {r['index_inner_minus_outer_10GeV']:+.3f}"
     return Judgement(
-        f"index {a:.3f} inner, {b:.3f} outer",
+        f"index {a:.3f} inner, {b:.3f} outer{fermi_band}",
         hardness(a, b) == "harder than",
         "the cocoon share of the inner window does not exceed the outer one by enough to harden it, and the "
         "cocoon cut-off near R0 steepens both (chapter 3)",
@@ -427,7 +428,8 @@ CLAIMS: tuple[Claim, ...] = (
         "the cocoons make the inner Galaxy harder than the outer Galaxy",
         "[AESB25] Sec. 4; [ICRC25] abstract",
         "inner harder",
-        f"photon index of the total, 1-10 TeV, smaller in the inner window by > {HARDER_BY}",
+        f"photon index of the total, 1-10 TeV (where the letter's cocoons add most and LHAASO measures), smaller in "
+        f"the inner window by > {HARDER_BY}; the same difference in the Fermi band (10 GeV) is given beside it",
         _harder,
     ),
     Claim(

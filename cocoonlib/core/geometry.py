@@ -7,10 +7,12 @@ the Galactic centre, positive towards +y; latitude b from the plane.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
+from cocoonlib.core.masks import PIXEL_DEG, SourceMask, _pixels, masked_weights, unmasked_pixels
 from cocoonlib.core.numerics import gauss_legendre
 from cocoonlib.core.units import DEG_RAD
 
@@ -19,6 +21,7 @@ __all__ = [
     "SkyWindow",
     "WINDOWS",
     "window_from_box",
+    "window_quadrature",
     "line_of_sight_integral",
     "column_per_longitude",
 ]
@@ -58,22 +61,37 @@ class SunCentredRays:
 
 @dataclass(frozen=True)
 class SkyWindow:
-    """A box in Galactic longitude and latitude [deg]; l may run past 180 (e.g. 125-235)."""
+    """A box in Galactic longitude and latitude [deg]; l may run past 180 (e.g. 125-235). With a ``mask``
+    (:class:`~cocoonlib.core.masks.SourceMask`) the window is the box without the mask's circles: its solid angle
+    and every line-of-sight integral over it cover the unmasked sky only."""
 
     name: str
     l_min: float
     l_max: float
     b_min: float
     b_max: float
+    mask: SourceMask | None = None
 
     @property
     def solid_angle_sr(self) -> float:
-        """Omega = (l_max - l_min) [rad] * (sin b_max - sin b_min)."""
+        """Omega of the unmasked sky: (l_max - l_min) [rad] * (sin b_max - sin b_min) without a mask."""
+        if self.mask is None:
+            return self.box_solid_angle_sr
+        return _masked_solid_angle_sr(self)
+
+    @property
+    def box_solid_angle_sr(self) -> float:
+        """Omega of the whole box, mask or not."""
         return (self.l_max - self.l_min) * DEG_RAD * (np.sin(self.b_max * DEG_RAD) - np.sin(self.b_min * DEG_RAD))
 
     def mirrored(self) -> SkyWindow:
-        """The window reflected through l -> -l."""
-        return SkyWindow(self.name + " (l -> -l)", -self.l_max, -self.l_min, self.b_min, self.b_max)
+        """The window (and its mask) reflected through l -> -l."""
+        mask = None if self.mask is None else self.mask.mirrored()
+        return SkyWindow(self.name + " (l -> -l)", -self.l_max, -self.l_min, self.b_min, self.b_max, mask)
+
+    def with_mask(self, mask: SourceMask | None) -> SkyWindow:
+        """The same box with ``mask`` (None: unmasked)."""
+        return replace(self, mask=mask)
 
 
 #: The LHAASO-KM2A windows (Cao et al. 2023, PRL 131, 151001; [AESB25] Sec. 3) and the whole sky.
@@ -104,20 +122,55 @@ def _gauss_segments(edges, n_per_segment):
 _ABS_B_EDGES_DEG = np.array([0.0, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 90.0])
 
 
-def _latitude_grid(b_min, b_max, n):
-    """Nodes/weights [deg] in latitude, refined geometrically towards b = 0 (where rho is thinnest)."""
+def _latitude_edges(b_min, b_max):
+    """Segment edges [deg] in latitude, refined geometrically towards b = 0 (where rho is thinnest)."""
     edges = np.concatenate([-_ABS_B_EDGES_DEG[::-1], _ABS_B_EDGES_DEG[1:]])
-    edges = np.unique(np.clip(edges, b_min, b_max))
-    return _gauss_segments(edges, n)
+    return np.unique(np.clip(edges, b_min, b_max))
+
+
+def _latitude_grid(b_min, b_max, n):
+    """Nodes/weights [deg] in latitude on the segments of :func:`_latitude_edges`."""
+    return _gauss_segments(_latitude_edges(b_min, b_max), n)
 
 
 #: the longitude segments of a window's quadrature [deg] (Gauss-Legendre nodes on each)
 LONGITUDE_STEP_DEG = 5.0
 
 
-def _longitude_grid(l_min, l_max, n, step_deg=LONGITUDE_STEP_DEG):
+def _longitude_edges(l_min, l_max, step_deg=LONGITUDE_STEP_DEG):
     nseg = max(1, int(np.ceil((l_max - l_min) / step_deg)))
-    return _gauss_segments(np.linspace(l_min, l_max, nseg + 1), n)
+    return np.linspace(l_min, l_max, nseg + 1)
+
+
+def _longitude_grid(l_min, l_max, n, step_deg=LONGITUDE_STEP_DEG):
+    return _gauss_segments(_longitude_edges(l_min, l_max, step_deg), n)
+
+
+@lru_cache(maxsize=64)
+def _masked_solid_angle_sr(window: SkyWindow) -> float:
+    """The unmasked solid angle of a masked window, on the pixels the mask's weights are integrated on."""
+    l_c, l_w, _ = _pixels(_longitude_edges(window.l_min, window.l_max), PIXEL_DEG)
+    b_c, b_w, _ = _pixels(_latitude_edges(window.b_min, window.b_max), PIXEL_DEG)
+    U = unmasked_pixels(window.mask, l_c, b_c)
+    return float((l_w * DEG_RAD) @ U @ (b_w * DEG_RAD * np.cos(b_c * DEG_RAD)))
+
+
+@lru_cache(maxsize=64)
+def window_quadrature(window: SkyWindow, grid_scale: int = 1):
+    """(l nodes [deg], b nodes [deg], W [sr]): the rays of a window's line-of-sight quadrature and their weights,
+    W[k, j] for the ray through longitude node k and latitude node j (the mask's weights if the window has one,
+    :func:`cocoonlib.core.masks.masked_weights`). Read-only arrays, computed once per window and grid."""
+    g = _grid_sizes(grid_scale)
+    l_edges, b_edges = _longitude_edges(window.l_min, window.l_max), _latitude_edges(window.b_min, window.b_max)
+    l_deg, wl = _gauss_segments(l_edges, g["n_l"])
+    b_deg, wb = _gauss_segments(b_edges, g["n_b"])
+    if window.mask is None:
+        W = np.outer(wl * DEG_RAD, wb * DEG_RAD * np.cos(b_deg * DEG_RAD))
+    else:
+        W = masked_weights(window.mask, l_edges, l_deg, b_edges, b_deg, (g["n_l"], g["n_b"]))
+    for a in (l_deg, b_deg, W):
+        a.setflags(write=False)
+    return l_deg, b_deg, W
 
 
 def _ray_edges(disk, l_rad, b_rad, s_end, n_seg):
@@ -178,7 +231,8 @@ def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1, absorpt
     Ray casting from the Sun: Gauss-Legendre in l (5 deg segments), in b (segments
     refined geometrically towards the plane, split at b = 0) and along each ray
     up to where it leaves the disk cylinder. ``grid_scale`` multiplies every
-    number of nodes (used for the convergence checks).
+    number of nodes (used for the convergence checks). A window with a mask keeps the same rays with the
+    weights of the unmasked sky (:func:`window_quadrature`).
 
     ``absorption_length_kpc`` (array, may hold inf) weights each point of a ray by exp(-s/lambda), the
     survival probability of a photon emitted there; the result is then an array, one J per length (repeated
@@ -186,8 +240,7 @@ def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1, absorpt
     leading axes (see :func:`_ray_columns`) gives one integral per entry, after the lengths' axis.
     """
     g = _grid_sizes(grid_scale)
-    l_deg, wl = _longitude_grid(window.l_min, window.l_max, g["n_l"])
-    b_deg, wb = _latitude_grid(window.b_min, window.b_max, g["n_b"])
+    l_deg, b_deg, W = window_quadrature(window, int(grid_scale))
     b_rad = b_deg * DEG_RAD
     inv = None
     if absorption_length_kpc is not None:
@@ -197,9 +250,9 @@ def line_of_sight_integral(disk, window: SkyWindow, grid_scale: int = 1, absorpt
         lam_unique, which = np.unique(lam, return_inverse=True)
         inv = 1.0 / lam_unique
     total = 0.0
-    for li, wli in zip(l_deg * DEG_RAD, wl * DEG_RAD):
+    for li, w_row in zip(l_deg * DEG_RAD, W):
         cols = _ray_columns(disk, np.full_like(b_rad, li), b_rad, g["n_seg"], g["n_node"], inv)
-        total = total + wli * np.sum(wb * DEG_RAD * np.cos(b_rad) * cols, axis=-1)
+        total = total + np.sum(w_row * cols, axis=-1)
     if inv is None:
         return float(total) if np.ndim(total) == 0 else np.asarray(total)
     return np.asarray(total)[which]

@@ -391,3 +391,8 @@ def hardness(index: float, other: float, margin: float = HARDER_BY) -> str:
 def photon_index(E_model, I_model, E1: float, E2: float) -> float:
     """Mean photon index between E1 and E2, Gamma = -ln[I(E2)/I(E1)] / ln(E2/E1), for I = dN/dE."""
     return float(-np.log(loglog_interp(E2, E_model, I_model) / loglog_interp(E1, E_model, I_model)) / np.log(E2 / E1))
+
+
+def local_photon_index(E_model, I_model, E0: float, half_width_dex: float = 0.25) -> float:
+    """The photon index at E0: :func:`photon_index` between E0 10^-w and E0 10^+w (w = ``half_width_dex``)."""
+    return photon_index(E_model, I_model, E0 * 10.0**-half_width_dex, E0 * 10.0**half_width_dex)

@@ -19,7 +19,7 @@ import numpy as np
 from cocoonlib.core.kinematics import rigidity_from_T
 from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.production import MODELS, PROJECTILE_PER_DECADE, Production
-from cocoonlib.sky import absorption, diffuse, gas, local_cr
+from cocoonlib.sky import absorption, diffuse, gas, inverse_compton, local_cr
 from cocoonlib.source.cocoon_disk import CocoonDisk
 from cocoonlib.source.grammage import Grammage
 from cocoonlib.transport import transport2d
@@ -32,6 +32,7 @@ __all__ = [
     "LocalCR",
     "local_cr_model",
     "CocoonModel",
+    "ICInputs",
     "GammaSky",
     "cocoon_productions",
     "cocoon_emissivities",
@@ -102,6 +103,16 @@ class CocoonModel:
     ism: str = "H"
 
 
+@dataclass(frozen=True)
+class ICInputs:
+    """What the inverse Compton part of the DGE needs (:mod:`cocoonlib.sky.inverse_compton`): the emissivity of each
+    ISRF component at the Sun on the sky's energies (components x E) [GeV^-1 s^-1 cm^-3] and the field that carries
+    it across the Galaxy."""
+
+    emissivities: np.ndarray
+    field: inverse_compton.ICField
+
+
 @dataclass
 class GammaSky:
     """All ingredients of the chapter's curves; methods return E^2 I [GeV cm^-2 s^-1 sr^-1] on ``E``."""
@@ -137,6 +148,8 @@ class GammaSky:
     params: dict = field(default_factory=dict)  # the book's parameters the sky was built with (chi0 resolved)
     #: the knee variants of the local spectrum the DGE band spans (both by default; one of them to keep one knee)
     knees: tuple = local_cr.KNEE_VARIANTS
+    #: window -> inverse Compton intensity on E (absorbed), part of every DGE curve; empty: no inverse Compton
+    ic_I: dict = field(default_factory=dict)
 
     @property
     def chi0(self) -> float:
@@ -173,7 +186,18 @@ class GammaSky:
         sea: str | None = None,
     ):
         """E^2 I of the DGE (mask included) for a gas model, knee variant, production model and sea (defaults:
-        the chapter's)."""
+        the chapter's): pi0 decay plus, where the sky has it, inverse Compton (:meth:`ic`)."""
+        return self.pi0(window, gas_name, variant, model, sea) + self.ic(window)
+
+    def pi0(
+        self,
+        window: str,
+        gas_name: str | None = None,
+        variant: str = "max",
+        model: str | None = None,
+        sea: str | None = None,
+    ):
+        """E^2 I of the DGE's hadronic part alone (mask included), arguments as :meth:`dge`."""
         key = (sea or self.sea, gas_name or self.default_gas, window, model or self.dge_model, variant)
         if key not in self.dge_I:
             raise ValueError(
@@ -181,6 +205,17 @@ class GammaSky:
                 "gamma_sky(..., compare_seas=True) for the other seas of the default gas model"
             )
         return self._e2(window, self.dge_I[key])
+
+    def ic(self, window: str):
+        """E^2 I of the DGE's inverse Compton part (mask included); zero where the sky has none."""
+        if window not in self.ic_I:
+            return np.zeros_like(self.E)
+        return self._e2(window, self.ic_I[window])
+
+    def ic_share(self, window: str, E_GeV: float, gas_name: str | None = None) -> float:
+        """Inverse Compton / DGE band centre at E_GeV."""
+        lo, hi = self.dge_band(window, gas_name)
+        return self.at(self.ic(window), E_GeV) / (0.5 * (self.at(lo, E_GeV) + self.at(hi, E_GeV)))
 
     def dge_band(self, window: str, gas_name: str | None = None, model: str | None = None, sea: str | None = None):
         """(low, high) envelope of the DGE over the knee variants of :attr:`knees`."""
@@ -331,6 +366,7 @@ def build_sky(
     secondary: str = "gamma",
     grid_scale: int = 1,
     compare_seas: bool = False,
+    ic: ICInputs | None = None,
 ) -> GammaSky:
     """Every curve of the gamma-ray chapter: the DGE of each gas model (``gas_models``) lit by the sea ``sea``
     (one of :data:`cocoonlib.sky.diffuse.CR_SEAS`; with ``compare_seas`` also the other two for ``default_gas``),
@@ -340,6 +376,7 @@ def build_sky(
     The local spectra ``local`` set the sea at the Sun; the 2D transport (``halo``, ``R_gal_kpc``, the cocoons of
     ``disk`` with ``cocoons.spectra``) carries it across the Galaxy; ``f_He`` is the He/H of the gas;
     ``cmb_absorption`` switches absorption on the CMB (gamma rays only). ``grid_scale`` refines every grid.
+    ``ic``: the inverse Compton part of the DGE (None: none; gamma rays only).
     """
     E = np.asarray(E, dtype=float)
     gas_models = tuple(gas_models)
@@ -378,6 +415,12 @@ def build_sky(
         for g in gas_models
     }
     both = {w: diffuse.effective_J(disk, win, lam_and_none, grid_scale) for w, win in windows.items()}
+    ic_I = {}
+    if ic is not None and secondary == "gamma":
+        ic_I = {
+            w: inverse_compton.ic_intensity(ic.emissivities, ic.field, win, lam, grid_scale)
+            for w, win in windows.items()
+        }
     return GammaSky(
         E=E,
         windows=windows,
@@ -402,4 +445,5 @@ def build_sky(
         transport_spectra=dict(cocoons.spectra),
         secondary=secondary,
         grid_scale=grid_scale,
+        ic_I=ic_I,
     )

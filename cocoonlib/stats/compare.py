@@ -35,6 +35,8 @@ __all__ = [
     "distance_to_band",
     "share_of_excess",
     "best_chi2_in_band",
+    "ratio_of_points",
+    "local_index_of_points",
 ]
 
 
@@ -112,3 +114,34 @@ def best_chi2_in_band(data: pd.DataFrame, E_model, E2I_low, E2I_high, E2I_add=0.
     chi = chi2_against(data, E_model, lo + ts[:, None] * (hi - lo) + add)
     i = int(np.argmin(chi))
     return float(chi[i]), float(ts[i])
+
+
+def ratio_of_points(numerator: pd.DataFrame, denominator: pd.DataFrame) -> pd.DataFrame:
+    """The ratio of two tables of points at the denominator's energies: E_GeV, ratio, error (the numerator
+    interpolated log-log to those energies, inside its range only, with its relative error interpolated the same way;
+    the relative errors added in quadrature, each the mean of its two sides). Upper limits are left out."""
+    num, den = measured_arrays(numerator), measured_arrays(denominator)
+    inside = (den.E_GeV >= num.E_GeV.min()) & (den.E_GeV <= num.E_GeV.max())
+    E = den.E_GeV[inside]
+    rel_num = 0.5 * (num.E2_err_lo + num.E2_err_hi) / num.E2_flux
+    rel_den = (0.5 * (den.E2_err_lo + den.E2_err_hi) / den.E2_flux)[inside]
+    ratio = loglog_interp(E, num.E_GeV, num.E2_flux) / den.E2_flux[inside]
+    error = ratio * np.hypot(loglog_interp(E, num.E_GeV, rel_num), rel_den)
+    return pd.DataFrame({"E_GeV": E, "ratio": ratio, "error": error})
+
+
+def local_index_of_points(table: pd.DataFrame) -> pd.DataFrame:
+    """The photon index between neighbouring measured points, Gamma = 2 - ln(F2/F1)/ln(E2/E1) for F = E^2 I, at
+    the geometric mean energy, with the error of the two relative errors (mean of their sides) in quadrature."""
+    d = measured_arrays(table)
+    order = np.argsort(d.E_GeV)
+    E, F = d.E_GeV[order], d.E2_flux[order]
+    rel = (0.5 * (d.E2_err_lo + d.E2_err_hi) / d.E2_flux)[order]
+    step = np.log(E[1:] / E[:-1])
+    return pd.DataFrame(
+        {
+            "E_GeV": np.sqrt(E[1:] * E[:-1]),
+            "index": 2.0 - np.log(F[1:] / F[:-1]) / step,
+            "error": np.hypot(rel[1:], rel[:-1]) / step,
+        }
+    )
