@@ -122,6 +122,44 @@ def test_notebook_parameters_cell_matches_declarations(chapter):
         )
 
 
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=CHAPTERS.keys())
+def test_notebook_parameters_cell_is_the_one_written_from_the_declarations(chapter):
+    """The cell tools/parameters_cells.py writes: a parameter is declared once, in cocoonlib/book/params.py."""
+    from cocoonlib.book.chapters import parameters_cell_source
+
+    nb = json.loads(CHAPTERS[chapter].path.read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    assert "".join(cell["source"]) == parameters_cell_source(chapter), "run python tools/parameters_cells.py"
+
+
+def test_every_parameter_says_what_it_affects_and_the_groups_follow():
+    """Each declaration names what a change of it changes; the sets the book uses are derived from that, so a sky
+    cached under one value is never reused for another of a parameter that changes skies."""
+    from cocoonlib.book import keys
+    from cocoonlib.book.params import AFFECTS, Parameter, affecting, in_group
+
+    for p in PARAMETERS.values():
+        assert p.affects and p.affects <= set(AFFECTS), p.name
+    sky = set(affecting("sky"))
+    assert sky and not sky & set(keys.NOT_IN_SKY) and not sky & set(keys.SKY_COCOON_PARAMETERS)  # in every sky's key
+    assert set(in_group("halo")) <= set(in_group("halo", "dge"))
+    with pytest.raises(ValueError, match="affects"):
+        Parameter(
+            name="x",
+            default=1.0,
+            unit="",
+            kind="float",
+            symbol="x",
+            description="d",
+            tag="I",
+            source="s",
+            affects=set(),
+            bounds=(0.0, 2.0, True, True),
+        )
+    with pytest.raises(ValueError, match="unknown tags"):
+        affecting("everything")
+
+
 def test_list_parameter():
     """R0_grid: a list of positive numbers, from Python or from the command line; anything else is one line."""
     from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value

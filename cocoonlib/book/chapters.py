@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cocoonlib.book.params import HALO_PARAMETERS, ParameterError, validate
+from cocoonlib.book.params import ParameterError, affecting, in_group, validate
 from cocoonlib.io import paths
 
 __all__ = [
@@ -34,53 +34,16 @@ class Chapter:
         return paths.NOTEBOOKS / self.notebook
 
 
-#: the cocoon model after chi0 (grammage, production, distribution, injection): chapters 1, 3, 4
-_COCOONS = (
-    "R0",
-    "grammage_model",
-    "delta",
-    "R_cut",
-    "production_model",
-    "ism_composition",
-    "R_SN",
-    "alpha",
-    "beta",
-    "R_sun",
-    "R_disk",
-    "z_profile",
-    "z0",
-    "h_disk",
-    "E_SN",
-    "eps_p",
-    "gamma_p",
-    "eps_He",
-    "gamma_He",
-    "E_max",
-    "source_normalisation",
-    "R_sea_min",
-    "R_sea_max",
-)
+#: the cocoon model after chi0 (grammage, production, distribution, injection, normalisation): chapters 1, 3-7
+_COCOONS = in_group("cocoons")
 #: the cocoons without the grammage's form (the delta appendix sets the form itself)
 _COCOONS_NO_FORM = tuple(p for p in _COCOONS if p not in ("grammage_model", "delta"))
-#: the conventional diffuse emission (local cosmic-ray sea, gas, cross sections): chapters 3, 4
 #: the LHAASO windows as measured (Methods, methods-masks)
-_MASKS = ("window_mask", "mask_detector", "mask_radius_factor", "mask_psf_deg", "mask_inner")
+_MASKS = in_group("masks")
 #: inverse Compton in the DGE (Methods, methods-ic)
-_IC = ("dge_ic", "ic_electron_height_kpc", "isrf_height_kpc")
-
-_CR_SEA = (
-    "gas_model",
-    "dge_production_model",
-    "f_He",
-    "cr_sea",
-    "dge_knee",
-    "R_min_local",
-    "phi",
-    "R_rehardening",
-    "R_gal",
-    "transport_source",
-    *HALO_PARAMETERS,
-)
+_IC = in_group("ic")
+#: the conventional diffuse emission (local cosmic-ray sea, gas, cross sections, the transport): chapters 3-7
+_CR_SEA = in_group("dge", "halo")
 
 
 def _chi0_ranges(keys) -> dict[str, str]:
@@ -125,26 +88,7 @@ CHAPTERS: dict[str, Chapter] = {
             name="bc",
             notebook="02_bc_fit.ipynb",
             title="The B/C ratio and the cocoon grammage",
-            parameters=(
-                "grammage_model",
-                "R0",
-                "delta",
-                "R_cut",
-                "xsec_fragmentation",
-                "xsec_inelastic",
-                "ams02_table",
-                "T_min_fit",
-                "free_transport",
-                *HALO_PARAMETERS,
-                "f_He",
-                "phi",
-                "gamma_nuclei",
-                "y_N",
-                "y_O",
-                "source_abundances",
-                "chi0_scan_max",
-                "grid_scale",
-            ),
+            parameters=affecting("bc"),  # every parameter declared with affects "bc" (cocoonlib.book.params)
             results={
                 "chi0_best_g_cm2": "best-fit cocoon grammage chi0 [g cm^-2]",
                 "chi0_lo_g_cm2": "lower end of the 1 sigma interval of chi0 (profile, Delta chi^2 = 1) [g cm^-2]",
@@ -432,6 +376,38 @@ def get_chapter(name: str) -> Chapter:
     if name not in CHAPTERS:
         raise ValueError(f"unknown chapter {name!r}: expected one of {', '.join(CHAPTERS)}")
     return CHAPTERS[name]
+
+
+#: the widest line of a generated parameters cell
+CELL_WIDTH = 120
+
+
+def _comment(p) -> str:
+    """A parameter's comment in a parameters cell: its choices or unit, then as much of its description as fits."""
+    head = " | ".join(f'"{c}"' for c in p.choices) if p.kind == "choice" else p.unit
+    return ", ".join(x for x in (head, p.description) if x)
+
+
+def parameters_cell_source(name: str) -> str:
+    """The source of chapter ``name``'s papermill ``parameters`` cell, written from the declarations
+    (:data:`cocoonlib.book.params.PARAMETERS`): every parameter of the chapter at its default, in the chapter's
+    order, each with its unit or choices and description. ``tools/parameters_cells.py`` writes it into the notebooks;
+    a test checks that they hold it."""
+    from cocoonlib.book.params import PARAMETERS
+
+    lines = [
+        "# Parameters: papermill replaces this cell. Units and sources: the table at the end of the chapter, or "
+        f"`cocoon list {name}`."
+    ]
+    for n in get_chapter(name).parameters:
+        p = PARAMETERS[n]
+        code = f"{n} = " + (f'"{p.default}"' if isinstance(p.default, str) else repr(p.default))
+        room = CELL_WIDTH - len(code) - 4
+        comment = _comment(p)
+        if len(comment) > room:
+            comment = comment[: max(room - 3, 0)].rstrip(" ,;") + "..."
+        lines.append(f"{code}  # {comment}" if room > 10 else code)
+    return "\n".join(lines)
 
 
 def chapter_parameters(name: str, namespace: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES, ParameterError
+from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES, ParameterError, affecting
 from cocoonlib.core.units import PEV_GEV, TEV_GEV
 from cocoonlib.io import regions
 from cocoonlib.sky import gamma as _gamma
@@ -51,22 +51,9 @@ from cocoonlib.transport.slab import Halo, SlabNetwork
 
 Params = Mapping[str, Any]
 
-#: the book's parameters that change only the emissivity of one cocoon (not the DGE, not J): cocoonlib.sky.gamma.GammaSky.with_cocoons
-COCOON_SHAPE_PARAMETERS = (
-    "chi0",
-    "grammage_model",
-    "R0",
-    "delta",
-    "R_cut",
-    "production_model",
-    "ism_composition",
-    "E_SN",
-    "eps_p",
-    "gamma_p",
-    "eps_He",
-    "gamma_He",
-    "E_max",
-)
+#: the book's parameters that change the emissivity of one cocoon (GammaSky.with_cocoons may change them): those
+#: declared with affects "cocoon_emissivity" (cocoonlib.book.params)
+COCOON_SHAPE_PARAMETERS = affecting("cocoon_emissivity")
 
 
 def with_defaults(P: Params | None = None, **changes) -> dict:
@@ -329,7 +316,7 @@ ENERGY_PER_DECADE = 20
 
 
 #: the parameters the B/C network (cross sections on the energy grid) depends on
-NETWORK_PARAMETERS = ("xsec_fragmentation", "xsec_inelastic", "f_He", "gamma_nuclei", "grid_scale")
+NETWORK_PARAMETERS = affecting("bc_network")
 
 
 def bc_network(P: dict, nuclei=None) -> SlabNetwork:
@@ -346,11 +333,7 @@ def bc_network(P: dict, nuclei=None) -> SlabNetwork:
 
 
 #: the parameters the source abundances depend on, besides the network's
-ABUNDANCE_PARAMETERS = (
-    "source_abundances",
-    *HALO_PARAMETERS,
-    "phi",
-)
+ABUNDANCE_PARAMETERS = affecting("bc_abundances")
 
 
 def bc_model(P: dict, abundances: dict | None = None, network: SlabNetwork | None = None) -> BCModel:

@@ -295,53 +295,23 @@ def _fit_file(P: Mapping[str, Any], names=FIT_SOURCES):
 #: :meth:`cocoonlib.sky.gamma.GammaSky.with_cocoons` of the same sky. The efficiencies and E_SN are among them: the
 #: sea of the DGE is the 2D transport's density relative to the Sun, which does not depend on them (the model is
 #: linear in its source); the injection slopes and E_max shape it, so they are not.
-SKY_COCOON_PARAMETERS = (
-    "chi0",
-    "chi0_source",
-    "grammage_model",
-    "R0",
-    "delta",
-    "R_cut",
-    "production_model",
-    "ism_composition",
-    "E_SN",
-    "eps_p",
-    "eps_He",
+SKY_COCOON_PARAMETERS = tuple(
+    n for n, p in PARAMETERS.items() if p.affects & {"cocoon_emissivity", "chi0"} and "sky" not in p.affects
 )
 
 #: parameters that enter a chapter after its sky (B/C, limits, the joint fit's settings, the chapter-1 cocoon
-#: numbers) or that the sky does not read: left out of a sky's key. Leaving one in costs only speed.
+#: numbers) or that the sky does not read: left out of a sky's key. Derived from the declarations (no tag "sky",
+#: "cocoon_emissivity", "chi0" or "dge_band"), so a new parameter that changes a sky is part of its key.
 NOT_IN_SKY = (
-    "chi0_band",
-    "n_sigma",
-    "R0_grid",
-    "ad_grammage_model",
-    "icecube_term",
-    "norm_prior",
-    "norm_prior_scale",
-    "xsec_fragmentation",
-    "xsec_inelastic",
-    "ams02_table",
-    "T_min_fit",
-    "free_transport",
-    "gamma_nuclei",
-    "y_N",
-    "y_O",
-    "source_abundances",
-    "chi0_scan_max",
-    "n_gas",
-    "user_window",
-    "source_normalisation",  # what it changes (transport, efficiencies) is in the resolved parameters
-    "R_sea_min",
-    "R_sea_max",
-    RESOLVED_SOURCES,
+    *(n for n, p in PARAMETERS.items() if not p.affects & {"sky", "cocoon_emissivity", "chi0", "dge_band"}),
+    RESOLVED_SOURCES,  # what source_normalisation sets (transport, efficiencies) is in the resolved parameters
 )
 
 
 def _cocoon_changes(P: Mapping[str, Any]) -> dict:
     """The changes that give a base sky the cocoons of ``P`` (chi0 resolved by ``chi0_source``)."""
     changes = {"chi0": bc.resolve_chi0(P["chi0"], P.get("chi0_source", "parameter"))}
-    changes.update({k: P[k] for k in SKY_COCOON_PARAMETERS[2:] if k in P})
+    changes.update({k: P[k] for k in SKY_COCOON_PARAMETERS if k in P and k not in ("chi0", "chi0_source")})
     return changes
 
 

@@ -43,6 +43,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -462,13 +463,17 @@ def local_dask_client(workers: int):
 
     from dask.distributed import Client, LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,  # a point at a time per worker process, as the local executor
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,  # no log lines across the progress bar
-    )
+    with warnings.catch_warnings():
+        # without a dashboard the scheduler still serves its health routes, on port 8787 if free and on another
+        # port (with a warning across the progress bar) if another cluster on this machine holds it
+        warnings.filterwarnings("ignore", message=r"Port \d+ is already in use", category=UserWarning)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,  # a point at a time per worker process, as the local executor
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,  # no log lines across the progress bar
+        )
     return Client(cluster)
 
 
