@@ -49,7 +49,7 @@ import astropy.units as u
 import numpy as np
 from astropy.constants import c
 
-from cocoonlib.book import from_params
+from cocoonlib.book.params import from_params
 
 
 def best_of(f, n):
@@ -237,9 +237,9 @@ def transport_sea():
 
 EXPLORE_RUN = """
 import sys, time
-import cocoonlib.book.citation, cocoonlib.book.provenance  # what the book's Sphinx extension has imported already
+import cocoonlib.book.report.citation, cocoonlib.book.report.provenance  # what the book's Sphinx extension has imported already
 t = time.perf_counter()
-from cocoonlib.book import explore_page
+from cocoonlib.book.explore import page as explore_page
 html = explore_page.page_html()
 print(time.perf_counter() - t, len(html))
 """
@@ -369,7 +369,7 @@ def sky_as_measured() -> list[str]:
 
 
 FLOOR_SOURCE = (
-    "import cocoonlib, cocoonlib.sky.gamma, cocoonlib.transport.bc, cocoonlib.book.plotting\nimport matplotlib.pyplot as plt\n"
+    "import cocoonlib, cocoonlib.sky.gamma, cocoonlib.transport.bc, cocoonlib.book.report.plotting\nimport matplotlib.pyplot as plt\n"
     "plt.plot([1, 10], [1, 10])\nplt.show()"
 )
 """A floor chapter: start a kernel, import cocoonlib and its stack, plot once."""
@@ -501,7 +501,7 @@ def _warm_worker(chapter: str):
     import tempfile
     from pathlib import Path
 
-    from cocoonlib.book import runner
+    from cocoonlib.book.cli import runner
 
     runner.WORKSPACE = None
     with tempfile.TemporaryDirectory() as tmp:
@@ -515,7 +515,7 @@ def scan_paths_and_executors(repeat: int = 2):
     import tempfile
     from pathlib import Path
 
-    from cocoonlib.book import scan
+    from cocoonlib.book.cli import scan
 
     # R0 first: it varies slowest, so the points of a Dask task share R0 and the B/C fit at that R0 (chi0's band)
     grid = [f"R0={','.join(SCAN_R0_TV)}", f"chi0={','.join(SCAN_CHI0)}"]
@@ -581,7 +581,7 @@ def robustness_scan() -> list[str]:
     import os
     import tempfile
 
-    from cocoonlib.book import robustness
+    from cocoonlib.book.chapters import robustness
 
     t_scan, result = best_of(robustness.scan, 1)
     with tempfile.TemporaryDirectory() as tmp:

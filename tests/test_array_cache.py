@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from cocoonlib.book import from_params
+from cocoonlib.book.params import from_params
 from cocoonlib.io import array_cache
 from cocoonlib.production import aafrag
 

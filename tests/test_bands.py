@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from cocoonlib.book import chapters, from_params
+from cocoonlib.book import chapters
+from cocoonlib.book.params import from_params
 from cocoonlib.stats import bands
 from cocoonlib.transport import bc
 
@@ -86,8 +87,8 @@ def test_interval_and_D0_from_a_fit():
 def test_the_band_of_the_default_chapters_is_chapter_2s_fit(P):
     """chi0_band = 'refit' with chapter 3's defaults is chapter 2's fit (its committed key numbers); 'none' gives none,
     a bad value a one-line error, and 'fit' is checked before any work."""
+    from cocoonlib.book.chapters.results import extract
     from cocoonlib.book.params import ParameterError
-    from cocoonlib.book.results import extract
 
     committed = extract(chapters.CHAPTERS["bc"].path)
     iv = bands.Chi0Interval.from_fit(from_params.chi0_band_fit(P))

@@ -5,9 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from cocoonlib.book import from_params
 from cocoonlib.book.chapters import get_chapter
-from cocoonlib.book.params import ParameterError, validate
+from cocoonlib.book.params import ParameterError, from_params, validate
 from cocoonlib.core import kinematics
 from cocoonlib.transport import bc, nuclear
 

@@ -4,9 +4,8 @@ network, closed forms, the parts of boron, ghost folding, decays, source abundan
 import numpy as np
 import pytest
 
-from cocoonlib.book import from_params
 from cocoonlib.book.chapters import get_chapter
-from cocoonlib.book.params import ParameterError, validate
+from cocoonlib.book.params import ParameterError, from_params, validate
 from cocoonlib.core import kinematics
 from cocoonlib.transport import bc, nuclear
 from cocoonlib.transport import slab as transport

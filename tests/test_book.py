@@ -40,9 +40,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cocoonlib.book import citation, from_params, scorecard
-from cocoonlib.book.chapters import CHAPTERS
-from cocoonlib.book.results import extract
+from cocoonlib.book.chapters import CHAPTERS, scorecard
+from cocoonlib.book.chapters.results import extract
+from cocoonlib.book.params import from_params
+from cocoonlib.book.report import citation
 from cocoonlib.io import paths
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -226,7 +227,7 @@ def test_no_table_is_wider_than_the_page(book, browser, page):
 
 def test_footer_and_citation_page_show_version_and_commit(book, browser):
     html, _, _ = book
-    from cocoonlib.book.provenance import book_commit
+    from cocoonlib.book.report.provenance import book_commit
 
     # the sha alone: whether the work tree counts as changed may differ between the build and now
     version, sha = citation.book_version(), book_commit().removesuffix("+changes")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cocoonlib.book import citation
+from cocoonlib.book.report import citation
 
 
 def test_bibtex_entry_parses_and_carries_the_cff_fields():

@@ -207,7 +207,7 @@ def test_scan_combination_not_allowed_fails_its_point_only(tmp_path, mirror):
 
 def _fake_chapter(errors):
     """A stand-in for runner.run_chapter that raises the given errors in turn, then returns results."""
-    from cocoonlib.book.runner import RunError
+    from cocoonlib.book.cli.runner import RunError
 
     calls = []
 
@@ -232,8 +232,8 @@ def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, cap
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from cocoonlib.book import runner
-    from cocoonlib.book import scan as scan_mod
+    from cocoonlib.book.cli import runner
+    from cocoonlib.book.cli import scan as scan_mod
 
     err = {
         "kernel": DeadKernelError("Kernel died"),
@@ -265,8 +265,8 @@ def test_point_is_retried_only_after_a_kernel_failure(tmp_path, monkeypatch, cap
 def test_point_kernel_failing_twice_is_a_failed_point(tmp_path, monkeypatch):
     from nbclient.exceptions import DeadKernelError
 
-    from cocoonlib.book import runner
-    from cocoonlib.book import scan as scan_mod
+    from cocoonlib.book.cli import runner
+    from cocoonlib.book.cli import scan as scan_mod
 
     fake, calls = _fake_chapter([DeadKernelError("a"), DeadKernelError("b")])
     monkeypatch.setattr(runner, "run_chapter", fake)
@@ -354,7 +354,7 @@ def test_save_figure_writes_pdf_and_png(tmp_path, monkeypatch):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from cocoonlib.book import plotting
+    from cocoonlib.book.report import plotting
 
     monkeypatch.setenv("COCOON_FIGURES_DIR", str(tmp_path))
     fig, ax = plt.subplots()
@@ -372,7 +372,7 @@ def test_save_and_show_displays_the_saved_png_and_closes_the_figure(tmp_path, mo
     import IPython.display
     import matplotlib.pyplot as plt
 
-    from cocoonlib.book import plotting
+    from cocoonlib.book.report import plotting
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))

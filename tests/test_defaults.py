@@ -12,8 +12,7 @@ import pkgutil
 
 import pytest
 
-from cocoonlib.book import from_params
-from cocoonlib.book.params import PARAMETERS
+from cocoonlib.book.params import PARAMETERS, from_params
 
 PHYSICS_LAYERS = ("core", "io", "source", "production", "transport", "sky", "stats")
 #: argument name in the physics -> (parameter, factor from the parameter's unit to the argument's)

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from scipy import integrate
 
-from cocoonlib.book import chapters, from_params
-from cocoonlib.book.params import ParameterError
+from cocoonlib.book import chapters
+from cocoonlib.book.params import ParameterError, from_params
 from cocoonlib.core.geometry import WINDOWS, SkyWindow, SunCentredRays, line_of_sight_integral
 from cocoonlib.core.units import MB_CM2
 from cocoonlib.production import Production, kelner

@@ -7,8 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from cocoonlib.book import explore, explore_page, from_params
-from cocoonlib.book.params import ParameterError
+from cocoonlib.book.explore import data as explore
+from cocoonlib.book.explore import page as explore_page
+from cocoonlib.book.params import ParameterError, from_params
 from cocoonlib.io import data
 from cocoonlib.sky import gamma, neutrino
 from cocoonlib.stats import compare
@@ -74,7 +75,7 @@ def test_gamma_rays_equal_the_chapter_functions(page_data, s):
 def test_the_default_setting_gives_chapter_3s_numbers(page_data):
     """At the chapters' defaults the page shows chapter 3's cocoon share and chi^2 (its committed key numbers)."""
     from cocoonlib.book.chapters import CHAPTERS
-    from cocoonlib.book.results import extract
+    from cocoonlib.book.chapters.results import extract
 
     committed = extract(CHAPTERS["gamma"].path)
     got = explore.evaluate(page_data, explore.Setting())["gamma"]
@@ -175,8 +176,8 @@ def test_packing_for_the_cache_keeps_the_tree():
 
 def test_cache_key_names_every_source_and_data_file():
     files = explore_page.cache_inputs()[1]
-    assert "cocoonlib/book/explore.py" in files and "cocoonlib/production/kelner.py" in files
-    assert "data/registry.csv" in files and "cocoonlib/book/explore.js" not in files
+    assert "cocoonlib/book/explore/data.py" in files and "cocoonlib/production/kelner.py" in files
+    assert "data/registry.csv" in files and "cocoonlib/book/explore/explore.js" not in files
 
 
 def test_page_html_loads_nothing_from_the_network(page_data):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import integrate, special
 
-from cocoonlib.book import from_params
+from cocoonlib.book.params import from_params
 from cocoonlib.core.geometry import WINDOWS, SkyWindow, column_per_longitude, line_of_sight_integral
 from cocoonlib.source.cocoon_disk import CocoonDisk, allsky_integral_volume
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from cocoonlib.book import chapters, from_params
+from cocoonlib.book import chapters
+from cocoonlib.book.params import from_params
 from cocoonlib.stats import joint
 
 pytestmark = pytest.mark.usefixtures("mirror")
@@ -207,7 +208,7 @@ def test_a_fit_without_a_valid_minimum_is_a_result_not_an_error(P, skies, model,
     naming it, and intervals from the profile; the chapter's table of variants says so in its row."""
     import iminuit
 
-    from cocoonlib.book import keys
+    from cocoonlib.book.chapters import keys
 
     L = like(P, skies, model, terms, use=("gamma",))
     ref = joint.fit_joint(L, intervals=("chi0",), two_sigma=False)
@@ -223,7 +224,7 @@ def test_a_fit_without_a_valid_minimum_is_a_result_not_an_error(P, skies, model,
 def test_the_gas_variant_with_the_seas_efficiencies_gives_its_row(P):
     """The variant that stopped the chapter (issue 28: eps_p 0.1108, eps_He 0.0554, a gas model with its norms fixed
     at 1, where Hesse found the minimum invalid): every gas model gives a row with finite numbers."""
-    from cocoonlib.book import keys
+    from cocoonlib.book.chapters import keys
 
     Q = chapters.chapter_parameters("joint", {"eps_p": 0.1108, "eps_He": 0.0554})
     ctx = keys.Context("joint", Q)

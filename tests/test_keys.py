@@ -1,12 +1,12 @@
-"""The one implementation of each chapter's key numbers (cocoonlib.book.keys): its context, its workspace, and the
+"""The one implementation of each chapter's key numbers (cocoonlib.book.chapters.keys): its context, its workspace, and the
 reuse of a sky between points that the fast path of `cocoon scan` rests on. That the fast path and the executed
 notebooks give the same numbers is tested in tests/test_scan_paths.py."""
 
 import numpy as np
 import pytest
 
-from cocoonlib.book import from_params, keys
-from cocoonlib.book.chapters import CHAPTERS, chapter_parameters
+from cocoonlib.book.chapters import CHAPTERS, chapter_parameters, keys
+from cocoonlib.book.params import from_params
 
 
 def test_every_chapter_has_key_numbers_and_pieces():

@@ -26,7 +26,7 @@ def _imports(path: Path) -> set[str]:
             if node.level:
                 raise AssertionError(f"{path}: relative import 'from {'.' * node.level}{node.module or ''}'")
             if node.module and node.module.split(".")[0] == "cocoonlib":
-                out |= {f"{node.module}.{a.name}" for a in node.names} if node.module.count(".") < 2 else {node.module}
+                out |= {f"{node.module}.{a.name}" for a in node.names}  # a module, or a name of one (_resolve)
         elif isinstance(node, ast.Import):
             out |= {a.name for a in node.names if a.name.split(".")[0] == "cocoonlib"}
     return out
@@ -88,3 +88,40 @@ def test_no_import_cycles():
 def test_the_cycle_finder_finds_a_cycle():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+#: the book's own parts, bottom to top: each imports only from those before it (and the physics)
+BOOK_PARTS = ("params", "chapters", "explore", "report", "cli")
+
+
+def _book_part(module: str) -> int:
+    parts = module.split(".")
+    return BOOK_PARTS.index(parts[2]) if len(parts) > 2 and parts[1] == "book" and parts[2] in BOOK_PARTS else -1
+
+
+def test_every_module_of_the_book_is_in_a_part():
+    loose = [m for m in MODULES if m.startswith("cocoonlib.book.") and _book_part(m) < 0]
+    assert not loose, f"modules of cocoonlib.book outside its parts {BOOK_PARTS}: {loose}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _book_part(m) >= 0))
+def test_the_book_imports_its_parts_one_way(module):
+    up = sorted(d for d in map(_resolve, MODULES[module]) if _book_part(d) > _book_part(module))
+    assert not up, f"{module} (part {BOOK_PARTS[_book_part(module)]}) imports from a part above it: {up}"
+
+
+def test_only_the_explore_page_imports_bokeh():
+    importers = sorted(
+        _module_name(p) for p in PACKAGE.rglob("*.py") if "bokeh" in {n.split(".")[0] for n in _external_imports(p)}
+    )
+    assert importers and all(m.startswith("cocoonlib.book.explore") for m in importers), importers
+
+
+def _external_imports(path: Path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+    return out

@@ -127,8 +127,9 @@ def test_a_catalog_with_one_changed_byte_is_an_error(mirror, tmp_path, monkeypat
 
 def test_the_catalog_masks_of_the_book_remove_more_gas_and_cocoons_than_sky(mirror):
     """The sources sit where the gas and the cocoons are densest: a property of the masks, not a tuning."""
-    from cocoonlib.book import from_params, params
+    from cocoonlib.book import params
     from cocoonlib.book.chapters import CHAPTERS
+    from cocoonlib.book.params import from_params
     from cocoonlib.sky import gas, masks
 
     P = params.validate({}, CHAPTERS["gamma"].parameters)
@@ -258,8 +259,9 @@ def test_the_local_electron_fit_finds_the_dampe_break(mirror):
 
 
 def test_the_ic_field_is_one_at_the_sun_and_the_cmb_does_not_follow_the_stars(mirror):
-    from cocoonlib.book import from_params, params
+    from cocoonlib.book import params
     from cocoonlib.book.chapters import CHAPTERS
+    from cocoonlib.book.params import from_params
     from cocoonlib.sky import inverse_compton as ic
 
     P = params.validate({}, CHAPTERS["gamma"].parameters)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from cocoonlib.book import chapters, from_params
+from cocoonlib.book import chapters
+from cocoonlib.book.params import from_params
 from cocoonlib.core.units import PER_YR_KPC2_TO_PER_S_CM2
 from cocoonlib.production import Production, flavours_at_earth
 from cocoonlib.sky import local_cr, neutrino

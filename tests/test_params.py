@@ -124,7 +124,7 @@ def test_notebook_parameters_cell_matches_declarations(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=CHAPTERS.keys())
 def test_notebook_parameters_cell_is_the_one_written_from_the_declarations(chapter):
-    """The cell tools/parameters_cells.py writes: a parameter is declared once, in cocoonlib/book/params.py."""
+    """The cell tools/parameters_cells.py writes: a parameter is declared once, in cocoonlib/book/params/declarations.py."""
     from cocoonlib.book.chapters import parameters_cell_source
 
     nb = json.loads(CHAPTERS[chapter].path.read_text())
@@ -135,7 +135,7 @@ def test_notebook_parameters_cell_is_the_one_written_from_the_declarations(chapt
 def test_every_parameter_says_what_it_affects_and_the_groups_follow():
     """Each declaration names what a change of it changes; the sets the book uses are derived from that, so a sky
     cached under one value is never reused for another of a parameter that changes skies."""
-    from cocoonlib.book import keys
+    from cocoonlib.book.chapters import keys
     from cocoonlib.book.params import AFFECTS, Parameter, affecting, in_group
 
     for p in PARAMETERS.values():

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np  # noqa: E402
 
-from cocoonlib.book import plotting  # noqa: E402
+from cocoonlib.book.report import plotting  # noqa: E402
 
 
 def test_log_axes_have_minor_ticks_at_2_and_5_only():
@@ -62,7 +62,7 @@ def test_saved_figures_say_chapter_parameters_and_commit(tmp_path, monkeypatch):
 
     from PIL import Image
 
-    from cocoonlib.book import provenance
+    from cocoonlib.book.report import provenance
 
     P = {
         "chi0": 0.4,

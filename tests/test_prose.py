@@ -1,12 +1,12 @@
 """No number typed into the book's prose (issue 29): every numeral of a markdown cell of a chapter or of a page is
-glued from the computation, or one of what cocoonlib.book.prose lets through (references, names, math, the energies
+glued from the computation, or one of what cocoonlib.book.report.prose lets through (references, names, math, the energies
 of key numbers, the papers' quoted values of its allowlist)."""
 
 import json
 
 import pytest
 
-from cocoonlib.book import prose
+from cocoonlib.book.report import prose
 from cocoonlib.io import paths
 
 FILES = prose.book_files(paths.ROOT)

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from cocoonlib.book import from_params, params
+from cocoonlib.book import params
+from cocoonlib.book.params import from_params
 from cocoonlib.core.geometry import WINDOWS, SkyWindow, line_of_sight_integral
 from cocoonlib.io import paths, regions
 from cocoonlib.source.cocoon_disk import CocoonDisk

@@ -26,8 +26,8 @@ from test_cli import COCOON
 
 from cocoonlib.book import cli
 from cocoonlib.book.chapters import CHAPTERS
+from cocoonlib.book.chapters.results import extract
 from cocoonlib.book.params import PARAMETERS
-from cocoonlib.book.results import extract
 from cocoonlib.io import data
 
 pytestmark = pytest.mark.skipif(COCOON is None, reason="the cocoon console script is not installed")

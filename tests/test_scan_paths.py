@@ -1,6 +1,6 @@
 """The two paths and the two executors of `cocoon scan` (issue 20).
 
-The fast path (key numbers in the process, cocoonlib.book.keys) and the notebook path (each point an executed
+The fast path (key numbers in the process, cocoonlib.book.chapters.keys) and the notebook path (each point an executed
 chapter) give the same numbers, on a 2-point grid of every chapter; a scan on a Dask LocalCluster gives the same
 scan.csv as the local executor, reports a failing point while the others complete, and --resume reruns only the
 points that failed. Bad input (a grid value, a scheduler address) stops before any work: tests/test_cli.py.
@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cocoonlib.book import scan
 from cocoonlib.book.chapters import CHAPTERS
+from cocoonlib.book.cli import scan
 
 COCOON = str(Path(sys.executable).parent / "cocoon")
 
@@ -87,8 +87,8 @@ def test_dask_failing_points_are_reported_and_resume_reruns_only_them(tmp_path, 
     """chi0_source = 'fit' needs chapter 2's fit in the point's folder: without it those two points fail (reported
     with their parameters, in failures.csv), the other two complete. With the fit put there, --resume runs the two
     failed points again and leaves the others alone."""
-    from cocoonlib.book import from_params
     from cocoonlib.book.chapters import chapter_parameters
+    from cocoonlib.book.params import from_params
     from cocoonlib.transport import bc
 
     out = tmp_path / "scan"

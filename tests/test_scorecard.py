@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from cocoonlib.book import provenance, scorecard
-from cocoonlib.book.chapters import CHAPTERS
-from cocoonlib.book.results import extract
+from cocoonlib.book.chapters import CHAPTERS, scorecard
+from cocoonlib.book.chapters.results import extract
+from cocoonlib.book.report import provenance
 from cocoonlib.io import paths
 
 
@@ -29,7 +29,7 @@ def test_every_claim_belongs_to_a_chapter_and_reads_only_its_keys():
 
 
 def test_every_row_has_margin_drivers_and_fragility_and_the_robustness_scan_covers_every_claim():
-    from cocoonlib.book import robustness
+    from cocoonlib.book.chapters import robustness
 
     for name in CHAPTERS:
         for row in scorecard.evaluate(name, committed_results(name), removals={}):
@@ -57,7 +57,7 @@ def test_a_synthetic_chi2_claim_gives_its_margin_and_flipping_point_by_hand():
     whose removal flips the verdict is the one that pulls most."""
     import math
 
-    from cocoonlib.book.scorecard import Judgement, Removal, chi2_margin, drivers_text, fragility
+    from cocoonlib.book.chapters.scorecard import Judgement, Removal, chi2_margin, drivers_text, fragility
 
     y, sigma, model = [1.0, 1.2, 2.0], [0.1, 0.1, 0.1], 1.05
     pulls = [(model - v) / s for v, s in zip(y, sigma)]  # -0.5 ... 1.5 ... -9.5
@@ -129,7 +129,9 @@ def test_missing_data_makes_a_claim_untestable(monkeypatch):
 
 def test_intro_shows_the_generated_scorecard():
     intro = (paths.BOOK / "intro.md").read_text()
-    assert scorecard.markdown_table() in intro, "book/intro.md: paste the output of python -m cocoonlib.book.scorecard"
+    assert scorecard.markdown_table() in intro, (
+        "book/intro.md: paste the output of python -m cocoonlib.book.chapters.scorecard"
+    )
     for c in scorecard.CLAIMS:
         for f in scorecard.FIELDS:
             assert f"::score_{c.key}_{f}:s`" in intro
@@ -202,8 +204,7 @@ def test_a_users_wcda_table_reaches_its_window_the_key_numbers_and_the_scorecard
     import numpy as np
     from scipy.special import chdtrc
 
-    from cocoonlib.book import keys
-    from cocoonlib.book.chapters import chapter_parameters
+    from cocoonlib.book.chapters import chapter_parameters, keys
 
     folder = tmp_path / "measurements"
     shutil.copytree(paths.MEASUREMENTS, folder)
@@ -236,7 +237,7 @@ def test_a_users_wcda_table_reaches_its_window_the_key_numbers_and_the_scorecard
 def test_the_robustness_scan_is_read_from_the_cache_and_recomputed_when_an_input_changes(tmp_path, monkeypatch):
     """What the build does: the first build computes the scan, a build with a warm array cache reads it (the page
     says so), and a change of what it depends on (here: the choices) computes it again."""
-    from cocoonlib.book import robustness
+    from cocoonlib.book.chapters import robustness
 
     monkeypatch.setenv("COCOON_ARRAY_CACHE", str(tmp_path))
     calls = []

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from cocoonlib.book import from_params, keys, params
-from cocoonlib.book.chapters import get_chapter
-from cocoonlib.book.params import ParameterError
+from cocoonlib.book import params
+from cocoonlib.book.chapters import get_chapter, keys
+from cocoonlib.book.params import ParameterError, from_params
 from cocoonlib.production import Production
 from cocoonlib.sky import gamma
 from cocoonlib.sky import source_normalisation as sn

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from cocoonlib.book import from_params
+from cocoonlib.book.params import from_params
 from cocoonlib.core import kinematics
 from cocoonlib.core.kinematics import T_from_rigidity, rigidity_from_T
 from cocoonlib.core.units import C_CM_S, KPC_CM, M_PROTON_G, M_PROTON_GEV, MB_CM2

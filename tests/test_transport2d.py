@@ -7,8 +7,8 @@ import pytest
 from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
-from cocoonlib.book import chapters, from_params, params
-from cocoonlib.book.params import ParameterError
+from cocoonlib.book import chapters, params
+from cocoonlib.book.params import ParameterError, from_params
 from cocoonlib.core.kinematics import beta_from_T, rigidity_from_T
 from cocoonlib.core.units import C_CM_S, KPC_CM, MB_CM2, PER_YR_KPC2_TO_PER_S_CM2
 from cocoonlib.sky import diffuse, gamma

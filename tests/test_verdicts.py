@@ -1,11 +1,10 @@
-"""What decides a verdict (cocoonlib.book.verdicts): the leave-one-out against brute force, and the point that sets the
+"""What decides a verdict (cocoonlib.book.chapters.verdicts): the leave-one-out against brute force, and the point that sets the
 R0 limit found by it."""
 
 import numpy as np
 import pytest
 
-from cocoonlib.book import keys, verdicts
-from cocoonlib.book.chapters import get_chapter
+from cocoonlib.book.chapters import get_chapter, keys, verdicts
 from cocoonlib.book.params import validate
 from cocoonlib.stats import compare, limits
 
@@ -49,7 +48,7 @@ def test_removing_a_point_that_does_not_set_the_limit_leaves_it_exactly(r0_ctx):
 
 
 def test_the_b_c_leave_one_out_is_the_fit_without_that_experiment():
-    from cocoonlib.book import from_params
+    from cocoonlib.book.params import from_params
     from cocoonlib.transport import bc
 
     P = validate({}, get_chapter("bc").parameters)

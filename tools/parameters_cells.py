@@ -2,8 +2,8 @@
 
     python tools/parameters_cells.py          # every chapter notebook, in place
 
-A parameter is declared once, in ``cocoonlib/book/params.py``; its group and what it affects decide which chapters
-take it (``cocoonlib/book/chapters.py``), and this script writes it, at its default and with its unit and
+A parameter is declared once, in ``cocoonlib/book/params/declarations.py``; its group and what it affects decide which chapters
+take it (``cocoonlib/book/chapters/registry.py``), and this script writes it, at its default and with its unit and
 description, into those chapters' parameters cells (:func:`cocoonlib.book.chapters.parameters_cell_source`).
 Only that cell changes; re-execute the notebooks afterwards (``python tools/run_notebooks.py``).
 """

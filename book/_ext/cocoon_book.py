@@ -2,8 +2,8 @@
 book's stylesheet.
 
 Loaded through ``sphinx.local_extensions`` in ``_config.yml``. At ``config-inited`` it reads
-``CITATION.cff`` and the git commit of the sources (:mod:`cocoonlib.book.citation`,
-:func:`cocoonlib.book.provenance.book_commit`) and
+``CITATION.cff`` and the git commit of the sources (:mod:`cocoonlib.book.report.citation`,
+:func:`cocoonlib.book.report.provenance.book_commit`) and
 
 * puts "Built from cocoon-book version V, commit C" into the footer of every page
   (``html_theme_options["extra_footer"]`` of sphinx-book-theme);
@@ -23,8 +23,8 @@ Directives, for the page *How to cite*:
     the compendium's citation as text.
 
 and, for the page *Explore*, ``{cocoon-explore}``: its controls, live figures and numbers, one block of HTML with
-BokehJS and the page's data inline (:func:`cocoonlib.book.explore_page.page_html`). The page depends on every source
-of cocoonlib and every file of ``data/`` (:func:`cocoonlib.book.explore_page.cache_inputs`): an edit of any of them
+BokehJS and the page's data inline (:func:`cocoonlib.book.explore.page.page_html`). The page depends on every source
+of cocoonlib and every file of ``data/`` (:func:`cocoonlib.book.explore.page.cache_inputs`): an edit of any of them
 makes Sphinx read it again.
 """
 
@@ -35,8 +35,9 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
-from cocoonlib.book import citation
-from cocoonlib.book.provenance import book_commit
+from cocoonlib.book.explore import page as explore_page
+from cocoonlib.book.report import citation
+from cocoonlib.book.report.provenance import book_commit
 
 STATIC = Path(__file__).resolve().parents[1] / "_static"
 #: MathJax 3 component served from the build (relative to _static), see the module docstring
@@ -75,8 +76,6 @@ class ExploreDirective(Directive):
     has_content = False
 
     def run(self):
-        from cocoonlib.book import explore_page
-
         env = self.state.document.settings.env
         for path in explore_page.dependencies():
             env.note_dependency(str(path))

@@ -1,6 +1,6 @@
 """The gamma-ray sky of the LHAASO windows and the other regions: every curve of the gamma-ray chapter.
 
-:func:`build_sky` (from keyword arguments; :func:`cocoonlib.book.from_params.gamma_sky` builds it from a chapter's
+:func:`build_sky` (from keyword arguments; :func:`cocoonlib.book.params.from_params.gamma_sky` builds it from a chapter's
 parameters) fits the local H and He spectra (:mod:`cocoonlib.sky.local_cr`), solves the 2D transport of H and He
 (:mod:`cocoonlib.transport.transport2d`) for the cosmic-ray sea, computes the emissivity per H atom of the two knee variants
 resolved by projectile, the cocoon emissivity for both production models, the absorbed gas columns weighted by
@@ -160,7 +160,7 @@ class GammaSky:
         """The same sky with other cocoons: only the cocoon emissivity is recomputed (a few ms), the DGE, the
         columns and J are shared with this sky. Give a :class:`CocoonModel`, or changes of the book's parameters
         (e.g. ``R0=50``, ``grammage_model="advection_diffusion"``), which the sky's ``cocoon_factory`` (set by
-        :func:`cocoonlib.book.from_params.gamma_sky`) checks like chapter parameters and applies to the parameters of
+        :func:`cocoonlib.book.params.from_params.gamma_sky`) checks like chapter parameters and applies to the parameters of
         this sky (so ``sky.with_cocoons(R0=50).with_cocoons(chi0=0.2)`` has both changes)."""
         if cocoons is None:
             if self.cocoon_factory is None:

@@ -32,7 +32,7 @@ class CocoonDisk(SunCentredRays):
     Green (2015, MNRAS 454, 1517), as adopted by [AESB25] eq. 1; Z(z) is
     ``exp(-|z|/z0)`` or 1 (``z_profile="uniform"``). rho_0 is fixed by
     [AESB25] eq. 2, the volume integral of rho being the supernova rate R_SN. No defaults here: the book's are
-    those of its parameters (:func:`cocoonlib.book.from_params.cocoon_disk`).
+    those of its parameters (:func:`cocoonlib.book.params.from_params.cocoon_disk`).
     """
 
     R_SN: float  # yr^-1

@@ -9,7 +9,7 @@ from the saved B/C fit) or any other.
 The DGE does not depend on chi0, but the transport parameter that B/C fits together with chi0 (D0, correlated
 with it) also sets the cosmic-ray sea of the DGE (:mod:`cocoonlib.transport.transport2d`). :func:`sea_density_change` bounds
 the effect cheaply (the largest relative change of the sea's density, normalised at the Sun, anywhere within the
-gas layer), :func:`cocoonlib.book.from_params.dge_change_with_D0` computes it on the DGE itself (a new sky per D0: seconds per window when the
+gas layer), :func:`cocoonlib.book.params.from_params.dge_change_with_D0` computes it on the DGE itself (a new sky per D0: seconds per window when the
 columns are not cached).
 """
 

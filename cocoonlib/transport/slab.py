@@ -54,7 +54,7 @@ I_H_GEV, I_HE_GEV = 19e-9, 44e-9
 @dataclass(frozen=True)
 class Halo:
     """Parameters of the disk-halo transport model (Methods, methods-diffusion). No defaults here: the book's are
-    those of the parameters D0, delta_gal, ... (:func:`cocoonlib.book.from_params.halo`, CRAMS after Schroer+2021).
+    those of the parameters D0, delta_gal, ... (:func:`cocoonlib.book.params.from_params.halo`, CRAMS after Schroer+2021).
 
     D0 [1e28 cm^2/s at 1 GV], delta, ddelta, s, R_b [GV], H [kpc], v_A [km/s],
     mu [mg cm^-2], f_He (He/H by number in the ISM).

@@ -4,8 +4,8 @@ one of them?
 :data:`CHOICES` changes one choice at a time from the chapters' defaults (the gas model, the cosmic-ray sea, the
 production model of the cocoons and of the DGE, each knee variant alone, the Galactic slope free in B/C, the cocoons
 as the Galaxy's sources, the letter's mask factor instead of the catalog masks, the DGE without inverse Compton). :func:`scan` computes every chapter's key numbers for each choice through the fast path of
-``cocoon scan`` (:func:`cocoonlib.book.keys.own_key_numbers` in one :class:`~cocoonlib.book.keys.Workspace`: what a
-choice does not change is built once) and judges every claim of :mod:`cocoonlib.book.scorecard` on them; a chapter
+``cocoon scan`` (:func:`cocoonlib.book.chapters.keys.own_key_numbers` in one :class:`~cocoonlib.book.chapters.keys.Workspace`: what a
+choice does not change is built once) and judges every claim of :mod:`cocoonlib.book.chapters.scorecard` on them; a chapter
 that does not take a choice's parameters keeps its default numbers. :func:`cached_scan` keeps the table in the array
 cache under everything it depends on (the source of cocoonlib, the data, the libraries' versions), so a build with a
 warm cache does not run it again; the page "How robust are the verdicts" (``book/robustness.ipynb``) shows it and
@@ -20,10 +20,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from cocoonlib.book import keys
-from cocoonlib.book.chapters import CHAPTERS
+from cocoonlib.book.chapters import CHAPTERS, keys
+from cocoonlib.book.chapters.scorecard import CLAIMS, evaluate
 from cocoonlib.book.params import validate
-from cocoonlib.book.scorecard import CLAIMS, evaluate
 
 __all__ = ["CHOICES", "DEFAULT", "scan", "summary", "cached_scan", "scan_inputs"]
 

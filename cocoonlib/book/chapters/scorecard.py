@@ -1,9 +1,9 @@
 """The reproduction scorecard: the claims of [AESB25] and [ICRC25] against this book's numbers.
 
-Each :class:`Claim` names the chapter whose key numbers (:mod:`cocoonlib.book.results`) test it, states the
+Each :class:`Claim` names the chapter whose key numbers (:mod:`cocoonlib.book.chapters.results`) test it, states the
 claim in the book's words with its place in the papers, gives the criterion, and evaluates the chapter's
 results into this book's value and a verdict: :data:`REPRODUCED`, :data:`NOT_REPRODUCED` or
-:data:`NOT_TESTABLE` (with the reason). :func:`cocoonlib.book.results.record` calls :func:`glue_claims`, so
+:data:`NOT_TESTABLE` (with the reason). :func:`cocoonlib.book.chapters.results.record` calls :func:`glue_claims`, so
 every executed chapter glues its rows as ``score_<key>_<field>``; the introduction of the book shows
 them with cross-document glue. No verdict is typed anywhere: each follows from a number of the build.
 
@@ -543,7 +543,7 @@ def claims_of(chapter: str) -> tuple[Claim, ...]:
 
 @dataclass(frozen=True)
 class Removal:
-    """A claim judged again without part of the data behind it (:mod:`cocoonlib.book.verdicts`): what was removed,
+    """A claim judged again without part of the data behind it (:mod:`cocoonlib.book.chapters.verdicts`): what was removed,
     how many points that is, and the claim's :class:`Judgement` then."""
 
     removed: str
@@ -599,7 +599,7 @@ def evaluate(
 ) -> list[dict[str, str]]:
     """The scorecard rows of one chapter: one dict per claim with the fields :data:`FIELDS`, ``key`` and
     ``fragile``. ``removals``: {claim key: the claim judged without each data set (and, for fewer than 20 points,
-    each point)} (:func:`cocoonlib.book.verdicts.leave_one_out`); a claim missing from it has no data behind it."""
+    each point)} (:func:`cocoonlib.book.chapters.verdicts.leave_one_out`); a claim missing from it has no data behind it."""
     rows = []
     for c in claims_of(chapter):
         j = c.test(results)
@@ -672,14 +672,14 @@ def changes_text(rows: list[dict[str, str]], sea_rows: list[dict[str, str]]) -> 
     )
 
 
-#: the page whose robustness scan the table's last column reads (cocoonlib.book.robustness), relative to book/
+#: the page whose robustness scan the table's last column reads (cocoonlib.book.chapters.robustness), relative to book/
 ROBUSTNESS_PAGE = "robustness.ipynb"
 
 
 def markdown_table(relative_to: str = "../notebooks") -> str:
     """The scorecard table of the book's introduction, as MyST with cross-document glue: every cell but the
     chapter link is filled in by the build from the chapters' glued rows and the robustness page's
-    (:data:`ROBUSTNESS_PAGE`). ``python -m cocoonlib.book.scorecard`` prints it; a test checks that
+    (:data:`ROBUSTNESS_PAGE`). ``python -m cocoonlib.book.chapters.scorecard`` prints it; a test checks that
     ``book/intro.md`` contains it verbatim.
 
     Five columns, so that the table reads at 1280 px without clipping: the claim with its place in the papers and a

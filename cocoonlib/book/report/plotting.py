@@ -148,12 +148,12 @@ def figure_metadata(
 ) -> dict[str, dict[str, Any]]:
     """The metadata :func:`save_figure` writes, ``{"pdf": info dict, "png": text chunks}``: the figure's name,
     the chapter, the digest of the parameters (:func:`parameters_digest`) and the git commit of the book
-    (:func:`cocoonlib.book.provenance.book_commit` unless given). No date: the same figure, chapter, parameters and
+    (:func:`cocoonlib.book.report.provenance.book_commit` unless given). No date: the same figure, chapter, parameters and
     commit give the same files."""
     if chapter is not None and (not isinstance(chapter, str) or not chapter.strip() or "\n" in chapter):
         raise ValueError(f"chapter = {chapter!r} is not allowed: expected a chapter name such as 'bc'")
     if commit is None:
-        from cocoonlib.book.provenance import book_commit
+        from cocoonlib.book.report.provenance import book_commit
 
         commit = book_commit()
     chapter = chapter or UNSPECIFIED

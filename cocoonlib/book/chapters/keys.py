@@ -29,9 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from cocoonlib.book import from_params
 from cocoonlib.book.chapters import FIT_SOURCES, get_chapter
-from cocoonlib.book.params import PARAMETERS, RESOLVED_SOURCES, ParameterError
+from cocoonlib.book.params import PARAMETERS, RESOLVED_SOURCES, ParameterError, from_params
 from cocoonlib.core import geometry
 from cocoonlib.core.numerics import loglog_interp, semilog_interp
 from cocoonlib.io import data, paths, regions
@@ -117,7 +116,7 @@ class Context:
     built on first use by :data:`PIECES` of the chapter, each once, through ``workspace`` (a new one if None).
 
     ``params``: the chapter's validated parameters; :attr:`P`: the same with the cocoons' sources resolved
-    (:func:`cocoonlib.book.from_params.resolve_sources`: for ``source_normalisation`` = 'sea' the fitted transport
+    (:func:`cocoonlib.book.params.from_params.resolve_sources`: for ``source_normalisation`` = 'sea' the fitted transport
     and the efficiencies that make the local cosmic rays), what every piece reads."""
 
     def __init__(
@@ -316,7 +315,7 @@ def _cocoon_changes(P: Mapping[str, Any]) -> dict:
 
 
 def sky_of(ctx: Context, P: Mapping[str, Any], label: str, **build) -> gamma.GammaSky:
-    """:func:`cocoonlib.book.from_params.gamma_sky` ``(P, **build)``: the sky of ``P`` with the cocoon parameters at
+    """:func:`cocoonlib.book.params.from_params.gamma_sky` ``(P, **build)``: the sky of ``P`` with the cocoon parameters at
     their defaults, kept under the other parameters (and ``label``, which must name ``build``), given the cocoons of
     ``P`` by :meth:`~cocoonlib.sky.gamma.GammaSky.with_cocoons`."""
     drop = (*SKY_COCOON_PARAMETERS, *NOT_IN_SKY, "dge_knee")  # the knee only narrows the band: applied afterwards
@@ -331,7 +330,7 @@ def _measurements(ctx: Context, windows) -> dict:
 
 
 def bc_refit(ctx: Context, P: Mapping[str, Any] | None = None):
-    """:func:`cocoonlib.book.from_params.bc_refit` of ``P`` (default: the chapter's parameters as given, before the
+    """:func:`cocoonlib.book.params.from_params.bc_refit` of ``P`` (default: the chapter's parameters as given, before the
     sources are resolved), kept under the parameters it reads: the one B/C refit behind a chapter's chi0 band and the
     transport of ``source_normalisation`` = 'sea'."""
     P = ctx.params if P is None else P
@@ -340,7 +339,7 @@ def bc_refit(ctx: Context, P: Mapping[str, Any] | None = None):
 
 
 def _band_fit(ctx: Context):
-    """:func:`cocoonlib.book.from_params.chi0_band_fit` of the chapter's parameters as given, kept under what it
+    """:func:`cocoonlib.book.params.from_params.chi0_band_fit` of the chapter's parameters as given, kept under what it
     reads (for 'refit', :func:`bc_refit`)."""
     P = ctx.params
     choice = P.get("chi0_band", "refit")
@@ -783,7 +782,7 @@ def _r0_limit(ctx: Context) -> tuple[str, float, float, float]:
     return window, E, pull, room
 
 
-#: the range of R0_max the scorecard's claim on R0 tests [TV] (cocoonlib.book.scorecard, claim r0_upper)
+#: the range of R0_max the scorecard's claim on R0 tests [TV] (cocoonlib.book.chapters.scorecard, claim r0_upper)
 R0_CLAIM_RANGE_TV = (20.0, 200.0)
 
 
@@ -872,7 +871,7 @@ def _delta_keys(ctx: Context) -> dict:
 
 # --- chapter joint ---------------------------------------------------------------------------------------
 def _joint_skies(ctx: Context) -> dict:
-    """:func:`cocoonlib.book.from_params.joint_skies` (with the neutrino sky), each built as :func:`sky_of`."""
+    """:func:`cocoonlib.book.params.from_params.joint_skies` (with the neutrino sky), each built as :func:`sky_of`."""
     P = ctx.P
     Q = {**P, "chi0_source": "parameter", "transport_source": "parameter"}
     out = {}
@@ -915,7 +914,7 @@ def _joint_prior_widths(ctx: Context) -> dict | None:
 def delta_free_parameters(ctx: Context) -> dict:
     """The chapter's parameters with the Galactic slope free in B/C and the rest made consistent with it: D0 and
     delta_gal of B/C refitted with both free, and the injection slopes of H and He refitted so that the transport model
-    at that transport keeps the local spectra (:func:`cocoonlib.book.from_params.refit_injection_slopes`). A steeper
+    at that transport keeps the local spectra (:func:`cocoonlib.book.params.from_params.refit_injection_slopes`). A steeper
     delta_gal needs harder sources, and the cocoons inject what the sources do."""
     P = {**ctx.P, "free_transport": "D0+delta"}
     fit = bc_refit(ctx, P)
@@ -1017,7 +1016,7 @@ def _joint_icecube_variant(ctx: Context) -> dict:
 
 
 def _joint_sea_change(ctx: Context):
-    """:func:`cocoonlib.book.from_params.sea_shape_change` of the sea at the joint fit's D0 when D0 moves to the two
+    """:func:`cocoonlib.book.params.from_params.sea_shape_change` of the sea at the joint fit's D0 when D0 moves to the two
     ends of its 1 sigma error, and to the chapter's D0 (rows in that order)."""
     fit = ctx["fits"]["joint"]
     D0_best, D0_err = fit.best["D0"], fit.errors["D0"]

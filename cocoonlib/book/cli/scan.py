@@ -3,8 +3,8 @@
     cocoon scan CHAPTER --grid NAME=V1,V2,... [--grid ...] [-p NAME VALUE ...] -o DIR [-j N]
                 [--path fast|notebook] [--executor local|dask [--scheduler ADDRESS]]
 
-Two paths give the same key numbers (:mod:`cocoonlib.book.runner`): ``fast`` (the default) computes them in the
-worker's process with :func:`cocoonlib.book.keys.key_numbers`, the function the chapter's key-number cell calls,
+Two paths give the same key numbers (:mod:`cocoonlib.book.cli.runner`): ``fast`` (the default) computes them in the
+worker's process with :func:`cocoonlib.book.chapters.keys.key_numbers`, the function the chapter's key-number cell calls,
 reusing between points everything the scanned parameters do not change (production matrices, gas columns, the
 sea, data, fits); ``notebook`` executes the chapter's notebook per point with papermill (figures and prose
 included). Two executors run the points: ``local`` (worker processes on this machine, ``-j``; one runs in this
@@ -67,7 +67,7 @@ __all__ = [
     "EXECUTORS",
 ]
 
-#: how a point is computed: in the process by cocoonlib.book.keys (fast) or by executing the notebook
+#: how a point is computed: in the process by cocoonlib.book.chapters.keys (fast) or by executing the notebook
 PATHS = ("fast", "notebook")
 #: what runs the points: processes on this machine, or dask.distributed
 EXECUTORS = ("local", "dask")
@@ -161,7 +161,7 @@ def _kernel_failure(err: BaseException) -> bool:
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
-    from cocoonlib.book.runner import RunError
+    from cocoonlib.book.cli.runner import RunError
 
     cause = err.__cause__
     return (
@@ -189,8 +189,8 @@ def run_point(
     "wall_time_s"}``. Never raises for a bad value or a failing chapter: the error is the record's. On the
     notebook path a point whose kernel failed (not a cell) is run again up to :data:`KERNEL_RETRIES` times;
     ``"retried_after"`` lists why. ``timeout`` (per cell) applies to the notebook path."""
-    from cocoonlib.book import runner
-    from cocoonlib.book.runner import RunError
+    from cocoonlib.book.cli import runner
+    from cocoonlib.book.cli.runner import RunError
 
     if path not in PATHS:
         raise ValueError(f"path = {path!r} is not allowed: expected one of {', '.join(PATHS)}")

@@ -490,10 +490,9 @@ def bc_refit(P: Params) -> BCFit:
     """B/C fitted here with chapter 2's parameters, those the chapter shares with it taken from ``P`` (grammage model,
     R0, delta, transport start values, free_transport, f_He, phi, cross sections, grid_scale; chapter 2's defaults
     for the others), profile intervals by Minos, no profile grid."""
-    from cocoonlib.book.chapters import get_chapter
     from cocoonlib.book.params import validate
 
-    names = get_chapter("bc").parameters
+    names = affecting("bc")  # chapter 2's parameters
     return bc_fit(validate({k: P[k] for k in names if k in P}, names), n_profile=0)[2]
 
 

@@ -10,8 +10,8 @@ Two ways, with the same key numbers (``results.json``) and record (``run.json``)
     the calling process's environment is left alone, so that runs in threads or one after the other cannot see each
     other's directories. What the kernel writes to stderr goes to ``kernel.log`` in the output directory.
 :func:`run_chapter_fast` (``--path fast``)
-    computes the key numbers in this process with :func:`cocoonlib.book.keys.key_numbers`, the one implementation
-    the notebook's key-number cell calls too, through a :class:`~cocoonlib.book.keys.Workspace` that keeps what
+    computes the key numbers in this process with :func:`cocoonlib.book.chapters.keys.key_numbers`, the one implementation
+    the notebook's key-number cell calls too, through a :class:`~cocoonlib.book.chapters.keys.Workspace` that keeps what
     the next run can reuse (production matrices, skies, fits that do not depend on the changed parameters): no
     kernel, no figures, milliseconds per run when only cocoon parameters change.
 """
@@ -70,13 +70,13 @@ def run_chapter(chapter: str, values: dict, out_dir: Path, timeout: int = 1800) 
     """
     import papermill as pm
 
-    from cocoonlib.book.results import extract
+    from cocoonlib.book.chapters.results import extract
 
     ch = get_chapter(chapter)
     full = validate(values, ch.parameters)  # raises before any work
     out_dir = Path(out_dir).resolve()  # papermill changes the folder while it starts the kernel
     check_saved_fit(full, out_dir)  # chi0_source / transport_source = "fit" need chapter 2's file in out_dir
-    from cocoonlib.book.from_params import check_sources  # imports the physics: after the cheap checks
+    from cocoonlib.book.params.from_params import check_sources  # imports the physics: after the cheap checks
 
     with paths.outputs_in(out_dir):
         check_sources(full)  # source_normalisation = "sea" needs a B/C fit that converges
@@ -127,14 +127,14 @@ WORKSPACE = None
 
 def run_chapter_fast(chapter: str, values: dict, out_dir: Path, workspace=None) -> dict:
     """The key numbers of ``chapter`` with ``values`` (already parsed), computed in this process by
-    :func:`cocoonlib.book.keys.key_numbers` through ``workspace`` (default: this process's :data:`WORKSPACE`); the
+    :func:`cocoonlib.book.chapters.keys.key_numbers` through ``workspace`` (default: this process's :data:`WORKSPACE`); the
     same files as :func:`run_chapter` in ``out_dir`` except the executed notebook (chapter 2 writes its
     ``bc_fit.json`` there, as its key-number cell does).
 
     Raises ParameterError before any work if a value is invalid, RunError (one line) if a computation fails.
     """
-    from cocoonlib.book import keys
-    from cocoonlib.book.results import clean
+    from cocoonlib.book.chapters import keys
+    from cocoonlib.book.chapters.results import clean
     from cocoonlib.transport import bc
 
     global WORKSPACE

@@ -10,7 +10,7 @@ chapter's notebook with papermill into DIR, and writes DIR/results.json (the
 chapter's key numbers) and DIR/run.json (parameters, versions, timing). Files a
 chapter writes for other chapters (chapter 2: bc_fit.json) also go to DIR.
 Exit status: 0 success, 2 invalid input, 1 the notebook failed (``scan``: at least one point failed
-or is missing), 130 interrupted. ``scan`` is described in :mod:`cocoonlib.book.scan`.
+or is missing), 130 interrupted. ``scan`` is described in :mod:`cocoonlib.book.cli.scan`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from cocoonlib import __version__
 from cocoonlib.book.chapters import CHAPTERS, get_chapter
+from cocoonlib.book.cli.runner import RunError, run_chapter
 from cocoonlib.book.params import PARAMETERS, ParameterError, parse_cli_value
-from cocoonlib.book.runner import RunError, run_chapter
 from cocoonlib.io import paths
 
 __all__ = ["main", "run_chapter"]
@@ -61,7 +61,7 @@ def _run(args) -> int:
 
 def _scan(args) -> int:
     paths.require_root()
-    from cocoonlib.book import scan
+    from cocoonlib.book.cli import scan
 
     spec = scan.parse_grid(args.chapter, args.grid, args.param)  # names, grid and fixed values checked before any work
     spec.plot_axes(args.plot, args.x)  # --plot keys and --x checked before any work

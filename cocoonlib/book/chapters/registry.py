@@ -16,6 +16,7 @@ __all__ = [
     "chapter_parameters",
     "check_saved_fit",
     "FIT_SOURCES",
+    "parameters_cell_source",
 ]
 
 

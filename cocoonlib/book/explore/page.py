@@ -5,7 +5,7 @@ HTML that works in a static copy of the book (no server, no kernel, no network).
 the book is built. It embeds :func:`cocoonlib.book.explore.explore_data` (kept in the array cache under a key made of
 every source file of cocoonlib, every file of ``data/`` and the versions of the numerical libraries, so that a
 build with nothing changed reads it back instead of recomputing it) and BokehJS itself, inline, from the pinned
-``bokeh`` package: the page loads nothing from the network. The redraw is ``cocoonlib/book/explore.js``, run by a
+``bokeh`` package: the page loads nothing from the network. The redraw is ``cocoonlib/book/explore/explore.js``, run by a
 ``CustomJS`` callback when the page is ready and at every move of a control.
 
 Models the tests read back by name: the widgets ``chi0``, ``R0`` (an index into ``R0_NODES_TV``), ``form``,

@@ -45,9 +45,9 @@ def _parameter_defaults() -> dict[str, str]:
 def prose_constants() -> dict[str, str]:
     """{name: the number as the prose says it, with its unit}: settings and fixed values of cocoonlib that the pages
     name."""
-    from cocoonlib.book import keys, verdicts
+    from cocoonlib.book.chapters import keys, verdicts
+    from cocoonlib.book.chapters.scorecard import FRAGILE_SIGMA, P_MIN
     from cocoonlib.book.explore import R0_NODES_TV
-    from cocoonlib.book.scorecard import FRAGILE_SIGMA, P_MIN
     from cocoonlib.core.masks import PIXEL_DEG
     from cocoonlib.io import data
     from cocoonlib.production import PROJECTILE_PER_DECADE, aafrag

@@ -1,9 +1,9 @@
 """What decides each verdict of the scorecard: the claim judged again without each part of the data behind it.
 
-:func:`leave_one_out` takes a chapter's :class:`~cocoonlib.book.keys.Context` (the pieces its key numbers were made
-from) and returns, for each claim of :mod:`cocoonlib.book.scorecard` that rests on measured data, a
-:class:`~cocoonlib.book.scorecard.Removal` per data set removed and, where a claim rests on fewer than
-:data:`POINTS_EACH` points, per point removed: the claim's :class:`~cocoonlib.book.scorecard.Judgement` recomputed
+:func:`leave_one_out` takes a chapter's :class:`~cocoonlib.book.chapters.keys.Context` (the pieces its key numbers were made
+from) and returns, for each claim of :mod:`cocoonlib.book.chapters.scorecard` that rests on measured data, a
+:class:`~cocoonlib.book.chapters.scorecard.Removal` per data set removed and, where a claim rests on fewer than
+:data:`POINTS_EACH` points, per point removed: the claim's :class:`~cocoonlib.book.chapters.scorecard.Judgement` recomputed
 from the chapter's own numbers with only that part changed (the same functions as the key numbers, on a subset of
 the data). A claim about a model number (a share, a photon index, a residence time) has an empty list: no measured
 data stand behind it.
@@ -21,8 +21,9 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from cocoonlib.book import from_params, keys
-from cocoonlib.book.scorecard import CLAIMS, Judgement, Removal
+from cocoonlib.book.chapters import keys
+from cocoonlib.book.chapters.scorecard import CLAIMS, Judgement, Removal
+from cocoonlib.book.params import from_params
 from cocoonlib.stats import compare, limits
 from cocoonlib.transport import bc
 
@@ -35,7 +36,7 @@ _CLAIM = {c.key: c for c in CLAIMS}
 
 
 def judge(claim: str, results: Mapping[str, float]) -> Judgement:
-    """The :class:`~cocoonlib.book.scorecard.Judgement` of claim ``claim`` on ``results``."""
+    """The :class:`~cocoonlib.book.chapters.scorecard.Judgement` of claim ``claim`` on ``results``."""
     return _CLAIM[claim].test(results)
 
 

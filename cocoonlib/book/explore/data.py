@@ -1,7 +1,7 @@
 """The book's Explore page: everything its live figures need that does not depend on its controls, made once
 when the book is built.
 
-The page (``book/explore.md``, drawn by :mod:`cocoonlib.book.explore_page`) lets a reader move chi0, R0, the form of
+The page (``book/explore.md``, drawn by :mod:`cocoonlib.book.explore.page`) lets a reader move chi0, R0, the form of
 the cocoon grammage, the production model of the cocoons, their sources' normalisation (the letter's efficiencies, or
 those of the cocoons as the Galaxy's sources with the transport B/C fits: a factor per projectile species on the
 cocoons, and for the transport sea its DGE at that transport) and the gas model, cosmic-ray sea and cross sections
@@ -35,9 +35,8 @@ from itertools import product
 
 import numpy as np
 
-from cocoonlib.book import from_params
 from cocoonlib.book.chapters import CHAPTERS
-from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES, ParameterError, validate
+from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES, ParameterError, from_params, validate
 from cocoonlib.core import pulls
 from cocoonlib.core.units import TEV_GEV
 from cocoonlib.io.data import load_lhaaso_km2a

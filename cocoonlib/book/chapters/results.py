@@ -3,7 +3,7 @@
 :func:`record` displays the numbers as a table and embeds them, as JSON under
 the MIME type :data:`RESULTS_MIME`, in the notebook's outputs; it also glues
 each number (``<chapter>_<key>``) for use in the book's prose, and glues the chapter's rows of the
-reproduction scorecard (:mod:`cocoonlib.book.scorecard`). Nothing is
+reproduction scorecard (:mod:`cocoonlib.book.chapters.scorecard`). Nothing is
 written to disk by the notebook: :func:`extract` reads the executed notebook.
 """
 
@@ -36,9 +36,9 @@ def record(
     chapter: str, values: Mapping[str, float], sea: Mapping[str, float] | None = None, removals: Mapping | None = None
 ) -> dict[str, float]:
     """Record a chapter's key numbers (all keys the chapter declares, and only those). ``sea``: the chapter's own
-    numbers with ``source_normalisation`` = 'sea' (:func:`cocoonlib.book.keys.sea_key_numbers`), for the second
+    numbers with ``source_normalisation`` = 'sea' (:func:`cocoonlib.book.chapters.keys.sea_key_numbers`), for the second
     column of the scorecard; None for a chapter the normalisation does not touch. ``removals``: its claims judged
-    without each part of their data (:func:`cocoonlib.book.verdicts.leave_one_out`), for their drivers."""
+    without each part of their data (:func:`cocoonlib.book.chapters.verdicts.leave_one_out`), for their drivers."""
     from IPython.display import display
 
     declared = get_chapter(chapter).results
@@ -55,7 +55,7 @@ def record(
         return values
     for k, v in values.items():
         glue(f"{chapter}_{k}", float(f"{v:.4g}"), display=False)
-    from cocoonlib.book.scorecard import glue_claims
+    from cocoonlib.book.chapters.scorecard import glue_claims
 
     glue_claims(chapter, values, None if sea is None else clean(sea), removals)  # sea {}: could not be computed
     return values
@@ -69,4 +69,6 @@ def extract(notebook: str | Path) -> dict[str, float]:
             data = out.get("data", {})
             if RESULTS_MIME in data:
                 return dict(data[RESULTS_MIME])
-    raise ValueError(f"{notebook}: no recorded results (the notebook did not reach cocoonlib.book.results.record)")
+    raise ValueError(
+        f"{notebook}: no recorded results (the notebook did not reach cocoonlib.book.chapters.results.record)"
+    )

@@ -63,7 +63,7 @@ TAGS = {
 
 MAX_LIST = 12  # longest list a "floats" parameter accepts
 
-#: the entry of a parameter dict resolved by :func:`cocoonlib.book.from_params.resolve_sources` that records what
+#: the entry of a parameter dict resolved by :func:`cocoonlib.book.params.from_params.resolve_sources` that records what
 #: ``source_normalisation`` = 'sea' set (efficiencies, transport) and from what; absent for 'letter'
 RESOLVED_SOURCES = "_sources"
 
