@@ -371,30 +371,49 @@ def build_sky(
     """Every curve of the gamma-ray chapter: the DGE of each gas model (``gas_models``) lit by the sea ``sea``
     (one of :data:`cocoonlib.sky.diffuse.CR_SEAS`; with ``compare_seas`` also the other two for ``default_gas``),
     for both production models and knee variants, and the cocoons, in ``windows`` ({name: SkyWindow}) with their
-    mask factors ``masks``, on photon (or, with ``secondary = "nu_all"``, neutrino) energies ``E`` [GeV].
-
-    The local spectra ``local`` set the sea at the Sun; the 2D transport (``halo``, ``R_gal_kpc``, the cocoons of
-    ``disk`` with ``cocoons.spectra``) carries it across the Galaxy; ``f_He`` is the He/H of the gas;
-    ``cmb_absorption`` switches absorption on the CMB (gamma rays only). ``grid_scale`` refines every grid.
-    ``ic``: the inverse Compton part of the DGE (None: none; gamma rays only).
-    """
+    mask factors ``masks``, on photon (or, with ``secondary = "nu_all"``, neutrino) energies ``E`` [GeV]. The local
+    spectra ``local`` set the sea at the Sun; the 2D transport (``halo``, ``R_gal_kpc``, the cocoons of ``disk``)
+    carries it across the Galaxy; ``f_He``: He/H of the gas; ``cmb_absorption``, ``ic`` (the inverse Compton part
+    of the DGE, or None): gamma rays only. ``grid_scale`` refines every grid."""
     E = np.asarray(E, dtype=float)
-    gas_models = tuple(gas_models)
-    q, responses, factor = _dge_emissivities(local, _dge_productions(E, f_He, secondary, grid_scale))
-    Q = cocoon_emissivities(cocoons, E, secondary, grid_scale)
     absorbed = secondary == "gamma" and cmb_absorption
     lam = absorption.cmb_absorption_length_kpc(E) if absorbed else np.full(E.shape, np.inf)
-    lam_and_none = np.append(lam, np.inf)  # one ray pass gives the absorbed values and, last, the unabsorbed one
     geometry = dict(disk=disk, spectra=cocoons.spectra, halo=halo, R_gal_kpc=R_gal_kpc, grid_scale=grid_scale)
     solutions = transport_solutions(**geometry)
-    seas = {
-        "uniform": diffuse.UniformSea(),
-        "sources": diffuse.SourceProfileSea(disk),
-        "transport": transport_sea(solutions, **geometry),
-    }
-    wanted = [(sea, g) for g in gas_models]
-    if compare_seas:
-        wanted += [(s, default_gas) for s in diffuse.CR_SEAS if s != sea]
+    seas = {"uniform": diffuse.UniformSea(), "sources": diffuse.SourceProfileSea(disk)}
+    seas["transport"] = transport_sea(solutions, **geometry)
+    wanted = [(sea, g) for g in gas_models] + [(s, default_gas) for s in diffuse.CR_SEAS if compare_seas and s != sea]
+    dge = _dge_of_windows(E, local, f_He, secondary, seas, wanted, windows, lam, R_sun_kpc, grid_scale)
+    lines = _lines_of_sight(disk, tuple(gas_models), windows, lam, R_sun_kpc, grid_scale)
+    if ic is not None and secondary == "gamma":
+        lines["ic_I"] = {
+            w: inverse_compton.ic_intensity(ic.emissivities, ic.field, v, lam, grid_scale) for w, v in windows.items()
+        }
+    return GammaSky(
+        E=E,
+        windows=windows,
+        mask=dict(masks),
+        gas_models=tuple(gas_models),
+        default_gas=default_gas,
+        default_model=cocoons.production_model,
+        dge_model=dge_model,
+        sea=sea,
+        local=local,
+        Q_cocoon=cocoon_emissivities(cocoons, E, secondary, grid_scale),
+        absorption_length_kpc=lam,
+        **dict(seas=seas, transport=solutions, cocoons=cocoons, transport_spectra=dict(cocoons.spectra)),
+        **dict(secondary=secondary, grid_scale=grid_scale),
+        **dge,
+        **lines,
+    )
+
+
+def _dge_of_windows(E, local, f_He, secondary, seas, wanted, windows, lam, R_sun_kpc, grid_scale) -> dict:
+    """{"q", "dge_I", "sea_columns"} of :class:`GammaSky`: the emissivities per H atom, and for each (sea, gas model)
+    of ``wanted`` and each window the sea-weighted columns (absorbed with ``lam`` and not) and the DGE intensities of
+    both production models and knee variants."""
+    q, responses, factor = _dge_emissivities(local, _dge_productions(E, f_He, secondary, grid_scale))
+    lam_and_none = np.append(lam, np.inf)  # one ray pass gives the absorbed values and, last, the unabsorbed one
     sea_columns, dge_I = {}, {}
     for sea_name, g in wanted:
         sea_obj, gas_field = seas[sea_name], gas.gas_model(g, R_sun_kpc)
@@ -407,6 +426,12 @@ def build_sky(
                 dge_I[sea_name, g, w, m, v] = factor[m, v] * diffuse.dge_intensity_resolved(
                     resp, absorbed_cols, sea_obj.rigidity_nodes_GV
                 )
+    return {"q": q, "dge_I": dge_I, "sea_columns": sea_columns}
+
+
+def _lines_of_sight(disk, gas_models, windows, lam, R_sun_kpc, grid_scale) -> dict:
+    """{"columns_unabsorbed", "J", "J_unabsorbed"} of :class:`GammaSky`: the plain gas column of each gas model and
+    window, and the cocoons' J absorbed with ``lam`` and not."""
     columns0 = {
         g: {
             w: float(diffuse.effective_column_cm2(gas.gas_model(g, R_sun_kpc), win, None, grid_scale))
@@ -414,36 +439,9 @@ def build_sky(
         }
         for g in gas_models
     }
-    both = {w: diffuse.effective_J(disk, win, lam_and_none, grid_scale) for w, win in windows.items()}
-    ic_I = {}
-    if ic is not None and secondary == "gamma":
-        ic_I = {
-            w: inverse_compton.ic_intensity(ic.emissivities, ic.field, win, lam, grid_scale)
-            for w, win in windows.items()
-        }
-    return GammaSky(
-        E=E,
-        windows=windows,
-        mask=dict(masks),
-        gas_models=gas_models,
-        default_gas=default_gas,
-        default_model=cocoons.production_model,
-        dge_model=dge_model,
-        sea=sea,
-        local=local,
-        q=q,
-        Q_cocoon=Q,
-        dge_I=dge_I,
-        columns_unabsorbed=columns0,
-        sea_columns=sea_columns,
-        J={w: v[:-1] for w, v in both.items()},
-        J_unabsorbed={w: float(v[-1]) for w, v in both.items()},
-        absorption_length_kpc=lam,
-        seas=seas,
-        transport=solutions,
-        cocoons=cocoons,
-        transport_spectra=dict(cocoons.spectra),
-        secondary=secondary,
-        grid_scale=grid_scale,
-        ic_I=ic_I,
-    )
+    both = {w: diffuse.effective_J(disk, win, np.append(lam, np.inf), grid_scale) for w, win in windows.items()}
+    return {
+        "columns_unabsorbed": columns0,
+        "J": {w: v[:-1] for w, v in both.items()},
+        "J_unabsorbed": {w: float(v[-1]) for w, v in both.items()},
+    }

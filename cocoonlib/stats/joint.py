@@ -822,20 +822,48 @@ def fit_joint(
     returned with ``valid`` False and the parameters at a limit in ``at_limit``, and its intervals come from the
     profile of the chi^2 found by root-finding (:func:`_profile_ends`), since Minos refuses such a minimum; so does
     an end Minos fails to find at a valid minimum."""
-    from iminuit import Minuit
-
     t0 = time.perf_counter()
     fixed = dict(fixed or {})
     names = like.names
     for n in [*fixed, *(start or {})]:
         if n not in names:
             raise ValueError(f"parameter {n!r} is not allowed: this likelihood has {', '.join(names)}")
-    wanted = {"R0": "log10_R0_TV"}
     for n in intervals:
-        if wanted.get(n, n) not in names:
+        if INTERVAL_PARAMETERS.get(n, n) not in names:
             raise ValueError(f"interval of {n!r} is not allowed: expected R0 or one of {', '.join(names)}")
-    init = {**like.start(), **dict(start or {}), **fixed}
-    m = Minuit(like.fcn, *[init[n] for n in names], name=names)
+    m = _minimise(like, {**like.start(), **dict(start or {}), **fixed}, fixed, tol)
+    valid = bool(m.valid)
+    free = [n for n in names if n not in fixed]
+    best = {n: float(m.values[n]) for n in free}
+    n_data = like.n_data - sum(n.startswith("norm_") for n in fixed)  # a fixed norm's prior measures nothing
+    return JointFit(
+        like.use,
+        free,
+        {n: float(v) for n, v in fixed.items()},
+        best,
+        {n: float(m.errors[n]) for n in free},
+        {a: {b: float(m.covariance[a, b]) for b in free} for a in free},
+        float(m.fval),
+        n_data,
+        like.chi2_terms({**best, **fixed}),
+        _intervals(like, m, valid, fixed, intervals, (1, 2) if two_sigma else (1,)),
+        valid,
+        int(m.nfcn),
+        time.perf_counter() - t0,
+        bc.parameters_at_limit(m),
+    )
+
+
+#: the name an interval is asked for by -> the likelihood's parameter (R0 is fitted as log10 R0 [TV])
+INTERVAL_PARAMETERS = {"R0": "log10_R0_TV"}
+
+
+def _minimise(like: JointLikelihood, init: Mapping[str, float], fixed: Mapping[str, float], tol: float):
+    """Migrad from ``init`` with ``fixed`` held, once more if its minimum is not valid; Hesse at the minimum, and once
+    more Migrad and Hesse if Hesse finds it is not one (a parameter at its limit). Returns the Minuit object."""
+    from iminuit import Minuit
+
+    m = Minuit(like.fcn, *[init[n] for n in like.names], name=like.names)
     m.errordef = Minuit.LEAST_SQUARES
     m.tol = tol
     for n, lim in like.limits().items():
@@ -847,21 +875,25 @@ def fit_joint(
     if not m.valid:
         m.migrad()
     if not m.valid:
-        warnings.warn("joint fit: Migrad did not report a valid minimum", RuntimeWarning, stacklevel=2)
+        warnings.warn("joint fit: Migrad did not report a valid minimum", RuntimeWarning, stacklevel=3)
     m.hesse()
-    if not m.valid:  # Hesse can find the minimum is not one (a parameter at its limit): once more from there
+    if not m.valid:
         m.migrad()
         m.hesse()
-    valid = bool(m.valid)
-    free = [n for n in names if n not in fixed]
-    best = {n: float(m.values[n]) for n in free}
-    out_intervals = {}
+    return m
+
+
+def _intervals(like: JointLikelihood, m, valid: bool, fixed: Mapping[str, float], intervals, n_sigmas) -> dict:
+    """{name: {n_sigma: [lo, hi]}} for the parameters ``intervals`` not held fixed: Minos at a valid minimum, the
+    profile by root-finding where the minimum is not ``valid`` (as found before any Minos call) or Minos fails on a
+    side (R0 given in TV)."""
+    out = {}
     for n in intervals:
-        par = wanted.get(n, n)
+        par = INTERVAL_PARAMETERS.get(n, n)
         if par in fixed:
             continue
         ends = {}
-        for ns in (1, 2) if two_sigma else (1,):
+        for ns in n_sigmas:
             lo, hi = _minos_ends(m, par, ns) if valid else (None, None)
             if lo is None or hi is None:  # no valid minimum, or Minos failed on a side: the profile, by root-finding
                 p_lo, p_hi = _profile_ends(like, m, par, fixed, float(ns**2))
@@ -869,25 +901,8 @@ def fit_joint(
             if par == "log10_R0_TV":
                 lo, hi = 10.0**lo, (math.inf if not math.isfinite(hi) else 10.0**hi)
             ends[ns] = [float(lo), float(hi)]
-        out_intervals[n] = ends
-    cov = {a: {b: float(m.covariance[a, b]) for b in free} for a in free}
-    n_data = like.n_data - sum(n.startswith("norm_") for n in fixed)  # a fixed norm's prior measures nothing
-    return JointFit(
-        like.use,
-        free,
-        {n: float(v) for n, v in fixed.items()},
-        best,
-        {n: float(m.errors[n]) for n in free},
-        cov,
-        float(m.fval),
-        n_data,
-        like.chi2_terms({**best, **fixed}),
-        out_intervals,
-        valid,
-        int(m.nfcn),
-        time.perf_counter() - t0,
-        bc.parameters_at_limit(m),
-    )
+        out[n] = ends
+    return out
 
 
 def _minos_ends(m, par: str, n_sigma: int) -> tuple[float | None, float | None]:

@@ -110,12 +110,19 @@ def _scan(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``cocoon`` command and its three subcommands (list, run, scan)."""
     parser = argparse.ArgumentParser(prog="cocoon", description="Rerun the chapters of the cocoon book.")
     parser.add_argument("--version", action="version", version=f"cocoonlib {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p_list = sub.add_parser("list", help="chapters with their parameters, defaults and allowed values")
     p_list.add_argument("chapter", nargs="?", choices=list(CHAPTERS))
     p_list.set_defaults(func=_list)
+    _add_run_parser(sub)
+    _add_scan_parser(sub)
+    return parser
+
+
+def _add_run_parser(sub) -> None:
     p_run = sub.add_parser("run", help="execute a chapter with papermill and write DIR/results.json")
     p_run.add_argument("chapter", choices=list(CHAPTERS))
     p_run.add_argument(
@@ -129,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     p_run.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds (default 1800)")
     p_run.set_defaults(func=_run)
+
+
+def _add_scan_parser(sub) -> None:
     p_scan = sub.add_parser("scan", help="run a chapter on a grid of parameters (in parallel) and write DIR/scan.csv")
     p_scan.add_argument("chapter", choices=list(CHAPTERS))
     p_scan.add_argument(
@@ -148,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a parameter fixed for every point (repeatable)",
     )
     p_scan.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    _add_scan_execution(p_scan)
+    _add_scan_output(p_scan)
+    p_scan.set_defaults(func=_scan)
+
+
+def _add_scan_execution(p_scan) -> None:
+    """How a scan runs: workers, path, executor, scheduler."""
     p_scan.add_argument(
         "-j",
         "--jobs",
@@ -178,6 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
         "within 5 s",
     )
     p_scan.add_argument(
+        "--timeout", type=int, default=1800, help="per-cell timeout in seconds, notebook path (default 1800)"
+    )
+
+
+def _add_scan_output(p_scan) -> None:
+    """Which points a scan runs and what it writes: resume, one point, collect, the figure, the progress bar."""
+    p_scan.add_argument(
         "--resume", action="store_true", help="keep points of DIR that already succeeded with the same parameters"
     )
     p_scan.add_argument(
@@ -195,11 +219,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_scan.add_argument("--x", metavar="NAME", help="scanned parameter on the x axis (default: the first --grid)")
     p_scan.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p_scan.add_argument(
-        "--timeout", type=int, default=1800, help="per-cell timeout in seconds, notebook path (default 1800)"
-    )
-    p_scan.set_defaults(func=_scan)
-    return parser
 
 
 def _values_not_options(argv: list[str]) -> list[str]:

@@ -339,17 +339,11 @@ def run_scan(
 
 
 def _run_scan(spec, out_dir, workers, progress, resume, plot, timeout, keys, x, path, executor, client) -> dict:
+    """Run the points not done yet, report each, and collect the table; on KeyboardInterrupt collect what there is,
+    record the scan as interrupted and re-raise."""
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_tables(out_dir)
-    todo = []
-    for i, texts in enumerate(spec.points):
-        f = _point_dir(out_dir, i) / "point.json"
-        if resume and f.is_file():
-            rec = json.loads(f.read_text())
-            if rec.get("parameters") == texts and rec.get("error") is None:
-                continue
-        f.unlink(missing_ok=True)
-        todo.append((i, texts))
+    todo = _points_to_run(spec, out_dir, resume)
     meta = {
         **spec.to_json(),
         "n_points": len(spec.points),
@@ -363,13 +357,7 @@ def _run_scan(spec, out_dir, workers, progress, resume, plot, timeout, keys, x, 
     _write_json(out_dir / "scan.json", meta)
     t0 = time.perf_counter()
     bar = _progress_bar(len(todo), f"cocoon scan {spec.chapter}", progress)
-    args = (spec.chapter, spec.fixed, timeout, path)
-    if client is not None:
-        records = _dask_records(client, todo, out_dir, args)
-    elif workers == 1 or len(todo) <= 1:
-        records = (run_point(spec.chapter, i, texts, out_dir, spec.fixed, timeout, path) for i, texts in todo)
-    else:
-        records = _process_records(min(workers, len(todo)), todo, out_dir, args)
+    records = _records(spec, todo, out_dir, workers, timeout, path, client)
     try:
         for rec in records:
             _report(rec, bar)
@@ -377,29 +365,44 @@ def _run_scan(spec, out_dir, workers, progress, resume, plot, timeout, keys, x, 
         records.close()  # the executor abandons the points still running
         bar.close()
         summary = collect(spec, out_dir, plot=False)
+        wall = round(time.perf_counter() - t0, 2)
         _write_json(
             out_dir / "scan.json",
-            {
-                **meta,
-                **_counts(summary),
-                "complete": False,
-                "interrupted": True,
-                "wall_time_s": round(time.perf_counter() - t0, 2),
-            },
+            {**meta, **_counts(summary), "complete": False, "interrupted": True, "wall_time_s": wall},
         )
         raise
     bar.close()
     summary = collect(spec, out_dir, plot=plot, keys=keys, x=x)
+    wall = round(time.perf_counter() - t0, 2)
     _write_json(
-        out_dir / "scan.json",
-        {
-            **meta,
-            **_counts(summary),
-            "complete": summary["complete"],
-            "wall_time_s": round(time.perf_counter() - t0, 2),
-        },
+        out_dir / "scan.json", {**meta, **_counts(summary), "complete": summary["complete"], "wall_time_s": wall}
     )
     return summary
+
+
+def _points_to_run(spec, out_dir: Path, resume: bool) -> list:
+    """(index, parameter texts) of the points to run: all, or with ``resume`` those without a successful point.json
+    for the same parameters (a stale point.json is removed)."""
+    todo = []
+    for i, texts in enumerate(spec.points):
+        f = _point_dir(out_dir, i) / "point.json"
+        if resume and f.is_file():
+            rec = json.loads(f.read_text())
+            if rec.get("parameters") == texts and rec.get("error") is None:
+                continue
+        f.unlink(missing_ok=True)
+        todo.append((i, texts))
+    return todo
+
+
+def _records(spec, todo, out_dir: Path, workers: int, timeout, path: str, client):
+    """The points' records as they finish: on the Dask ``client``, in worker processes, or one after another here."""
+    args = (spec.chapter, spec.fixed, timeout, path)
+    if client is not None:
+        return _dask_records(client, todo, out_dir, args)
+    if workers == 1 or len(todo) <= 1:
+        return (run_point(spec.chapter, i, texts, out_dir, spec.fixed, timeout, path) for i, texts in todo)
+    return _process_records(min(workers, len(todo)), todo, out_dir, args)
 
 
 def _process_records(workers: int, todo, out_dir: Path, args):

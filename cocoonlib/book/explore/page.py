@@ -190,12 +190,22 @@ def _empty_source(name, columns):
     return ColumnDataSource({c: [] for c in columns}, name=name)
 
 
+#: the page's drop-down menus: widget name -> (title, key of its options in the controls data, key of its value)
+SELECTS = {
+    "production_model": ("cocoons: cross sections", "production_models", "production_model_default"),
+    "gas_model": ("DGE: gas model", "gas_models", "gas_model_default"),
+    "cr_sea": ("DGE: cosmic-ray sea", "seas", "cr_sea_default"),
+    "dge_production_model": ("DGE: cross sections", "production_models", "dge_production_model_default"),
+}
+
+
 def _controls(C):
+    """The page's widgets from its controls data ``C``: the chi0 and R0 sliders and the drop-down menus."""
     from bokeh.models import CustomJSTickFormatter, Select, Slider
 
     lo, hi, step = C["chi0"]
-    forms = [(k, f["label"]) for k, f in C["forms"].items()]
-    return {
+    wide = {"sizing_mode": "stretch_width"}
+    out = {
         "chi0": Slider(
             name="chi0",
             title="chi0 [g cm\u207b\u00b2]",
@@ -204,7 +214,7 @@ def _controls(C):
             step=step,
             value=C["chi0_default"],
             format="0.00",
-            sizing_mode="stretch_width",
+            **wide,
         ),
         "R0": Slider(
             name="R0",
@@ -214,47 +224,26 @@ def _controls(C):
             step=1,
             value=C["R0_default"],
             format=CustomJSTickFormatter(args={"nodes": C["R0_TV"]}, code="return nodes[tick] + ' TV'"),
-            sizing_mode="stretch_width",
+            **wide,
         ),
         "form": Select(
-            name="form", title="cocoon grammage", options=forms, value=C["form_default"], sizing_mode="stretch_width"
-        ),
-        "production_model": Select(
-            name="production_model",
-            title="cocoons: cross sections",
-            options=C["production_models"],
-            value=C["production_model_default"],
-            sizing_mode="stretch_width",
-        ),
-        "gas_model": Select(
-            name="gas_model",
-            title="DGE: gas model",
-            options=C["gas_models"],
-            value=C["gas_model_default"],
-            sizing_mode="stretch_width",
-        ),
-        "cr_sea": Select(
-            name="cr_sea",
-            title="DGE: cosmic-ray sea",
-            options=C["seas"],
-            value=C["cr_sea_default"],
-            sizing_mode="stretch_width",
-        ),
-        "dge_production_model": Select(
-            name="dge_production_model",
-            title="DGE: cross sections",
-            options=C["production_models"],
-            value=C["dge_production_model_default"],
-            sizing_mode="stretch_width",
-        ),
-        "source_normalisation": Select(
-            name="source_normalisation",
-            title="cocoons: efficiencies",
-            options=list(C["normalisations"].items()),
-            value=C["normalisation_default"],
-            sizing_mode="stretch_width",
+            name="form",
+            title="cocoon grammage",
+            options=[(k, f["label"]) for k, f in C["forms"].items()],
+            value=C["form_default"],
+            **wide,
         ),
     }
+    for name, (title, options, value) in SELECTS.items():
+        out[name] = Select(name=name, title=title, options=C[options], value=C[value], **wide)
+    out["source_normalisation"] = Select(
+        name="source_normalisation",
+        title="cocoons: efficiencies",
+        options=list(C["normalisations"].items()),
+        value=C["normalisation_default"],
+        **wide,
+    )
+    return out
 
 
 def _gamma_figure(G, w, source, with_legend):
