@@ -15,7 +15,7 @@ from scipy import integrate
 
 from cocoonlib.core.geometry import SunCentredRays
 
-__all__ = ["CocoonDisk", "allsky_integral_volume"]
+__all__ = ["CocoonDisk", "allsky_integral_volume", "birth_rate_integral"]
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,12 @@ def allsky_integral_volume(disk: CocoonDisk, epsrel: float = 1e-6) -> float:
     for a, b in zip(edges[:-1], edges[1:]):
         total += integrate.quad(inner, a, b, epsabs=0.0, epsrel=epsrel, limit=400)[0]
     return float(disk.rho0 * total)
+
+
+def birth_rate_integral(disk: CocoonDisk, epsrel: float = 1e-9) -> float:
+    """Int rho dV [yr^-1] by adaptive quadrature in (r, z): must return ``disk.R_SN`` ([AESB25] eq. 2), a check of
+    the closed-form normalisation rho0."""
+    val, _ = integrate.dblquad(
+        lambda z, r: 2 * np.pi * r * disk.density(r, z), 0.0, disk.R_disk, -disk.h_disk, disk.h_disk, epsrel=epsrel
+    )
+    return float(val)

@@ -50,6 +50,7 @@ from cocoonlib.source.grammage import grammage
 from cocoonlib.transport import bc
 
 __all__ = [
+    "grid_crossings",
     "REGIONS",
     "POINT_REGIONS",
     "HAWC_REGION",
@@ -1116,3 +1117,12 @@ def region_terms(
             neutrino.allsky_flux_per_flavour(1.0) if r == NU_REGION else 1.0,
         )
     return out
+
+
+def grid_crossings(x, delta_chi2, level: float = 1.0) -> tuple[float, float]:
+    """Where a Delta chi^2 tabulated on the grid ``x`` crosses ``level`` below and above its smallest value, by
+    linear interpolation on each side (a profile monotonic on either side of its minimum; an end beyond the grid is
+    the grid's end): a check of the Minos interval from the profile grid."""
+    x, d = np.asarray(x, dtype=float), np.asarray(delta_chi2, dtype=float)
+    i = int(np.argmin(d))
+    return float(np.interp(level, d[: i + 1][::-1], x[: i + 1][::-1])), float(np.interp(level, d[i:], x[i:]))

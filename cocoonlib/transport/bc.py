@@ -35,6 +35,7 @@ from cocoonlib.transport.nuclear import ELEMENTS, NETWORK
 from cocoonlib.transport.slab import Halo, SlabNetwork, force_field, galactic_grammage
 
 __all__ = [
+    "abundance_table",
     "FIT_EXPERIMENTS",
     "bc_fit_data",
     "BCModel",
@@ -448,6 +449,37 @@ def calibrate_abundances(model: BCModel, data: pd.DataFrame | None = None, eleme
     out = {"C": 1.0, **{e: float(v) for e, v in zip(free, sol.x)}}
     out.update({x: r * out[ref] for x, (ref, r) in ties.items()})
     return out
+
+
+def abundance_table(
+    model: BCModel, fitted: dict | None = None, elements=None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Chapter 2's table of the source abundances per element and how they meet AMS-02: (table, the X/O points of
+    ``elements`` (default: every element with a flux table) that the network holds, the model's X/O at them).
+
+    Table columns, per element relative to carbon at equal T/n: fitted to AMS-02 (``fitted``, e.g. the model's own
+    abundances when they are the fit; :func:`calibrate_abundances` if None; calibrated elements only), CRAMS v1.1 (:func:`crams_abundances`), used by ``model``; the chi^2 of its X/O points
+    (:func:`cocoonlib.core.pulls.pull`), their number, and model/data at the first and last point."""
+    net = model.network
+    shown = [e for e in (elements or ELEMENT_FLUX_TABLES) if e in ELEMENT_FLUX_TABLES and e != "O"]
+    data = abundance_data(elements=["O", *shown])
+    in_net = data[data.element.isin(net.injectable)]
+    pred = pd.Series(predicted_ratios(model, in_net), index=in_net.index)
+    calibrated = [e for e in CALIBRATED_ELEMENTS if e in net.injectable]
+    fitted = calibrate_abundances(model) if fitted is None else fitted
+    element_of = lambda k: k if k in ELEMENTS else net.nuclei[k].name  # noqa: E731
+    ends = (pred / in_net.value).groupby(in_net.element).agg(lambda r: f"{r.iloc[0]:.2f} -> {r.iloc[-1]:.2f}")
+    table = pd.DataFrame(
+        {
+            "fitted to AMS-02": pd.Series({e: fitted[e] for e in calibrated if e in fitted}),
+            "CRAMS v1.1": pd.Series(crams_abundances(net)).groupby(lambda k: net.nuclei[k].name).sum(),
+            "used (this run)": pd.Series(model.abundances).groupby(element_of).sum(),
+            "chi2 of X/O": (pulls.pull(pred, in_net.value, in_net.sigma) ** 2).groupby(in_net.element).sum(),
+            "points": in_net.groupby("element").size(),
+            "model/data, 20 GV -> 1 TV": ends,
+        }
+    )
+    return table.reindex([e for e in net.elements[::-1] if e in table.index]), in_net, pred
 
 
 def crams_abundances(network: SlabNetwork) -> dict[str, float]:

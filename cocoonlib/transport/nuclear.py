@@ -50,6 +50,7 @@ import pandas as pd
 from cocoonlib.io.data import fetch
 
 __all__ = [
+    "charge_and_mass",
     "Nucleus",
     "ELEMENTS",
     "Z_MAX",
@@ -182,7 +183,7 @@ def _key(Z: int, A: int) -> str:
 _ISOTOPE = re.compile(r"^(\d+)([A-Z][a-z]?)$")
 
 
-def _split_key(key: str) -> tuple[int, int]:
+def charge_and_mass(key: str) -> tuple[int, int]:
     """'12C' -> (Z, A) = (6, 12)."""
     m = _ISOTOPE.match(key)
     if not m or m.group(2) not in _Z_OF:
@@ -489,7 +490,7 @@ class CrossSections:
             for dau, sig in kept.items():
                 self.partial_mb[(par, dau)] = self.he_factor * _interp_loglin(self.T, tfr, sig, what)
             for dau, sig in lost.items():
-                if _split_key(dau)[0] >= 5 and dau != par:
+                if charge_and_mass(dau)[0] >= 5 and dau != par:
                     s = self.he_factor * _interp_loglin(self.T, tfr, sig, what)
                     self.left_out[dau] = self.left_out.get(dau, 0.0) + s
 
