@@ -20,7 +20,7 @@ def test_the_leave_one_out_of_the_R0_limit_finds_the_km2a_outer_point_that_sets_
     """Of the LHAASO points, only the one that sets R0_max flips the claim on R0 when removed, and it is the KM2A
     point of the outer window where the DGE alone leaves the least room."""
     removals = verdicts.leave_one_out(r0_ctx)["r0_upper"]
-    window, E = r0_ctx["limit"][:2]
+    window, E = r0_ctx["limit"].window, r0_ctx["limit"].E_GeV
     assert window == "outer" and len(removals) == keys.own_key_numbers(r0_ctx)["n_points"]
     flips = [r for r in removals if not r.judgement.met]
     assert [r.removed for r in flips] == [f"LHAASO-KM2A outer {E / 1e3:.3g} TeV"]
@@ -30,8 +30,8 @@ def test_removing_a_point_that_does_not_set_the_limit_leaves_it_exactly(r0_ctx):
     """The shortcut of the leave-one-out, by brute force: R0_max recomputed without each point equals the chapter's
     for every point but the one that sets it (the cocoon flux grows with R0, so the first crossing stays)."""
     sky, m, aside, n = r0_ctx["sky"], r0_ctx["measurements"], r0_ctx["set_aside"], r0_ctx.P["n_sigma"]
-    R0_max = r0_ctx["R0_max"][0]
-    window, E = r0_ctx["limit"][:2]
+    R0_max = r0_ctx["R0_max"].value
+    window, E = r0_ctx["limit"].window, r0_ctx["limit"].E_GeV
     for w, table in m.items():
         pts = compare.measured_points(table).E_GeV.to_numpy()
         for i, E_i in enumerate(pts):

@@ -18,6 +18,7 @@ Measured points are DataFrames with columns E_GeV, E2_flux, E2_err_lo, E2_err_hi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.core.pulls import pull
 
 __all__ = [
+    "ExcessShare",
     "asymmetric_pulls",
     "measured_points",
     "MeasuredArrays",
@@ -95,7 +97,15 @@ def distance_to_band(E_model, E2I_model, band: pd.DataFrame) -> np.ndarray:
     return asymmetric_pulls(m, best, best - band.E2_low.to_numpy(), band.E2_high.to_numpy() - best)
 
 
-def share_of_excess(E_GeV: float, E_model, E2I_dge, E2I_cocoon, data: pd.DataFrame) -> tuple[float, float, float]:
+class ExcessShare(NamedTuple):
+    """A measured point's E^2 I, its excess over the DGE and the share of that excess the cocoons supply."""
+
+    measured: float
+    excess: float
+    share: float
+
+
+def share_of_excess(E_GeV: float, E_model, E2I_dge, E2I_cocoon, data: pd.DataFrame) -> ExcessShare:
     """(measured E^2 I, excess over the DGE, cocoons / excess) at the measured point nearest ``E_GeV``: what
     fraction of the measurement's excess over the DGE the cocoons supply (1 = all of it; negative or above 1
     when the DGE alone overshoots the point or the cocoons overshoot the excess; book, Methods: methods-excess-share)."""
@@ -103,7 +113,7 @@ def share_of_excess(E_GeV: float, E_model, E2I_dge, E2I_cocoon, data: pd.DataFra
     i = int(np.argmin(np.abs(np.log(d.E_GeV / E_GeV))))
     E, measured = float(d.E_GeV[i]), float(d.E2_flux[i])
     excess = measured - float(loglog_interp(E, E_model, E2I_dge))
-    return measured, excess, float(loglog_interp(E, E_model, E2I_cocoon)) / excess
+    return ExcessShare(measured, excess, float(loglog_interp(E, E_model, E2I_cocoon)) / excess)
 
 
 def best_chi2_in_band(data: pd.DataFrame, E_model, E2I_low, E2I_high, E2I_add=0.0, n: int = 101) -> tuple[float, float]:

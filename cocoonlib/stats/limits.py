@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ from cocoonlib.stats.compare import measured_points as _points
 from cocoonlib.stats.compare import pulls
 
 __all__ = [
+    "LimitingPoint",
+    "Bound",
+    "Minimum",
     "pulls",
     "chi2",
     "overshot_by",
@@ -70,13 +74,36 @@ def max_pull(
     return best
 
 
+class LimitingPoint(NamedTuple):
+    """The measured point that sets a limit: its window, energy [GeV] and pull."""
+
+    window: str
+    E_GeV: float
+    pull: float
+
+
+class Bound(NamedTuple):
+    """A limit found by :func:`largest_value`: the value and how it was found ("found", "above range", "below
+    range")."""
+
+    value: float
+    status: str
+
+
+class Minimum(NamedTuple):
+    """Where :func:`minimise_log` found the smallest value, and that value."""
+
+    x: float
+    value: float
+
+
 def limiting_point(
     data: Mapping[str, pd.DataFrame],
     E_model,
     curves: Mapping[str, np.ndarray],
     skip: Mapping[str, np.ndarray] | None = None,
-) -> tuple[str, float, float]:
-    """(window, E [GeV], pull) of the point with the largest pull (the one that sets a limit)."""
+) -> LimitingPoint:
+    """The point with the largest pull (the one that sets a limit)."""
     best = ("", float("nan"), -np.inf)
     for w, d in data.items():
         p = pulls(d, E_model, curves[w])
@@ -86,7 +113,7 @@ def limiting_point(
         if p.size and p.max() > best[2]:
             i = int(np.argmax(p))
             best = (w, float(E[i]), float(p[i]))
-    return best
+    return LimitingPoint(*best)
 
 
 def headroom(
@@ -156,9 +183,7 @@ def scale_limit(
     return ScaleLimit(s, window, E, headroom(data, E_model, base, window, E, n_sigma))
 
 
-def largest_value(
-    pull_of: Callable[[float], float], lo: float, hi: float, n_sigma: float, rtol: float = 1e-4
-) -> tuple[float, str]:
+def largest_value(pull_of: Callable[[float], float], lo: float, hi: float, n_sigma: float, rtol: float = 1e-4) -> Bound:
     """Largest x in [lo, hi] with pull_of(x) <= n_sigma, for a pull that does not decrease with x.
 
     Returns ``(x, status)``: ``"found"`` (the crossing, to ``rtol``, by Brent's method in ln x),
@@ -169,14 +194,14 @@ def largest_value(
         raise ValueError(f"search range [{lo!r}, {hi!r}] is not allowed: expected 0 < lo < hi")
     g = lambda t: pull_of(float(np.clip(np.exp(t), lo, hi))) - n_sigma  # noqa: E731  (exp(ln hi) may round above hi)
     if g(np.log(hi)) <= 0:
-        return hi, "above range"
+        return Bound(hi, "above range")
     if g(np.log(lo)) > 0:
-        return lo, "below range"
+        return Bound(lo, "below range")
     t = brentq(g, np.log(lo), np.log(hi), xtol=rtol)
-    return float(np.clip(np.exp(t), lo, hi)), "found"
+    return Bound(float(np.clip(np.exp(t), lo, hi)), "found")
 
 
-def minimise_log(f: Callable[[float], float], lo: float, hi: float, n: int = 41) -> tuple[float, float]:
+def minimise_log(f: Callable[[float], float], lo: float, hi: float, n: int = 41) -> Minimum:
     """(x, f(x)) at the smallest f over lo <= x <= hi: a grid of ``n`` points in ln x finds the deepest valley,
     then a bounded Brent search between its neighbours refines it (safe for a chi^2 profile with a plateau)."""
     if not 0 < lo < hi:
@@ -188,5 +213,5 @@ def minimise_log(f: Callable[[float], float], lo: float, hi: float, n: int = 41)
     a, b = t[max(i - 1, 0)], t[min(i + 1, n - 1)]
     r = minimize_scalar(f_log, bounds=(a, b), method="bounded", options={"xatol": 1e-4})
     if r.fun <= v[i]:
-        return float(np.clip(np.exp(r.x), lo, hi)), float(r.fun)
-    return float(np.clip(np.exp(t[i]), lo, hi)), float(v[i])
+        return Minimum(float(np.clip(np.exp(r.x), lo, hi)), float(r.fun))
+    return Minimum(float(np.clip(np.exp(t[i]), lo, hi)), float(v[i]))

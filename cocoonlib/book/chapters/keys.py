@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -660,7 +660,7 @@ def _gamma_keys(ctx: Context) -> dict:
         out[f"E2I_cocoon_{w}_1TeV"] = rsky.at(rsky.cocoon(w), 1e3)
     lo, hi = rsky.dge_band("tibet_25l100")
     out["E2I_dge_tibet_25l100_1TeV"] = rsky.at(0.5 * (lo + hi), 1e3)
-    out["cocoon_share_of_argo_excess_1TeV"] = ctx["argo_share"][2]
+    out["cocoon_share_of_argo_excess_1TeV"] = ctx["argo_share"].share
     out["ratio_dge_to_fermi_pi0_10GeV"] = gamma_fermi_ratio(rsky, ctx["lat_pi0"], 10.0, P["gas_model"])
     for e, v in zip((10, 30, 100), ctx["hawc_distance"]):
         out[f"hawc_distance_{e}TeV"] = v
@@ -764,22 +764,31 @@ def largest_R0(
     return limits.largest_value(pull, *R0_SEARCH_TV, n_sigma)
 
 
-def _r0_R0_max(ctx: Context) -> tuple[float, str]:
+def _r0_R0_max(ctx: Context) -> limits.Bound:
     sky, m, aside = ctx["sky"], ctx["measurements"], ctx["set_aside"]
     return limits.largest_value(
         lambda r: limits.max_pull(m, sky.E, totals(sky, R0=r), aside), *R0_SEARCH_TV, ctx.P["n_sigma"]
     )
 
 
-def _r0_limit(ctx: Context) -> tuple[str, float, float, float]:
-    """(window, energy [GeV], pull) of the point that sets R0_max, and the headroom the DGE alone leaves there."""
+class R0Limit(NamedTuple):
+    """The point that sets R0_max (window, energy [GeV], pull there) and the room the DGE alone leaves it [sigma]."""
+
+    window: str
+    E_GeV: float
+    pull: float
+    room_sigma: float
+
+
+def _r0_limit(ctx: Context) -> R0Limit:
+    """The point that sets R0_max and the headroom the DGE alone leaves there."""
     sky, m = ctx["sky"], ctx["measurements"]
     at_max = ctx["sky_R0_max"]
     window, E, pull = limits.limiting_point(m, sky.E, {w: at_max.total(w) for w in sky.windows}, ctx["set_aside"])
     room = limits.headroom(
         m, sky.E, {w: sky.dge(w, variant=sky.lowest_knee) for w in sky.windows}, window, E, ctx.P["n_sigma"]
     )
-    return window, E, pull, room
+    return R0Limit(window, E, pull, room)
 
 
 #: the range of R0_max the scorecard's claim on R0 tests [TV] (cocoonlib.book.chapters.scorecard, claim r0_upper)
@@ -789,7 +798,7 @@ R0_CLAIM_RANGE_TV = (20.0, 200.0)
 def r0_max_margin_sigma(ctx: Context) -> float:
     """How far, in errors of the point that sets R0_max, that point would have to move for R0_max to reach the nearer
     end (in ln R0) of :data:`R0_CLAIM_RANGE_TV`: |pull of DGE min + cocoons there at that R0 - n_sigma|."""
-    R0_max = ctx["R0_max"][0]
+    R0_max = ctx["R0_max"].value
     window, E = ctx["limit"][:2]
     lo, hi = R0_CLAIM_RANGE_TV
     target = hi if abs(math.log(hi / R0_max)) < abs(math.log(R0_max / lo)) else lo
@@ -807,7 +816,7 @@ def _r0_keys(ctx: Context) -> dict:
     return {
         "R0_max_TV": R0_max,
         "R0_max_found": float(status == "found"),
-        "R0_max_headroom_sigma": ctx["limit"][3],
+        "R0_max_headroom_sigma": ctx["limit"].room_sigma,
         "R0_max_margin_sigma": r0_max_margin_sigma(ctx),
         "R0_best_TV": R0_best,
         "chi2_R0_best": chi2_best,
@@ -830,13 +839,22 @@ def _delta_sky(ctx: Context) -> gamma.GammaSky:
     return sky_of(ctx, P, "gamma inner outer")
 
 
-def delta_chi0_limit(sky: gamma.GammaSky, chi0: float, measurements, dge_min, n_sigma: float, set_aside):
-    """(largest chi0 [g cm^-2], "window E TeV" of the point that sets it, the room the DGE alone left there [sigma])
-    for the cocoons of ``sky`` scaled from its ``chi0`` (:func:`cocoonlib.stats.limits.scale_limit`)."""
+class Chi0Limit(NamedTuple):
+    """The largest chi0 [g cm^-2] LHAASO allows, the point that sets it ("window E TeV") and the room the DGE alone
+    left there [sigma]."""
+
+    chi0_max: float
+    point: str
+    room_sigma: float
+
+
+def delta_chi0_limit(sky: gamma.GammaSky, chi0: float, measurements, dge_min, n_sigma: float, set_aside) -> Chi0Limit:
+    """The :class:`Chi0Limit` of the cocoons of ``sky`` scaled from its ``chi0``
+    (:func:`cocoonlib.stats.limits.scale_limit`)."""
     lim = limits.scale_limit(
         measurements, sky.E, dge_min, {w: sky.cocoon(w) / chi0 for w in sky.windows}, n_sigma, set_aside
     )
-    return lim.value, f"{lim.window} {lim.E_GeV / 1e3:.3g} TeV", lim.headroom_sigma
+    return Chi0Limit(lim.value, f"{lim.window} {lim.E_GeV / 1e3:.3g} TeV", lim.headroom_sigma)
 
 
 def _delta_limits(ctx: Context) -> dict:
@@ -858,11 +876,11 @@ def _delta_keys(ctx: Context) -> dict:
     form = P["ad_grammage_model"]
     out = {}
     for name in DIFFUSION_REGIMES:
-        out[f"chi0_max_{name}_g_cm2"] = lim[form, name][0]
-    out["chi0_max_exponential_g_cm2"] = lim["exponential", "-"][0]
+        out[f"chi0_max_{name}_g_cm2"] = lim[form, name].chi0_max
+    out["chi0_max_exponential_g_cm2"] = lim["exponential", "-"].chi0_max
     for name in DIFFUSION_REGIMES:
-        out[f"chi0_max_{name}_headroom_sigma"] = lim[form, name][2]
-    out["chi0_max_exponential_headroom_sigma"] = lim["exponential", "-"][2]
+        out[f"chi0_max_{name}_headroom_sigma"] = lim[form, name].room_sigma
+    out["chi0_max_exponential_headroom_sigma"] = lim["exponential", "-"].room_sigma
     for name in DIFFUSION_REGIMES:
         for e in (1, 10, 100):
             out[f"ratio_{name}_exp_{e}TeV"] = delta_ratio_to_exponential(ctx["variants"][form, name], sky, 1e3 * e)
@@ -1160,7 +1178,7 @@ PIECES: dict[str, dict[str, Callable[[Context], Any]]] = {
             r: ctx["sky"].with_cocoons(R0=r) for r in sorted(set(ctx.P["R0_grid"]) | {ctx.P["R0"]})
         },
         "R0_max": _r0_R0_max,
-        "sky_R0_max": lambda ctx: ctx["sky"].with_cocoons(R0=ctx["R0_max"][0]),
+        "sky_R0_max": lambda ctx: ctx["sky"].with_cocoons(R0=ctx["R0_max"].value),
         "limit": _r0_limit,
         "R0_best": lambda ctx: limits.minimise_log(
             lambda r: limits.chi2(ctx["measurements"], ctx["sky"].E, totals(ctx["sky"], R0=r)), *R0_SEARCH_TV
