@@ -5,8 +5,7 @@ import pytest
 
 from cocoonlib.book import chapters
 from cocoonlib.book.params import from_params
-from cocoonlib.stats import bands
-from cocoonlib.transport import bc
+from cocoonlib.stats import bands, bc_fit
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -59,7 +58,7 @@ def test_bad_intervals_are_refused():
 
 
 def test_interval_and_D0_from_a_fit():
-    fit = bc.BCFit(
+    fit = bc_fit.BCFit(
         free=["chi0", "D0"],
         best={"chi0": 0.3, "D0": 3.0},
         errors={"chi0": 0.04, "D0": 0.1},

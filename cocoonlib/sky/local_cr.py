@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from cocoonlib.core import pulls
+from cocoonlib.core.fits import FitSummary
 from cocoonlib.core.kinematics import HELIUM, PROTON, Species
 from cocoonlib.io.data import kiss_total_error, read_kiss, registry
 
@@ -218,8 +219,9 @@ _START = {
 
 
 @dataclass(frozen=True)
-class FitResult:
-    """A least-squares fit: best shape, chi^2, number of points and free parameters."""
+class FitResult(FitSummary):
+    """A least-squares fit: best shape, chi^2, number of points and free parameters (the summary of
+    :class:`cocoonlib.core.fits.FitSummary`)."""
 
     shape: SpectrumShape
     chi2: float
@@ -233,6 +235,11 @@ class FitResult:
     @property
     def ndof(self) -> int:
         return self.n_points - self.n_free
+
+    @property
+    def best(self) -> dict:
+        """The fitted parameters of the shape."""
+        return dict(vars(self.shape))
 
 
 def fit_direct(species: str, R_min_GV: float, phi_GV: float) -> FitResult:
@@ -294,7 +301,7 @@ def _errors(m) -> dict:
 
 def _verdict(m) -> tuple[bool, tuple]:
     """(valid, parameters at a limit) of a fitted Minuit."""
-    from cocoonlib.transport.bc import parameters_at_limit
+    from cocoonlib.core.fits import parameters_at_limit
 
     return bool(m.valid), tuple(parameters_at_limit(m))
 

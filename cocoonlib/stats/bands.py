@@ -4,7 +4,7 @@ Every cocoon flux is chi0 times a shape ([AESB25] eq. 7: the emissivity is linea
 chi0 times a function of R0 for every grammage model), so the cocoon curve at chi0' is the curve at chi0 times
 chi0'/chi0, and the band of an interval [chi0_lo, chi0_hi] is the curve evaluated at its two ends
 (book, Methods: bands (methods-bands)). The interval is chapter 2's profile interval (:class:`Chi0Interval`, read
-from the saved B/C fit) or any other.
+from the saved B/C fit by :func:`cocoonlib.book.params.saved_fit.saved_interval`) or any other.
 
 The DGE does not depend on chi0, but the transport parameter that B/C fits together with chi0 (D0, correlated
 with it) also sets the cosmic-ray sea of the DGE (:mod:`cocoonlib.transport.transport2d`). :func:`sea_density_change` bounds
@@ -17,16 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cocoonlib.transport import bc
+from cocoonlib.stats import bc_fit
 
 __all__ = [
     "Chi0Interval",
-    "saved_interval",
     "cocoon_per_chi0",
     "cocoon_band",
     "total_band",
@@ -63,15 +61,10 @@ class Chi0Interval:
         return (self.lo1, self.hi1) if n_sigma == 1 else (self.lo2, self.hi2)
 
     @classmethod
-    def from_fit(cls, fit: bc.BCFit, source: str = "B/C fit (chapter 2)") -> Chi0Interval:
-        """The profile intervals of a B/C fit (:class:`cocoonlib.transport.bc.BCFit`)."""
+    def from_fit(cls, fit: bc_fit.BCFit, source: str = "B/C fit (chapter 2)") -> Chi0Interval:
+        """The profile intervals of a B/C fit (:class:`cocoonlib.stats.bc_fit.BCFit`)."""
         (lo1, hi1), (lo2, hi2) = fit.chi0_interval_1sigma, fit.chi0_interval_2sigma
         return cls(fit.chi0, lo1, hi1, lo2, hi2, source)
-
-
-def saved_interval(path: str | Path | None = None) -> Chi0Interval:
-    """Chapter 2's chi0 interval from its saved fit (:func:`cocoonlib.transport.bc.load_fit`; a clear error if it is missing)."""
-    return Chi0Interval.from_fit(bc.load_fit(path))
 
 
 def cocoon_per_chi0(sky, window: str, model: str | None = None) -> np.ndarray:
@@ -117,7 +110,7 @@ def value_range(
     return float(values.min()), float(values.max())
 
 
-def D0_along_chi0(fit: bc.BCFit, chi0: float) -> float:
+def D0_along_chi0(fit: bc_fit.BCFit, chi0: float) -> float:
     """D0 that goes with chi0 in the fit's Gaussian approximation: D0_best + cov(D0, chi0)/var(chi0) (chi0 -
     chi0_best)."""
     if "D0" not in fit.free:

@@ -7,7 +7,7 @@
             + sum_r { sum_j pull_j^2[ a_r (DGE_r^min + k (DGE_r^max - DGE_r^min)) + chi0 U_r(R0) ]
                       + ((a_r - 1) / sigma_r)^2 }
 
-* chi^2_B/C is chapter 2's (:func:`cocoonlib.transport.bc.fit_bc`): the AMS-02, CALET and DAMPE points above ``T_min_fit``,
+* chi^2_B/C is chapter 2's (:func:`cocoonlib.stats.bc_fit.fit_bc`): the AMS-02, CALET and DAMPE points above ``T_min_fit``,
   the network with the cocoon term of grammage chi_c(R; chi0, R0), the transport parameters of ``free_transport``
   free;
 * r runs over the sky regions of the gamma-ray measurements (:data:`REGIONS`); the pulls are those of chapter 3
@@ -42,11 +42,12 @@ import pandas as pd
 from scipy import stats
 from scipy.interpolate import CubicSpline
 
-from cocoonlib.core import pulls
+from cocoonlib.core import fits, pulls
 from cocoonlib.io import data
 from cocoonlib.production import Production
 from cocoonlib.sky import diffuse, neutrino
 from cocoonlib.source.grammage import grammage
+from cocoonlib.stats import bc_fit
 from cocoonlib.transport import bc
 
 __all__ = [
@@ -400,11 +401,11 @@ class JointLikelihood:
 
     def limits(self) -> dict[str, tuple[float, float]]:
         lim = {
-            "chi0": bc.CHI0_LIMITS,
+            "chi0": bc_fit.CHI0_LIMITS,
             "log10_R0_TV": tuple(np.log10(R0_LIMITS_TV)),
             "delta_c": DELTA_C_LIMITS,
-            "D0": bc.TRANSPORT_LIMITS["D0"],
-            "delta_gal": bc.TRANSPORT_LIMITS["delta"],
+            "D0": bc_fit.TRANSPORT_LIMITS["D0"],
+            "delta_gal": bc_fit.TRANSPORT_LIMITS["delta"],
             "knee": (0.0, 1.0),
         }
         return {n: lim.get(n, (0.0, 10.0)) for n in self.names}
@@ -756,7 +757,7 @@ def _min_over_scale(D, C, y, s_lo, s_hi, centre: float, width: float) -> tuple[n
 
 # --- the fit --------------------------------------------------------------------------------------
 @dataclass
-class JointFit:
+class JointFit(fits.FitSummary):
     """A fit of :class:`JointLikelihood`: best values, Hesse errors and covariance, chi^2 by term, profile
     intervals ({name: {1: [lo, hi], 2: [lo, hi]}}, in the parameter's units; R0 in TV)."""
 
@@ -776,13 +777,6 @@ class JointFit:
     #: free parameters at a limit of :meth:`JointLikelihood.limits` ("knee at its upper limit 1"); with ``valid``,
     #: what a table of fits reports for a fit that did not converge
     at_limit: list = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        """'ok', or why the minimum is not valid (Migrad's verdict and the parameters at a limit)."""
-        if self.valid:
-            return "ok"
-        return "Migrad's minimum not valid" + (f" ({'; '.join(self.at_limit)})" if self.at_limit else "")
 
     @property
     def ndof(self) -> int:
@@ -851,7 +845,7 @@ def fit_joint(
         valid,
         int(m.nfcn),
         time.perf_counter() - t0,
-        bc.parameters_at_limit(m),
+        fits.parameters_at_limit(m),
     )
 
 
@@ -895,7 +889,7 @@ def _intervals(like: JointLikelihood, m, valid: bool, fixed: Mapping[str, float]
             continue
         ends = {}
         for ns in n_sigmas:
-            lo, hi = _minos_ends(m, par, ns) if valid else (None, None)
+            lo, hi = fits.minos_ends(m, par, ns) if valid else (None, None)
             if lo is None or hi is None:  # no valid minimum, or Minos failed on a side: the profile, by root-finding
                 p_lo, p_hi = _profile_ends(like, m, par, fixed, float(ns**2))
                 lo, hi = p_lo if lo is None else lo, p_hi if hi is None else hi
@@ -904,17 +898,6 @@ def _intervals(like: JointLikelihood, m, valid: bool, fixed: Mapping[str, float]
             ends[ns] = [float(lo), float(hi)]
         out[n] = ends
     return out
-
-
-def _minos_ends(m, par: str, n_sigma: int) -> tuple[float | None, float | None]:
-    """The ``n_sigma`` Minos interval of ``par`` from the fitted Minuit ``m``: an end that runs into the parameter's
-    limit is that limit (the lower; inf for the upper); an end Minos did not find is None."""
-    m.minos(par, cl=n_sigma)
-    me = m.merrors[par]
-    best = float(m.values[par])
-    lo = m.limits[par][0] if me.at_lower_limit else best + me.lower if me.lower_valid else None
-    hi = math.inf if me.at_upper_limit else best + me.upper if me.upper_valid else None
-    return lo, hi
 
 
 def _profile_ends(like: JointLikelihood, m, par: str, fixed: Mapping[str, float], level: float) -> tuple[float, float]:

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from cocoonlib.book.chapters import FIT_SOURCES, get_chapter
-from cocoonlib.book.params import PARAMETERS, RESOLVED_SOURCES, ParameterError, from_params
+from cocoonlib.book.params import PARAMETERS, RESOLVED_SOURCES, ParameterError, from_params, saved_fit
 from cocoonlib.core import geometry
 from cocoonlib.core.numerics import loglog_interp, semilog_interp
 from cocoonlib.io import data, paths, regions
@@ -281,7 +281,7 @@ def _fit_file(P: Mapping[str, Any], names=FIT_SOURCES):
     ``names`` (of :data:`cocoonlib.book.chapters.FIT_SOURCES`) is 'fit'; None otherwise."""
     if not any(P.get(n) == "fit" for n in names):
         return None
-    path = paths.outputs_dir() / bc.FIT_FILENAME
+    path = paths.outputs_dir() / saved_fit.FIT_FILENAME
     try:
         st = path.stat()
     except OSError:
@@ -309,7 +309,7 @@ NOT_IN_SKY = (
 
 def _cocoon_changes(P: Mapping[str, Any]) -> dict:
     """The changes that give a base sky the cocoons of ``P`` (chi0 resolved by ``chi0_source``)."""
-    changes = {"chi0": bc.resolve_chi0(P["chi0"], P.get("chi0_source", "parameter"))}
+    changes = {"chi0": saved_fit.resolve_chi0(P["chi0"], P.get("chi0_source", "parameter"))}
     changes.update({k: P[k] for k in SKY_COCOON_PARAMETERS if k in P and k not in ("chi0", "chi0_source")})
     return changes
 

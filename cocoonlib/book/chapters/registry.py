@@ -433,8 +433,8 @@ def check_saved_fit(P: Mapping[str, Any], folder=None) -> None:
 
     for name in FIT_SOURCES:
         if P.get(name) == "fit":
+            from cocoonlib.book.params.saved_fit import FIT_FILENAME
             from cocoonlib.io.paths import outputs_dir
-            from cocoonlib.transport.bc import FIT_FILENAME
 
             path = (Path(folder) if folder is not None else outputs_dir()) / FIT_FILENAME
             if not path.is_file():

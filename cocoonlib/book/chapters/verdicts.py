@@ -24,7 +24,7 @@ import numpy as np
 from cocoonlib.book.chapters import keys
 from cocoonlib.book.chapters.scorecard import CLAIMS, Judgement, Removal
 from cocoonlib.book.params import from_params
-from cocoonlib.stats import compare, limits
+from cocoonlib.stats import bc_fit, compare, limits
 from cocoonlib.transport import bc
 
 __all__ = ["POINTS_EACH", "leave_one_out", "judge"]
@@ -57,7 +57,7 @@ def _bc(ctx: keys.Context, own: Mapping[str, float]) -> dict[str, list[Removal]]
     out = {"chi0": [], "nonzero": []}
     for exp in data[data.used].experiment.unique():
         subset = data.assign(used=data.used & (data.experiment != exp))
-        fit = bc.fit_bc(model, subset, free, P["chi0_scan_max"], n_profile=0, two_sigma=True)
+        fit = bc_fit.fit_bc(model, subset, free, P["chi0_scan_max"], n_profile=0, two_sigma=True)
         r = {
             **own,
             "chi0_best_g_cm2": fit.chi0,

@@ -135,7 +135,7 @@ def run_chapter_fast(chapter: str, values: dict, out_dir: Path, workspace=None) 
     """
     from cocoonlib.book.chapters import keys
     from cocoonlib.book.chapters.results import clean
-    from cocoonlib.transport import bc
+    from cocoonlib.book.params import saved_fit
 
     global WORKSPACE
     ch = get_chapter(chapter)
@@ -154,7 +154,7 @@ def run_chapter_fast(chapter: str, values: dict, out_dir: Path, workspace=None) 
         with paths.outputs_in(out_dir):
             results = clean(keys.key_numbers(ch.name, full, ctx))
             if ch.name == "bc":
-                bc.save_fit(ctx["fit"])
+                saved_fit.save_fit(ctx["fit"])
     except Exception as err:
         raise RunError(f"chapter {chapter!r} failed: {type(err).__name__}: {_first_line(err)}") from err
     _write_run(out_dir, chapter, full, values, results, time.perf_counter() - t0, path="fast")

@@ -807,7 +807,7 @@ PARAMETERS: dict[str, Parameter] = {
             symbol=r"-",
             description="upper bound of the chi0 profile drawn",
             tag="num",
-            source="numerical: the profile spans the best fit -+ 4.5 Hesse errors (bc.PROFILE_HALF_WIDTH), cut here; the "
+            source="numerical: the profile spans the best fit -+ 4.5 Hesse errors (bc_fit.PROFILE_HALF_WIDTH), cut here; the "
             "intervals come from Minos and do not depend on it",
             bounds=_OPEN_POS(20.0),
             affects={"bc"},

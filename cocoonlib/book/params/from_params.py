@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES, ParameterError, affecting
+from cocoonlib.book.params.saved_fit import load_fit, resolve_chi0
 from cocoonlib.core.units import PEV_GEV, TEV_GEV
 from cocoonlib.io import regions
 from cocoonlib.sky import gamma as _gamma
@@ -35,17 +36,9 @@ from cocoonlib.source.grammage import Grammage
 from cocoonlib.source.injection import injection_spectra as _injection_spectra
 from cocoonlib.stats import bands as _bands
 from cocoonlib.stats import joint as _joint
+from cocoonlib.stats.bc_fit import BCFit, fit_bc
 from cocoonlib.transport import transport2d as _transport2d
-from cocoonlib.transport.bc import (
-    BCFit,
-    BCModel,
-    bc_fit_data,
-    bc_from_basis,
-    fit_bc,
-    load_fit,
-    resolve_chi0,
-    source_abundances,
-)
+from cocoonlib.transport.bc import BCModel, bc_fit_data, bc_from_basis, source_abundances
 from cocoonlib.transport.nuclear import NETWORK
 from cocoonlib.transport.slab import Halo, SlabNetwork
 
@@ -612,7 +605,7 @@ def chi0_band_fit(P: Params) -> BCFit | None:
     """The B/C fit whose chi0 interval a chapter draws, by its parameter ``chi0_band``: ``'refit'`` fits B/C here
     with chapter 2's parameters, those the chapter shares with it taken from ``P`` (grammage model, R0, delta,
     transport start values, f_He, phi, grid_scale), profile intervals by Minos; ``'fit'`` reads chapter 2's saved
-    fit (:func:`cocoonlib.transport.bc.load_fit`); ``'none'`` gives None."""
+    fit (:func:`cocoonlib.book.params.saved_fit.load_fit`); ``'none'`` gives None."""
     choice = P.get("chi0_band", "refit")
     if choice == "none":
         return None
