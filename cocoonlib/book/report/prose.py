@@ -13,7 +13,7 @@ none of the following, which carry no computed result:
   ``cocoon_fraction_inner_1TeV``);
 * the phrases of :data:`ALLOWLIST`: the papers' own quoted values, each with its citation.
 
-``tests/test_prose.py`` runs it on every notebook and page of the book.
+``tests/book/test_prose.py`` runs it on every notebook and page of the book.
 """
 
 from __future__ import annotations

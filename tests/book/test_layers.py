@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "cocoonlib"
+PACKAGE = Path(__file__).resolve().parents[2] / "cocoonlib"
 #: bottom to top: data and units below, physics in the middle, the book's edge on top
 LAYERS = ("core", "io", "source", "production", "transport", "sky", "stats", "book")
 

@@ -1,6 +1,6 @@
 """The one implementation of each chapter's key numbers (cocoonlib.book.chapters.keys): its context, its workspace, and the
 reuse of a sky between points that the fast path of `cocoon scan` rests on. That the fast path and the executed
-notebooks give the same numbers is tested in tests/test_scan_paths.py."""
+notebooks give the same numbers is tested in tests/end_to_end/test_scan_paths.py."""
 
 import numpy as np
 import pytest
@@ -97,7 +97,7 @@ def test_each_function_of_chi0_gives_its_key_number_at_the_chapters_chi0(chapter
     assert {f"{k}_chi0_min" for k in functions} <= set(numbers)
     for k, f in functions.items():
         assert f(ctx["sky"].chi0) == pytest.approx(numbers[k], rel=1e-9), k
-        # the range is f at nodes across the interval, its ends included (bands.value_range, tests/test_bands.py):
+        # the range is f at nodes across the interval, its ends included (bands.value_range, tests/stats/test_bands.py):
         # the key numbers must hold f at those ends
         lo, hi = numbers[f"{k}_chi0_min"], numbers[f"{k}_chi0_max"]
         for end in (numbers["chi0_band_lo_g_cm2"], numbers["chi0_band_hi_g_cm2"]):

@@ -59,10 +59,6 @@ def _toc_pages() -> list[str]:
 
 PAGES = _toc_pages()
 
-#: Switch to True once the chapter notebooks give every figure a caption (issue 19): then the caption check
-#: below is expected to pass on every page, chapters included.
-CHAPTER_FIGURES_HAVE_CAPTIONS = True
-
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory):
@@ -241,14 +237,7 @@ def test_footer_and_citation_page_show_version_and_commit(book, browser):
     assert "Ambrosone2025" in text and "AmbrosoneICRC2025" in text
 
 
-def _caption_marks(page: str):
-    chapter = page.startswith("notebooks/")
-    if chapter and not CHAPTER_FIGURES_HAVE_CAPTIONS:
-        return [pytest.mark.xfail(reason="chapter figures get captions after the notebook rewrite", strict=False)]
-    return []
-
-
-@pytest.mark.parametrize("page", [pytest.param(p, marks=_caption_marks(p)) for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_every_figure_has_a_caption(book, browser, page):
     html, _, _ = book
     browser.get((html / f"{page}.html").as_uri())

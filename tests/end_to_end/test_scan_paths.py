@@ -3,7 +3,7 @@
 The fast path (key numbers in the process, cocoonlib.book.chapters.keys) and the notebook path (each point an executed
 chapter) give the same numbers, on a 2-point grid of every chapter; a scan on a Dask LocalCluster gives the same
 scan.csv as the local executor, reports a failing point while the others complete, and --resume reruns only the
-points that failed. Bad input (a grid value, a scheduler address) stops before any work: tests/test_cli.py.
+points that failed. Bad input (a grid value, a scheduler address) stops before any work: tests/end_to_end/test_cli.py.
 """
 
 import json

@@ -1,6 +1,6 @@
 """The Explore page's data (cocoonlib.book.explore) against cocoonlib itself: what the page computes from its embedded
 tables, at a given position of its controls, equals what the chapters' functions give for the same parameters.
-The browser's own arithmetic is checked against cocoonlib in tests/test_book.py."""
+The browser's own arithmetic is checked against cocoonlib in tests/end_to_end/test_book.py."""
 
 import re
 

@@ -160,7 +160,7 @@ def test_sky_mask_absorption_and_linearity(mirror, sky):
     P = chapters.chapter_parameters("gamma", {})
     other = from_params.gamma_sky({**P, "chi0": 0.8, "cmb_absorption": "off"})
     below = sky.E < 1e4
-    # cocoons: linear in chi0 (the letter's mask factor: tests/test_regions.py)
+    # cocoons: linear in chi0 (the letter's mask factor: tests/io/test_regions.py)
     assert np.allclose(other.cocoon("inner")[below], 2 * sky.cocoon("inner")[below], rtol=1e-9)
     # absorption: none below 10 TeV, at 2 PeV a clear loss
     assert np.allclose(other.dge("outer")[below], sky.dge("outer")[below], rtol=1e-12)
