@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from scipy import stats as _stats
 from scipy.optimize import brentq
@@ -20,14 +21,14 @@ from scipy.optimize import brentq
 __all__ = ["FitSummary", "parameters_at_limit", "minos_ends", "interval", "root_interval"]
 
 
+@dataclass(kw_only=True)
 class FitSummary:
-    """The quality of a fit, for a result that has ``chi2``, ``ndof``, ``best`` and ``errors`` ({name: value}),
-    ``valid`` (Migrad's verdict) and ``at_limit`` (:func:`parameters_at_limit`)."""
+    """What every fit result of the book carries and reports: a subclass (a dataclass) has ``chi2``, ``ndof``,
+    ``best`` and ``errors`` ({name: value}); this base adds Migrad's verdict on the minimum (``valid``) and the free
+    parameters that ended at a limit (``at_limit``, :func:`parameters_at_limit`), both given by keyword."""
 
-    chi2: float
-    ndof: int
-    valid: bool
-    at_limit: list
+    valid: bool = True
+    at_limit: list = field(default_factory=list)
 
     @property
     def chi2_per_dof(self) -> float:

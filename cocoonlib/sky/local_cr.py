@@ -218,19 +218,17 @@ _START = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class FitResult(FitSummary):
-    """A least-squares fit: best shape, chi^2, number of points and free parameters (the summary of
-    :class:`cocoonlib.core.fits.FitSummary`)."""
+    """A least-squares fit: best shape, chi^2, number of points and free parameters, errors; Migrad's verdict and
+    the parameters at a limit (:class:`cocoonlib.core.fits.FitSummary`: a fit that did not converge is kept and
+    reported)."""
 
     shape: SpectrumShape
     chi2: float
     n_points: int
     n_free: int
     errors: dict = field(default_factory=dict)
-    #: Migrad's verdict (a fit that did not converge is kept and reported, with the parameters at a limit)
-    valid: bool = True
-    at_limit: tuple = ()
 
     @property
     def ndof(self) -> int:
@@ -280,7 +278,7 @@ def fit_direct(species: str, R_min_GV: float, phi_GV: float) -> FitResult:
     shape = SpectrumShape(
         scale * np.exp(v["lnK"]), v["gamma"], np.exp(v["lnR_h"]), v["dg_h"], np.exp(v["lnR_s"]), v["dg_s"]
     )
-    return FitResult(shape, float(m.fval), len(R), m.nfit, _errors(m), *_verdict(m))
+    return FitResult(shape, float(m.fval), len(R), m.nfit, _errors(m), **_verdict(m))
 
 
 def _migrad(m, what: str) -> None:
@@ -299,11 +297,11 @@ def _errors(m) -> dict:
     return {k: float(m.errors[k]) for k in m.parameters}
 
 
-def _verdict(m) -> tuple[bool, tuple]:
-    """(valid, parameters at a limit) of a fitted Minuit."""
+def _verdict(m) -> dict:
+    """{valid, at_limit}: Migrad's verdict and the parameters at a limit of a fitted Minuit, for :class:`FitResult`."""
     from cocoonlib.core.fits import parameters_at_limit
 
-    return bool(m.valid), tuple(parameters_at_limit(m))
+    return {"valid": bool(m.valid), "at_limit": parameters_at_limit(m)}
 
 
 def _log_chi2_groups(d: pd.DataFrame, shapes: Mapping[str, SpectrumShape]):
@@ -350,7 +348,7 @@ def fit_rehardening(
     m = _fit_log(groups, make, {"dg_2": -0.2}, {"dg_2": (-1.0, 1.0)}, "re-hardening")
     out = {sp: make(shape, m.values["dg_2"]) for sp, shape in shapes.items()}
     n = int(sum(len(g[1]) for g in groups))
-    return out, FitResult(out["H"], float(m.fval), n, m.nfit, {"dg_2": float(m.errors["dg_2"])}, *_verdict(m))
+    return out, FitResult(out["H"], float(m.fval), n, m.nfit, {"dg_2": float(m.errors["dg_2"])}, **_verdict(m))
 
 
 def fit_knee(
@@ -380,7 +378,7 @@ def fit_knee(
             f"{sp} knee ({variant})",
         )
         out[sp] = make(shapes[sp], m.values["lnR_k"], m.values["dg_k"])
-        fits[sp] = FitResult(out[sp], float(m.fval), int(len(groups[0][1])), m.nfit, _errors(m), *_verdict(m))
+        fits[sp] = FitResult(out[sp], float(m.fval), int(len(groups[0][1])), m.nfit, _errors(m), **_verdict(m))
     return out, fits
 
 

@@ -56,10 +56,8 @@ class BCFit(fits.FitSummary):
     chi2_no_cocoon: float
     best_no_cocoon: dict
     settings: dict = field(default_factory=dict)
-    #: Migrad's verdict on the minimum, and the free parameters that ended at a limit of TRANSPORT_LIMITS or
-    #: CHI0_LIMITS (a fit that did not converge is reported, not raised)
-    valid: bool = True
-    at_limit: list = field(default_factory=list)
+    # valid, at_limit (FitSummary): Migrad's verdict and the free parameters at a limit of TRANSPORT_LIMITS or
+    # CHI0_LIMITS (a fit that did not converge is reported, not raised)
 
     @property
     def chi0(self) -> float:

@@ -771,12 +771,10 @@ class JointFit(fits.FitSummary):
     n_data: int
     chi2_by_term: dict
     intervals: dict = field(default_factory=dict)
-    valid: bool = True
     nfcn: int = 0
     seconds: float = 0.0
-    #: free parameters at a limit of :meth:`JointLikelihood.limits` ("knee at its upper limit 1"); with ``valid``,
-    #: what a table of fits reports for a fit that did not converge
-    at_limit: list = field(default_factory=list)
+    # valid, at_limit (FitSummary): Migrad's verdict and the free parameters at a limit of JointLikelihood.limits
+    # ("knee at its upper limit 1"), what a table of fits reports for a fit that did not converge
 
     @property
     def ndof(self) -> int:
@@ -842,10 +840,10 @@ def fit_joint(
         n_data,
         like.chi2_terms({**best, **fixed}),
         _intervals(like, m, valid, fixed, intervals, (1, 2) if two_sigma else (1,)),
-        valid,
         int(m.nfcn),
         time.perf_counter() - t0,
-        fits.parameters_at_limit(m),
+        valid=valid,
+        at_limit=fits.parameters_at_limit(m),
     )
 
 

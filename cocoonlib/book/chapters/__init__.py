@@ -6,22 +6,7 @@ scorecard of the papers' claims and its verdicts (:mod:`~cocoonlib.book.chapters
 :mod:`cocoonlib.book.params` and the physics only. This package's names are those of the registry.
 """
 
-from cocoonlib.book.chapters.registry import (  # noqa: F401  (the package's public names)
-    CHAPTERS,
-    FIT_SOURCES,
-    Chapter,
-    chapter_parameters,
-    check_saved_fit,
-    get_chapter,
-    parameters_cell_source,
-)
+from cocoonlib.book.chapters import registry as _registry
+from cocoonlib.book.chapters.registry import *  # noqa: F403  (the package's names are those of its registry module)
 
-__all__ = [
-    "Chapter",
-    "CHAPTERS",
-    "get_chapter",
-    "chapter_parameters",
-    "check_saved_fit",
-    "FIT_SOURCES",
-    "parameters_cell_source",
-]
+__all__ = list(_registry.__all__)

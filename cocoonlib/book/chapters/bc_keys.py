@@ -14,7 +14,6 @@ from cocoonlib.transport import bc
 __all__ = [
     "BORON_SHARE_ENERGIES_GEV_N",
     "BC_KEY_ENERGIES_GEV_N",
-    "PIECES",
 ]
 
 

@@ -20,7 +20,6 @@ __all__ = [
     "Chi0Limit",
     "delta_chi0_limit",
     "delta_ratio_to_exponential",
-    "PIECES",
 ]
 
 

@@ -36,7 +36,6 @@ __all__ = [
     "energy_label",
     "local_index_difference",
     "gamma_mask_fractions",
-    "PIECES",
 ]
 
 

@@ -27,7 +27,6 @@ __all__ = [
     "fit_status",
     "joint_fixed",
     "joint_leave_one_out",
-    "PIECES",
 ]
 
 

@@ -19,10 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from cocoonlib.book.chapters import bc_keys, delta_keys, gamma_keys, joint_keys, model_keys, neutrino_keys, r0_keys
-from cocoonlib.book.chapters.bc_keys import (  # noqa: F401
-    BC_KEY_ENERGIES_GEV_N,
-    BORON_SHARE_ENERGIES_GEV_N,
-)
+from cocoonlib.book.chapters.bc_keys import *  # noqa: F403  (the names the chapters' tables use)
 from cocoonlib.book.chapters.context import (  # noqa: F401  (the names the chapters use through this module)
     NOT_IN_SKY,
     PIECES,
@@ -32,50 +29,12 @@ from cocoonlib.book.chapters.context import (  # noqa: F401  (the names the chap
     bc_refit,
     sky_of,
 )
-from cocoonlib.book.chapters.delta_keys import (  # noqa: F401
-    AD_FORMS,
-    Chi0Limit,
-    delta_chi0_limit,
-    delta_ratio_to_exponential,
-)
-from cocoonlib.book.chapters.gamma_keys import (  # noqa: F401
-    GAMMA_OTHER_COMPARISONS,
-    HAWC_KEY_ENERGIES_GEV,
-    INDEX_ENERGIES_GEV,
-    OTHER_REGIONS,
-    WCDA,
-    energy_label,
-    gamma_chi0_functions,
-    gamma_experiment_chi2,
-    gamma_fermi_ratio,
-    gamma_mask_fractions,
-    gamma_window_row,
-    local_index_difference,
-)
-from cocoonlib.book.chapters.joint_keys import (  # noqa: F401
-    delta_free_parameters,
-    fit_status,
-    interval_text,
-    joint_fixed,
-    joint_leave_one_out,
-    joint_likelihood,
-    joint_variant,
-)
-from cocoonlib.book.chapters.model_keys import (  # noqa: F401
-    model_gamma_energies,
-)
-from cocoonlib.book.chapters.neutrino_keys import (  # noqa: F401
-    neutrino_chi0_functions,
-    neutrino_total_row,
-)
-from cocoonlib.book.chapters.r0_keys import (  # noqa: F401
-    R0_CLAIM_RANGE_TV,
-    R0_SEARCH_TV,
-    R0Limit,
-    largest_R0,
-    r0_max_margin_sigma,
-    totals,
-)
+from cocoonlib.book.chapters.delta_keys import *  # noqa: F403  (the names the chapters' tables use)
+from cocoonlib.book.chapters.gamma_keys import *  # noqa: F403  (the names the chapters' tables use)
+from cocoonlib.book.chapters.joint_keys import *  # noqa: F403  (the names the chapters' tables use)
+from cocoonlib.book.chapters.model_keys import *  # noqa: F403  (the names the chapters' tables use)
+from cocoonlib.book.chapters.neutrino_keys import *  # noqa: F403  (the names the chapters' tables use)
+from cocoonlib.book.chapters.r0_keys import *  # noqa: F403  (the names the chapters' tables use)
 from cocoonlib.book.chapters.registry import get_chapter
 from cocoonlib.book.params import ParameterError
 
@@ -84,6 +43,7 @@ __all__ = [
     "own_key_numbers",
     "sea_key_numbers",
     "SEA_KEYS",
+    "CHAPTER_MODULES",
     "Context",
     "Workspace",
     "PIECES",
@@ -91,40 +51,7 @@ __all__ = [
     "NOT_IN_SKY",
     "sky_of",
     "bc_refit",
-    "OTHER_REGIONS",
-    "GAMMA_OTHER_COMPARISONS",
-    "WCDA",
-    "HAWC_KEY_ENERGIES_GEV",
-    "gamma_window_row",
-    "gamma_experiment_chi2",
-    "gamma_chi0_functions",
-    "gamma_fermi_ratio",
-    "INDEX_ENERGIES_GEV",
-    "energy_label",
-    "local_index_difference",
-    "gamma_mask_fractions",
-    "model_gamma_energies",
-    "BORON_SHARE_ENERGIES_GEV_N",
-    "BC_KEY_ENERGIES_GEV_N",
-    "neutrino_chi0_functions",
-    "neutrino_total_row",
-    "R0_SEARCH_TV",
-    "totals",
-    "largest_R0",
-    "R0Limit",
-    "R0_CLAIM_RANGE_TV",
-    "r0_max_margin_sigma",
-    "AD_FORMS",
-    "Chi0Limit",
-    "delta_chi0_limit",
-    "delta_ratio_to_exponential",
-    "delta_free_parameters",
-    "joint_likelihood",
-    "interval_text",
-    "joint_variant",
-    "fit_status",
-    "joint_fixed",
-    "joint_leave_one_out",
+    *(n for m in (model_keys, bc_keys, gamma_keys, neutrino_keys, r0_keys, delta_keys, joint_keys) for n in m.__all__),
 ]
 
 #: chapter -> its module of pieces and key numbers

@@ -18,7 +18,6 @@ from cocoonlib.source.cocoon_disk import CocoonDisk
 
 __all__ = [
     "model_gamma_energies",
-    "PIECES",
 ]
 
 

@@ -15,7 +15,6 @@ from cocoonlib.stats import bands
 __all__ = [
     "neutrino_chi0_functions",
     "neutrino_total_row",
-    "PIECES",
 ]
 
 

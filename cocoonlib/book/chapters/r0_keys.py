@@ -25,7 +25,6 @@ __all__ = [
     "R0Limit",
     "R0_CLAIM_RANGE_TV",
     "r0_max_margin_sigma",
-    "PIECES",
 ]
 
 

@@ -3,38 +3,7 @@ JavaScript (:mod:`~cocoonlib.book.explore.page`, ``explore.js``). The only part 
 This package's names are those of the data module.
 """
 
-from cocoonlib.book.explore.data import (  # noqa: F401  (the package's public names)
-    CHI0_SLIDER,
-    E_SHARE_GEV,
-    GRAMMAGE_FORMS,
-    R0_NODES_TV,
-    SEA_TRANSPORT_KEY,
-    GrammageForm,
-    Setting,
-    band_matvec,
-    chapter_defaults,
-    cocoon_emissivity,
-    dge_key,
-    encode_operator,
-    evaluate,
-    explore_data,
-    projectile,
-)
+from cocoonlib.book.explore import data as _data
+from cocoonlib.book.explore.data import *  # noqa: F403  (the package's names are those of its data module)
 
-__all__ = [
-    "R0_NODES_TV",
-    "GRAMMAGE_FORMS",
-    "GrammageForm",
-    "CHI0_SLIDER",
-    "Setting",
-    "chapter_defaults",
-    "explore_data",
-    "encode_operator",
-    "band_matvec",
-    "cocoon_emissivity",
-    "evaluate",
-    "E_SHARE_GEV",
-    "projectile",
-    "dge_key",
-    "SEA_TRANSPORT_KEY",
-]
+__all__ = list(_data.__all__)

@@ -4,36 +4,7 @@ keyword arguments of the physics (:mod:`cocoonlib.book.params.from_params`, impo
 physics). This package's names are those of the declarations.
 """
 
-from cocoonlib.book.params.declarations import (  # noqa: F401  (the package's public names)
-    AFFECTS,
-    GROUPS,
-    HALO_PARAMETERS,
-    PARAMETERS,
-    RESOLVED_SOURCES,
-    TAGS,
-    Parameter,
-    ParameterError,
-    affecting,
-    in_group,
-    parse_cli_value,
-    provenance_markdown,
-    provenance_table,
-    validate,
-)
+from cocoonlib.book.params import declarations as _declarations
+from cocoonlib.book.params.declarations import *  # noqa: F403  (the package's names are those of its declarations module)
 
-__all__ = [
-    "ParameterError",
-    "Parameter",
-    "PARAMETERS",
-    "TAGS",
-    "validate",
-    "parse_cli_value",
-    "provenance_table",
-    "provenance_markdown",
-    "HALO_PARAMETERS",
-    "AFFECTS",
-    "GROUPS",
-    "in_group",
-    "affecting",
-    "RESOLVED_SOURCES",
-]
+__all__ = list(_declarations.__all__)
