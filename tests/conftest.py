@@ -2,7 +2,12 @@
 
 Each folder of tests/ holds the tests of one layer of cocoonlib (core, io, source, production, transport, sky, stats,
 book) or the end-to-end checks (end_to_end: the command, scans, reliability, benchmarks, the book build); every test
-is marked with its folder's name, so ``pytest -m sky`` runs the sky layer's. The data tests read the registered files
+is marked with its folder's name, so ``pytest -m sky`` runs the sky layer's.
+
+``pytest`` runs the fast checks: every layer's tests and every chapter's key numbers (nbval), two workers at once
+(pytest-xdist). The checks marked ``slow`` (the book built twice from clean and every page in headless Chromium, Dask
+clusters, doubled grids, every chapter through the ``cocoon`` command and the notebook path of scans) are left out
+(listed as deselected) unless ``--slow`` is given; ``.ci/run`` gives it. The data tests read the registered files
 from the mirror (COCOON_DATA_MIRROR, as CI provides) or, without one, from the data cache, downloading what is
 missing; they are skipped, with the file that could not be had, only where neither works."""
 
@@ -16,7 +21,28 @@ TESTS = Path(__file__).resolve().parent
 LAYERS = ("core", "io", "source", "production", "transport", "sky", "stats", "book", "end_to_end")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the slow checks (book builds and browser, Dask, doubled grids, chapters through the command)",
+    )
+
+
+def pytest_report_header(config):
+    if not config.getoption("--slow"):
+        return (
+            "slow checks (marked slow: book build and browser, Dask, doubled grids) left out: pytest --slow runs them"
+        )
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--slow"):
+        slow = [item for item in items if "slow" in item.keywords]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if "slow" not in item.keywords]
     for item in items:
         path = Path(str(item.fspath)).resolve()
         if TESTS in path.parents:

@@ -46,6 +46,9 @@ from cocoonlib.book.params import from_params
 from cocoonlib.book.report import citation
 from cocoonlib.io import paths
 
+#: two clean builds and every page in Chromium (~3 min): CI runs them (pytest --slow)
+pytestmark = pytest.mark.slow
+
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 

@@ -68,6 +68,7 @@ def test_sea_with_a_transport_that_cannot_be_fitted_stops_before_any_work(tmp_pa
     assert not out.exists()
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_run_gamma_with_the_cocoons_as_the_sources(tmp_path, mirror):
     """`-p source_normalisation sea`: the unsuffixed keys are the sea's (equal to their _sea twins), the efficiencies
     are eps_p_sea and eps_He_sea, and the run records the transport it used."""
@@ -89,6 +90,7 @@ def test_run_model_writes_results(tmp_path, mirror):
     assert run_info["parameters"]["chi0"] == 0.5
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_run_into_a_relative_folder(tmp_path, mirror):
     """-o relative to the current folder (as CI's step after pip install . gives it): papermill changes the folder
     while it starts the kernel, so the runner works with the absolute path."""
@@ -100,6 +102,7 @@ def test_run_into_a_relative_folder(tmp_path, mirror):
     assert (tmp_path / "runs" / "relative" / "kernel.log").is_file()
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_run_bc_writes_results_and_fit_file(tmp_path, mirror):
     """`cocoon run bc` with the transport fixed: results.json, and bc_fit.json in the same directory."""
     out = tmp_path / "bc"
@@ -116,6 +119,7 @@ def test_run_bc_writes_results_and_fit_file(tmp_path, mirror):
     assert fit["settings"]["source_abundances"] == "fit" and fit["settings"]["nuclei"] == 15
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_run_gamma_writes_results(tmp_path, mirror):
     """`cocoon run gamma` with another gas model and the letter's setup (its mask factor, no inverse Compton): the
     issue's keys, KM2A point counts; the catalog's masked fractions are reported whatever window_mask."""
@@ -129,12 +133,14 @@ def test_run_gamma_writes_results(tmp_path, mirror):
     assert json.loads((out / "run.json").read_text())["parameters"]["gas_model"] == "bronf_ferr"
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_run_neutrino_writes_results(tmp_path, mirror):
     res = run_chapter("neutrino", tmp_path / "nu", ("production_model", "aafrag"))
     assert res["E2F_cocoon_100TeV"] < 1e-3 * res["E2F_total_100TeV_min"] <= res["E2F_total_100TeV_max"]
     assert 0 < res["ratio_total_to_icecube_pi0_100TeV"] < 5
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_run_joint_writes_the_issue_keys(tmp_path, mirror):
     """`cocoon run joint` with IceCube's pi0 fit in the likelihood: intervals around the best values, one more
     degree of freedom than without it, and the IceCube key equal to the joint chi0."""
@@ -147,6 +153,7 @@ def test_run_joint_writes_the_issue_keys(tmp_path, mirror):
     )
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_run_r0_writes_R0_max(tmp_path, mirror):
     """`cocoon run r0`: R0_max found inside the search range; a stricter criterion gives a smaller R0_max, unless it
     sets aside more points (those the DGE alone already exceeds by n_sigma), one of which may have set the limit."""
@@ -158,6 +165,7 @@ def test_run_r0_writes_R0_max(tmp_path, mirror):
     assert res["n_points"] == 15
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_run_delta_writes_chi0_max(tmp_path, mirror):
     """`cocoon run delta` writes the three chi0_max keys; harder turbulence (smaller delta) allows less grammage."""
     res = run_chapter("delta", tmp_path / "delta", ("R0", "10"))
@@ -169,6 +177,7 @@ def scan(*args):
     return subprocess.run([COCOON, "scan", *args, "-q"], capture_output=True, text=True, timeout=900)
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_scan_rows_equal_single_runs(tmp_path, mirror):
     """A 2x2 scan of chapter 1 in two workers gives four rows, each equal to a single `cocoon run`."""
     out = tmp_path / "scan"
@@ -185,6 +194,7 @@ def test_scan_rows_equal_single_runs(tmp_path, mirror):
             assert row[key] == pytest.approx(value, rel=1e-12), key
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_scan_combination_not_allowed_fails_its_point_only(tmp_path, mirror):
     """Every value is allowed, one combination is not (H+He gas with Kelner's cross sections): three rows, one
     failure named with its parameters, exit status 1; the array-job path (--only, --collect) gives the same table
@@ -300,6 +310,7 @@ def test_scan_bad_specification_stops_before_any_work(tmp_path, args):
     assert not out.exists()
 
 
+@pytest.mark.slow  # a chapter through the command: CI runs it (pytest --slow)
 def test_interrupted_scan_leaves_no_complete_looking_table(tmp_path, mirror):
     """Ctrl-C during a scan: exit 130, no scan.csv, the finished points in scan.incomplete.csv, scan.json
     says incomplete; a stale scan.csv of an earlier scan in the same directory is removed at the start."""

@@ -153,6 +153,7 @@ def test_at_least_twenty_distinct_invalid_sets_are_generated():
 # --- doubled integration grids ---------------------------------------------------------------
 
 
+@pytest.mark.slow  # every chapter twice with doubled grids (~2 min): CI runs it (pytest --slow)
 def test_doubling_every_grid_moves_no_key_number_by_more_than_half_a_percent(tmp_path, mirror):
     def run(chapter):
         r = cocoon_run(chapter, tmp_path / chapter, dict(os.environ), ("grid_scale", "2"))

@@ -37,6 +37,7 @@ def test_every_chapter_has_a_grid():
     assert set(GRIDS) == set(CHAPTERS)
 
 
+@pytest.mark.slow  # every chapter through papermill (~70 s): CI runs it (pytest --slow)
 @pytest.mark.parametrize("chapter", list(GRIDS))
 def test_fast_and_notebook_paths_agree_on_every_key(tmp_path, mirror, chapter):
     """Both paths on the same two points: the same key numbers, to the last digit (the fast path calls the function
@@ -66,6 +67,7 @@ def cocoon_scan(*args):
 GAMMA_2X2 = ["gamma", "--grid", "chi0=0.3,0.5", "--grid", "R0=10,40"]
 
 
+@pytest.mark.slow  # a Dask cluster: CI runs it (pytest --slow)
 def test_dask_local_cluster_gives_the_local_scan(tmp_path, mirror):
     """A 4-point scan on a 2-worker LocalCluster: the scan.csv of the local executor, the executor and workers in
     scan.json; without a terminal no progress bar is drawn, and nothing but the summary reaches stderr."""
@@ -83,6 +85,7 @@ def test_dask_local_cluster_gives_the_local_scan(tmp_path, mirror):
     assert meta["scheduler"].startswith("tcp://")
 
 
+@pytest.mark.slow  # a Dask cluster: CI runs it (pytest --slow)
 def test_dask_failing_points_are_reported_and_resume_reruns_only_them(tmp_path, mirror):
     """chi0_source = 'fit' needs chapter 2's fit in the point's folder: without it those two points fail (reported
     with their parameters, in failures.csv), the other two complete. With the fit put there, --resume runs the two
@@ -112,6 +115,7 @@ def test_dask_failing_points_are_reported_and_resume_reruns_only_them(tmp_path, 
     assert table.E2I_cocoon_inner_1TeV[2] / table.E2I_cocoon_inner_1TeV[0] == pytest.approx(fit.chi0 / 0.4, rel=1e-9)
 
 
+@pytest.mark.slow  # a Dask cluster: CI runs it (pytest --slow)
 def test_dask_batches_of_points_give_the_local_scan(tmp_path, mirror):
     """On the fast path a Dask task runs consecutive points (8 points, 1 worker: tasks of 2); the table is the
     local executor's, every point has its own folder, and a batch whose worker was lost makes each of its points a

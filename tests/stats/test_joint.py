@@ -2,7 +2,6 @@
 with the gamma-ray terms off, injected parameters recovered from Asimov and pseudo-data, bad input."""
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -262,7 +261,7 @@ def test_bad_input_is_a_one_line_error(P, skies, model, terms):
         L.chi2({"R_0": 3})
 
 
-@pytest.mark.skipif(not os.environ.get("COCOON_SLOW_TESTS"), reason="slow (50 fits, ~30 s): set COCOON_SLOW_TESTS=1")
+@pytest.mark.slow  # 50 fits, ~30 s: CI runs it (pytest --slow)
 def test_pseudo_data_cover_the_injected_values(P, skies, model, terms):
     """50 noisy pseudo-data sets: the injected chi0 and R0 lie within 3 Hesse sigma of the fit in >= 90 % of them."""
     L = like(P, skies, model, terms)

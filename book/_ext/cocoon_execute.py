@@ -1,0 +1,164 @@
+"""Execute the book's notebooks side by side before Sphinx reads them.
+
+With ``execute_notebooks: cache`` in ``_config.yml`` MyST-NB takes a notebook's outputs from its jupyter-cache when
+the cache holds a run of the same code, and otherwise executes the notebook itself, one at a time while Sphinx reads
+the pages. This extension runs, at ``builder-inited`` (after MyST-NB has set the cache's path), every notebook of the
+book at once, at most ``cocoon_execution_workers`` kernels at a time (default: one per core), and puts each executed
+notebook into that cache; Sphinx then reads the pages and finds every notebook executed.
+
+Nothing stale is ever read: every notebook is executed on every build (the cache's earlier records of the book's
+notebooks are removed first), so an edit of ``cocoonlib`` or of a data file shows in the next build exactly as with
+``execute_notebooks: force``. The kernels talk to the build over IPC sockets (files named after each kernel's own
+connection file), not TCP ports: two kernels started in the same instant cannot take the same port. A cell that
+fails stops the build with the notebook's name and the error (``nb_execution_raise_on_error``), as MyST-NB would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+
+
+def book_notebooks(app) -> list[Path]:
+    """The notebooks Sphinx will read: the project's documents (the table of contents' files) that are ``.ipynb``."""
+    docnames = app.project.discover(app.config.exclude_patterns, app.config.include_patterns)
+    paths = (Path(app.project.doc2path(d, absolute=True)) for d in sorted(docnames))
+    return [p for p in paths if p.suffix == ".ipynb"]
+
+
+def _kernel_manager(kernel_name: str, runtime_dir: Path):
+    """A kernel manager on IPC transport whose socket files are named after its own connection file."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    connection_file = runtime_dir / f"kernel-{uuid.uuid4().hex}.json"
+    return AsyncKernelManager(
+        kernel_name=kernel_name,
+        transport="ipc",
+        connection_file=str(connection_file),
+        ip=str(connection_file.with_suffix("")) + "-ipc",
+    )
+
+
+async def _execute_one(path: Path, *, timeout: int, runtime_dir: Path, gate: asyncio.Semaphore, cwd: Path | None):
+    """Execute one notebook; returns (path, executed notebook, seconds, error or None)."""
+    from nbclient import NotebookClient
+
+    async with gate:
+        nb = nbformat.read(path, as_version=4)
+        kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+        km = _kernel_manager(kernel, runtime_dir)
+        client = NotebookClient(
+            nb,
+            km=km,
+            timeout=timeout,
+            record_timing=False,  # timing in the cells' metadata would change the hash the cache matches on
+            resources={"metadata": {"path": str(cwd or path.parent)}},
+        )
+        start = time.perf_counter()
+        try:
+            await client.async_execute()
+        except Exception as error:  # noqa: BLE001 - reported with the notebook's name by the caller
+            return path, nb, time.perf_counter() - start, error
+        finally:  # a kernel manager passed in is the caller's to shut down (nbclient only stops its own)
+            if await km.is_alive():
+                await km.shutdown_kernel()
+        return path, nb, time.perf_counter() - start, None
+
+
+async def execute_all(paths: list[Path], *, workers: int, timeout: int, in_temp: bool = False) -> list[tuple]:
+    """Execute ``paths`` with at most ``workers`` kernels at once; one result tuple per notebook, in order."""
+    gate = asyncio.Semaphore(max(1, workers))
+    with tempfile.TemporaryDirectory(prefix="cocoon-kernels-") as runtime:
+        with tempfile.TemporaryDirectory() as temp_cwd:
+            cwd = Path(temp_cwd) if in_temp else None
+            jobs = [_execute_one(p, timeout=timeout, runtime_dir=Path(runtime), gate=gate, cwd=cwd) for p in paths]
+            return await asyncio.gather(*jobs)
+
+
+def _longest_first(paths: list[Path]) -> list[Path]:
+    """The slowest notebooks first (by the times of the last build on this machine), so that the kernels finish
+    together; a notebook never timed goes first. Only the order depends on the file: a stale one costs time, never
+    a result."""
+    times = _read_times()
+    return sorted(paths, key=lambda p: -times.get(p.name, float("inf")))
+
+
+def _times_file() -> Path:
+    """The execution times of the last build, in the data cache folder (it survives a clean build)."""
+    from cocoonlib.io import data
+
+    return data.cache_dir() / "book-execution-seconds.json"
+
+
+def _read_times() -> dict:
+    import json
+
+    try:
+        return json.loads(_times_file().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_times(results) -> None:
+    import json
+
+    try:
+        _times_file().parent.mkdir(parents=True, exist_ok=True)
+        _times_file().write_text(json.dumps({p.name: round(s, 2) for p, _, s, _ in results}, indent=1))
+    except OSError:  # a read-only cache folder: the next build starts in the table of contents' order
+        pass
+
+
+def _store(app, results) -> None:
+    """Every executed notebook into MyST-NB's jupyter-cache (earlier records of the same files removed first)."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(app.env.mystnb_config.execution_cache_path)
+    for record in cache.list_cache_records():
+        if record.uri in {str(p) for p, *_ in results}:
+            cache.remove_cache_record(record.pk)
+    for path, nb, seconds, _ in results:
+        cache.cache_notebook_bundle(
+            CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}), check_validity=False, overwrite=True
+        )
+
+
+def execute_ahead(app) -> None:
+    """``builder-inited``: execute every notebook of the book side by side into MyST-NB's cache."""
+    config = app.env.mystnb_config
+    workers = app.config.cocoon_execution_workers or os.cpu_count() or 1
+    if config.execution_mode != "cache" or workers < 1:
+        return
+    paths = _longest_first(book_notebooks(app))
+    LOGGER.info(f"cocoon: executing {len(paths)} notebooks, {workers} at a time")
+    start = time.perf_counter()
+    results = asyncio.run(
+        execute_all(paths, workers=workers, timeout=config.execution_timeout, in_temp=config.execution_in_temp)
+    )
+    failed = [(p, e) for p, _, _, e in results if e is not None]
+    if failed and config.execution_raise_on_error:
+        names = ", ".join(str(p) for p, _ in failed)
+        raise ExtensionError(f"executing {names} failed:\n{failed[0][1]}")
+    _store(app, [r for r in results if r[3] is None])
+    _write_times(results)
+    for path, _, seconds, _ in results:
+        LOGGER.info(f"cocoon: {path.name} executed in {seconds:.1f} s")
+    LOGGER.info(f"cocoon: all notebooks executed in {time.perf_counter() - start:.1f} s (wall)")
+
+
+def setup(app):
+    app.add_config_value("cocoon_execution_workers", 0, "env", [int])
+    # after MyST-NB's own builder-inited handler (priority 500), which sets the cache's path
+    app.connect("builder-inited", execute_ahead, priority=900)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

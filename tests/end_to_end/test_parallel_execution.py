@@ -1,0 +1,48 @@
+"""The book's notebooks executed side by side before Sphinx reads them (book/_ext/cocoon_execute.py): kernels over IPC
+that all finish, outputs in place, a failing cell reported with its notebook, and the slowest notebooks first."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+
+import nbformat
+import pytest
+
+from cocoonlib.io import paths
+
+
+@pytest.fixture(scope="module")
+def executor():
+    spec = importlib.util.spec_from_file_location("cocoon_execute", paths.ROOT / "book" / "_ext" / "cocoon_execute.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _notebook(path, source):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_three_notebooks_on_two_kernels_give_their_outputs_and_a_failure_names_its_notebook(executor, tmp_path):
+    good = [_notebook(tmp_path / f"n{i}.ipynb", f"import os\nprint({i} * 7, os.getcwd())") for i in range(2)]
+    bad = _notebook(tmp_path / "bad.ipynb", "raise ValueError('broken on purpose')")
+    results = asyncio.run(executor.execute_all([*good, bad], workers=2, timeout=60))
+    assert [r[0] for r in results] == [*good, bad]
+    for i, (_, nb, seconds, error) in enumerate(results[:2]):
+        assert error is None and seconds > 0
+        text = nb.cells[0].outputs[0]["text"]
+        assert text.split()[0] == str(i * 7) and text.split()[1] == str(tmp_path)  # run in the notebook's folder
+        assert "execution" not in nb.cells[0].metadata  # no timing: the cache matches on the cells' metadata
+    assert results[2][3] is not None and "broken on purpose" in str(results[2][3])
+
+
+def test_the_slowest_notebook_of_the_last_build_starts_first_and_a_new_one_before_it(executor, tmp_path, monkeypatch):
+    monkeypatch.setenv("COCOON_DATA_CACHE", str(tmp_path))
+    (tmp_path / "book-execution-seconds.json").write_text(json.dumps({"a.ipynb": 1.0, "b.ipynb": 9.0}))
+    order = executor._longest_first([tmp_path / "a.ipynb", tmp_path / "b.ipynb", tmp_path / "new.ipynb"])
+    assert [p.name for p in order] == ["new.ipynb", "b.ipynb", "a.ipynb"]
