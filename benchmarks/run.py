@@ -119,11 +119,12 @@ def aafrag_first_and_repeat():
 def bc_model_and_fit():
     from cocoonlib.book.chapters import get_chapter
     from cocoonlib.book.params import validate
-    from cocoonlib.transport import bc
 
     P = validate({}, get_chapter("bc").parameters)
     t_build, model = best_of(lambda: from_params.bc_model(P), 3)
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    from cocoonlib.io import cosmic_ray_data
+
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     T = data.T_GeV_n[data.used].to_numpy()
     t_eval, _ = best_of(lambda: model.bc(T, 0.4, D0=2.5), 50)
     t_fit, (_, _, fit) = best_of(lambda: from_params.bc_fit(P, model), 1)
@@ -144,10 +145,11 @@ def bc_network_vs_cno(chapter_runs: int = 2):
     from cocoonlib.book.chapters import get_chapter
     from cocoonlib.book.params import validate
     from cocoonlib.io import paths
-    from cocoonlib.transport import bc
 
     P = validate({}, get_chapter("bc").parameters)
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    from cocoonlib.io import cosmic_ray_data
+
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     T = data.T_GeV_n[data.used].to_numpy()
     rows = {}
     for label, make in (

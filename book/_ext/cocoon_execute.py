@@ -2,13 +2,15 @@
 
 With ``execute_notebooks: cache`` in ``_config.yml`` MyST-NB takes a notebook's outputs from its jupyter-cache when
 the cache holds a run of the same code, and otherwise executes the notebook itself, one at a time while Sphinx reads
-the pages. This extension runs, at ``builder-inited`` (after MyST-NB has set the cache's path), every notebook of the
-book at once, at most ``cocoon_execution_workers`` kernels at a time (default: one per core), and puts each executed
-notebook into that cache; Sphinx then reads the pages and finds every notebook executed.
+the pages. This extension runs, when Sphinx has found which documents it will read (``env-get-outdated``: every page in a
+clean build, the edited ones and those whose dependencies changed otherwise) and before it reads any, every notebook
+among them at once, at most ``cocoon_execution_workers`` kernels at a time (default: one per core), and puts each
+executed notebook into that cache; Sphinx then reads the pages and finds every notebook executed.
 
-Nothing stale is ever read: every notebook is executed on every build (the cache's earlier records of the book's
-notebooks are removed first), so an edit of ``cocoonlib`` or of a data file shows in the next build exactly as with
-``execute_notebooks: force``. The kernels talk to the build over IPC sockets (files named after each kernel's own
+Nothing stale is ever read: the cache is emptied first, so every notebook Sphinx reads was executed by this build
+(here, or by MyST-NB itself if this extension did not know it would be read), exactly as with
+``execute_notebooks: force``; an edit of ``cocoonlib`` or of a data
+file shows in a clean build, as before. The kernels talk to the build over IPC sockets (files named after each kernel's own
 connection file), not TCP ports: two kernels started in the same instant cannot take the same port. A cell that
 fails stops the build with the notebook's name and the error (``nb_execution_raise_on_error``), as MyST-NB would.
 """
@@ -29,10 +31,9 @@ from sphinx.util import logging
 LOGGER = logging.getLogger(__name__)
 
 
-def book_notebooks(app) -> list[Path]:
-    """The notebooks Sphinx will read: the project's documents (the table of contents' files) that are ``.ipynb``."""
-    docnames = app.project.discover(app.config.exclude_patterns, app.config.include_patterns)
-    paths = (Path(app.project.doc2path(d, absolute=True)) for d in sorted(docnames))
+def notebooks_to_read(env, docnames) -> list[Path]:
+    """The notebooks among ``docnames`` (the documents Sphinx is about to read)."""
+    paths = (Path(env.doc2path(d)) for d in sorted(docnames))
     return [p for p in paths if p.suffix == ".ipynb"]
 
 
@@ -114,33 +115,48 @@ def _write_times(results) -> None:
 
     try:
         _times_file().parent.mkdir(parents=True, exist_ok=True)
-        _times_file().write_text(json.dumps({p.name: round(s, 2) for p, _, s, _ in results}, indent=1))
+        times = {**_read_times(), **{p.name: round(s, 2) for p, _, s, _ in results}}
+        _times_file().write_text(json.dumps(times, indent=1))
     except OSError:  # a read-only cache folder: the next build starts in the table of contents' order
         pass
 
 
-def _store(app, results) -> None:
-    """Every executed notebook into MyST-NB's jupyter-cache (earlier records of the same files removed first)."""
+def _cache(env):
     from jupyter_cache import get_cache
+
+    return get_cache(env.mystnb_config.execution_cache_path)
+
+
+def _clear(env) -> None:
+    """Remove every record of the cache, so that MyST-NB finds only what this build executed (a notebook it finds
+    nothing for, it executes itself)."""
+    cache = _cache(env)
+    for record in cache.list_cache_records():
+        cache.remove_cache(record.pk)
+
+
+def _store(env, results) -> None:
+    """Every executed notebook into MyST-NB's jupyter-cache."""
     from jupyter_cache.base import CacheBundleIn
 
-    cache = get_cache(app.env.mystnb_config.execution_cache_path)
-    for record in cache.list_cache_records():
-        if record.uri in {str(p) for p, *_ in results}:
-            cache.remove_cache_record(record.pk)
+    cache = _cache(env)
     for path, nb, seconds, _ in results:
         cache.cache_notebook_bundle(
             CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}), check_validity=False, overwrite=True
         )
 
 
-def execute_ahead(app) -> None:
-    """``builder-inited``: execute every notebook of the book side by side into MyST-NB's cache."""
-    config = app.env.mystnb_config
+def execute_ahead(app, env, added, changed, removed) -> list[str]:
+    """``env-get-outdated``: execute every notebook Sphinx is about to read (all of them in a clean build), side by
+    side, into MyST-NB's cache. Adds no document to read."""
+    config = env.mystnb_config
     workers = app.config.cocoon_execution_workers or os.cpu_count() or 1
-    if config.execution_mode != "cache" or workers < 1:
-        return
-    paths = _longest_first(book_notebooks(app))
+    if config.execution_mode != "cache":
+        return []
+    _clear(env)
+    paths = _longest_first(notebooks_to_read(env, set(added) | set(changed)))
+    if not paths:
+        return []
     LOGGER.info(f"cocoon: executing {len(paths)} notebooks, {workers} at a time")
     start = time.perf_counter()
     results = asyncio.run(
@@ -150,15 +166,17 @@ def execute_ahead(app) -> None:
     if failed and config.execution_raise_on_error:
         names = ", ".join(str(p) for p, _ in failed)
         raise ExtensionError(f"executing {names} failed:\n{failed[0][1]}")
-    _store(app, [r for r in results if r[3] is None])
+    _store(env, [r for r in results if r[3] is None])
     _write_times(results)
     for path, _, seconds, _ in results:
         LOGGER.info(f"cocoon: {path.name} executed in {seconds:.1f} s")
     LOGGER.info(f"cocoon: all notebooks executed in {time.perf_counter() - start:.1f} s (wall)")
+    return []
 
 
 def setup(app):
     app.add_config_value("cocoon_execution_workers", 0, "env", [int])
-    # after MyST-NB's own builder-inited handler (priority 500), which sets the cache's path
-    app.connect("builder-inited", execute_ahead, priority=900)
+    # when Sphinx knows which documents it will read, before it reads any (MyST-NB set the cache's path at
+    # builder-inited)
+    app.connect("env-get-outdated", execute_ahead)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,7 +2,7 @@
 and B/C", section methods-bc-fit).
 
 :class:`BCChi2` is the chi^2 of the B/C model (:class:`cocoonlib.transport.bc.BCModel`) against the data of
-:func:`cocoonlib.transport.bc.bc_fit_data`; :func:`fit_bc` minimises it with Migrad, takes the intervals of chi0
+:func:`cocoonlib.io.cosmic_ray_data.bc_fit_data`; :func:`fit_bc` minimises it with Migrad, takes the intervals of chi0
 from Minos or the profile (:mod:`cocoonlib.core.fits`, the toolkit every fit of the book shares) and returns a
 :class:`BCFit`, which :mod:`cocoonlib.book.params.saved_fit` writes for the other chapters.
 """

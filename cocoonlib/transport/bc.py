@@ -1,16 +1,12 @@
-"""The boron-to-carbon ratio with cocoon source grammage, and its fit to AMS-02, CALET and DAMPE.
+"""The boron-to-carbon ratio with cocoon source grammage.
 
-The model (:class:`BCModel`) is the weighted-slab network of
-:mod:`cocoonlib.transport.slab` seen at the top of the atmosphere through the force
-field; the fit (:func:`fit_bc`) minimises a chi^2 with iminuit and profiles it in
-chi0 (Methods, methods-bc-fit). The fit result can be saved to and read from a JSON file
-(:func:`save_fit`, :func:`load_fit`) so that other chapters may use the fitted chi0.
+The model (:class:`BCModel`) is the weighted-slab network of :mod:`cocoonlib.transport.slab` seen at the top of the
+atmosphere through the force field (Methods, methods-bc-fit); its fit to AMS-02, CALET and DAMPE is
+:mod:`cocoonlib.stats.bc_fit`, the measured tables are :mod:`cocoonlib.io.cosmic_ray_data`.
 
 The network holds every nucleus from boron to nickel the cross-section tables cover; its source
 abundances are calibrated on the AMS-02 primaries (:func:`calibrate_abundances`) or taken from the CRAMS
-code (:func:`crams_abundances`). :func:`boron_by_parent_group` splits boron by the primary it comes from,
-and :func:`compare_networks` sets the network beside the C-N-O network of the first edition of chapter 2
-(:func:`cno_model_from_params`).
+code (:func:`crams_abundances`). :func:`boron_by_parent_group` splits boron by the primary it comes from.
 """
 
 from __future__ import annotations
@@ -24,25 +20,19 @@ from scipy.optimize import least_squares
 
 from cocoonlib.core import pulls
 from cocoonlib.core.kinematics import T_from_rigidity
-from cocoonlib.core.numerics import loglog_interp
 from cocoonlib.core.units import M_PROTON_GEV
-from cocoonlib.io.data import citation, kiss_total_error, load_bc, read_kiss, read_transcribed
+from cocoonlib.io.cosmic_ray_data import ELEMENT_FLUX_TABLES, abundance_data
+from cocoonlib.io.data import read_transcribed
 from cocoonlib.transport.nuclear import ELEMENTS, NETWORK
 from cocoonlib.transport.slab import Halo, SlabNetwork, force_field, galactic_grammage
 
 __all__ = [
     "abundance_table",
-    "FIT_EXPERIMENTS",
-    "bc_fit_data",
     "BCModel",
-    "chi0_verdict",
     "GrammageCrossing",
     "grammage_crossing",
     "calibrate_abundances",
-    "abundance_data",
     "CALIBRATED_ELEMENTS",
-    "ELEMENT_FLUX_TABLES",
-    "element_flux_data",
     "crams_injection",
     "predicted_ratios",
     "crams_abundances",
@@ -56,25 +46,9 @@ __all__ = [
     "isotopes",
 ]
 
-#: Which registry table stands for each experiment (``ams02_table`` picks the AMS-02 one).
-FIT_EXPERIMENTS = {
-    "AMS-02": {"PRL2018": "AMS-02 (PRL 2018, SSDC)", "PRL2016": "AMS-02"},
-    "CALET": "CALET",
-    "DAMPE": "DAMPE",
-}
 #: the letter's cocoon grammage: value and range allowed by its B/C fit [g cm^-2] ([AESB25] abstract and
 #: Sec. 3, [ICRC25] Sec. 3); quoted for comparison, never used as a result
 LETTER_CHI0 = (0.4, 0.3, 0.6)
-
-
-def chi0_verdict(best: float, interval: tuple[float, float], letter=LETTER_CHI0) -> str:
-    """Where a fitted chi0 stands against the letter's range ``letter`` = (value, low, high): ``"inside"`` (the best
-    fit lies in the range), ``"overlaps"`` (it does not, but its interval overlaps the range) or ``"disjoint"``."""
-    lo, hi = interval
-    _, lo_l, hi_l = letter
-    if lo_l <= best <= hi_l:
-        return "inside"
-    return "overlaps" if lo <= hi_l and hi >= lo_l else "disjoint"
 
 
 @dataclass(frozen=True)
@@ -115,38 +89,6 @@ def isotopes(element: str, network: SlabNetwork | None = None) -> tuple[str, ...
             f"element = {element!r} is not allowed: expected one of {', '.join(dict.fromkeys(n.name for n in nuclei))}"
         )
     return keys
-
-
-def bc_fit_data(ams02_table: str = "PRL2018", T_min_fit: float = 20.0) -> pd.DataFrame:
-    """The B/C points of the fit, one row per point.
-
-    Columns: experiment, T_GeV_n, BC, sigma (statistical and systematic errors added in
-    quadrature, then the lower and upper sides averaged), used (T >= T_min_fit [GeV/n]), reference, doi.
-    AMS-02: ``PRL2018`` is PRL 120, 021101 (the SSDC export gives stat+sys combined);
-    ``PRL2016`` is PRL 117, 231102 (CRDB, stat and sys separate).
-    """
-    if ams02_table not in FIT_EXPERIMENTS["AMS-02"]:
-        raise ValueError(
-            f"ams02_table = {ams02_table!r} is not allowed: expected one of {', '.join(FIT_EXPERIMENTS['AMS-02'])}"
-        )
-    frames = []
-    for exp, table in FIT_EXPERIMENTS.items():
-        name = table[ams02_table] if isinstance(table, dict) else table
-        d = load_bc(name)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "experiment": exp,
-                    "T_GeV_n": d.T_GeV_n,
-                    "BC": d.BC,
-                    "sigma": 0.5 * (d.err_lo + d.err_hi),
-                    "used": d.T_GeV_n >= T_min_fit,
-                    "reference": d.attrs["reference"],
-                    "doi": d.attrs["doi"],
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
 
 
 class BCModel:
@@ -260,79 +202,11 @@ def bc_from_basis(basis: dict[str, np.ndarray], chi0: float) -> dict[str, np.nda
 
 
 # --- source abundances ------------------------------------------------------------------------
-#: AMS-02 fluxes versus rigidity: C, N, O (Phys. Rep. 894, 1), Ne, Mg, Si (PRL 124, 211102), Fe (PRL 126,
-#: 041104), Na, Al (PRL 127, 021101), S (PRL 130, 211002)
-ELEMENT_FLUX_TABLES = {
-    "C": "bc_ratio/AMS-02_C_rigidity.txt",
-    "N": "bc_ratio/AMS-02_N_rigidity.txt",
-    "O": "bc_ratio/AMS-02_O_rigidity.txt",
-    **{el: f"heavy_primaries/AMS-02_{el}_rigidity.txt" for el in ("Ne", "Na", "Mg", "Al", "Si", "S", "Fe")},
-}
-
 #: the elements whose source abundances are fitted to AMS-02 with ``source_abundances = "fit"`` (the mostly
 #: primary elements with data; Na, Al and S, about half secondary, are left to the check of the chapter)
 CALIBRATED_ELEMENTS = ("C", "N", "O", "Ne", "Mg", "Si", "Fe")
 
-#: the rigidity range of the calibration [GV] (assumed: above 20 GV solar modulation is small, below 1 TV the
-#: errors of the heavy elements are still small)
-CALIBRATION_RANGE_GV = (20.0, 1000.0)
-
 SOURCE_ABUNDANCES = ("fit", "crams")
-
-
-def element_flux_data(element: str, R_min: float = 0.0, R_max: float = np.inf) -> pd.DataFrame:
-    """AMS-02 flux of an element versus rigidity: R_GV, flux [m^-2 s^-1 sr^-1 GV^-1], sigma (statistical and
-    systematic errors in quadrature, the two sides averaged), between R_min and R_max [GV].
-    ``attrs``: reference, doi (from the data registry)."""
-    if element not in ELEMENT_FLUX_TABLES:
-        raise ValueError(f"element = {element!r} is not allowed: expected one of {', '.join(ELEMENT_FLUX_TABLES)}")
-    t = read_kiss(ELEMENT_FLUX_TABLES[element])
-    df = pd.DataFrame({"R_GV": t.x, "flux": t.y, "sigma": kiss_total_error(t)})
-    df = df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
-    df.attrs = {"reference": citation(ELEMENT_FLUX_TABLES[element]), "element": element}
-    return df
-
-
-def abundance_data(
-    R_min: float = CALIBRATION_RANGE_GV[0], R_max: float = CALIBRATION_RANGE_GV[1], elements=("C", "N", "O")
-) -> pd.DataFrame:
-    """AMS-02 ratios X/O versus rigidity for the ``elements`` other than O, between R_min and R_max [GV].
-
-    Columns: ratio ('C/O', 'N/O', ...), element, R_GV, value, sigma. C/O is the published ratio (Phys.
-    Rep. 894, 1, 2021); every other X/O is the X flux interpolated (log-log) to the O bins, divided by the O
-    flux, errors added in quadrature (correlations ignored).
-    """
-    if "O" not in elements:
-        raise ValueError(f"elements = {elements!r}: the ratios are taken to oxygen, which must be one of them")
-    O = read_kiss(ELEMENT_FLUX_TABLES["O"])
-    err = kiss_total_error
-    rows = []
-    for el in elements:
-        if el == "O":
-            continue
-        if el == "C":
-            co = read_kiss("bc_ratio/AMS-02_C_O_rigidity.txt")
-            rows.append(pd.DataFrame({"ratio": "C/O", "element": "C", "R_GV": co.x, "value": co.y, "sigma": err(co)}))
-            continue
-        if el not in ELEMENT_FLUX_TABLES:
-            raise ValueError(f"element = {el!r} is not allowed: expected one of {', '.join(ELEMENT_FLUX_TABLES)}")
-        X = read_kiss(ELEMENT_FLUX_TABLES[el])
-        Xint = loglog_interp(O.x, X.x, X.y)
-        Xerr = loglog_interp(O.x, X.x, err(X)) / Xint
-        ratio = Xint / O.y
-        rows.append(
-            pd.DataFrame(
-                {
-                    "ratio": f"{el}/O",
-                    "element": el,
-                    "R_GV": O.x,
-                    "value": ratio,
-                    "sigma": ratio * np.hypot(Xerr, err(O) / O.y),
-                }
-            )
-        )
-    df = pd.concat(rows, ignore_index=True)
-    return df[(df.R_GV >= R_min) & (df.R_GV <= R_max)].reset_index(drop=True)
 
 
 def predicted_ratios(model: BCModel, data: pd.DataFrame) -> np.ndarray:

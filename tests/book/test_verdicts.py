@@ -6,6 +6,7 @@ import pytest
 
 from cocoonlib.book.chapters import get_chapter, keys, verdicts
 from cocoonlib.book.params import validate
+from cocoonlib.io import cosmic_ray_data
 from cocoonlib.stats import compare, limits
 
 pytestmark = pytest.mark.usefixtures("mirror")
@@ -50,13 +51,12 @@ def test_removing_a_point_that_does_not_set_the_limit_leaves_it_exactly(r0_ctx):
 def test_the_b_c_leave_one_out_is_the_fit_without_that_experiment():
     from cocoonlib.book.params import from_params
     from cocoonlib.stats import bc_fit
-    from cocoonlib.transport import bc
 
     P = validate({}, get_chapter("bc").parameters)
     ctx = keys.Context("bc", P)
     removals = {r.removed: r for r in verdicts.leave_one_out(ctx)["chi0"]}
     assert set(removals) == {"AMS-02", "CALET", "DAMPE"}
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     subset = data.assign(used=data.used & (data.experiment != "DAMPE"))
     fit = bc_fit.fit_bc(ctx["model"], subset, from_params.FREE_TRANSPORT[P["free_transport"]], n_profile=0)
     assert removals["DAMPE"].judgement.ours.startswith(f"{fit.chi0:.3f}")

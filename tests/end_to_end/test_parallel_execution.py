@@ -46,3 +46,29 @@ def test_the_slowest_notebook_of_the_last_build_starts_first_and_a_new_one_befor
     (tmp_path / "book-execution-seconds.json").write_text(json.dumps({"a.ipynb": 1.0, "b.ipynb": 9.0}))
     order = executor._longest_first([tmp_path / "a.ipynb", tmp_path / "b.ipynb", tmp_path / "new.ipynb"])
     assert [p.name for p in order] == ["new.ipynb", "b.ipynb", "a.ipynb"]
+
+
+def test_only_the_notebooks_sphinx_will_read_are_executed(executor):
+    class Env:  # the one method of Sphinx's BuildEnvironment the executor asks
+        def doc2path(self, docname):
+            return f"/book/{docname}" + (".ipynb" if docname.startswith("notebooks/") else ".md")
+
+    found = executor.notebooks_to_read(Env(), {"notebooks/02_bc_fit", "book/intro", "notebooks/01_cocoon_model"})
+    assert [p.name for p in found] == ["01_cocoon_model.ipynb", "02_bc_fit.ipynb"]
+
+
+def test_the_cache_holds_what_this_build_stored_and_nothing_from_before(executor, tmp_path):
+    from jupyter_cache import get_cache
+
+    class Env:  # what the executor reads of Sphinx's environment: MyST-NB's configuration
+        class mystnb_config:  # noqa: N801
+            execution_cache_path = str(tmp_path / "cache")
+
+    path = _notebook(tmp_path / "a.ipynb", "print(6 * 7)")
+    results = asyncio.run(executor.execute_all([path], workers=1, timeout=60))
+    executor._store(Env, results)
+    cache = get_cache(Env.mystnb_config.execution_cache_path)
+    record = cache.match_cache_notebook(nbformat.read(path, as_version=4))  # what MyST-NB asks: the same code
+    assert cache.get_cache_bundle(record.pk).nb.cells[0].outputs[0]["text"].strip() == "42"
+    executor._clear(Env)
+    assert cache.list_cache_records() == []

@@ -8,6 +8,7 @@ import pytest
 from cocoonlib.book.chapters import get_chapter
 from cocoonlib.book.params import ParameterError, from_params, saved_fit, validate
 from cocoonlib.core import kinematics
+from cocoonlib.io import cosmic_ray_data
 from cocoonlib.stats import bc_fit
 from cocoonlib.transport import bc, nuclear
 
@@ -62,14 +63,14 @@ def test_rigidity_round_trip():
 
 # --- data ----------------------------------------------------------------------------------------
 def test_fit_data(P):
-    d = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    d = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     assert set(d.experiment) == {"AMS-02", "CALET", "DAMPE"}
     assert (d.sigma > 0).all() and (d.BC > 0).all()
     assert (d.T_GeV_n[d.used] >= P["T_min_fit"]).all()
     assert d.groupby("experiment").used.sum().to_dict() == {"AMS-02": 32, "CALET": 16, "DAMPE": 11}
     assert d.doi[d.experiment == "AMS-02"].iloc[0] == "10.1103/PhysRevLett.120.021101"
     with pytest.raises(ValueError, match="ams02_table"):
-        bc.bc_fit_data("PRL2011")
+        cosmic_ray_data.bc_fit_data("PRL2011")
 
 
 # --- model and fit -------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def test_bc_from_basis_equals_the_solution_at_that_chi0(model, chi0):
 
 def test_minos_interval_equals_the_profile_crossing(model, P):
     """The Minos interval against Brent root-finding on the profile (an independent search)."""
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     fit = bc_fit.fit_bc(model, data, ("D0",), n_profile=0)
     d = data[data.used]
     T, y, s = d.T_GeV_n.to_numpy(), d.BC.to_numpy(), d.sigma.to_numpy()
@@ -137,7 +138,7 @@ def _pseudo_data(model, data, chi0, D0, rng=None):
 
 
 def test_fit_recovers_chi0_from_asimov_data(model, P):
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     fake = _pseudo_data(model, data, chi0=0.5, D0=2.2)
     fit = bc_fit.fit_bc(model, fake, ("D0",), n_profile=0)
     assert fit.chi0 == pytest.approx(0.5, abs=2e-3)
@@ -151,7 +152,7 @@ def test_fit_recovers_chi0_from_asimov_data(model, P):
 
 
 def test_fit_recovers_chi0_from_noisy_data(model, P):
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     fake = _pseudo_data(model, data, chi0=0.4, D0=2.5, rng=np.random.default_rng(7))
     fit = bc_fit.fit_bc(model, fake, ("D0",), n_profile=0)
     assert abs(fit.chi0 - 0.4) < 3 * fit.errors["chi0"]
@@ -159,7 +160,7 @@ def test_fit_recovers_chi0_from_noisy_data(model, P):
 
 
 def test_profile_has_its_minimum_at_the_best_fit(model, P):
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     fit = bc_fit.fit_bc(model, data, ("D0",), chi0_max=1.0, n_profile=11)
     i = int(np.argmin(fit.profile_dchi2))
     assert abs(fit.profile_chi0[i] - fit.chi0) <= 0.05 + 1e-9
@@ -170,13 +171,13 @@ def test_profile_has_its_minimum_at_the_best_fit(model, P):
 
 
 def test_fit_rejects_unknown_free_parameter(model, P):
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     with pytest.raises(ValueError, match="free transport parameter 'H'"):
         bc_fit.fit_bc(model, data, ("H",))
 
 
 def test_fit_file_round_trip_and_resolve(tmp_path, model, P, monkeypatch):
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     fit = bc_fit.fit_bc(model, _pseudo_data(model, data, 0.45, 2.4), ("D0",), n_profile=3)
     path = saved_fit.save_fit(fit, tmp_path / "bc_fit.json")
     assert json.loads(path.read_text())["best"]["chi0"] == pytest.approx(fit.chi0)
@@ -266,10 +267,3 @@ def test_grammage_crossing_against_root_finding():
     assert got.R_GV == pytest.approx(np.exp(root), rel=2e-3)
     never = bc.grammage_crossing(halo, Grammage("exponential", 0.4, 1.0))  # R0 = 1 TV: gone before it could
     assert np.isnan(never.R_GV) and 0 < never.peak_ratio < 1
-
-
-def test_chi0_verdict_three_ways():
-    letter = (0.4, 0.3, 0.6)
-    assert bc.chi0_verdict(0.35, (0.3, 0.4), letter) == "inside"
-    assert bc.chi0_verdict(0.25, (0.2, 0.31), letter) == "overlaps"
-    assert bc.chi0_verdict(0.2, (0.15, 0.25), letter) == "disjoint"

@@ -7,6 +7,7 @@ import pytest
 from cocoonlib.book.chapters import get_chapter
 from cocoonlib.book.params import ParameterError, from_params, validate
 from cocoonlib.core import kinematics
+from cocoonlib.io import cosmic_ray_data
 from cocoonlib.transport import bc, nuclear
 from cocoonlib.transport import slab as transport
 from cocoonlib.transport.nuclear import Nucleus
@@ -302,7 +303,7 @@ def test_calibration_recovers_injected_abundances_from_asimov_data(model):
     ties = bc.tied_elements(net, list(truth))
     assert set(ties) == {"S"} and ties["S"][0] == "Si"
     truth_all = {**truth, **{x: r * truth[ref] for x, (ref, r) in ties.items()}}
-    data = bc.abundance_data(elements=list(truth))
+    data = cosmic_ray_data.abundance_data(elements=list(truth))
     assert set(data.element) == {"C", "N", "Ne", "Mg", "Si", "Fe"}
     m = model.with_abundances(truth_all)
     lis = m.lis(0.0)

@@ -15,9 +15,9 @@ from cocoonlib.book.chapters.context import (
     sky_of,
 )
 from cocoonlib.book.params import from_params
+from cocoonlib.io import cosmic_ray_data
 from cocoonlib.sky import gamma
 from cocoonlib.stats import joint
-from cocoonlib.transport import bc
 
 __all__ = [
     "delta_free_parameters",
@@ -266,7 +266,7 @@ PIECES = {
     "bc_data": lambda ctx: ctx.cached(
         "bc data",
         (ctx.P["ams02_table"], ctx.P["T_min_fit"]),
-        lambda: bc.bc_fit_data(ctx.P["ams02_table"], ctx.P["T_min_fit"]),
+        lambda: cosmic_ray_data.bc_fit_data(ctx.P["ams02_table"], ctx.P["T_min_fit"]),
     ),
     "model_dge": _joint_model_dge,
     "prior_widths": _joint_prior_widths,

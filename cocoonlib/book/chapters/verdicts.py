@@ -24,8 +24,8 @@ import numpy as np
 from cocoonlib.book.chapters import keys
 from cocoonlib.book.chapters.scorecard import CLAIMS, Judgement, Removal
 from cocoonlib.book.params import from_params
+from cocoonlib.io import cosmic_ray_data
 from cocoonlib.stats import bc_fit, compare, limits
-from cocoonlib.transport import bc
 
 __all__ = ["POINTS_EACH", "leave_one_out", "judge"]
 
@@ -52,7 +52,7 @@ def leave_one_out(ctx: keys.Context) -> dict[str, list[Removal]]:
 # --- chapter bc: the B/C fit without each experiment --------------------------------------------------------
 def _bc(ctx: keys.Context, own: Mapping[str, float]) -> dict[str, list[Removal]]:
     P, model = ctx.P, ctx["model"]
-    data = bc.bc_fit_data(P["ams02_table"], P["T_min_fit"])
+    data = cosmic_ray_data.bc_fit_data(P["ams02_table"], P["T_min_fit"])
     free = from_params.FREE_TRANSPORT[P["free_transport"]]
     out = {"chi0": [], "nonzero": []}
     for exp in data[data.used].experiment.unique():

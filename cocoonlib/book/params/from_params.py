@@ -25,6 +25,7 @@ from cocoonlib.book.params import HALO_PARAMETERS, PARAMETERS, RESOLVED_SOURCES,
 from cocoonlib.book.params.saved_fit import load_fit, resolve_chi0
 from cocoonlib.core.units import PEV_GEV, TEV_GEV
 from cocoonlib.io import regions
+from cocoonlib.io.cosmic_ray_data import bc_fit_data
 from cocoonlib.sky import gamma as _gamma
 from cocoonlib.sky import inverse_compton as _ic
 from cocoonlib.sky import leptons as _leptons
@@ -38,7 +39,7 @@ from cocoonlib.stats import bands as _bands
 from cocoonlib.stats import joint as _joint
 from cocoonlib.stats.bc_fit import BCFit, fit_bc
 from cocoonlib.transport import transport2d as _transport2d
-from cocoonlib.transport.bc import BCModel, bc_fit_data, bc_from_basis, source_abundances
+from cocoonlib.transport.bc import BCModel, bc_from_basis, source_abundances
 from cocoonlib.transport.nuclear import NETWORK
 from cocoonlib.transport.slab import Halo, SlabNetwork
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from cocoonlib.core.geometry import LONGITUDE_STEP_DEG, WINDOWS
 from cocoonlib.core.units import TEV_GEV
+from cocoonlib.io import cosmic_ray_data
 
 __all__ = ["prose_constants"]
 
@@ -56,7 +57,7 @@ def prose_constants() -> dict[str, str]:
     from cocoonlib.sky import source_normalisation as sn
     from cocoonlib.sky.local_cr import REHARDENING_MAX_GV
     from cocoonlib.stats import bands, joint
-    from cocoonlib.transport import bc, nuclear, transport2d
+    from cocoonlib.transport import nuclear, transport2d
 
     sea = diffuse.TransportSea
     return {
@@ -86,7 +87,7 @@ def prose_constants() -> dict[str, str]:
         "points_each": f"{verdicts.POINTS_EACH}",
         "R0_search": f"{keys.R0_SEARCH_TV[0]:g} TV to {keys.R0_SEARCH_TV[1]:g} TV",
         "short_lived": f"{nuclear.FOLD_BELOW_MYR:g} Myr",
-        "calibration_range": f"{_rigidity(bc.CALIBRATION_RANGE_GV[0])} and {_rigidity(bc.CALIBRATION_RANGE_GV[1])}",
+        "calibration_range": f"{_rigidity(cosmic_ray_data.CALIBRATION_RANGE_GV[0])} and {_rigidity(cosmic_ray_data.CALIBRATION_RANGE_GV[1])}",
         "hawc_pivot": _energy(data.load_hawc_powerlaw()["E0_GeV"]),
         "sea_change_rigidities": f"{_rigidity(bands.SEA_RIGIDITY_GV.min())} - {_rigidity(bands.SEA_RIGIDITY_GV.max())}",
         "p_min": f"{100 * P_MIN:g} %",
