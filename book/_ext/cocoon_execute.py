@@ -2,15 +2,14 @@
 
 With ``execute_notebooks: cache`` in ``_config.yml`` MyST-NB takes a notebook's outputs from its jupyter-cache when
 the cache holds a run of the same code, and otherwise executes the notebook itself, one at a time while Sphinx reads
-the pages. This extension runs, when Sphinx has found which documents it will read (``env-get-outdated``: every page in a
-clean build, the edited ones and those whose dependencies changed otherwise) and before it reads any, every notebook
-among them at once, at most ``cocoon_execution_workers`` kernels at a time (default: one per core), and puts each
-executed notebook into that cache; Sphinx then reads the pages and finds every notebook executed.
+the pages. This extension runs when Sphinx has found which documents it will read (``env-get-outdated``: every page
+in a clean build; otherwise the edited ones and those whose dependencies changed) and before it reads any: it
+executes every notebook among them at once, at most ``cocoon_execution_workers`` kernels at a time (default: one per
+core), and puts each executed notebook into that cache; Sphinx then reads the pages and finds them executed.
 
 Nothing stale is ever read: the cache is emptied first, so every notebook Sphinx reads was executed by this build
 (here, or by MyST-NB itself if this extension did not know it would be read), exactly as with
-``execute_notebooks: force``; an edit of ``cocoonlib`` or of a data
-file shows in a clean build, as before. The kernels talk to the build over IPC sockets (files named after each kernel's own
+``execute_notebooks: force``. The kernels talk to the build over IPC sockets (files named after each kernel's own
 connection file), not TCP ports: two kernels started in the same instant cannot take the same port. A cell that
 fails stops the build with the notebook's name and the error (``nb_execution_raise_on_error``), as MyST-NB would.
 """
