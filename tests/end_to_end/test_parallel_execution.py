@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -72,3 +73,21 @@ def test_the_cache_holds_what_this_build_stored_and_nothing_from_before(executor
     assert cache.get_cache_bundle(record.pk).nb.cells[0].outputs[0]["text"].strip() == "42"
     executor._clear(Env)
     assert cache.list_cache_records() == []
+
+
+def test_the_kernels_of_nbval_and_of_the_command_talk_over_ipc(tmp_path):
+    """Two kernels started at the same moment on TCP can be given the same port (seen in CI); nbval's kernels (through
+    tests/conftest.py) and those of `cocoon run` and scans use IPC sockets with names of their own."""
+    from nbval.kernel import RunningKernel
+
+    from cocoonlib.book.cli.runner import kernel_manager_with_env
+
+    kernel = RunningKernel("python3", cwd=str(tmp_path))
+    try:
+        assert kernel.km.transport == "ipc" and kernel.km.is_alive()
+        assert kernel.km.ip.endswith("-ipc") and Path(kernel.km.connection_file).stem in kernel.km.ip
+    finally:
+        kernel.stop()
+    km = kernel_manager_with_env({})(kernel_name="python3")
+    assert km.transport == "ipc" and Path(km.connection_file).stem in km.ip
+    assert kernel_manager_with_env({})(kernel_name="python3").connection_file != km.connection_file
