@@ -28,21 +28,10 @@ def pytest_configure(config):
 def _nbval_kernels_on_ipc():
     """nbval starts each notebook's kernel on TCP ports it picks itself; with the tests on two cores, two kernels
     started at the same moment can be given the same port and one dies ("Address already in use"). Its kernels get
-    IPC sockets named after their own connection file instead, as the book's and the command's kernels do
-    (cocoonlib.book.cli.runner.kernel_manager_with_env)."""
-    import tempfile
-    import uuid
-
+    IPC sockets of their own instead, as the book's and the command's do (:mod:`cocoonlib.book.cli.kernels`)."""
     import nbval.kernel
-    from jupyter_client.manager import KernelManager
 
-    class IPCKernelManager(KernelManager):
-        def __init__(self, **kw):
-            connection_file = Path(tempfile.gettempdir()) / f"nbval-kernel-{uuid.uuid4().hex}.json"
-            kw.setdefault("transport", "ipc")
-            kw.setdefault("connection_file", str(connection_file))
-            kw.setdefault("ip", str(connection_file.with_suffix("")) + "-ipc")
-            super().__init__(**kw)
+    from cocoonlib.book.cli.kernels import IPCKernelManager
 
     nbval.kernel.KernelManager = IPCKernelManager
 

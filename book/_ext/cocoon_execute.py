@@ -9,8 +9,8 @@ core), and puts each executed notebook into that cache; Sphinx then reads the pa
 
 Nothing stale is ever read: the cache is emptied first, so every notebook Sphinx reads was executed by this build
 (here, or by MyST-NB itself if this extension did not know it would be read), exactly as with
-``execute_notebooks: force``. The kernels talk to the build over IPC sockets (files named after each kernel's own
-connection file), not TCP ports: two kernels started in the same instant cannot take the same port. A cell that
+``execute_notebooks: force``. The kernels talk to the build over IPC sockets of their own (:mod:`cocoonlib.book.cli.kernels`), not TCP
+ports: two kernels started in the same instant cannot take the same port. A cell that
 fails stops the build with the notebook's name and the error (``nb_execution_raise_on_error``), as MyST-NB would.
 """
 
@@ -20,12 +20,13 @@ import asyncio
 import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import nbformat
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+from cocoonlib.book.cli.kernels import AsyncIPCKernelManager
 
 LOGGER = logging.getLogger(__name__)
 
@@ -36,27 +37,14 @@ def notebooks_to_read(env, docnames) -> list[Path]:
     return [p for p in paths if p.suffix == ".ipynb"]
 
 
-def _kernel_manager(kernel_name: str, runtime_dir: Path):
-    """A kernel manager on IPC transport whose socket files are named after its own connection file."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    connection_file = runtime_dir / f"kernel-{uuid.uuid4().hex}.json"
-    return AsyncKernelManager(
-        kernel_name=kernel_name,
-        transport="ipc",
-        connection_file=str(connection_file),
-        ip=str(connection_file.with_suffix("")) + "-ipc",
-    )
-
-
-async def _execute_one(path: Path, *, timeout: int, runtime_dir: Path, gate: asyncio.Semaphore, cwd: Path | None):
+async def _execute_one(path: Path, *, timeout: int, gate: asyncio.Semaphore, cwd: Path | None):
     """Execute one notebook; returns (path, executed notebook, seconds, error or None)."""
     from nbclient import NotebookClient
 
     async with gate:
         nb = nbformat.read(path, as_version=4)
         kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
-        km = _kernel_manager(kernel, runtime_dir)
+        km = AsyncIPCKernelManager(kernel_name=kernel)
         client = NotebookClient(
             nb,
             km=km,
@@ -78,11 +66,9 @@ async def _execute_one(path: Path, *, timeout: int, runtime_dir: Path, gate: asy
 async def execute_all(paths: list[Path], *, workers: int, timeout: int, in_temp: bool = False) -> list[tuple]:
     """Execute ``paths`` with at most ``workers`` kernels at once; one result tuple per notebook, in order."""
     gate = asyncio.Semaphore(max(1, workers))
-    with tempfile.TemporaryDirectory(prefix="cocoon-kernels-") as runtime:
-        with tempfile.TemporaryDirectory() as temp_cwd:
-            cwd = Path(temp_cwd) if in_temp else None
-            jobs = [_execute_one(p, timeout=timeout, runtime_dir=Path(runtime), gate=gate, cwd=cwd) for p in paths]
-            return await asyncio.gather(*jobs)
+    with tempfile.TemporaryDirectory() as temp_cwd:
+        cwd = Path(temp_cwd) if in_temp else None
+        return await asyncio.gather(*(_execute_one(p, timeout=timeout, gate=gate, cwd=cwd) for p in paths))
 
 
 def _longest_first(paths: list[Path]) -> list[Path]:

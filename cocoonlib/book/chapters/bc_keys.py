@@ -41,14 +41,21 @@ def _bc_free(ctx: Context) -> dict:
     return {k: v for k, v in ctx["fit"].best.items() if k != "chi0"}
 
 
-def _bc_keys(ctx: Context) -> dict:
-    P, model, fit, free = ctx.P, ctx["model"], ctx["fit"], ctx["free"]
-    out = {
+def chi0_keys(fit) -> dict:
+    """The key numbers of a B/C fit's chi0: best and its 1 and 2 sigma intervals [g cm^-2]."""
+    return {
         "chi0_best_g_cm2": fit.chi0,
         "chi0_lo_g_cm2": fit.chi0_interval_1sigma[0],
         "chi0_hi_g_cm2": fit.chi0_interval_1sigma[1],
         "chi0_lo2_g_cm2": fit.chi0_interval_2sigma[0],
         "chi0_hi2_g_cm2": fit.chi0_interval_2sigma[1],
+    }
+
+
+def _bc_keys(ctx: Context) -> dict:
+    P, model, fit, free = ctx.P, ctx["model"], ctx["fit"], ctx["free"]
+    out = {
+        **chi0_keys(fit),
         "chi2": fit.chi2,
         "ndof": fit.ndof,
         "chi2_ams02": fit.chi2_by_experiment["AMS-02"],

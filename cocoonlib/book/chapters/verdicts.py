@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from cocoonlib.book.chapters import keys
+from cocoonlib.book.chapters.bc_keys import chi0_keys
 from cocoonlib.book.chapters.scorecard import CLAIMS, Judgement, Removal
 from cocoonlib.book.params import from_params
 from cocoonlib.io import cosmic_ray_data
@@ -60,11 +61,7 @@ def _bc(ctx: keys.Context, own: Mapping[str, float]) -> dict[str, list[Removal]]
         fit = bc_fit.fit_bc(model, subset, free, P["chi0_scan_max"], n_profile=0, two_sigma=True)
         r = {
             **own,
-            "chi0_best_g_cm2": fit.chi0,
-            "chi0_lo_g_cm2": fit.chi0_interval_1sigma[0],
-            "chi0_hi_g_cm2": fit.chi0_interval_1sigma[1],
-            "chi0_lo2_g_cm2": fit.chi0_interval_2sigma[0],
-            "chi0_hi2_g_cm2": fit.chi0_interval_2sigma[1],
+            **chi0_keys(fit),
             "delta_chi2_no_cocoon": fit.delta_chi2_no_cocoon,
         }
         n = int((data.used & (data.experiment == exp)).sum())

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
 from cocoonlib import __version__
 from cocoonlib.book.chapters import check_saved_fit, get_chapter
+from cocoonlib.book.cli.kernels import AsyncIPCKernelManager
 from cocoonlib.book.params import validate
 from cocoonlib.io import paths
 
@@ -45,20 +44,9 @@ class RunError(RuntimeError):
 def kernel_manager_with_env(extra_env: dict[str, str], stderr_path: Path | None = None) -> type[AsyncKernelManager]:
     """A kernel manager class whose kernels start with this process's environment plus ``extra_env``, and write
     their stderr to the file ``stderr_path`` (appended) if given, not to this process's (where a scan's progress
-    bar is).
+    bar is). The kernels talk over IPC sockets of their own (:mod:`cocoonlib.book.cli.kernels`), not TCP ports."""
 
-    The kernels talk over IPC sockets named after their own connection file (a new name for every kernel), not TCP
-    ports: with TCP, two kernels started at the same moment (a scan's workers, the tests on two cores) can be given
-    the same free port, and one dies with "Address already in use"."""
-
-    class _KernelManager(AsyncKernelManager):
-        def __init__(self, **kw):
-            connection_file = Path(tempfile.gettempdir()) / f"cocoon-kernel-{uuid.uuid4().hex}.json"
-            kw.setdefault("transport", "ipc")
-            kw.setdefault("connection_file", str(connection_file))
-            kw.setdefault("ip", str(connection_file.with_suffix("")) + "-ipc")
-            super().__init__(**kw)
-
+    class _KernelManager(AsyncIPCKernelManager):
         async def start_kernel(self, **kw):  # jupyter_client: ``env`` replaces the environment of the kernel
             kw["env"] = {**os.environ, **kw.get("env", {}), **extra_env}
             if stderr_path is None:
