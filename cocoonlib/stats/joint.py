@@ -386,18 +386,24 @@ class JointLikelihood:
             if np.any(lo <= 0) or np.any(hi <= 0):
                 raise ValueError(f"region {r!r}: the DGE vanishes at an observable; the profile needs it positive")
         self._rows = {r: t.factor * t.rows for r, t in self.regions.items()}
+        self._names = self._parameter_names()
+        self._stack_regions()
         self._basis_cache: dict = {}
-        self._cocoon_cache: dict = {}
+        self._cocoon_cache: dict = {}  # the emissivity per unit chi0, by (production, R0, delta)
+        self._cocoon_rows_cache: dict = {}  # its flux at a region's observables, by (region, production, R0, delta)
 
     # --- names and limits ---
     @property
     def names(self) -> list[str]:
+        return list(self._names)
+
+    def _parameter_names(self) -> tuple[str, ...]:
         out = ["chi0", "log10_R0_TV"] + (["delta_c"] if self.fit_delta_c else [])
         if "bc" in self.use:
             out += [_HALO_NAMES[p] for p in self.free_transport]
         if self.regions:
             out += ["knee"] + [f"norm_{r}" for r in self.regions]
-        return out
+        return tuple(out)
 
     def limits(self) -> dict[str, tuple[float, float]]:
         lim = {
@@ -464,9 +470,13 @@ class JointLikelihood:
         if key not in self._cocoon_cache:
             if len(self._cocoon_cache) > 4096:
                 self._cocoon_cache.clear()
+                self._cocoon_rows_cache.clear()
             chi = lambda R: grammage(R, self.grammage_model, 1.0, R0, delta_c, self.R_cut_TV)  # noqa: E731
             self._cocoon_cache[key] = t.production.emissivity(self._spectra, chi)["total"]
-        return self._rows[region] @ t.cocoon_curve(self._cocoon_cache[key])
+        rows_key = (region, *key)
+        if rows_key not in self._cocoon_rows_cache:
+            self._cocoon_rows_cache[rows_key] = self._rows[region] @ t.cocoon_curve(self._cocoon_cache[key])
+        return self._cocoon_rows_cache[rows_key]
 
     def halo_of(self, v: Mapping[str, float]) -> dict[str, float]:
         return {p: v[_HALO_NAMES[p]] for p in self.free_transport}
@@ -524,20 +534,50 @@ class JointLikelihood:
         return float(sum(self.chi2_terms(values).values()))
 
     def fcn(self, *par) -> float:
-        """chi^2 of the parameters in the order of :attr:`names` (for Minuit)."""
-        v = dict(zip(self.names, par))
+        """chi^2 of the parameters in the order of :attr:`names` (for Minuit): :meth:`chi2`, with the regions'
+        observables in one array (the same sums, region by region)."""
+        v = dict(zip(self._names, par))
         total = 0.0
         if "bc" in self.use:
             total += pulls.chi2(self.bc_prediction(v)["total"], self.bc_y, self.bc_s)
         if self.regions:
             R0, dc = 10.0 ** v["log10_R0_TV"], self._delta_c(v)
-            for r, t in self.regions.items():
-                lo, hi = self._dge[r]
-                a = v[f"norm_{r}"]
-                model = a * (lo + v["knee"] * (hi - lo)) + v["chi0"] * self.cocoon_per_chi0(r, R0, dc)
-                total += pulls.chi2(model, self._y[r], self._lo[r], self._hi[r])
-                total += ((a - self.prior_centres[r]) / t.prior_width) ** 2
+            norms = [v[f"norm_{r}"] for r in self.regions]
+            st = self._stacked
+            model = np.repeat(norms, st["n"]) * (st["lo"] + v["knee"] * st["hi_minus_lo"]) + v[
+                "chi0"
+            ] * self._cocoon_stacked(R0, dc)
+            pulls2 = pulls.pull(model, st["y"], st["s_lo"], st["s_hi"]) ** 2
+            for a, sl, centre, width in zip(norms, st["slices"], st["centres"], st["widths"]):
+                total += float(np.sum(pulls2[sl]))
+                total += ((a - centre) / width) ** 2
         return total
+
+    def _stack_regions(self) -> None:
+        """The regions' observables, DGE and priors in one array each, in the order of :attr:`regions` (for :meth:`fcn`)."""
+        n = [self._y[r].size for r in self.regions]
+        ends = np.cumsum([0, *n])
+        lo = [self._dge[r][0] for r in self.regions]
+        self._stacked = {
+            "n": n,
+            "slices": [slice(int(i), int(j)) for i, j in zip(ends[:-1], ends[1:])],
+            "y": np.concatenate([self._y[r] for r in self.regions]) if n else np.zeros(0),
+            "s_lo": np.concatenate([self._lo[r] for r in self.regions]) if n else np.zeros(0),
+            "s_hi": np.concatenate([self._hi[r] for r in self.regions]) if n else np.zeros(0),
+            "lo": np.concatenate(lo) if n else np.zeros(0),
+            "hi_minus_lo": np.concatenate([self._dge[r][1] - self._dge[r][0] for r in self.regions])
+            if n
+            else np.zeros(0),
+            "centres": [self.prior_centres[r] for r in self.regions],
+            "widths": [t.prior_width for t in self.regions.values()],
+        }
+
+    def _cocoon_stacked(self, R0: float, delta_c: float) -> np.ndarray:
+        """:meth:`cocoon_per_chi0` of every region, in one array."""
+        key = ("stacked", R0, delta_c)
+        if key not in self._cocoon_rows_cache:
+            self._cocoon_rows_cache[key] = np.concatenate([self.cocoon_per_chi0(r, R0, delta_c) for r in self.regions])
+        return self._cocoon_rows_cache[key]
 
     @property
     def n_data(self) -> int:
@@ -559,6 +599,7 @@ class JointLikelihood:
             new.bc_y = np.asarray(bc_y, dtype=float)
         new._y = {**self._y, **{r: np.asarray(y, dtype=float) for r, y in (region_y or {}).items()}}
         new.prior_centres = {**self.prior_centres, **dict(prior_centres or {})}
+        new._stack_regions()
         return new
 
     def predictions(self, values: Mapping[str, float]) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:

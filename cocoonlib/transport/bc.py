@@ -148,6 +148,8 @@ class BCModel:
         )
 
     def _toa(self, lis, keys, T, row=None):
+        """TOA intensity of the nuclei ``keys`` summed, from their LIS rows ``row`` (an index, a slice: both rows
+        at once, or None: their sum)."""
         net = self.network
         out = 0.0
         for k in keys:
@@ -165,11 +167,10 @@ class BCModel:
         """
         T = np.asarray(T_GeV_n, dtype=float)
         lis = self.lis(1.0, **halo_changes)
-        return {
-            f"{el}_{part}": self._toa(lis, isotopes(el, self.network), T, row=row)
-            for el in ("B", "C")
-            for part, row in (("gal", 0), ("coc", 1))
-        }
+        out = {}
+        for el in ("B", "C"):
+            out[f"{el}_gal"], out[f"{el}_coc"] = self._toa(lis, isotopes(el, self.network), T, row=slice(None))
+        return out
 
     def bc_parts(self, T_GeV_n, chi0: float, **halo_changes) -> dict[str, np.ndarray]:
         """B/C at TOA kinetic energy per nucleon: ``total``, ``galactic`` and ``cocoon`` parts."""

@@ -213,13 +213,19 @@ def force_field(T_toa_GeV_n, T_grid, I_lis, A: int, Z: int, phi_GV: float):
     """Top-of-atmosphere intensity in the force-field approximation (Methods, methods-force-field; Gleeson & Axford 1968).
 
     I_TOA(T) = I_LIS(T + Phi) T (T + 2 m_p) / [(T + Phi)(T + Phi + 2 m_p)],  Phi = (Z/A) phi.
-    ``I_lis`` on ``T_grid`` is interpolated linearly in log-log.
+    ``I_lis`` on ``T_grid`` (last axis; leading axes: several spectra of the nucleus) is interpolated linearly in
+    log-log.
     """
     T = np.asarray(T_toa_GeV_n, dtype=float)
     Phi = (Z / A) * phi_GV
     Tl = T + Phi
     with np.errstate(divide="ignore"):
-        logI = np.interp(np.log(Tl), np.log(T_grid), np.log(I_lis))
+        x, xp, logs = np.log(Tl), np.log(T_grid), np.log(I_lis)
+    if logs.ndim == 1:
+        logI = np.interp(x, xp, logs)
+    else:
+        rows = logs.reshape(-1, logs.shape[-1])
+        logI = np.array([np.interp(x, xp, row) for row in rows]).reshape(logs.shape[:-1] + np.shape(x))
     m2 = 2.0 * M_PROTON_GEV
     return np.exp(logI) * T * (T + m2) / (Tl * (Tl + m2))
 
@@ -304,8 +310,9 @@ class SlabNetwork:
             for p in parents:
                 self._frag[self._index[k], self._index[p]] = self.frag[(p, k)]
         self._fractions: dict[str, dict[str, float]] = {}
+        self._is_parent = np.any(self._frag != 0.0, axis=2)
+        self._injections: dict = {}
         self._h = np.diff(self.T)
-        self._zeros = np.zeros(3 * self.T.size - 2)
         self._h_fine = np.diff(_with_midpoints(self.T))
 
     @property
@@ -370,49 +377,30 @@ class SlabNetwork:
         return Q
 
     # --- solution --------------------------------------------------------------------------
-    def _grammages(self, halo: Halo) -> np.ndarray:
-        """Galactic grammage of every nucleus, (N, nT): :func:`galactic_grammage` for all rows at once."""
+    def _injection_rows(self, abundances: dict[str, float]) -> tuple[tuple[str, ...], np.ndarray]:
+        """The injected nuclei and :meth:`injection` as rows in the network's order (N, nT); kept per abundances (a
+        fit solves the network many times with the same ones)."""
+        key = tuple(abundances.items())
+        if key not in self._injections:
+            Q = self.injection(abundances)
+            inj = np.zeros((len(self.order), self.T.size))
+            for k, q in Q.items():
+                inj[self._index[k]] = q
+            self._injections = {key: (tuple(Q), inj)}  # the last abundances only
+        return self._injections[key]
+
+    def _grammages(self, halo: Halo) -> tuple[np.ndarray, np.ndarray]:
+        """Galactic grammage of every nucleus, (N, nT), as if stable and with decay: :func:`galactic_grammage` for all
+        rows at once."""
         D = diffusion_coefficient(self._rigidity, self.beta, halo)
         u = halo.v_A * 1e5
         norm = halo.mu * 1e-3 * self.beta * C_CM_S / (2.0 * u)
-        X = norm * -np.expm1(-(u * halo.H * KPC_CM / D))
+        X_stable = norm * -np.expm1(-(u * halo.H * KPC_CM / D))
+        X = X_stable.copy()
         for k, nuc in self.nuclei.items():
             if nuc.unstable:
                 X[self._index[k]] = galactic_grammage(self.T, nuc.A, nuc.Z, halo, nuc.tau_Myr)
-        return X
-
-    def _operators(self, a, b):
-        """The upwind operators of :func:`slab_solution` for every nucleus, the fine grid's and the coarse
-        grid's side by side in one upper-bidiagonal system per nucleus: (diagonal, super-diagonal)."""
-        a_f, b_f = _with_midpoints(a), _with_midpoints(b)
-        d_f, d_c = a_f.copy(), a.copy()
-        d_f[:, :-1] += b_f[:, :-1] / self._h_fine
-        d_c[:, :-1] += b[:, :-1] / self._h
-        zero = np.zeros((a.shape[0], 1))
-        return np.hstack([d_f, d_c]), np.hstack([-b_f[:, 1:] / self._h_fine, zero, -b[:, 1:] / self._h])
-
-    def _slab(self, row: int, src: np.ndarray, a: np.ndarray, ops) -> np.ndarray:
-        """:func:`slab_solution` for nucleus ``row`` (the two rows of ``src`` share its operator), the fine
-        and the coarse grid solved by one back substitution."""
-        if ops is None:
-            return src / a[row]
-        diag, sup = ops
-        n = self.T.size
-        rhs = np.empty((2, 3 * n - 1))  # [fine grid | coarse grid]; its transpose is the Fortran array LAPACK wants
-        lo, hi = src[:, :-1], src[:, 1:]
-        rhs[:, : 2 * n - 1 : 2] = src
-        rhs[:, 2 * n - 1 :] = src
-        mid = rhs[:, 1 : 2 * n - 1 : 2]  # the midpoints of _with_midpoints, without its overhead
-        if src.min() > 0:
-            np.sqrt(np.multiply(lo, hi, out=mid), out=mid)
-        else:
-            np.multiply(np.add(lo, hi), 0.5, out=mid)
-            np.sqrt(lo * hi, out=mid, where=(lo > 0) & (hi > 0))
-        *_, x, info = _dgtsv(self._zeros, diag[row], sup[row], rhs.T, overwrite_b=1)
-        if info != 0:  # cannot happen for a > 0, b >= 0; kept as a guard against a wrong operator
-            raise FloatingPointError(f"slab solver: singular operator (LAPACK dgtsv info = {info})")
-        x = x.T
-        return 2.0 * x[:, : 2 * n - 1 : 2] - x[:, 2 * n - 1 :]
+        return X_stable, X
 
     def solve(
         self,
@@ -437,35 +425,36 @@ class SlabNetwork:
         """
         if cocoon_daughters not in ("all", "secondaries"):
             raise ValueError(f"cocoon_daughters = {cocoon_daughters!r} is not allowed: expected 'all' or 'secondaries'")
-        Q_inj = self.injection(abundances)
+        Q_inj, inj = self._injection_rows(abundances)
         N, nT = len(self.order), self.T.size
-        inj = np.zeros((N, nT))
-        for k, q in Q_inj.items():
-            inj[self._index[k]] = q
         coc = np.zeros((N, nT))  # chi_c(R_k) Q_k of each injected parent at its rigidity
         if chi0 > 0:
-            for k in Q_inj:
-                i = self._index[k]
-                coc[i] = _grammage.grammage(self._rigidity[i], grammage_model, chi0, R0, delta_c, R_cut) * inj[i]
-        X = self._grammages(halo)
+            rows = [self._index[k] for k in Q_inj]
+            coc[rows] = _grammage.grammage(self._rigidity[rows], grammage_model, chi0, R0, delta_c, R_cut) * inj[rows]
+        X_stable, X = self._grammages(halo)
         a = 1.0 / X + self._spall
-        ops = self._operators(a, self._b_ion + adiabatic_loss(self.T, halo)) if self.losses else None
-        decays: dict[int, list[int]] = {}  # daughter row -> rows of the unstable nuclei that decay into it
-        for k, n in self.nuclei.items():
+        b = self._b_ion + adiabatic_loss(self.T, halo)
+        cocoon_rows = np.array([cocoon_daughters == "all" or k not in Q_inj for k in self.order])
+        decay_into, decay_rate = np.full(N, -1), np.zeros((N, nT))
+        for k, n in self.nuclei.items():  # unstable nuclei feed their daughter: 1/X_unstable - 1/X_stable per grammage
             if n.unstable:
-                decays.setdefault(self._index[n.daughter], []).append(self._index[k])
-        I = np.zeros((N, 2, nT))
-        for i, key in enumerate(self.order):
-            src = np.zeros((2, nT))
-            src[0] = inj[i]
-            if i:
-                f = self._frag[i, :i]
-                src += np.einsum("pt,prt->rt", f, I[:i])
-                if chi0 > 0 and (cocoon_daughters == "all" or key not in Q_inj):
-                    src[1] += np.einsum("pt,pt->t", f, coc[:i])
-            I[i] = self._slab(i, src, a, ops)
-            for u in decays.get(i, ()):  # unstable parents feed it: decay rate per grammage 1/X_unstable - 1/X_stable
-                nuc = self.nuclei[self.order[u]]
-                feed = I[u] * (1.0 / X[u] - 1.0 / galactic_grammage(self.T, nuc.A, nuc.Z, halo))
-                I[i] = I[i] + self._slab(i, feed, a, ops)
+                u = self._index[k]
+                decay_into[u] = self._index[n.daughter]
+                decay_rate[u] = 1.0 / X[u] - 1.0 / X_stable[u]
+        from cocoonlib.transport.network_sweep import sweep  # numba: imported by the chapters that solve a network
+
+        I = sweep(
+            inj,
+            coc,
+            cocoon_rows,
+            self._frag,
+            self._is_parent,
+            a,
+            b,
+            self._h,
+            self._h_fine,
+            self.losses,
+            decay_into,
+            decay_rate,
+        )
         return {k: I[i] for i, k in enumerate(self.order)}

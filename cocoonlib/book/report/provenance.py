@@ -25,6 +25,7 @@ KEY_PACKAGES = (
     "astropy",
     "aafragpy",
     "iminuit",
+    "numba",
     "pooch",
     "papermill",
     "jupyter-book",
