@@ -91,7 +91,7 @@ def source_digest(*files: str | Path) -> str:
 
 
 #: the libraries whose numbers the book's cached results depend on (their versions key those caches)
-LIBRARIES = ("numpy", "scipy", "pandas", "astropy", "aafragpy", "iminuit", "particle", "naima")
+LIBRARIES = ("numpy", "scipy", "pandas", "astropy", "aafragpy", "iminuit", "particle", "naima", "numba")
 
 
 def code_and_data() -> list:

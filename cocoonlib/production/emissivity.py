@@ -114,6 +114,7 @@ class Production:
         self._check()
         # projectile grid: total energy of the proton / nucleon (Kelner) or of the projectile (AAfrag)
         self.Ep, self.dln = _log_grid(kelner.E_THRESHOLD_GEV * 1.0001, self.E_PROJ_MAX_GEV, self.per_decade)
+        self._grid_values: dict = {}
         self._build()
 
     # --- what a model provides ----------------------------------------------------------------
@@ -153,11 +154,25 @@ class Production:
     def _projectile_weights(self, spectrum: InjectionSpectrum, chi: Callable, superpose: bool):
         """Q^E chi on the projectile grid [GeV^-1 g cm^-2]; for ``superpose``, per nucleon of energy E_N:
         A^2 Q_He^E(A E_N) chi(R_He(A E_N)) (A nucleons, Jacobian A)."""
+        Q, R = self._on_grid(spectrum, superpose)
         if superpose:
             A = spectrum.species.A
-            E_nuc = A * self.Ep
-            return A * A * spectrum.per_energy(E_nuc) * chi(spectrum.rigidity_GV(E_nuc))
-        return spectrum.per_energy(self.Ep) * chi(spectrum.rigidity_GV(self.Ep))
+            return A * A * Q * chi(R)
+        return Q * chi(R)
+
+    def _on_grid(self, spectrum, superpose: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(Q^E, rigidity [GV]) of ``spectrum`` on the projectile grid (at A E_N for ``superpose``), kept per spectrum
+        (frozen dataclasses, compared by value): a fit asks for the emissivity of the same spectra at many R0."""
+        key = (spectrum, superpose)
+        if key not in self._grid_values:
+            if len(self._grid_values) > 64:
+                self._grid_values.clear()
+            E = spectrum.species.A * self.Ep if superpose else self.Ep
+            values = (np.asarray(spectrum.per_energy(E), dtype=float), np.asarray(spectrum.rigidity_GV(E), dtype=float))
+            for v in values:
+                v.setflags(write=False)
+            self._grid_values[key] = values
+        return self._grid_values[key]
 
     # --- the interface ------------------------------------------------------------------------------
     def emissivity(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, np.ndarray]:
@@ -248,8 +263,11 @@ class KelnerProduction(Production):
         """Protons, and He as A nucleons, on hydrogen."""
         n_p = self._columns()["p"]
         for ch, sp, superpose in (("p-p", "H", False), ("He-p", "He", True)):
-            E_nuc = spectra[sp].species.A * self.Ep if superpose else self.Ep
-            yield ch, self._projectile_weights(spectra[sp], chi, superpose) * n_p, spectra[sp].rigidity_GV(E_nuc)
+            yield (
+                ch,
+                self._projectile_weights(spectra[sp], chi, superpose) * n_p,
+                self._on_grid(spectra[sp], superpose)[1],
+            )
 
     def _apply(self, channel, w):
         return self.from_projectile_weights(w)
@@ -314,7 +332,7 @@ class AAfragProduction(Production):
         for ch in self.channels:
             proj, target = ch.split("-")
             spectrum = spectra["H" if proj == "p" else "He"]
-            yield ch, self._projectile_weights(spectrum, chi, False) * col[target], spectrum.rigidity_GV(self.Ep)
+            yield ch, self._projectile_weights(spectrum, chi, False) * col[target], self._on_grid(spectrum, False)[1]
 
     def _apply(self, channel, w):
         return self._M[channel] @ w

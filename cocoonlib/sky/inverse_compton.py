@@ -143,6 +143,17 @@ def ic_intensity(emissivities, field: ICField, window: SkyWindow, absorption_len
     """I(E) [GeV^-1 cm^-2 s^-1 sr^-1] of the window: ``emissivities`` (components x E, [GeV^-1 s^-1 cm^-3] at the
     Sun, in the order of ``field.follows_stars``) times the line-of-sight integral of each component's density,
     absorbed with ``absorption_length_kpc`` (one per energy), summed (module docstring)."""
-    L = np.asarray(line_of_sight_integral(field, window, grid_scale, absorption_length_kpc))  # (E, components)
+    lam = tuple(np.asarray(absorption_length_kpc, dtype=float).ravel().tolist())
+    L = _line_of_sight_columns(field, window, grid_scale, lam)  # (E, components)
     q = np.asarray(emissivities)
     return np.sum(q.T * L, axis=1) * KPC_CM / (4.0 * np.pi * window.solid_angle_sr)
+
+
+@lru_cache(maxsize=256)
+def _line_of_sight_columns(field: ICField, window: SkyWindow, grid_scale: int, lam_kpc: tuple) -> np.ndarray:
+    """:func:`cocoonlib.core.geometry.line_of_sight_integral` of ``field`` in ``window``, kept for the session by its
+    inputs (frozen dataclasses and the absorption lengths): a chapter builds its sky several times (seas, gas
+    models, the sea's normalisation) with the same inverse Compton field."""
+    L = np.asarray(line_of_sight_integral(field, window, grid_scale, np.array(lam_kpc)))
+    L.setflags(write=False)
+    return L
