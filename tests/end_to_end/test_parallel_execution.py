@@ -91,3 +91,56 @@ def test_the_kernels_of_nbval_and_of_the_command_talk_over_ipc(tmp_path):
     km = kernel_manager_with_env({})(kernel_name="python3")
     assert km.transport == "ipc" and Path(km.connection_file).stem in km.ip
     assert kernel_manager_with_env({})(kernel_name="python3").connection_file != km.connection_file
+
+
+def test_a_kernel_serves_several_notebooks_each_as_if_in_a_new_kernel(executor, tmp_path):
+    """One kernel executes three notebooks in a row: the second does not see the first's names, gets matplotlib's
+    settings back, runs in its own folder and numbers its cells from 1; a failure restarts the kernel."""
+    (tmp_path / "sub").mkdir()
+    first = _notebook(
+        tmp_path / "a.ipynb",
+        "import os, matplotlib as mpl\nleft_over = 1\nmpl.rcParams['lines.linewidth'] = 9\nprint(os.getpid())",
+    )
+    second = _notebook(
+        tmp_path / "sub" / "b.ipynb",
+        "import os, matplotlib as mpl\nprint(os.getpid(), 'left_over' in dir(), mpl.rcParams['lines.linewidth'], os.getcwd())",
+    )
+    bad = _notebook(tmp_path / "c.ipynb", "import os\nprint(os.getpid())\nraise ValueError('broken on purpose')")
+    after = _notebook(tmp_path / "d.ipynb", "import os\nprint(os.getpid())")
+    results = asyncio.run(executor.execute_all([first, second, bad, after], workers=1, timeout=60))
+    pids = [r[1].cells[0].outputs[0]["text"].split()[0] for r in results]
+    assert pids[0] == pids[1] == pids[2] != pids[3]  # one kernel, then a new one after the failure
+    _, leaked, width, cwd = results[1][1].cells[0].outputs[0]["text"].split()
+    assert (leaked, cwd) == ("False", str(tmp_path / "sub")) and float(width) != 9
+    assert [r[1].cells[0].execution_count for r in results if r[3] is None] == [1, 1, 1]
+    assert all(len(r[1].cells) == 1 for r in results)  # the fresh start's cell is not stored
+
+
+def _printed(nb) -> list:
+    """Every text a notebook printed or displayed, without what differs between any two runs (object addresses,
+    the random ids of pandas' tables, the glued run time of a chapter)."""
+    import re
+
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name", "").endswith("_runtime"):
+                continue
+            texts = [o["text"]] if o.get("output_type") == "stream" else list(o.get("data", {}).values())
+            for t in texts:
+                if isinstance(t, str) and not t.startswith("iVBOR"):  # not a PNG
+                    out.append(re.sub(r"T_[0-9a-f]{5}", "T_id", re.sub(r" at 0x[0-9a-f]+", "", t)))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("mirror")
+def test_chapters_sharing_a_kernel_print_what_they_print_each_in_its_own(executor):
+    """Chapters 2 and 6 in one kernel (the second finds the first's modules and caches) print and display exactly
+    what each prints in a kernel of its own."""
+    chapters = [paths.NOTEBOOKS / "02_bc_fit.ipynb", paths.NOTEBOOKS / "06_appendix_delta.ipynb"]
+    shared = asyncio.run(executor.execute_all(chapters, workers=1, timeout=900))
+    alone = [asyncio.run(executor.execute_all([c], workers=1, timeout=900))[0] for c in chapters]
+    for s, a in zip(shared, alone):
+        assert s[3] is None and a[3] is None
+        assert _printed(s[1]) == _printed(a[1]) and len(_printed(s[1])) > 10, s[0].name
