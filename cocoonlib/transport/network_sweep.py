@@ -32,48 +32,50 @@ def _log_midpoint(lo: float, hi: float) -> float:
 
 
 @njit(cache=True)
-def _with_midpoints(x):
-    """x on the grid -> x on the grid with every interval halved (``slab._with_midpoints`` of one row)."""
-    n = x.size
-    out = np.empty(2 * n - 1)
-    for k in range(n):
-        out[2 * k] = x[k]
-    for k in range(n - 1):
-        out[2 * k + 1] = _log_midpoint(x[k], x[k + 1])
-    return out
-
-
-@njit(cache=True)
-def _back_substitution(x, a, b, h):
-    """Solve the upwind step of ``slab._upwind`` in place: (a_k + b_k/h_k) I_k - (b_{k+1}/h_k) I_{k+1} = x_k for
-    k below the top, a I = x at the top (no inflow), for the two rows of ``x``, from the top energy down."""
-    n = a.size
-    x[:, n - 1] /= a[n - 1]
-    for k in range(n - 2, -1, -1):
-        d, up = a[k] + b[k] / h[k], b[k + 1] / h[k]
+def _upwind(x, a, b, h, fine):
+    """Solve the upwind step of ``slab._upwind`` in place for the two rows of ``x``, from the top energy down:
+    (a_k + b_k/h_k) I_k - (b_{k+1}/h_k) I_{k+1} = x_k below the top, a I = x at the top (no inflow). With ``fine``,
+    on the grid with every interval halved: ``a`` and ``b`` (on the grid) taken at the log-midpoints, ``h`` that
+    grid's spacing."""
+    m = x.shape[1]
+    for k in range(m - 1, -1, -1):
+        if fine:
+            j = k // 2
+            a_k = a[j] if k % 2 == 0 else _log_midpoint(a[j], a[j + 1])
+            b_k = b[j] if k % 2 == 0 else _log_midpoint(b[j], b[j + 1])
+        else:
+            a_k, b_k = a[k], b[k]
+        if k == m - 1:
+            x[0, k] /= a_k
+            x[1, k] /= a_k
+            b_up = b_k
+            continue
+        d, up = a_k + b_k / h[k], b_up / h[k]
         x[0, k] = (x[0, k] + up * x[0, k + 1]) / d
         x[1, k] = (x[1, k] + up * x[1, k + 1]) / d
+        b_up = b_k
 
 
 @njit(cache=True)
 def _slab(src, a, b, h, h_fine):
     """``slab.slab_solution`` for one nucleus and the two rows of ``src`` (2, nT): the upwind step on the grid (spacing
-    ``h``) and on the grid with every interval halved (``h_fine``; source, a and b at the log-midpoints), combined
-    by Richardson extrapolation, 2 I(h/2) - I(h)."""
+    ``h``) and on the grid with every interval halved (``h_fine``; the source at the log-midpoints too), combined by
+    Richardson extrapolation, 2 I(h/2) - I(h)."""
     n = a.size
     fine = np.empty((2, 2 * n - 1))
-    fine[0], fine[1] = _with_midpoints(src[0]), _with_midpoints(src[1])
-    coarse = src.copy()
-    _back_substitution(fine, _with_midpoints(a), _with_midpoints(b), h_fine)
-    _back_substitution(coarse, a, b, h)
-    return 2.0 * fine[:, ::2] - coarse
-
-
-@njit(cache=True)
-def _solve_nucleus(i, src, a, b, h, h_fine, losses):
-    if losses:
-        return _slab(src, a[i], b[i], h, h_fine)
-    return src / a[i]
+    coarse = np.empty((2, n))
+    for r in range(2):
+        for k in range(n):
+            fine[r, 2 * k] = coarse[r, k] = src[r, k]
+        for k in range(n - 1):
+            fine[r, 2 * k + 1] = _log_midpoint(src[r, k], src[r, k + 1])
+    _upwind(fine, a, b, h_fine, True)
+    _upwind(coarse, a, b, h, False)
+    out = np.empty((2, n))
+    for r in range(2):
+        for k in range(n):
+            out[r, k] = 2.0 * fine[r, 2 * k] - coarse[r, k]
+    return out
 
 
 @njit(cache=True)
@@ -104,12 +106,21 @@ def sweep(inj, coc, cocoon_rows, frag, parents, a, b, h, h_fine, losses, decay_i
         for t in range(n):
             src[0, t] = inj[i, t] + made[0, t]
             src[1, t] = made[1, t] + made[2, t] if cocoon_rows[i] else made[1, t]
-        I[i] = _solve_nucleus(i, src, a, b, h, h_fine, losses)
-        for u in range(i):
-            if decay_into[u] == i:
-                feed = np.empty((2, n))
+        for u in range(-1, i):  # -1: the nucleus's own source; u >= 0: the decay of an unstable parent u into it
+            if u >= 0:
+                if decay_into[u] != i:
+                    continue
                 for r in range(2):
                     for t in range(n):
-                        feed[r, t] = I[u, r, t] * decay_rate[u, t]
-                I[i] += _solve_nucleus(i, feed, a, b, h, h_fine, losses)
+                        src[r, t] = I[u, r, t] * decay_rate[u, t]
+            if losses:
+                solved = _slab(src, a[i], b[i], h, h_fine)
+            else:
+                solved = np.empty((2, n))
+                for r in range(2):
+                    for t in range(n):
+                        solved[r, t] = src[r, t] / a[i, t]
+            for r in range(2):
+                for t in range(n):
+                    I[i, r, t] = solved[r, t] if u < 0 else I[i, r, t] + solved[r, t]
     return I
