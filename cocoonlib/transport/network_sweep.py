@@ -1,6 +1,6 @@
 """The nuclear network solved from the heaviest nucleus down, compiled with numba.
 
-:meth:`cocoonlib.transport.slab.SlabNetwork.solve` prepares the operators; this module does the sweep, the part that
+:meth:`cocoonlib.transport.slab.SlabNetwork.solve` prepares the coefficients; this module does the sweep, the part that
 cannot be vectorised: each nucleus needs the intensities of its parents at the same energies, so the nuclei are solved
 one after the other. For each it builds the source (injection, fragmentation of the nuclei already solved, the
 cocoon term), solves the upwind equation of :func:`cocoonlib.transport.slab.slab_solution` on the grid and on the
