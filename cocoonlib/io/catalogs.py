@@ -25,10 +25,22 @@ DETECTORS = ("KM2A", "WCDA")
 
 @lru_cache(maxsize=1)
 def _components() -> pd.DataFrame:
+    """The catalog's components as a table, kept in the array cache under the file's bytes, this module's code and
+    astropy's version (reading the FITS table and converting to Galactic coordinates imports most of astropy)."""
+    from importlib import metadata
+
+    from cocoonlib.io.array_cache import cached_array, source_digest
+
+    path = fetch(LHAASO_CATALOG)
+    key = (source_digest(path, __file__), metadata.version("astropy"))
+    return pd.DataFrame.from_records(cached_array("lhaaso_catalog", key, lambda: _read_components(path)))
+
+
+def _read_components(path) -> np.ndarray:
     from astropy.coordinates import SkyCoord
     from astropy.io import fits
 
-    with fits.open(fetch(LHAASO_CATALOG)) as hdul:
+    with fits.open(path) as hdul:
         t = hdul[1].data
         rows = []
         for suffix in ("", "_b"):
@@ -49,7 +61,9 @@ def _components() -> pd.DataFrame:
     out = pd.concat(rows, ignore_index=True)
     gal = SkyCoord(ra=out.ra_deg.to_numpy(), dec=out.dec_deg.to_numpy(), unit="deg", frame="fk5").galactic
     out["l_deg"], out["b_deg"] = gal.l.deg, gal.b.deg
-    return out
+    columns = {c: out[c].to_numpy() for c in out.columns}
+    dtype = [(c, v.astype(str).dtype if v.dtype == object else v.dtype) for c, v in columns.items()]
+    return np.rec.fromarrays([v.astype(d) for (_, d), v in zip(dtype, columns.values())], dtype=dtype)
 
 
 def load_lhaaso_catalog(detector: str | None = None) -> pd.DataFrame:

@@ -149,11 +149,17 @@ def ic_intensity(emissivities, field: ICField, window: SkyWindow, absorption_len
     return np.sum(q.T * L, axis=1) * KPC_CM / (4.0 * np.pi * window.solid_angle_sr)
 
 
-@lru_cache(maxsize=256)
 def _line_of_sight_columns(field: ICField, window: SkyWindow, grid_scale: int, lam_kpc: tuple) -> np.ndarray:
-    """:func:`cocoonlib.core.geometry.line_of_sight_integral` of ``field`` in ``window``, kept for the session by its
-    inputs (frozen dataclasses and the absorption lengths): a chapter builds its sky several times (seas, gas
-    models, the sea's normalisation) with the same inverse Compton field."""
-    L = np.asarray(line_of_sight_integral(field, window, grid_scale, np.array(lam_kpc)))
-    L.setflags(write=False)
-    return L
+    """:func:`cocoonlib.core.geometry.line_of_sight_integral` of ``field`` in ``window``, kept in the array cache under
+    the field's and the window's parameters (their reprs), the grid, the absorption lengths and the code of the
+    modules the integral runs through: every chapter that builds a sky needs the same columns."""
+    from cocoonlib.core import geometry, numerics, units
+    from cocoonlib.source import cocoon_disk
+
+    code = source_digest(geometry.__file__, numerics.__file__, units.__file__, cocoon_disk.__file__, __file__)
+    lam = np.array(lam_kpc)
+    return cached_array(
+        "ic_line_of_sight",
+        (repr(field), repr(window), int(grid_scale), lam, code),
+        lambda: np.asarray(line_of_sight_integral(field, window, grid_scale, lam)),
+    )
