@@ -381,7 +381,11 @@ class SlabNetwork:
         """The injected nuclei and :meth:`injection` as rows in the network's order (N, nT); kept per abundances (a
         fit solves the network many times with the same ones)."""
         key = tuple(abundances.items())
-        if key not in self._injections:
+        try:
+            hash(key)
+        except TypeError:  # an unhashable value: not kept, and injection() says what is wrong with it
+            key = None
+        if key is None or key not in self._injections:
             Q = self.injection(abundances)
             inj = np.zeros((len(self.order), self.T.size))
             for k, q in Q.items():

@@ -245,6 +245,9 @@ def test_cocoon_term_on_every_daughter_or_on_secondaries_only(model):
     assert np.all(sec["11B"][1] > 0.5 * all_["11B"][1])
     with pytest.raises(ValueError, match="cocoon_daughters = 'some'"):
         model.network.solve(HALO, {"C": 1.0}, 0.4, cocoon_daughters="some")
+    for bad in ([1.0], -1.0, "1"):  # checked on every solve, also after a good one was kept
+        with pytest.raises(ValueError, match="source abundance C = .* is not allowed"):
+            model.network.solve(HALO, {"C": bad}, 0.4)
 
 
 # --- ghosts and decays ----------------------------------------------------------------------------------------
