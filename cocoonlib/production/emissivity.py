@@ -162,17 +162,20 @@ class Production:
 
     def _on_grid(self, spectrum, superpose: bool) -> tuple[np.ndarray, np.ndarray]:
         """(Q^E, rigidity [GV]) of ``spectrum`` on the projectile grid (at A E_N for ``superpose``), kept per spectrum
-        (frozen dataclasses, compared by value): a fit asks for the emissivity of the same spectra at many R0."""
-        key = (spectrum, superpose)
-        if key not in self._grid_values:
-            if len(self._grid_values) > 64:
-                self._grid_values.clear()
-            E = spectrum.species.A * self.Ep if superpose else self.Ep
-            values = (np.asarray(spectrum.per_energy(E), dtype=float), np.asarray(spectrum.rigidity_GV(E), dtype=float))
+        when it is a frozen dataclass (compared by value; any other object is computed each time): a fit asks for the
+        emissivity of the same spectra at many R0."""
+        key = (spectrum, superpose) if _frozen(spectrum) else None
+        if key is not None and key in self._grid_values:
+            return self._grid_values[key]
+        E = spectrum.species.A * self.Ep if superpose else self.Ep
+        values = (np.asarray(spectrum.per_energy(E), dtype=float), np.asarray(spectrum.rigidity_GV(E), dtype=float))
+        if key is not None:
             for v in values:
                 v.setflags(write=False)
+            if len(self._grid_values) > 64:
+                self._grid_values.clear()
             self._grid_values[key] = values
-        return self._grid_values[key]
+        return values
 
     # --- the interface ------------------------------------------------------------------------------
     def emissivity(self, spectra: Mapping[str, InjectionSpectrum], chi: Callable) -> dict[str, np.ndarray]:
@@ -220,6 +223,18 @@ class Production:
         for ch, w, R in self._channel_weights(spectra, _unit_column):
             out["weights"][ch], out["rigidity_GV"][ch], out["matrix"][ch] = w, R, matrices[ch]
         return out
+
+
+def _frozen(obj) -> bool:
+    """Whether ``obj`` is an instance of a frozen, hashable dataclass (its value cannot change)."""
+    params = getattr(type(obj), "__dataclass_params__", None)
+    if params is None or not params.frozen:
+        return False
+    try:
+        hash(obj)
+    except TypeError:
+        return False
+    return True
 
 
 def _unit_column(R):

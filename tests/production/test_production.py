@@ -224,3 +224,29 @@ def test_grammage_operator_rebuilds_the_emissivity(model, secondary, ism):
             Q = Q + q
         np.testing.assert_allclose(Q, prod.emissivity(SPECTRA, g)["total"], rtol=1e-12, atol=0.0)
     assert (op["delta"] is None) == (model == "aafrag" or secondary != "gamma")
+
+
+class _MutableSpectrum:
+    """A spectrum that is not a frozen dataclass (it could change between calls): never kept by a production."""
+
+    def __init__(self, spectrum):
+        self.spectrum = spectrum
+
+    def __getattr__(self, name):
+        return getattr(self.spectrum, name)
+
+
+@pytest.mark.parametrize("model", ["kelner", "aafrag"])
+def test_a_production_keeps_the_spectra_on_its_grid_and_gives_the_same_emissivities(model):
+    """Emissivities at several R0 from one production (the spectra on its projectile grid kept after the first) equal
+    those of a new production each time, exactly; a spectrum that is not a frozen dataclass is not kept."""
+    E = np.geomspace(200.0, 1e5, 7)
+    kept = Production("gamma", model, E)
+    for R0 in (5.0, 20.0, 300.0):
+        g = lambda R, R0=R0: grammage(R, "exponential", 0.4, R0)  # noqa: E731
+        fresh = Production("gamma", model, E).emissivity(SPECTRA, g)["total"]
+        assert np.array_equal(kept.emissivity(SPECTRA, g)["total"], fresh)
+    n_kept = len(kept._grid_values)
+    mutable = {k: _MutableSpectrum(s) for k, s in SPECTRA.items()}
+    assert np.array_equal(kept.emissivity(mutable, chi)["total"], kept.emissivity(SPECTRA, chi)["total"])
+    assert n_kept > 0 and len(kept._grid_values) == n_kept
