@@ -5,7 +5,9 @@
 
 The notebooks run in ``notebooks/`` with the default parameters (chapter 2 first, so that a chapter
 reading its saved fit finds it); execution timestamps are dropped, so that a re-execution that changes
-no number changes no byte of the committed outputs. Set ``COCOON_DATA_MIRROR`` first when offline.
+no number changes no byte of the committed outputs, and so are the figures (:func:`without_figures`): the book
+draws them when it is built, nbval compares text, and a chapter with its PNGs would weigh megabytes in git. Set
+``COCOON_DATA_MIRROR`` first when offline.
 """
 
 from __future__ import annotations
@@ -36,8 +38,23 @@ def run(path: Path) -> float:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata.pop("widgets", None)
-    nbformat.write(nb, path)
+    nbformat.write(without_figures(nb), path)
     return seconds
+
+
+#: output types that are pictures, shown or glued (``application/papermill.record/image/png``); the committed
+#: notebooks keep the text beside them
+FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")
+
+
+def without_figures(nb):
+    """``nb`` with the pictures removed from every output (their text representation, e.g. ``<Figure ...>``, kept)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for kind in [k for k in data if k.endswith(FIGURE_TYPES)]:
+                del data[kind]
+    return nb
 
 
 def main(names: list[str]) -> None:

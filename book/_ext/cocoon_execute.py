@@ -58,12 +58,11 @@ _ip.run_line_magic("reset", "-f")
 """
 
 
-async def _execute_one(path: Path, km, *, timeout: int, cwd: Path | None):
-    """Execute one notebook in the kernel of ``km`` (started if it is not), after :data:`FRESH_START`; returns
-    (path, executed notebook, seconds, error or None)."""
+async def _execute_one(path: Path, nb, km, *, timeout: int, cwd: Path | None):
+    """Execute the notebook ``nb`` (read from ``path``) in the kernel of ``km`` (started if it is not), after
+    :data:`FRESH_START`; returns (path, executed notebook, seconds, error or None)."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
     folder = str(cwd or path.parent)
     nb.cells.insert(0, nbformat.v4.new_code_cell(FRESH_START.format(cwd=folder)))
     client = NotebookClient(
@@ -89,8 +88,10 @@ async def _execute_one(path: Path, km, *, timeout: int, cwd: Path | None):
     return path, nb, time.perf_counter() - start, error
 
 
-def _kernel_name(path: Path) -> str:
-    return nbformat.read(path, as_version=4).metadata.get("kernelspec", {}).get("name", "python3")
+async def _shut_down(km) -> None:
+    """Stop ``km``'s kernel if it runs (a kernel manager passed to nbclient is the caller's to stop)."""
+    if km is not None and km.has_kernel and await km.is_alive():
+        await km.shutdown_kernel()
 
 
 async def _worker(queue: list[Path], results: dict, *, timeout: int, cwd: Path | None) -> None:
@@ -100,19 +101,17 @@ async def _worker(queue: list[Path], results: dict, *, timeout: int, cwd: Path |
     try:
         while queue:
             path = queue.pop(0)
-            kernel = _kernel_name(path)
+            nb = nbformat.read(path, as_version=4)
+            kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
             if km is None or km.kernel_name != kernel:
-                if km is not None and await km.is_alive():
-                    await km.shutdown_kernel()
+                await _shut_down(km)
                 km = AsyncIPCKernelManager(kernel_name=kernel)
-            results[path] = await _execute_one(path, km, timeout=timeout, cwd=cwd)
+            results[path] = await _execute_one(path, nb, km, timeout=timeout, cwd=cwd)
             if results[path][3] is not None or not await km.is_alive():
-                if await km.is_alive():
-                    await km.shutdown_kernel()
+                await _shut_down(km)
                 km = None
-    finally:  # a kernel manager passed to nbclient is the caller's to shut down (nbclient only stops its own)
-        if km is not None and km.has_kernel and await km.is_alive():
-            await km.shutdown_kernel()
+    finally:
+        await _shut_down(km)
 
 
 async def execute_all(paths: list[Path], *, workers: int, timeout: int, in_temp: bool = False) -> list[tuple]:

@@ -98,6 +98,7 @@ def abundance_data(
         raise ValueError(f"elements = {elements!r}: the ratios are taken to oxygen, which must be one of them")
     O = read_kiss(ELEMENT_FLUX_TABLES["O"])
     err = kiss_total_error
+    O_rel_err = err(O) / O.y
     rows = []
     for el in elements:
         if el == "O":
@@ -119,7 +120,7 @@ def abundance_data(
                     "element": el,
                     "R_GV": O.x,
                     "value": ratio,
-                    "sigma": ratio * np.hypot(Xerr, err(O) / O.y),
+                    "sigma": ratio * np.hypot(Xerr, O_rel_err),
                 }
             )
         )

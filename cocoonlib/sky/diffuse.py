@@ -31,6 +31,7 @@ from cocoonlib.core.units import KPC_CM, PER_YR_KPC2_TO_PER_S_CM2
 from cocoonlib.io import paths
 from cocoonlib.io.array_cache import cached_array, source_digest
 from cocoonlib.sky.gas import GAS_MODELS, GasModel
+from cocoonlib.sky.inverse_compton import ICField
 from cocoonlib.source.cocoon_disk import CocoonDisk
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "sea_columns_by_species",
     "effective_column_cm2",
     "effective_J",
+    "line_of_sight_columns",
     "dge_intensity",
     "dge_intensity_resolved",
     "cocoon_intensity",
@@ -251,15 +253,17 @@ def sea_from_name(name: str, disk: CocoonDisk | None = None, transport: Transpor
 
 def effective_column_cm2(field: SunCentredRays, window: SkyWindow, absorption_length_kpc, grid_scale: int = 1):
     """Mean over the window of Int ds n_H g exp(-s/lambda) [cm^-2], one value per absorption length."""
-    return _line_of_sight(field, window, grid_scale, absorption_length_kpc) * KPC_CM / window.solid_angle_sr
+    return line_of_sight_columns(field, window, grid_scale, absorption_length_kpc) * KPC_CM / window.solid_angle_sr
 
 
 def effective_J(disk: CocoonDisk, window: SkyWindow, absorption_length_kpc, grid_scale: int = 1):
     """J with each cocoon weighted by the survival probability of its photons [yr^-1 kpc^-2], per length."""
-    return _line_of_sight(disk, window, grid_scale, absorption_length_kpc)
+    return line_of_sight_columns(disk, window, grid_scale, absorption_length_kpc)
 
 
-def _line_of_sight(field, window, grid_scale, absorption_length_kpc):
+def line_of_sight_columns(field, window, grid_scale, absorption_length_kpc):
+    """:func:`~cocoonlib.core.geometry.line_of_sight_integral` of ``field`` in ``window``, from the array cache for the
+    book's own fields (:func:`_cached_line_of_sight`: cocoon disks, gas models, the inverse Compton field)."""
     if type(field) is CRWeightedGas:  # basis functions: cached only as columns at the nodes (sea_columns_by_species)
         return line_of_sight_integral(field, window, grid_scale, absorption_length_kpc)
     return _cached_line_of_sight(field, window, grid_scale, absorption_length_kpc)
@@ -288,7 +292,7 @@ def _cacheable(field) -> bool:
         return type(field.gas) in gas_classes and (
             type(sea) in (UniformSea, TransportSea) or (type(sea) is SourceProfileSea and type(sea.disk) is CocoonDisk)
         )
-    return type(field) is CocoonDisk or type(field) in gas_classes
+    return type(field) in (CocoonDisk, ICField) or type(field) in gas_classes
 
 
 @lru_cache(maxsize=1)
@@ -297,7 +301,7 @@ def _los_code_and_tables() -> str:
     table under ``data/``."""
     from cocoonlib.core import geometry, kinematics, numerics, units
     from cocoonlib.production import kelner
-    from cocoonlib.sky import gas
+    from cocoonlib.sky import gas, inverse_compton
     from cocoonlib.source import cocoon_disk, injection
     from cocoonlib.transport import nuclear, slab, transport2d
 
@@ -310,6 +314,7 @@ def _los_code_and_tables() -> str:
             units,
             kelner,
             gas,
+            inverse_compton,
             cocoon_disk,
             injection,
             nuclear,

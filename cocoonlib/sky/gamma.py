@@ -387,7 +387,10 @@ def build_sky(
     lines = _lines_of_sight(disk, tuple(gas_models), windows, lam, R_sun_kpc, grid_scale)
     if ic is not None and secondary == "gamma":
         lines["ic_I"] = {
-            w: inverse_compton.ic_intensity(ic.emissivities, ic.field, v, lam, grid_scale) for w, v in windows.items()
+            w: inverse_compton.ic_intensity(
+                ic.emissivities, diffuse.line_of_sight_columns(ic.field, v, grid_scale, lam), v
+            )
+            for w, v in windows.items()
         }
     return GammaSky(
         E=E,

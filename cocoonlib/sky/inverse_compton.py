@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from cocoonlib.core.geometry import SkyWindow, SunCentredRays, line_of_sight_integral
+from cocoonlib.core.geometry import SkyWindow, SunCentredRays
 from cocoonlib.core.units import KPC_CM
 from cocoonlib.io.array_cache import cached_array, source_digest
 from cocoonlib.io.data import read_transcribed
@@ -139,27 +139,10 @@ class ICField(SunCentredRays):
         return self.disk.R_disk, 30.0 * self.electron_height_kpc
 
 
-def ic_intensity(emissivities, field: ICField, window: SkyWindow, absorption_length_kpc, grid_scale: int = 1):
+def ic_intensity(emissivities, columns, window: SkyWindow):
     """I(E) [GeV^-1 cm^-2 s^-1 sr^-1] of the window: ``emissivities`` (components x E, [GeV^-1 s^-1 cm^-3] at the
-    Sun, in the order of ``field.follows_stars``) times the line-of-sight integral of each component's density,
-    absorbed with ``absorption_length_kpc`` (one per energy), summed (module docstring)."""
-    lam = tuple(np.asarray(absorption_length_kpc, dtype=float).ravel().tolist())
-    L = _line_of_sight_columns(field, window, grid_scale, lam)  # (E, components)
+    Sun, in the order of ``ICField.follows_stars``) times ``columns``, the line-of-sight integral of each component's
+    density absorbed at each energy (E x components: :func:`cocoonlib.sky.diffuse.line_of_sight_columns` of the
+    :class:`ICField`), summed (module docstring)."""
     q = np.asarray(emissivities)
-    return np.sum(q.T * L, axis=1) * KPC_CM / (4.0 * np.pi * window.solid_angle_sr)
-
-
-def _line_of_sight_columns(field: ICField, window: SkyWindow, grid_scale: int, lam_kpc: tuple) -> np.ndarray:
-    """:func:`cocoonlib.core.geometry.line_of_sight_integral` of ``field`` in ``window``, kept in the array cache under
-    the field's and the window's parameters (their reprs), the grid, the absorption lengths and the code of the
-    modules the integral runs through: every chapter that builds a sky needs the same columns."""
-    from cocoonlib.core import geometry, numerics, units
-    from cocoonlib.source import cocoon_disk
-
-    code = source_digest(geometry.__file__, numerics.__file__, units.__file__, cocoon_disk.__file__, __file__)
-    lam = np.array(lam_kpc)
-    return cached_array(
-        "ic_line_of_sight",
-        (repr(field), repr(window), int(grid_scale), lam, code),
-        lambda: np.asarray(line_of_sight_integral(field, window, grid_scale, lam)),
-    )
+    return np.sum(q.T * np.asarray(columns), axis=1) * KPC_CM / (4.0 * np.pi * window.solid_angle_sr)

@@ -520,38 +520,43 @@ class JointLikelihood:
         if "bc" in self.use:
             out["B/C"] = pulls.chi2(self.bc_prediction(v)["total"], self.bc_y, self.bc_s)
         if self.regions:
-            pred = self.gamma_prediction(v)
-            prior = 0.0
-            for r, t in self.regions.items():
-                pulls2 = pulls.pull(pred[r]["total"], self._y[r], self._lo[r], self._hi[r]) ** 2
+            pulls2 = self._region_pulls2(v)
+            for t, region in zip(self.regions.values(), self._stacked["slices"]):
                 for name, sl in t.slices().items():
-                    out[name] = float(pulls2[sl].sum())
-                prior += ((v[f"norm_{r}"] - self.prior_centres[r]) / t.prior_width) ** 2
-            out["priors"] = float(prior)
+                    out[name] = float(pulls2[region][sl].sum())
+            out["priors"] = float(sum(self._prior_terms(v)))
         return out
 
     def chi2(self, values: Mapping[str, float]) -> float:
         return float(sum(self.chi2_terms(values).values()))
 
     def fcn(self, *par) -> float:
-        """chi^2 of the parameters in the order of :attr:`names` (for Minuit): :meth:`chi2`, with the regions'
-        observables in one array (the same sums, region by region)."""
+        """chi^2 of the parameters in the order of :attr:`names` (for Minuit): the sum of :meth:`chi2_terms`, the
+        same sums region by region without the dictionary."""
         v = dict(zip(self._names, par))
         total = 0.0
         if "bc" in self.use:
             total += pulls.chi2(self.bc_prediction(v)["total"], self.bc_y, self.bc_s)
         if self.regions:
-            R0, dc = 10.0 ** v["log10_R0_TV"], self._delta_c(v)
-            norms = [v[f"norm_{r}"] for r in self.regions]
-            st = self._stacked
-            model = np.repeat(norms, st["n"]) * (st["lo"] + v["knee"] * st["hi_minus_lo"]) + v[
-                "chi0"
-            ] * self._cocoon_stacked(R0, dc)
-            pulls2 = pulls.pull(model, st["y"], st["s_lo"], st["s_hi"]) ** 2
-            for a, sl, centre, width in zip(norms, st["slices"], st["centres"], st["widths"]):
-                total += float(np.sum(pulls2[sl]))
-                total += ((a - centre) / width) ** 2
+            pulls2 = self._region_pulls2(v)
+            for region, prior in zip(self._stacked["slices"], self._prior_terms(v)):
+                total += float(np.sum(pulls2[region]))
+                total += prior
         return total
+
+    def _region_pulls2(self, v: Mapping[str, float]) -> np.ndarray:
+        """Squared pulls of every region's observables, in one array (:attr:`_stacked`), for complete ``values``:
+        a_r (DGE at the knee) + chi0 times the cocoons per unit chi0 against the data."""
+        st = self._stacked
+        norms = [v[f"norm_{r}"] for r in self.regions]
+        dge = np.repeat(norms, st["n"]) * (st["lo"] + v["knee"] * st["hi_minus_lo"])
+        model = dge + v["chi0"] * self._cocoon_stacked(10.0 ** v["log10_R0_TV"], self._delta_c(v))
+        return pulls.pull(model, st["y"], st["s_lo"], st["s_hi"]) ** 2
+
+    def _prior_terms(self, v: Mapping[str, float]) -> list[float]:
+        """((a_r - centre) / width)^2 of each region's norm, in the order of :attr:`regions`."""
+        st = self._stacked
+        return [((v[f"norm_{r}"] - c) / w) ** 2 for r, c, w in zip(self.regions, st["centres"], st["widths"])]
 
     def _stack_regions(self) -> None:
         """The regions' observables, DGE and priors in one array each, in the order of :attr:`regions` (for :meth:`fcn`)."""

@@ -53,3 +53,43 @@ def test_the_energies_let_through_are_those_of_key_numbers():
         number, unit = phrase.replace(" and ", "-").split(" ")[0], phrase.split(" ")[-1]
         assert unit.replace("/n", "").rstrip("n") in names, phrase
         assert number.split("-")[0] in names, phrase
+
+
+def _run_notebooks():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_notebooks", paths.ROOT / "tools" / "run_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_chapters_carry_text_outputs_and_no_pictures():
+    """The chapters are committed with their outputs for nbval, without the figures (the book draws them when it
+    is built; tools/run_notebooks.py drops them): no picture in any output, and each file well under a megabyte."""
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        kinds = {k for c in nb["cells"] for o in c.get("outputs", []) for k in o.get("data", {})}
+        assert not [k for k in kinds if k.endswith(("image/png", "image/svg+xml", "application/pdf"))], path.name
+        assert "text/plain" in kinds and path.stat().st_size < 1_000_000, path.name
+
+
+def test_dropping_figures_keeps_the_text_beside_them():
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("glue('fig', fig)")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "application/papermill.record/image/png": "iVBOR",
+                "application/papermill.record/text/plain": "<Image>",
+            },
+        ),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "42", "image/png": "iVBOR"}, execution_count=1),
+    ]
+    nb = _run_notebooks().without_figures(nbformat.v4.new_notebook(cells=[cell]))
+    assert [dict(o["data"]) for o in nb.cells[0].outputs] == [
+        {"application/papermill.record/text/plain": "<Image>"},
+        {"text/plain": "42"},
+    ]
