@@ -42,10 +42,10 @@ def notebooks_to_read(env, docnames) -> list[Path]:
     return [p for p in paths if p.suffix == ".ipynb"]
 
 
-#: run in a kernel before each notebook it executes (a cell of its own, removed from the stored notebook): the
-#: notebook then starts as in a new kernel, with no name of the last one defined (``%reset -f``), no figure open,
-#: matplotlib's settings as the kernel started with them and its own folder as the working directory (its cells are
-#: numbered from 1 afterwards); the modules stay imported (and their caches, keyed on their inputs, filled)
+#: run in a kernel before each notebook it executes (outside the notebook, without a number in the kernel's
+#: history): the notebook then starts as in a new kernel, with no name of the last one defined (``%reset -f``), no
+#: figure open, matplotlib's settings as the kernel started with them and its own folder as the working directory;
+#: the modules stay imported (and their caches, keyed on their inputs, filled)
 FRESH_START = """\
 import os as _os, matplotlib as _mpl, matplotlib.pyplot as _plt
 _ip = get_ipython()
@@ -58,13 +58,29 @@ _ip.run_line_magic("reset", "-f")
 """
 
 
+async def _start_fresh(km, folder: str, timeout: int) -> None:
+    """Start ``km``'s kernel in ``folder`` if it does not run, then run :data:`FRESH_START` in it."""
+    if not km.has_kernel:
+        await km.start_kernel(cwd=folder)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=timeout)
+        reply = await kc.execute_interactive(
+            FRESH_START.format(cwd=folder), store_history=False, timeout=timeout, output_hook=lambda msg: None
+        )
+    finally:
+        kc.stop_channels()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"the fresh start before the notebook failed: {reply['content'].get('evalue', '')}")
+
+
 async def _execute_one(path: Path, nb, km, *, timeout: int, cwd: Path | None):
-    """Execute the notebook ``nb`` (read from ``path``) in the kernel of ``km`` (started if it is not), after
-    :data:`FRESH_START`; returns (path, executed notebook, seconds, error or None)."""
+    """Execute the notebook ``nb`` (read from ``path``) in the kernel of ``km``, started fresh (:func:`_start_fresh`);
+    returns (path, executed notebook, seconds, error or None)."""
     from nbclient import NotebookClient
 
     folder = str(cwd or path.parent)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(FRESH_START.format(cwd=folder)))
     client = NotebookClient(
         nb,
         km=km,
@@ -75,16 +91,13 @@ async def _execute_one(path: Path, nb, km, *, timeout: int, cwd: Path | None):
     start = time.perf_counter()
     error = None
     try:
+        await _start_fresh(km, folder, timeout)
         await client.async_execute()
     except Exception as err:  # noqa: BLE001 - reported with the notebook's name by the caller
         error = err
     finally:
         if client.kc is not None:
             client.kc.stop_channels()
-    nb.cells.pop(0)
-    for cell in nb.cells:  # numbered from 1, as in a kernel of its own (nbclient counted the fresh start's cell)
-        if cell.cell_type == "code" and cell.get("execution_count"):
-            cell.execution_count -= 1
     return path, nb, time.perf_counter() - start, error
 
 
