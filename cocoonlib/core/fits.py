@@ -15,10 +15,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scipy import stats as _stats
 from scipy.optimize import brentq
+from scipy.special import chdtrc
 
-__all__ = ["FitSummary", "parameters_at_limit", "minos_ends", "interval", "root_interval"]
+__all__ = ["chi2_probability", "FitSummary", "parameters_at_limit", "minos_ends", "interval", "root_interval"]
+
+
+def chi2_probability(chi2: float, ndof: int) -> float:
+    """The probability of a chi^2 at least ``chi2`` for ``ndof`` degrees of freedom (NaN for ndof <= 0)."""
+    return float(chdtrc(ndof, chi2)) if ndof > 0 else math.nan
 
 
 @dataclass(kw_only=True)
@@ -37,7 +42,7 @@ class FitSummary:
     @property
     def p_value(self) -> float:
         """The chi^2 probability of the fit's chi^2 for its degrees of freedom."""
-        return float(_stats.chi2.sf(self.chi2, self.ndof)) if self.ndof > 0 else math.nan
+        return chi2_probability(self.chi2, self.ndof)
 
     @property
     def status(self) -> str:

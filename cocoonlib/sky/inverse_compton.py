@@ -2,9 +2,9 @@
 leptonic part of the conventional diffuse emission (book: Methods, "From emissivity to the sky", section
 methods-ic).
 
-* The radiation field (ISRF) is a sum of blackbodies: the CMB (temperature from astropy's Planck 2018
-  cosmology) and the five diluted blackbodies of Delahaye et al. (2010) for dust and starlight at the Sun
-  (``data/transcribed/isrf_local_Delahaye2010.csv``). The dust and starlight densities follow the radial profile
+* The radiation field (ISRF) is a sum of blackbodies: the CMB (astropy's Planck 2018 temperature,
+  :data:`cocoonlib.sky.absorption.T_CMB_K`) and the five diluted blackbodies of Delahaye et al. (2010) for dust
+  and starlight at the Sun (``data/transcribed/isrf_local_Delahaye2010.csv``). The dust and starlight densities follow the radial profile
   of the sources (young stars heat the dust and make the starlight) times exp(-|z| / ``isrf_height_kpc``); the
   CMB is the same everywhere.
 * The electrons have the local spectrum of :mod:`cocoonlib.sky.leptons` at the Sun. Above ~100 GeV they lose
@@ -30,6 +30,7 @@ from cocoonlib.core.geometry import SkyWindow, SunCentredRays
 from cocoonlib.core.units import KPC_CM
 from cocoonlib.io.array_cache import cached_array, source_digest
 from cocoonlib.io.data import read_transcribed
+from cocoonlib.sky.absorption import T_CMB_K
 from cocoonlib.sky.leptons import ElectronSpectrum
 from cocoonlib.source.cocoon_disk import CocoonDisk
 
@@ -72,10 +73,7 @@ def blackbody_energy_density_eV_cm3(T_K: float) -> float:
 @lru_cache(maxsize=1)
 def local_isrf() -> tuple[Blackbody, ...]:
     """The CMB (Planck 2018 T0, undiluted) and the Delahaye et al. 2010 components (u = kappa a T^4)."""
-    from astropy.cosmology import Planck18
-
-    T_cmb = float(Planck18.Tcmb0.value)
-    out = [Blackbody("CMB", T_cmb, blackbody_energy_density_eV_cm3(T_cmb), False)]
+    out = [Blackbody("CMB", T_CMB_K, blackbody_energy_density_eV_cm3(T_CMB_K), False)]
     for row in read_transcribed(ISRF_TABLE).itertuples():
         out.append(Blackbody(row.component, row.T_K, row.dilution * blackbody_energy_density_eV_cm3(row.T_K), True))
     return tuple(out)

@@ -131,3 +131,62 @@ def test_booklog_scale_and_book_ticks_give_the_book_minor_ticks():
         assert isinstance(axis.get_minor_locator(), plotting._MinorLogLocator)
     assert list(b.xaxis.get_minor_locator().tick_values(1.0, 1e4))[:4] == [0.2, 0.5, 2.0, 5.0]  # 2 and 5 per decade
     plt.close(fig)
+
+
+def _log_figure(outside: bool = False):
+    """A two-panel figure with log axes and mathtext labels, laid out tight as the book's style does; with
+    ``outside`` a text beyond the figure's right edge."""
+    fig, axes = plt.subplots(1, 2, figsize=(6, 2.5), layout="tight")
+    for ax in axes:
+        ax.loglog([1, 1e4], [1e-7, 1e-3], label="a line")
+        ax.set(xlabel=r"$E$ [GeV]", ylabel=r"$E^2 I$ [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]", title="a panel")
+        ax.legend()
+    if outside:
+        axes[1].text(1.3, 0.5, "a note outside the figure", transform=axes[1].transAxes)
+    return fig
+
+
+def _pixels(png: bytes):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def _tight_savefig(fig) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", dpi=plotting.FILE_DPI)
+    return buf.getvalue()
+
+
+def test_rendered_png_is_the_tight_crop_savefig_draws():
+    """One drawing cut to the tight box shows what savefig(bbox_inches='tight') draws twice: the same size within two
+    pixels (the box is cut at whole pixels) and the same picture within antialiasing, also with a text beyond the
+    figure's edge (drawn into the box then)."""
+    for outside in (False, True):
+        ours = _pixels(plotting.render_png(_log_figure(outside))[0])
+        theirs = _pixels(_tight_savefig(_log_figure(outside)))
+        assert abs(ours.shape[0] - theirs.shape[0]) <= 2 and abs(ours.shape[1] - theirs.shape[1]) <= 2
+        h, w = min(ours.shape[0], theirs.shape[0]), min(ours.shape[1], theirs.shape[1])
+        best = min(  # the crops may start half a pixel apart
+            np.abs(ours[dy : dy + h - 1, dx : dx + w - 1] - theirs[: h - 1, : w - 1]).mean()
+            for dy in (0, 1)
+            for dx in (0, 1)
+        )
+        assert best < 6.0, (outside, best)
+        assert (ours < 128).any()  # not blank
+    plt.close("all")
+
+
+def test_shared_mathtext_parser_draws_the_same_bytes():
+    """The book's one mathtext parser (its cache shared by the figures of a kernel) draws exactly what a renderer's
+    own parser draws, the second figure as the first."""
+    first = plotting.render_png(_log_figure())[0]
+    again = plotting.render_png(_log_figure())[0]
+    plotting._mathtext_parser.cache_clear()
+    fresh = plotting.render_png(_log_figure())[0]
+    assert first == again == fresh
+    plt.close("all")

@@ -17,9 +17,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from scipy.special import chdtrc
-from scipy.stats import chi2 as chi2_dist
-from scipy.stats import norm
+from scipy.special import chdtrc, chdtri, ndtri
 
 from cocoonlib.sky.diffuse import HARDER_BY, hardness
 from cocoonlib.transport.bc import LETTER_CHI0
@@ -122,13 +120,13 @@ P_MIN = 0.01
 
 def z_of_p(p: float) -> float:
     """The two-sided Gaussian significance of a probability (as the joint chapter's tension)."""
-    return float(norm.isf(max(p, 1e-300) / 2.0))
+    return float(-ndtri(max(p, 1e-300) / 2.0))
 
 
 def chi2_margin(chi2: float, dof: int, what: str) -> Margin:
     """Margin of "chi^2 probability > P_MIN": in chi^2 units (the chi^2 at P_MIN minus this one) and in sigma (the
     significance of P_MIN minus this chi^2's)."""
-    threshold = float(chi2_dist.isf(P_MIN, dof))
+    threshold = float(chdtri(dof, P_MIN))
     return Margin(threshold - chi2, "in chi^2", what, z_of_p(P_MIN) - z_of_p(chdtrc(dof, chi2)))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "plot_measurements",
     "figures_dir",
     "save_figure",
+    "render_png",
     "save_and_show",
     "FILE_DPI",
     "parameters_digest",
@@ -189,7 +191,8 @@ def save_figure(fig, name: str, *, chapter: str | None = None, params: Mapping[s
     themselves as JSON). Without ``chapter`` or ``params`` the metadata say "unspecified" for them. There is
     no creation date, so a rerun at the same commit writes the same bytes.
 
-    Both files are cropped to the same tight box, computed once (as ``bbox_inches="tight"`` would, twice).
+    Both files are cropped to the same tight box, read from the one drawing that makes the PNG
+    (:func:`render_png`); the PDF is drawn once more, into that box.
     """
     if not name or any(c in name for c in "/\\ ."):
         raise ValueError(f"figure name {name!r} is not allowed: expected a plain file stem such as 'fig2_gamma'")
@@ -197,15 +200,56 @@ def save_figure(fig, name: str, *, chapter: str | None = None, params: Mapping[s
     book_ticks(fig)
     d = figures_dir()
     d.mkdir(parents=True, exist_ok=True)
+    pdf, png = (d / f"{name}.{ext}" for ext in ("pdf", "png"))
+    png_bytes, box = render_png(fig, metadata=meta["png"])
+    png.write_bytes(png_bytes)
+    fig.savefig(pdf, bbox_inches=box, dpi=FILE_DPI, metadata=meta["pdf"])
+    return [pdf, png]
+
+
+@lru_cache(maxsize=1)
+def _mathtext_parser():
+    """One mathtext parser for every renderer of :func:`render_png`: matplotlib's parse cache is keyed on the parser,
+    and each new Agg renderer makes its own."""
+    from matplotlib.mathtext import MathTextParser
+
+    return MathTextParser("path")
+
+
+def render_png(fig, *, dpi: float | None = None, metadata: Mapping[str, str] | None = None):
+    """``fig`` as PNG bytes at ``dpi`` (default :data:`FILE_DPI`), cropped to its tight box padded by
+    ``savefig.pad_inches``, and that box [inches] (for a PDF of the same crop); ``metadata`` go into PNG text chunks.
+
+    The figure is laid out once (its layout engine, then none) and drawn once, on the whole canvas, and the box is
+    cut out of the pixels, where ``savefig(bbox_inches="tight")`` draws twice. When the box reaches beyond the canvas
+    (an artist outside the figure) the figure is drawn into the box instead, as savefig does. The renderer uses the
+    book's one mathtext parser, so that a label such as 10^3 is parsed once for all the figures of a kernel, not
+    once per figure."""
+    import io
+
+    import matplotlib.image as mimage
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    dpi = FILE_DPI if dpi is None else dpi
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.get_renderer().mathtext_parser = _mathtext_parser()  # the renderer the layout and the drawing use
     engine = fig.get_layout_engine()
-    if engine is not None:  # lay the figure out once, and keep that layout for both files
+    if engine is not None:  # lay the figure out once, and keep that layout for every drawing that follows
         engine.execute(fig)
         fig.set_layout_engine("none")
-    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
-    out = [d / f"{name}.{ext}" for ext in ("pdf", "png")]
-    for path in out:
-        fig.savefig(path, bbox_inches=box, dpi=FILE_DPI, metadata=meta[path.suffix[1:]])
-    return out
+    box = fig.get_tightbbox(canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
+    width, height = canvas.get_width_height()
+    x0, y0, x1, y1 = (np.array(box.extents) * dpi).tolist()
+    rows, cols = (int(np.floor(height - y1)), int(np.ceil(height - y0))), (int(np.floor(x0)), int(np.ceil(x1)))
+    buf = io.BytesIO()
+    if rows[0] < 0 or cols[0] < 0 or rows[1] > height or cols[1] > width:
+        fig.savefig(buf, format="png", bbox_inches=box, dpi=dpi, metadata=metadata)
+    else:
+        canvas.draw()
+        crop = np.asarray(canvas.buffer_rgba())[rows[0] : rows[1], cols[0] : cols[1]]
+        mimage.imsave(buf, crop, format="png", dpi=dpi, metadata=metadata)
+    return buf.getvalue(), box
 
 
 #: resolution of the PNG files [dots per inch] (assumed: sharp on a page and on screen, small files)
@@ -232,7 +276,6 @@ def glue_figure(
     with ``:name: label`` and the caption places it), and close it. With ``file`` the figure is first saved as
     ``file``.pdf and .png (:func:`save_figure`, with ``chapter`` and ``params`` in their metadata) and the page
     shows that very PNG; otherwise it is rendered at the same resolution in memory."""
-    import io
 
     from IPython.display import Image
     from myst_nb import glue
@@ -241,9 +284,7 @@ def glue_figure(
     if file is not None:
         png = save_figure(fig, file, chapter=chapter, params=params)[1].read_bytes()
     else:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight", dpi=FILE_DPI)
-        png = buf.getvalue()
+        png = render_png(fig)[0]
     width_px = int.from_bytes(png[16:20], "big")  # PNG header: IHDR width
     glue(
         label,
