@@ -31,13 +31,15 @@ from scipy.linalg.lapack import dgtsv as _dgtsv
 from cocoonlib.core.kinematics import beta_from_T, momentum_per_nucleon, rigidity_from_T
 from cocoonlib.core.units import C_CM_S, KPC_CM, M_ELECTRON_GEV, M_PROTON_G, M_PROTON_GEV, MB_CM2, MYR_S, R_ELECTRON_CM
 from cocoonlib.source import grammage as _grammage
-from cocoonlib.transport.nuclear import ELEMENTS, PRIMARIES, CrossSections, isotopic_fractions
+from cocoonlib.transport.nuclear import ELEMENTS, PRIMARIES, CrossSections, Nucleus, isotopic_fractions
 
 __all__ = [
     "Halo",
     "HALO_FIELDS",
     "diffusion_coefficient",
+    "diffusion_shape",
     "galactic_grammage",
+    "grammage_of_diffusion",
     "mean_ism_mass_g",
     "adiabatic_loss",
     "ionisation_loss",
@@ -88,9 +90,18 @@ def diffusion_coefficient(R_GV, beta, halo: Halo):
     Methods, methods-diffusion (CRAMS ``Grammage::D``): a smoothly broken power law with a
     low-energy plateau 2 v_A H.
     """
+    return _diffusion_from_shape(beta, *diffusion_shape(R_GV, halo), halo)
+
+
+def diffusion_shape(R_GV, halo: Halo) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of :func:`diffusion_coefficient` that depend on rigidity: ((R/GV)^delta, [1 + (R/R_b)^(ddelta/s)]^s);
+    they do not change with D0, v_A or H (a network keeps them while a fit varies those)."""
     R = np.asarray(R_GV, dtype=float)
-    smooth = (1.0 + (R / halo.R_b) ** (halo.ddelta / halo.s)) ** halo.s
-    return halo.D0 * 1e28 * beta * R**halo.delta / smooth + 2.0 * halo.v_A * 1e5 * halo.H * KPC_CM
+    return R**halo.delta, (1.0 + (R / halo.R_b) ** (halo.ddelta / halo.s)) ** halo.s
+
+
+def _diffusion_from_shape(beta, power, smooth, halo: Halo):
+    return halo.D0 * 1e28 * beta * power / smooth + 2.0 * halo.v_A * 1e5 * halo.H * KPC_CM
 
 
 def galactic_grammage(T_GeV_n, A: int, Z: int, halo: Halo, tau_Myr: float = -1.0):
@@ -103,13 +114,19 @@ def galactic_grammage(T_GeV_n, A: int, Z: int, halo: Halo, tau_Myr: float = -1.0
     """
     T = np.asarray(T_GeV_n, dtype=float)
     beta = beta_from_T(T)
-    D = diffusion_coefficient(rigidity_from_T(T, A, Z), beta, halo)
+    return grammage_of_diffusion(T, beta, diffusion_coefficient(rigidity_from_T(T, A, Z), beta, halo), halo, tau_Myr)
+
+
+def grammage_of_diffusion(T_GeV_n, beta, D_cm2_s, halo: Halo, tau_Myr: float = -1.0):
+    """:func:`galactic_grammage` [g cm^-2] from the diffusion coefficient D [cm^2 s^-1] at T [GeV/n] (speed
+    ``beta``)."""
+    D = D_cm2_s
     u = halo.v_A * 1e5
     norm = halo.mu * 1e-3 * beta * C_CM_S / (2.0 * u)
     xi = u * halo.H * KPC_CM / D
     if tau_Myr <= 0:
         return norm * -np.expm1(-xi)
-    gamma = 1.0 + T / M_PROTON_GEV
+    gamma = 1.0 + T_GeV_n / M_PROTON_GEV
     Delta = np.sqrt(1.0 + 4.0 * D / (u**2 * gamma * tau_Myr * MYR_S))
     e = np.exp(-xi * Delta)
     return norm * 2.0 * (1.0 - e) / ((1.0 + Delta) - (1.0 - Delta) * e)
@@ -304,6 +321,7 @@ class SlabNetwork:
         self._spall = np.array([self.spall[k] for k in self.order])
         self._b_ion = np.array([self.b_ion[k] for k in self.order])
         self._rigidity = np.array([self.rigidity[k] for k in self.order])
+        self._diffusion_shape = (None, None)  # (delta, ddelta, s, R_b), diffusion_shape of _rigidity: _grammages
         # _frag[i, j]: production of nucleus i by nucleus j per grammage, zero unless j is a parent solved before i
         self._frag = np.zeros((len(self.order), len(self.order), self.T.size))
         for k, parents in self.parents.items():
@@ -395,16 +413,21 @@ class SlabNetwork:
 
     def _grammages(self, halo: Halo) -> tuple[np.ndarray, np.ndarray]:
         """Galactic grammage of every nucleus, (N, nT), as if stable and with decay: :func:`galactic_grammage` for all
-        rows at once."""
-        D = diffusion_coefficient(self._rigidity, self.beta, halo)
-        u = halo.v_A * 1e5
-        norm = halo.mu * 1e-3 * self.beta * C_CM_S / (2.0 * u)
-        X_stable = norm * -np.expm1(-(u * halo.H * KPC_CM / D))
+        rows at once (the rigidity dependence of D kept while only D0, v_A, H or mu change, as in a fit)."""
+        shape_key = (halo.delta, halo.ddelta, halo.s, halo.R_b)
+        if self._diffusion_shape[0] != shape_key:
+            self._diffusion_shape = (shape_key, diffusion_shape(self._rigidity, halo))
+        D = _diffusion_from_shape(self.beta, *self._diffusion_shape[1], halo)
+        X_stable = grammage_of_diffusion(self.T, self.beta, D, halo)
         X = X_stable.copy()
-        for k, nuc in self.nuclei.items():
-            if nuc.unstable:
-                X[self._index[k]] = galactic_grammage(self.T, nuc.A, nuc.Z, halo, nuc.tau_Myr)
+        for u, nuc in self._unstable():
+            X[u] = grammage_of_diffusion(self.T, self.beta, D[u], halo, nuc.tau_Myr)
         return X_stable, X
+
+    def _unstable(self) -> list[tuple[int, Nucleus]]:
+        """(row, nucleus) of the unstable nuclei, read from :attr:`nuclei` at each solution (a caller may make one
+        stable on an instance, as the tests do)."""
+        return [(self._index[k], n) for k, n in self.nuclei.items() if n.unstable]
 
     def solve(
         self,
@@ -440,11 +463,9 @@ class SlabNetwork:
         b = self._b_ion + adiabatic_loss(self.T, halo)
         cocoon_rows = np.array([cocoon_daughters == "all" or k not in Q_inj for k in self.order])
         decay_into, decay_rate = np.full(N, -1), np.zeros((N, nT))
-        for k, n in self.nuclei.items():  # unstable nuclei feed their daughter: 1/X_unstable - 1/X_stable per grammage
-            if n.unstable:
-                u = self._index[k]
-                decay_into[u] = self._index[n.daughter]
-                decay_rate[u] = 1.0 / X[u] - 1.0 / X_stable[u]
+        for u, n in self._unstable():  # unstable nuclei feed their daughter: 1/X_unstable - 1/X_stable per grammage
+            decay_into[u] = self._index[n.daughter]
+            decay_rate[u] = 1.0 / X[u] - 1.0 / X_stable[u]
         from cocoonlib.transport.network_sweep import sweep  # numba: imported by the chapters that solve a network
 
         I = sweep(

@@ -61,6 +61,7 @@ __all__ = [
     "NUCLEUS",
     "bessel_zeros",
     "source_coefficients",
+    "disk_coefficients",
     "mode_grammage",
     "GalacticSea",
     "solve_sea",
@@ -253,6 +254,16 @@ class GalacticSea:
         return out
 
 
+@lru_cache(maxsize=16)
+def disk_coefficients(disk: CocoonDisk, R_gal_kpc: float, n_modes: int) -> np.ndarray:
+    """:func:`source_coefficients` of the cocoon disk's surface rate [s^-1 cm^-2], kept per (frozen) disk, cylinder
+    and number of modes: every sea solved for one disk (species, transport, spectra) has the same sources."""
+    surface = lambda r: disk.rho0 * disk.radial_shape(r) * disk.vertical_integral_kpc()  # noqa: E731  [yr^-1 kpc^-2]
+    sigma_i = source_coefficients(surface, R_gal_kpc, disk.R_disk, n_modes) * PER_YR_KPC2_TO_PER_S_CM2
+    sigma_i.setflags(write=False)
+    return sigma_i
+
+
 def solve_sea(
     species: str,
     spectrum: InjectionSpectrum,
@@ -281,8 +292,10 @@ def solve_sea(
     A, Z = NUCLEUS[species]
     T = T_GRID() if T_GeV_n is None else np.asarray(T_GeV_n, dtype=float)
     k = bessel_zeros(n_modes) / R_gal_kpc
-    surface = lambda r: disk.rho0 * disk.radial_shape(r) * disk.vertical_integral_kpc()  # noqa: E731  [yr^-1 kpc^-2]
-    sigma_i = source_coefficients(surface, R_gal_kpc, disk.R_disk, n_modes) * PER_YR_KPC2_TO_PER_S_CM2
+    try:
+        sigma_i = disk_coefficients(disk, R_gal_kpc, n_modes)
+    except TypeError:  # a disk that cannot be hashed (an array among its fields): not kept
+        sigma_i = disk_coefficients.__wrapped__(disk, R_gal_kpc, n_modes)
     if not advection:
         halo = halo.with_(v_A=0.0)  # no advection, no adiabatic loss, no 2 v_A H plateau in D
     X = mode_grammage(T, A, Z, halo, k)

@@ -395,3 +395,18 @@ def test_compiled_network_is_the_slab_solution_nucleus_by_nucleus(model):
     reference = _network_by_slab_solution(net, halo, abundances, 0.4, 30.0)
     for k in net.order:
         assert lis[k] == pytest.approx(reference[k], rel=1e-10, abs=1e-300), k
+
+
+def test_network_grammages_are_galactic_grammage_of_each_nucleus_as_the_transport_changes(model):
+    """The network keeps the rigidity dependence of D while only D0 changes; each row is still exactly
+    galactic_grammage of its nucleus (stable and with decay), also after delta and the break change."""
+    net = model.network
+    for changes in ({}, {"D0": 3.3}, {"D0": 1.7}, {"delta": 0.45}, {"delta": 0.45, "R_b": 250.0}, {"D0": 2.2}):
+        halo = HALO.with_(**changes)
+        X_stable, X = net._grammages(halo)
+        for k, n in net.nuclei.items():
+            i = net._index[k]
+            assert np.array_equal(X_stable[i], transport.galactic_grammage(net.T, n.A, n.Z, halo)), (changes, k)
+            tau = n.tau_Myr if n.unstable else -1.0
+            assert np.array_equal(X[i], transport.galactic_grammage(net.T, n.A, n.Z, halo, tau)), (changes, k)
+    assert any(n.unstable for n in net.nuclei.values())

@@ -2,6 +2,8 @@
 a finite-volume solution of the same equation written here, chapter 2's 1D model in the limit of an infinite
 disk, the pure-diffusion limit, and the consistency of the tables the DGE uses."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -249,3 +251,15 @@ def test_the_dge_sees_the_local_sea_at_the_sun(mirror):
                 assert g == pytest.approx(1.0, abs=1e-3), sp  # 2e-4 found: the ring's 10 pc against the gradient
             else:
                 assert np.all(g > 1.05), (sp, g.min())
+
+
+def test_disk_coefficients_are_kept_by_value():
+    """The disk's Bessel coefficients, kept per disk: the same as source_coefficients of its surface rate, read-only,
+    and another disk (a different profile) gets its own."""
+    surface = lambda r: DISK.rho0 * DISK.radial_shape(r) * DISK.vertical_integral_kpc()  # noqa: E731
+    direct = transport2d.source_coefficients(surface, 20.0, DISK.R_disk, 40) * PER_YR_KPC2_TO_PER_S_CM2
+    kept = transport2d.disk_coefficients(DISK, 20.0, 40)
+    assert np.array_equal(kept, direct) and not kept.flags.writeable
+    assert transport2d.disk_coefficients(DISK, 20.0, 40) is kept
+    other = transport2d.disk_coefficients(dataclasses.replace(DISK, R_disk=12.0), 20.0, 40)
+    assert not np.allclose(other, kept, rtol=1e-3, atol=0.0)
