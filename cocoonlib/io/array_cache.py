@@ -14,16 +14,18 @@ cache (:func:`cocoonlib.io.data.cache_dir`). To clear it, delete the folder (:fu
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from cocoonlib.io import paths
 
-__all__ = ["CACHE_ENV", "cache_folder", "cached_array", "source_digest", "code_and_data", "LIBRARIES"]
+__all__ = ["CACHE_ENV", "cache_folder", "cached_array", "cached_json", "source_digest", "code_and_data", "LIBRARIES"]
 
 CACHE_ENV = "COCOON_ARRAY_CACHE"
 
@@ -78,6 +80,21 @@ def cached_array(kind: str, depends_on: Iterable, compute: Callable[[], np.ndarr
             tmp.unlink(missing_ok=True)
     out.setflags(write=False)
     return out
+
+
+def cached_json(kind: str, depends_on: Iterable, compute: Callable[[], Any]) -> tuple[Any, bool]:
+    """(``compute()``, False), or (the JSON value stored for the same ``kind`` and ``depends_on``, True): a result of
+    plain numbers, strings, lists and dicts (a fit's summary) kept in the array cache as its JSON text, with what
+    :func:`cached_array` promises. A value read back equals the one computed (floats, NaN and infinities exactly;
+    tuples come back as lists, dictionary keys as strings)."""
+    computed = []
+
+    def packed():
+        computed.append(compute())
+        return np.frombuffer(json.dumps(computed[0], sort_keys=True).encode(), dtype=np.uint8)
+
+    raw = cached_array(kind, depends_on, packed)
+    return (computed[0], False) if computed else (json.loads(raw.tobytes().decode()), True)
 
 
 def source_digest(*files: str | Path) -> str:

@@ -28,6 +28,7 @@ import numpy as np
 
 from cocoonlib.core.geometry import SkyWindow, SunCentredRays
 from cocoonlib.core.units import KPC_CM
+from cocoonlib.io import paths
 from cocoonlib.io.array_cache import cached_array, source_digest
 from cocoonlib.io.data import read_transcribed
 from cocoonlib.sky.absorption import T_CMB_K
@@ -72,10 +73,22 @@ def blackbody_energy_density_eV_cm3(T_K: float) -> float:
 
 @lru_cache(maxsize=1)
 def local_isrf() -> tuple[Blackbody, ...]:
-    """The CMB (Planck 2018 T0, undiluted) and the Delahaye et al. 2010 components (u = kappa a T^4)."""
-    out = [Blackbody("CMB", T_CMB_K, blackbody_energy_density_eV_cm3(T_CMB_K), False)]
-    for row in read_transcribed(ISRF_TABLE).itertuples():
-        out.append(Blackbody(row.component, row.T_K, row.dilution * blackbody_energy_density_eV_cm3(row.T_K), True))
+    """The CMB (Planck 2018 T0, undiluted) and the Delahaye et al. 2010 components (u = kappa a T^4).
+
+    The energy densities (astropy's unit conversions take ~0.1 s the first time in a kernel) are kept in the array
+    cache under the table, this module's source and astropy's version."""
+    from importlib import metadata
+
+    table = read_transcribed(ISRF_TABLE)
+
+    def densities():
+        u = [blackbody_energy_density_eV_cm3(T_CMB_K)]
+        return np.array(u + [row.dilution * blackbody_energy_density_eV_cm3(row.T_K) for row in table.itertuples()])
+
+    key = (T_CMB_K, source_digest(paths.TRANSCRIBED / ISRF_TABLE, __file__), metadata.version("astropy"))
+    u = cached_array("isrf_energy_densities", key, densities)
+    out = [Blackbody("CMB", T_CMB_K, float(u[0]), False)]
+    out += [Blackbody(row.component, row.T_K, float(ui), True) for row, ui in zip(table.itertuples(), u[1:])]
     return tuple(out)
 
 

@@ -34,7 +34,7 @@ import math
 import time
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -71,6 +71,8 @@ __all__ = [
     "JointLikelihood",
     "JointFit",
     "fit_joint",
+    "fit_to_json",
+    "fit_from_json",
     "ProfileGrid",
     "profile_grid",
     "CONTOUR_LEVELS_2D",
@@ -840,6 +842,24 @@ class JointFit(fits.FitSummary):
 
     def values(self) -> dict:
         return {**self.best, **self.fixed}
+
+
+def fit_to_json(fit: JointFit) -> dict:
+    """The fit as a JSON-ready dict (interval keys as strings; infinite ends stay inf, which Python's json keeps)."""
+    out = asdict(fit)
+    out["use"] = list(fit.use)
+    out["intervals"] = {n: {str(k): list(v) for k, v in ends.items()} for n, ends in fit.intervals.items()}
+    return out
+
+
+def fit_from_json(raw: Mapping) -> JointFit:
+    """The :class:`JointFit` of :func:`fit_to_json`'s dict (or of that dict read back from JSON text)."""
+    raw = dict(raw)
+    raw["use"] = tuple(raw["use"])
+    raw["intervals"] = {
+        n: {int(k): [float(x) for x in v] for k, v in ends.items()} for n, ends in raw["intervals"].items()
+    }
+    return JointFit(**raw)
 
 
 def fit_joint(

@@ -102,3 +102,42 @@ def test_each_function_of_chi0_gives_its_key_number_at_the_chapters_chi0(chapter
         lo, hi = numbers[f"{k}_chi0_min"], numbers[f"{k}_chi0_max"]
         for end in (numbers["chi0_band_lo_g_cm2"], numbers["chi0_band_hi_g_cm2"]):
             assert lo <= f(end) <= hi, k
+
+
+def test_stored_pieces_are_built_once_per_inputs_and_not_for_given_pieces(tmp_path, monkeypatch):
+    """Context.stored keeps a result in the array cache under the chapter's parameters and the code: a second context
+    with the same parameters reads it back (equal, its build not called), other parameters build again, and a context
+    given pieces (not parameters) always builds."""
+    from cocoonlib.io import array_cache
+
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"chi0": 0.1 + 0.2, "hi": float("inf")}
+
+    def stored(ctx):
+        return ctx.stored("demo", build, dict, dict)
+
+    P = chapter_parameters("model", {})
+    first = stored(keys.Context("model", P))
+    again = stored(keys.Context("model", P))
+    assert first == again == build() and len(calls) == 2  # the third call is the comparison's own
+    stored(keys.Context("model", chapter_parameters("model", {"chi0": 0.3})))
+    assert len(calls) == 3
+    stored(keys.Context("model", P, {"J": "given"}))
+    assert len(calls) == 4
+
+
+def test_the_stored_bc_refit_is_the_fit(tmp_path, monkeypatch, mirror):
+    """The B/C refit kept for every chapter (from_params.bc_refit) equals the fit made directly, read back or not."""
+    from cocoonlib.book.params import affecting, validate
+    from cocoonlib.io import array_cache
+
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
+    P = chapter_parameters("gamma", {})
+    names = affecting("bc")
+    direct = from_params.bc_fit(validate({k: P[k] for k in names if k in P}, names), n_profile=0)[2]
+    assert from_params.bc_refit(P) == direct and from_params.bc_refit(P) == direct
+    assert len(list(tmp_path.glob("bc_refit-*.npy"))) == 1

@@ -107,3 +107,23 @@ def test_sea_columns_are_kept_as_node_columns(tmp_path, monkeypatch):
         assert np.array_equal(first[sp], again[sp]) and first[sp].shape == (2, sea.rigidity_nodes_GV.size)
         basis = line_of_sight_integral(diffuse.CRWeightedGas(g, sea, sp), w, 1, lam)
         assert np.allclose(first[sp], basis @ sea.loadings(sp).T * KPC_CM / w.solid_angle_sr, rtol=1e-12)
+
+
+def test_cached_json_reads_back_the_same_value(tmp_path, monkeypatch):
+    """A JSON result (a fit's summary) is computed once and read back equal: floats to the last bit, infinities and
+    NaN kept; another input computes again."""
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(tmp_path))
+    calls = []
+    value = {"chi2": 0.1 + 0.2, "interval": [0.25, float("inf")], "p": float("nan"), "n": 3, "ok": True}
+
+    def compute():
+        calls.append(1)
+        return value
+
+    first, cached_first = array_cache.cached_json("demo_json", ("v1",), compute)
+    second, cached_second = array_cache.cached_json("demo_json", ("v1",), compute)
+    assert (cached_first, cached_second) == (False, True) and len(calls) == 1
+    assert second["chi2"] == 0.1 + 0.2 and second["interval"] == [0.25, float("inf")] and second["p"] != second["p"]
+    assert {k: v for k, v in second.items() if k != "p"} == {k: v for k, v in first.items() if k != "p"}
+    array_cache.cached_json("demo_json", ("v2",), compute)
+    assert len(calls) == 2

@@ -284,3 +284,14 @@ def test_results_of_the_chapter_are_declared():
         "tension_bc_gamma_sigma",
     ):
         assert k in keys
+
+
+def test_a_fit_read_back_from_json_is_the_same_fit(P, skies, model, terms):
+    """fit_to_json / fit_from_json (the form the chapter's fits are kept in): through JSON text and back the fit is
+    equal, field by field (intervals keyed by n sigma again, an open end still inf)."""
+    import json
+
+    fit = joint.fit_joint(like(P, skies, model, terms), fixed={"log10_R0_TV": 4.9}, two_sigma=True)
+    back = joint.fit_from_json(json.loads(json.dumps(joint.fit_to_json(fit))))
+    assert back == fit and isinstance(back.use, tuple) and 1 in back.intervals["chi0"]
+    assert back.interval("chi0", 2) == fit.interval("chi0", 2)

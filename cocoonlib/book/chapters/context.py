@@ -12,6 +12,7 @@ its DGE, columns or J (every parameter declared with affects "sky"), with the co
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
@@ -84,6 +85,7 @@ class Context:
         self._siblings: dict[str, Context] = {}
         self._own: dict | None = None  # own_key_numbers, once computed
         self._pieces = {}
+        self._given: set[str] = set()
         self.give(**(given or {}))
 
     def give(self, **pieces) -> Context:
@@ -95,7 +97,21 @@ class Context:
                 f"{', '.join(PIECES[self.chapter])}"
             )
         self._pieces.update(pieces)
+        self._given.update(pieces)
         return self
+
+    def stored(self, name: str, build: Callable[[], Any], to_json: Callable, from_json: Callable) -> Any:
+        """``from_json(to_json(build()))``, kept in the array cache (:func:`cocoonlib.io.array_cache.cached_json`) under
+        the chapter, ``name``, the parameters as given and :func:`cocoonlib.io.array_cache.code_and_data` (every source
+        and data file and library version): the fits behind a chapter's numbers, fitted once per set of inputs. Not
+        kept when the context was given pieces (they are not parameters) or reads chapter 2's saved fit."""
+        if self._given or _fit_file(self.params) is not None:
+            return from_json(to_json(build()))
+        from cocoonlib.io.array_cache import cached_json, code_and_data
+
+        params = json.dumps(_items(self.params), default=repr)
+        raw, _ = cached_json(f"{self.chapter}_{name}", [params, *code_and_data()], lambda: to_json(build()))
+        return from_json(raw)
 
     @property
     def P(self) -> Mapping[str, Any]:

@@ -161,18 +161,23 @@ def _joint_fits(ctx: Context) -> dict:
     """The three fits of the key numbers: B/C alone, the gamma rays alone and the joint fit (Minos at 1 and 2 sigma
     for chi0 and R0)."""
     use, fixed = ctx["use"], ctx["fixed"]
-    return {
-        "B/C alone": _fit(joint_likelihood(ctx, ("bc",)), fixed),
-        "gamma rays alone": _fit(joint_likelihood(ctx, tuple(u for u in use if u != "bc")), fixed),
-        "joint": _fit(joint_likelihood(ctx, use), fixed),
-    }
+    return ctx.stored(
+        "fits",
+        lambda: {
+            "B/C alone": _fit(joint_likelihood(ctx, ("bc",)), fixed),
+            "gamma rays alone": _fit(joint_likelihood(ctx, tuple(u for u in use if u != "bc")), fixed),
+            "joint": _fit(joint_likelihood(ctx, use), fixed),
+        },
+        lambda fits: {k: joint.fit_to_json(f) for k, f in fits.items()},
+        lambda raw: {k: joint.fit_from_json(f) for k, f in raw.items()},
+    )
 
 
 def _joint_icecube_variant(ctx: Context) -> dict:
     """:func:`joint_variant` with IceCube's pi0 fit added (or removed, if the chapter has it)."""
     use = ctx["use"]
     other = tuple(u for u in use if u != "icecube") if "icecube" in use else (*use, "icecube")
-    return joint_variant(ctx, use_joint=other)
+    return ctx.stored("icecube_variant", lambda: joint_variant(ctx, use_joint=other), dict, dict)
 
 
 def _joint_sea_change(ctx: Context):
@@ -188,6 +193,16 @@ def joint_leave_one_out(ctx: Context) -> dict[str, dict]:
     """{data set removed: {"bc": B/C alone, "gamma": gamma rays alone, "joint": joint fit, "tension": joint.tension,
     "points": n}} with each B/C experiment and each gamma-ray region left out in turn (the fits of chi0 with 1 sigma
     Minos intervals; a fit the removal does not touch is the chapter's own). Each fit starts from the chapter's."""
+    fitted = ("bc", "gamma", "joint")
+    return ctx.stored(
+        "leave_one_out",
+        lambda: _leave_one_out_fits(ctx),
+        lambda out: {k: {**v, **{f: joint.fit_to_json(v[f]) for f in fitted}} for k, v in out.items()},
+        lambda raw: {k: {**v, **{f: joint.fit_from_json(v[f]) for f in fitted}} for k, v in raw.items()},
+    )
+
+
+def _leave_one_out_fits(ctx: Context) -> dict[str, dict]:
     fits, use = ctx["fits"], ctx["use"]
     data = ctx["bc_data"]
     terms = ctx["terms"]

@@ -18,8 +18,6 @@ import json
 import time
 from collections.abc import Mapping
 
-import numpy as np
-
 from cocoonlib.book.chapters import CHAPTERS, keys
 from cocoonlib.book.chapters.scorecard import CLAIMS, evaluate
 from cocoonlib.book.params import validate
@@ -94,14 +92,7 @@ def scan_inputs(choices: Mapping[str, Mapping] | None = None) -> list:
 def cached_scan(choices: Mapping[str, Mapping] | None = None) -> dict:
     """:func:`scan`, from the array cache when nothing it depends on has changed (:func:`scan_inputs`); the
     result says whether it was ``"cached"``."""
-    from cocoonlib.io.array_cache import cached_array
+    from cocoonlib.io.array_cache import cached_json
 
-    computed = {}
-
-    def compute():
-        computed["result"] = scan(choices)
-        return np.frombuffer(json.dumps(computed["result"]).encode(), dtype=np.uint8)
-
-    packed = cached_array("robustness", scan_inputs(choices), compute)
-    result = json.loads(packed.tobytes().decode())
-    return {**result, "cached": "result" not in computed}
+    result, cached = cached_json("robustness", scan_inputs(choices), lambda: scan(choices))
+    return {**result, "cached": cached}

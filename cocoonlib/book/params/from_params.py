@@ -14,6 +14,7 @@ Bands and the joint fit: :func:`chi0_band_fit`, :func:`sea_shape_change`, :func:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -483,11 +484,20 @@ def compare_bc_networks(P: dict, model: BCModel, fit: BCFit, energies=(10.0, 100
 def bc_refit(P: Params) -> BCFit:
     """B/C fitted here with chapter 2's parameters, those the chapter shares with it taken from ``P`` (grammage model,
     R0, delta, transport start values, free_transport, f_He, phi, cross sections, grid_scale; chapter 2's defaults
-    for the others), profile intervals by Minos, no profile grid."""
+    for the others), profile intervals by Minos, no profile grid.
+
+    One fit per set of those parameters for every chapter and kernel: kept in the array cache under them and
+    :func:`cocoonlib.io.array_cache.code_and_data` (every source file, data file and library version), so a change
+    of any of them fits again."""
     from cocoonlib.book.params import validate
+    from cocoonlib.io.array_cache import cached_json, code_and_data
+    from cocoonlib.stats.bc_fit import fit_from_json, fit_to_json
 
     names = affecting("bc")  # chapter 2's parameters
-    return bc_fit(validate({k: P[k] for k in names if k in P}, names), n_profile=0)[2]
+    P_bc = validate({k: P[k] for k in names if k in P}, names)
+    key = [json.dumps(P_bc, sort_keys=True, default=repr), *code_and_data()]
+    raw, _ = cached_json("bc_refit", key, lambda: fit_to_json(bc_fit(P_bc, n_profile=0)[2]))
+    return fit_from_json(raw)
 
 
 def fitted_transport(P: Params, fit: BCFit | None = None) -> dict[str, float]:

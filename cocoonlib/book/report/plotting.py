@@ -244,16 +244,20 @@ def render_png(fig, *, dpi: float | None = None, metadata: Mapping[str, str] | N
     rows, cols = (int(np.floor(height - y1)), int(np.ceil(height - y0))), (int(np.floor(x0)), int(np.ceil(x1)))
     buf = io.BytesIO()
     if rows[0] < 0 or cols[0] < 0 or rows[1] > height or cols[1] > width:
-        fig.savefig(buf, format="png", bbox_inches=box, dpi=dpi, metadata=metadata)
+        fig.savefig(buf, format="png", bbox_inches=box, dpi=dpi, metadata=metadata, pil_kwargs=dict(_PNG_OPTIONS))
     else:
         canvas.draw()
         crop = np.asarray(canvas.buffer_rgba())[rows[0] : rows[1], cols[0] : cols[1]]
-        mimage.imsave(buf, crop, format="png", dpi=dpi, metadata=metadata)
+        mimage.imsave(buf, crop, format="png", dpi=dpi, metadata=metadata, pil_kwargs=dict(_PNG_OPTIONS))
     return buf.getvalue(), box
 
 
 #: resolution of the PNG files [dots per inch] (assumed: sharp on a page and on screen, small files)
 FILE_DPI = 150
+
+#: zlib level of the PNG files (assumed: 3 writes the book's figures in 0.6 of the time of Pillow's default 6, for
+#: files about 8 % larger)
+_PNG_OPTIONS = {"compress_level": 3}
 
 
 def save_and_show(fig, name: str, *, chapter: str | None = None, params: Mapping[str, Any] | None = None) -> None:
