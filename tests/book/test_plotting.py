@@ -190,3 +190,30 @@ def test_shared_mathtext_parser_draws_the_same_bytes():
     fresh = plotting.render_png(_log_figure())[0]
     assert first == again == fresh
     plt.close("all")
+
+
+def test_one_pass_tight_layout_gives_matplotlibs_subplot_parameters():
+    """lay_out_once (a tight layout in one pass) places every axes exactly where matplotlib's two-pass tight layout
+    does: one panel, two with a shared y axis, a 2 x 2 grid with long titles and mathtext labels."""
+
+    def figures():
+        yield _log_figure()
+        fig, axes = plt.subplots(1, 2, figsize=(7, 3), sharey=True, layout="tight")
+        axes[0].semilogy([1, 2], [1e-3, 1e2])
+        axes[0].set_ylabel(r"$R^{2.6} j(R)$ [GV$^{1.6}$ m$^{-2}$ s$^{-1}$ sr$^{-1}$]")
+        yield fig
+        fig, axes = plt.subplots(2, 2, figsize=(8, 6), layout="tight")
+        for ax in axes.ravel():
+            ax.loglog([1, 1e6], [1e-10, 1e-5])
+            ax.set(title="25 < l < 100 deg, |b| < 5 deg (Tibet AS+MD, ARGO-YBJ)", xlabel="E [GeV]")
+        yield fig
+
+    for ours, theirs in zip(figures(), figures()):
+        for f in (ours, theirs):
+            f.set_dpi(plotting.FILE_DPI)
+        plotting.lay_out_once(ours)
+        theirs.get_layout_engine().execute(theirs)
+        assert ours.get_layout_engine() is None or type(ours.get_layout_engine()).__name__ == "PlaceHolderLayoutEngine"
+        for a, b in zip(ours.axes, theirs.axes):
+            assert np.array_equal(a.get_position().bounds, b.get_position().bounds)
+    plt.close("all")

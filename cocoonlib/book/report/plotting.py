@@ -29,6 +29,7 @@ __all__ = [
     "figures_dir",
     "save_figure",
     "render_png",
+    "lay_out_once",
     "save_and_show",
     "FILE_DPI",
     "parameters_digest",
@@ -207,6 +208,24 @@ def save_figure(fig, name: str, *, chapter: str | None = None, params: Mapping[s
     return [pdf, png]
 
 
+def lay_out_once(fig) -> None:
+    """Apply ``fig``'s layout engine, then none, so that every later drawing keeps that layout.
+
+    A tight layout over the whole figure (``figure.autolayout``'s) is computed in one pass: with its default rect
+    (0, 0, 1, 1) matplotlib measures every axes a second time to fit them into the margins of the first pass, the
+    same subplot parameters (a test compares them); ``rect=None`` is its own one-pass form."""
+    from matplotlib.layout_engine import TightLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    if isinstance(engine, TightLayoutEngine) and tuple(engine.get()["rect"] or ()) == (0, 0, 1, 1):
+        settings = engine.get()
+        engine = TightLayoutEngine(pad=settings["pad"], h_pad=settings["h_pad"], w_pad=settings["w_pad"], rect=None)
+    engine.execute(fig)
+    fig.set_layout_engine("none")
+
+
 @lru_cache(maxsize=1)
 def _mathtext_parser():
     """One mathtext parser for every renderer of :func:`render_png`: matplotlib's parse cache is keyed on the parser,
@@ -234,10 +253,7 @@ def render_png(fig, *, dpi: float | None = None, metadata: Mapping[str, str] | N
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.get_renderer().mathtext_parser = _mathtext_parser()  # the renderer the layout and the drawing use
-    engine = fig.get_layout_engine()
-    if engine is not None:  # lay the figure out once, and keep that layout for every drawing that follows
-        engine.execute(fig)
-        fig.set_layout_engine("none")
+    lay_out_once(fig)
     box = fig.get_tightbbox(canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
     width, height = canvas.get_width_height()
     x0, y0, x1, y1 = (np.array(box.extents) * dpi).tolist()
