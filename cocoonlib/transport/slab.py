@@ -403,21 +403,25 @@ class SlabNetwork:
             hash(key)
         except TypeError:  # an unhashable value: not kept, and injection() says what is wrong with it
             key = None
-        if key is None or key not in self._injections:
+        kept = self._injections  # read once: another thread may replace it meanwhile
+        if key is None or key not in kept:
             Q = self.injection(abundances)
             inj = np.zeros((len(self.order), self.T.size))
             for k, q in Q.items():
                 inj[self._index[k]] = q
-            self._injections = {key: (tuple(Q), inj)}  # the last abundances only
-        return self._injections[key]
+            kept = {key: (tuple(Q), inj)}
+            self._injections = kept  # the last abundances only
+        return kept[key]
 
     def _grammages(self, halo: Halo) -> tuple[np.ndarray, np.ndarray]:
         """Galactic grammage of every nucleus, (N, nT), as if stable and with decay: :func:`galactic_grammage` for all
         rows at once (the rigidity dependence of D kept while only D0, v_A, H or mu change, as in a fit)."""
         shape_key = (halo.delta, halo.ddelta, halo.s, halo.R_b)
-        if self._diffusion_shape[0] != shape_key:
-            self._diffusion_shape = (shape_key, diffusion_shape(self._rigidity, halo))
-        D = _diffusion_from_shape(self.beta, *self._diffusion_shape[1], halo)
+        kept_key, shape = self._diffusion_shape  # read once: another thread may replace it meanwhile
+        if kept_key != shape_key:
+            shape = diffusion_shape(self._rigidity, halo)
+            self._diffusion_shape = (shape_key, shape)
+        D = _diffusion_from_shape(self.beta, *shape, halo)
         X_stable = grammage_of_diffusion(self.T, self.beta, D, halo)
         X = X_stable.copy()
         for u, nuc in self._unstable():
