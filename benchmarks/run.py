@@ -516,6 +516,17 @@ def readme_tests(tmp) -> tuple[float, str]:
     return wall, last
 
 
+def clean_environment() -> dict:
+    """This process's environment without what the benchmark or its caller set for the book it measures (the
+    ``COCOON_*`` folders, e.g. the figures folder the book table sets, and ``PYTHONPATH``, ``VIRTUAL_ENV``): what
+    ``.ci/run`` gets, as on a machine where nothing is set."""
+    import os
+
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith("COCOON_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")
+    }
+
+
 def ci_run(tmp) -> float:
     """``.ci/run`` on a fresh clone (with ../shared beside it: the clone is made beside this checkout)."""
     import os
@@ -528,7 +539,7 @@ def ci_run(tmp) -> float:
     subprocess.run(["git", "clone", "-q", str(paths.ROOT), str(clone)], check=True)
     try:
         t = time.perf_counter()
-        r = subprocess.run(["bash", ".ci/run"], cwd=clone, capture_output=True, text=True)
+        r = subprocess.run(["bash", ".ci/run"], cwd=clone, env=clean_environment(), capture_output=True, text=True)
         wall = time.perf_counter() - t
     finally:
         shutil.rmtree(clone, ignore_errors=True)

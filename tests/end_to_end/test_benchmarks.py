@@ -40,3 +40,13 @@ def test_the_main_block_calls_only_functions_of_the_module(bench):
 def test_a_cheap_part_runs(bench, part, capsys):
     getattr(bench, part)()
     assert capsys.readouterr().out.strip(), f"{part} printed nothing"
+
+
+def test_ci_runs_without_the_benchmarks_settings(bench, monkeypatch):
+    """`.ci/run` is timed as on a clean machine: the figures folder the book table sets (which once sent `cocoon run`'s
+    figures elsewhere and failed a test) and the caller's PYTHONPATH do not reach it."""
+    monkeypatch.setenv("COCOON_FIGURES_DIR", "/somewhere")
+    monkeypatch.setenv("PYTHONPATH", "/a/checkout")
+    monkeypatch.setenv("HOME_LIKE_SETTING", "kept")
+    env = bench.clean_environment()
+    assert "COCOON_FIGURES_DIR" not in env and "PYTHONPATH" not in env and env["HOME_LIKE_SETTING"] == "kept"
