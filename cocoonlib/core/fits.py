@@ -16,14 +16,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scipy.optimize import brentq
-from scipy.special import chdtrc
+from scipy.special import chdtrc, ndtri
 
-__all__ = ["chi2_probability", "FitSummary", "parameters_at_limit", "minos_ends", "interval", "root_interval"]
+__all__ = [
+    "chi2_probability",
+    "two_sided_sigma",
+    "FitSummary",
+    "parameters_at_limit",
+    "minos_ends",
+    "interval",
+    "root_interval",
+]
 
 
 def chi2_probability(chi2: float, ndof: int) -> float:
     """The probability of a chi^2 at least ``chi2`` for ``ndof`` degrees of freedom (NaN for ndof <= 0)."""
     return float(chdtrc(ndof, chi2)) if ndof > 0 else math.nan
+
+
+def two_sided_sigma(p: float) -> float:
+    """The two-sided Gaussian significance [sigma] of a probability ``p`` (inf for p = 0)."""
+    return float(-ndtri(p / 2.0))
 
 
 @dataclass(kw_only=True)

@@ -18,6 +18,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,16 @@ import numpy as np
 
 from cocoonlib.io import paths
 
-__all__ = ["CACHE_ENV", "cache_folder", "cached_array", "cached_json", "source_digest", "code_and_data", "LIBRARIES"]
+__all__ = [
+    "CACHE_ENV",
+    "cache_folder",
+    "cached_array",
+    "cached_json",
+    "cached_result",
+    "source_digest",
+    "code_and_data",
+    "LIBRARIES",
+]
 
 CACHE_ENV = "COCOON_ARRAY_CACHE"
 
@@ -97,6 +107,13 @@ def cached_json(kind: str, depends_on: Iterable, compute: Callable[[], Any]) -> 
     return (computed[0], False) if computed else (json.loads(raw.tobytes().decode()), True)
 
 
+def cached_result(kind: str, inputs: Any, compute: Callable[[], Any]) -> tuple[Any, bool]:
+    """:func:`cached_json` of a result of the whole book (a fit, a scan of the verdicts) under its ``inputs`` (a JSON
+    value: parameters, choices; numpy scalars and other values by their repr) and :func:`code_and_data`, so that an
+    edit of any source or data file, or another library version, computes it again."""
+    return cached_json(kind, [json.dumps(inputs, sort_keys=True, default=repr), *code_and_data()], compute)
+
+
 def source_digest(*files: str | Path) -> str:
     """sha256 of the names and bytes of ``files`` (module sources, tables): pass it in ``depends_on`` so that
     editing any of them renews the cache."""
@@ -111,10 +128,12 @@ def source_digest(*files: str | Path) -> str:
 LIBRARIES = ("numpy", "scipy", "pandas", "astropy", "aafragpy", "iminuit", "particle", "naima", "numba")
 
 
-def code_and_data() -> list:
+@lru_cache(maxsize=1)
+def code_and_data() -> tuple:
     """What a result of the whole book depends on, for ``depends_on``: a digest of every source file of cocoonlib
     (modules, tables, scripts) and every file under ``data/`` (the registry holds the sha256 of each external file),
-    their names, and the versions of :data:`LIBRARIES`."""
+    their names, and the versions of :data:`LIBRARIES`. Read once per process, as the code it describes is imported
+    once (a file edited afterwards is not what runs)."""
     from importlib import metadata
 
     files = sorted(
@@ -123,4 +142,4 @@ def code_and_data() -> list:
         if p.is_file() and "__pycache__" not in p.parts
     )
     named = [str(p.relative_to(paths.ROOT)) for p in files]
-    return [source_digest(*files), named, *(f"{lib}=={metadata.version(lib)}" for lib in LIBRARIES)]
+    return (source_digest(*files), tuple(named), *(f"{lib}=={metadata.version(lib)}" for lib in LIBRARIES))

@@ -4,9 +4,9 @@ methods-ic).
 
 * The radiation field (ISRF) is a sum of blackbodies: the CMB (astropy's Planck 2018 temperature,
   :data:`cocoonlib.sky.absorption.T_CMB_K`) and the five diluted blackbodies of Delahaye et al. (2010) for dust
-  and starlight at the Sun (``data/transcribed/isrf_local_Delahaye2010.csv``). The dust and starlight densities follow the radial profile
-  of the sources (young stars heat the dust and make the starlight) times exp(-|z| / ``isrf_height_kpc``); the
-  CMB is the same everywhere.
+  and starlight at the Sun (``data/transcribed/isrf_local_Delahaye2010.csv``). The dust and starlight densities
+  follow the radial profile of the sources (young stars heat the dust and make the starlight) times
+  exp(-|z| / ``isrf_height_kpc``); the CMB is the same everywhere.
 * The electrons have the local spectrum of :mod:`cocoonlib.sky.leptons` at the Sun. Above ~100 GeV they lose
   their energy within about a kiloparsec of their sources, so their density follows the sources: the radial
   profile of the cocoon disk times exp(-|z| / ``electron_height_kpc``), the same spectrum everywhere.

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.interpolate import CubicSpline
-from scipy.special import chdtr, chdtrc, chdtri, ndtri
+from scipy.special import chdtr, chdtri
 
 from cocoonlib.core import fits, pulls
 from cocoonlib.io import data
@@ -1060,9 +1060,8 @@ def _parabola_min(values, x) -> np.ndarray:
 
 
 #: Delta chi^2 of the 1 and 2 sigma regions for two parameters (68.27 % and 95.45 %)
-CONTOUR_LEVELS_2D = tuple(
-    float(chdtri(2, 1.0 - chdtr(1, dchi2))) for dchi2 in (1.0, 4.0)
-)  # chi^2_2 quantile of P(chi^2_1 < dchi2)
+#: (the chi^2 quantile, two degrees of freedom, of the probability of chi^2 < 1 and 4 for one)
+CONTOUR_LEVELS_2D = tuple(float(chdtri(2, 1.0 - chdtr(1, dchi2))) for dchi2 in (1.0, 4.0))
 
 
 def profile_grid(like: JointLikelihood, chi0_values, R0_values_TV) -> ProfileGrid:
@@ -1090,7 +1089,7 @@ def profile_grid(like: JointLikelihood, chi0_values, R0_values_TV) -> ProfileGri
 def goodness_of_fit(fit: JointFit) -> dict[str, float]:
     """chi^2, ndof, its probability ``p`` and the scale factor ``S`` = sqrt(chi^2 / ndof) (1 if smaller): the factor by
     which the errors of a poor fit are scaled (as the Particle Data Group does for inconsistent measurements)."""
-    p = float(chdtrc(fit.ndof, fit.chi2)) if fit.ndof > 0 else float("nan")
+    p = fit.p_value
     return {
         "chi2": fit.chi2,
         "ndof": fit.ndof,
@@ -1122,14 +1121,14 @@ def tension(
     dof = len(bc_alone.free) + len(gamma_alone.free) - len(joint.free)
     if dof <= 0:
         raise ValueError("the separate fits share no free parameter with each other: no parameter tension to test")
-    p = float(chdtrc(dof, max(dchi2, 0.0)))
+    p = fits.chi2_probability(max(dchi2, 0.0), dof)
     return {
         "difference": b - a,
         "difference_sigma": float(diff_sigma),
         "delta_chi2": float(dchi2),
         "dof": dof,
         "p": p,
-        "delta_chi2_sigma": float(-ndtri(p / 2.0)),
+        "delta_chi2_sigma": fits.two_sided_sigma(p),
     }
 
 

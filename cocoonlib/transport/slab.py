@@ -413,9 +413,10 @@ class SlabNetwork:
             self._injections = kept  # the last abundances only
         return kept[key]
 
-    def _grammages(self, halo: Halo) -> tuple[np.ndarray, np.ndarray]:
+    def _grammages(self, halo: Halo, unstable: list | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Galactic grammage of every nucleus, (N, nT), as if stable and with decay: :func:`galactic_grammage` for all
-        rows at once (the rigidity dependence of D kept while only D0, v_A, H or mu change, as in a fit)."""
+        rows at once (the rigidity dependence of D kept while only D0, v_A, H or mu change, as in a fit); ``unstable``:
+        :meth:`_unstable`, if the caller has it."""
         shape_key = (halo.delta, halo.ddelta, halo.s, halo.R_b)
         kept_key, shape = self._diffusion_shape  # read once: another thread may replace it meanwhile
         if kept_key != shape_key:
@@ -424,7 +425,7 @@ class SlabNetwork:
         D = _diffusion_from_shape(self.beta, *shape, halo)
         X_stable = grammage_of_diffusion(self.T, self.beta, D, halo)
         X = X_stable.copy()
-        for u, nuc in self._unstable():
+        for u, nuc in self._unstable() if unstable is None else unstable:
             X[u] = grammage_of_diffusion(self.T, self.beta, D[u], halo, nuc.tau_Myr)
         return X_stable, X
 
@@ -462,12 +463,13 @@ class SlabNetwork:
         if chi0 > 0:
             rows = [self._index[k] for k in Q_inj]
             coc[rows] = _grammage.grammage(self._rigidity[rows], grammage_model, chi0, R0, delta_c, R_cut) * inj[rows]
-        X_stable, X = self._grammages(halo)
+        unstable = self._unstable()
+        X_stable, X = self._grammages(halo, unstable)
         a = 1.0 / X + self._spall
         b = self._b_ion + adiabatic_loss(self.T, halo)
         cocoon_rows = np.array([cocoon_daughters == "all" or k not in Q_inj for k in self.order])
         decay_into, decay_rate = np.full(N, -1), np.zeros((N, nT))
-        for u, n in self._unstable():  # unstable nuclei feed their daughter: 1/X_unstable - 1/X_stable per grammage
+        for u, n in unstable:  # unstable nuclei feed their daughter: 1/X_unstable - 1/X_stable per grammage
             decay_into[u] = self._index[n.daughter]
             decay_rate[u] = 1.0 / X[u] - 1.0 / X_stable[u]
         from cocoonlib.transport.network_sweep import sweep  # numba: imported by the chapters that solve a network

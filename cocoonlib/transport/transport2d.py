@@ -292,10 +292,7 @@ def solve_sea(
     A, Z = NUCLEUS[species]
     T = T_GRID() if T_GeV_n is None else np.asarray(T_GeV_n, dtype=float)
     k = bessel_zeros(n_modes) / R_gal_kpc
-    try:
-        sigma_i = disk_coefficients(disk, R_gal_kpc, n_modes)
-    except TypeError:  # a disk that cannot be hashed (an array among its fields): not kept
-        sigma_i = disk_coefficients.__wrapped__(disk, R_gal_kpc, n_modes)
+    sigma_i = disk_coefficients(disk, R_gal_kpc, n_modes)
     if not advection:
         halo = halo.with_(v_A=0.0)  # no advection, no adiabatic loss, no 2 v_A H plateau in D
     X = mode_grammage(T, A, Z, halo, k)

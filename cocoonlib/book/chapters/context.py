@@ -12,7 +12,6 @@ its DGE, columns or J (every parameter declared with affects "sky"), with the co
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
@@ -102,15 +101,14 @@ class Context:
 
     def stored(self, name: str, build: Callable[[], Any], to_json: Callable, from_json: Callable) -> Any:
         """``from_json(to_json(build()))``, kept in the array cache (:func:`cocoonlib.io.array_cache.cached_json`) under
-        the chapter, ``name``, the parameters as given and :func:`cocoonlib.io.array_cache.code_and_data` (every source
-        and data file and library version): the fits behind a chapter's numbers, fitted once per set of inputs. Not
-        kept when the context was given pieces (they are not parameters) or reads chapter 2's saved fit."""
+        the chapter, ``name``, the parameters as given and the code (:func:`cocoonlib.io.array_cache.cached_result`):
+        the fits behind a chapter's numbers, fitted once per set of inputs. Not kept when the context was given pieces
+        (they are not parameters) or reads chapter 2's saved fit."""
         if self._given or _fit_file(self.params) is not None:
             return from_json(to_json(build()))
-        from cocoonlib.io.array_cache import cached_json, code_and_data
+        from cocoonlib.io.array_cache import cached_result
 
-        params = json.dumps(_items(self.params), default=repr)
-        raw, _ = cached_json(f"{self.chapter}_{name}", [params, *code_and_data()], lambda: to_json(build()))
+        raw, _ = cached_result(f"{self.chapter}_{name}", _items(self.params), lambda: to_json(build()))
         return from_json(raw)
 
     @property

@@ -14,7 +14,6 @@ glues each claim's summary (:func:`summary`) for the introduction.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 
@@ -22,7 +21,7 @@ from cocoonlib.book.chapters import CHAPTERS, keys
 from cocoonlib.book.chapters.scorecard import CLAIMS, evaluate
 from cocoonlib.book.params import validate
 
-__all__ = ["CHOICES", "DEFAULT", "scan", "summary", "cached_scan", "scan_inputs"]
+__all__ = ["CHOICES", "DEFAULT", "scan", "summary", "cached_scan"]
 
 #: the column of the chapters' defaults
 DEFAULT = "defaults"
@@ -82,17 +81,10 @@ def summary(result: Mapping) -> dict[str, str]:
     return out
 
 
-def scan_inputs(choices: Mapping[str, Mapping] | None = None) -> list:
-    """What :func:`scan` depends on: the choices, and :func:`cocoonlib.io.array_cache.code_and_data`."""
-    from cocoonlib.io.array_cache import code_and_data
-
-    return [json.dumps(CHOICES if choices is None else choices, sort_keys=True), *code_and_data()]
-
-
 def cached_scan(choices: Mapping[str, Mapping] | None = None) -> dict:
-    """:func:`scan`, from the array cache when nothing it depends on has changed (:func:`scan_inputs`); the
-    result says whether it was ``"cached"``."""
-    from cocoonlib.io.array_cache import cached_json
+    """:func:`scan`, from the array cache when nothing it depends on has changed (the choices, and the code and data:
+    :func:`cocoonlib.io.array_cache.cached_result`); the result says whether it was ``"cached"``."""
+    from cocoonlib.io.array_cache import cached_result
 
-    result, cached = cached_json("robustness", scan_inputs(choices), lambda: scan(choices))
+    result, cached = cached_result("robustness", CHOICES if choices is None else choices, lambda: scan(choices))
     return {**result, "cached": cached}

@@ -17,8 +17,9 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from scipy.special import chdtrc, chdtri, ndtri
+from scipy.special import chdtri
 
+from cocoonlib.core.fits import chi2_probability, two_sided_sigma
 from cocoonlib.sky.diffuse import HARDER_BY, hardness
 from cocoonlib.transport.bc import LETTER_CHI0
 
@@ -120,14 +121,14 @@ P_MIN = 0.01
 
 def z_of_p(p: float) -> float:
     """The two-sided Gaussian significance of a probability (as the joint chapter's tension)."""
-    return float(-ndtri(max(p, 1e-300) / 2.0))
+    return two_sided_sigma(max(p, 1e-300))
 
 
 def chi2_margin(chi2: float, dof: int, what: str) -> Margin:
     """Margin of "chi^2 probability > P_MIN": in chi^2 units (the chi^2 at P_MIN minus this one) and in sigma (the
     significance of P_MIN minus this chi^2's)."""
     threshold = float(chdtri(dof, P_MIN))
-    return Margin(threshold - chi2, "in chi^2", what, z_of_p(P_MIN) - z_of_p(chdtrc(dof, chi2)))
+    return Margin(threshold - chi2, "in chi^2", what, z_of_p(P_MIN) - z_of_p(chi2_probability(chi2, dof)))
 
 
 def _worst(margins: list[Margin]) -> Margin:
@@ -190,7 +191,7 @@ def _chi2_claim(r: Results, chi2_key: str, n_key: str, parts, label: str, why: s
     number, where inside the DGE band)."""
     dof = {w: max(int(r[n_key.format(w)]) - 1, 1) for w in parts}
     chi2 = {w: r[chi2_key.format(w)] for w in parts}
-    p = {w: chdtrc(dof[w], chi2[w]) for w in parts}
+    p = {w: chi2_probability(chi2[w], dof[w]) for w in parts}
     ours = ", ".join(f"chi2 {chi2[w]:.1f}/{dof[w]} ({w})" for w in parts)
     failing = " and ".join(w for w, v in p.items() if v <= P_MIN)
     margin = _worst([chi2_margin(chi2[w], dof[w], f"{label} {w}") for w in parts])

@@ -14,7 +14,6 @@ Bands and the joint fit: :func:`chi0_band_fit`, :func:`sea_shape_change`, :func:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -487,16 +486,15 @@ def bc_refit(P: Params) -> BCFit:
     for the others), profile intervals by Minos, no profile grid.
 
     One fit per set of those parameters for every chapter and kernel: kept in the array cache under them and
-    :func:`cocoonlib.io.array_cache.code_and_data` (every source file, data file and library version), so a change
-    of any of them fits again."""
+    :func:`cocoonlib.io.array_cache.code_and_data` (:func:`cocoonlib.io.array_cache.cached_result`), so a change of
+    any of them fits again."""
     from cocoonlib.book.params import validate
-    from cocoonlib.io.array_cache import cached_json, code_and_data
+    from cocoonlib.io.array_cache import cached_result
     from cocoonlib.stats.bc_fit import fit_from_json, fit_to_json
 
     names = affecting("bc")  # chapter 2's parameters
     P_bc = validate({k: P[k] for k in names if k in P}, names)
-    key = [json.dumps(P_bc, sort_keys=True, default=repr), *code_and_data()]
-    raw, _ = cached_json("bc_refit", key, lambda: fit_to_json(bc_fit(P_bc, n_profile=0)[2]))
+    raw, _ = cached_result("bc_refit", P_bc, lambda: fit_to_json(bc_fit(P_bc, n_profile=0)[2]))
     return fit_from_json(raw)
 
 

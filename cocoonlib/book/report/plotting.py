@@ -300,10 +300,10 @@ def glue_figure(
     from IPython.display import Image
     from myst_nb import glue
 
-    book_ticks(fig)
-    if file is not None:
+    if file is not None:  # save_figure gives the figure the book's ticks
         png = save_figure(fig, file, chapter=chapter, params=params)[1].read_bytes()
     else:
+        book_ticks(fig)
         png = render_png(fig)[0]
     width_px = int.from_bytes(png[16:20], "big")  # PNG header: IHDR width
     glue(
